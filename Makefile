@@ -1,0 +1,78 @@
+# LuZhi: two commands on a fresh machine.
+#   make run   install, migrate, load the plan and demo data, start web + worker on :8000
+#   make test  the whole test suite (lint, migrations check, pytest incl. browser tests)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED_PLAN := luzhi/plan/seed/shandong-ai-action-plan-2025-2027.txt
+
+.PHONY: run test setup install assets system-deps migrate demo lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+luzhi/static/vendor/.copied: node_modules/.package-lock.json
+	mkdir -p luzhi/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js luzhi/static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js luzhi/static/vendor/echarts.min.js
+	touch $@
+
+assets: luzhi/static/vendor/.copied
+
+# Debian packages for browser tests and PDF rendering (installed only when missing, as root).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; \
+	fi
+
+migrate: install
+	$(BIN)/luzhi migrate --no-input -v 0
+
+demo: migrate
+	$(BIN)/luzhi units sync
+	$(BIN)/luzhi plan import $(SEED_PLAN)
+	$(BIN)/luzhi demo seed
+
+setup: install assets demo
+
+run: setup
+	@$(BIN)/luzhi demo logins
+	@echo "LuZhi: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/luzhi db_worker --queue-name default --no-reload & \
+	$(BIN)/luzhi runserver --noreload $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/luzhi makemigrations --check --dry-run -v 1
+
+test: install assets system-deps lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/plan_import.py
+
+messages: install
+	cd luzhi && ../$(BIN)/luzhi makemessages -l en --no-obsolete && ../$(BIN)/luzhi compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules luzhi/static/vendor staticfiles db.sqlite3*

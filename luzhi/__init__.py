@@ -1,0 +1,1 @@
+"""LuZhi (鲁智): the platform that runs Shandong's AI Industry S&T Innovation Action Plan."""

@@ -1,0 +1,4 @@
+"""Account pages (profile, API token)."""
+
+app_name = "accounts"
+urlpatterns: list = []

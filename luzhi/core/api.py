@@ -1,0 +1,53 @@
+"""API base: the default permission class and one JSON error shape for every endpoint.
+
+Errors look like ``{"error": {"code": "...", "message": "...", "fields": {...}}}``.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, permissions
+
+from luzhi.core.permissions import is_plan_office
+
+
+class ReadAnyoneWritePlanOffice(permissions.BasePermission):
+    """Anyone may read; only the plan office may write."""
+
+    message = "只有专项办可以修改计划数据 (only the plan office may change plan data)."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return is_plan_office(request.user)
+
+
+def exception_handler(exc, context):
+    """Translate Django and DRF errors into LuZhi's single error shape."""
+    # Imported here: rest_framework.views imports this module through the settings.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = data if isinstance(data, dict) else {"non_field_errors": data}
+        message = "; ".join(
+            f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
+            for field, msgs in fields.items()
+        )
+        body = {"code": "invalid", "message": message, "fields": fields}
+    else:
+        detail = data.get("detail", data) if isinstance(data, dict) else data
+        body = {"code": getattr(exc, "default_code", "error"), "message": str(detail)}
+    response.data = {"error": body}
+    return response
