@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luzhi.core",
     "luzhi.accounts",
     "luzhi.plan",
+    "luzhi.demo",
 ]
 
 MIDDLEWARE = [
@@ -168,9 +169,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header from the first class, so an
+    # unauthenticated write gets 401 (not 403); sessions still work for the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["luzhi.core.api.ReadAnyoneWritePlanOffice"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -191,6 +194,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a "kind" choice set: name their enums instead of numbering them.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "luzhi.accounts.models.Unit.Kind",
+        "SectionKindEnum": "luzhi.plan.models.Section.Kind",
+    },
 }
 
 TASKS = {

@@ -7,6 +7,7 @@ the UI can show each clause highlighted in the original.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,9 @@ class Plan(TimeStampedModel):
     """One version of an action plan (行动计划), with its source text."""
 
     lineage = models.CharField(
-        _("计划标识"), max_length=200, db_index=True,
+        _("计划标识"),
+        max_length=200,
+        db_index=True,
         help_text=_("同一计划各版本共用的标识(规范化标题)。"),
     )
     version = models.PositiveIntegerField(_("版本"))
@@ -37,12 +40,20 @@ class Plan(TimeStampedModel):
     source_sha256 = models.CharField(_("原文摘要"), max_length=64, db_index=True)
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
     previous = models.OneToOneField(
-        "self", null=True, blank=True, related_name="next_version",
-        on_delete=models.PROTECT, verbose_name=_("上一版本"),
+        "self",
+        null=True,
+        blank=True,
+        related_name="next_version",
+        on_delete=models.PROTECT,
+        verbose_name=_("上一版本"),
     )
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("导入人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("导入人"),
     )
     history = HistoricalRecords()
 
@@ -100,9 +111,7 @@ class Section(TimeStampedModel):
 
     class Meta:
         ordering = ["plan", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "path"], name="section_unique_path")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "path"], name="section_unique_path")]
         indexes = [models.Index(fields=["plan", "kind", "order"])]
         verbose_name = _("章节")
         verbose_name_plural = _("章节")
@@ -214,6 +223,15 @@ class Target(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.metric} {self.display_value}"
 
+    def clean(self) -> None:
+        if self.cmp == self.Cmp.RANGE:
+            if self.value_max is None or (self.value is not None and self.value_max < self.value):
+                raise ValidationError({"value_max": _("区间目标的上限必须不小于下限。")})
+        elif self.value_max is not None:
+            raise ValidationError({"value_max": _("只有区间目标才有上限。")})
+        if self.value is not None and self.value < 0:
+            raise ValidationError({"value": _("目标值不能为负数。")})
+
     @property
     def display_value(self) -> str:
         """The target as a short human string: ≥150项/年, 1–2个, ≈500个."""
@@ -247,8 +265,12 @@ class PlanImport(models.Model):
     source_sha256 = models.CharField(_("原文摘要"), max_length=64)
     created_units = models.JSONField(_("新建单位"), default=list, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 

@@ -15,7 +15,9 @@ ROLE_ORDER = {"lead": 0, "responsible": 1, "joint": 2}
 def current_plans() -> QuerySet[Plan]:
     """The newest version of every plan."""
     newest = {}
-    for plan_id, lineage in Plan.objects.order_by("lineage", "-version").values_list("pk", "lineage"):
+    for plan_id, lineage in Plan.objects.order_by("lineage", "-version").values_list(
+        "pk", "lineage"
+    ):
         newest.setdefault(lineage, plan_id)
     return Plan.objects.filter(pk__in=newest.values()).order_by("-issued", "title")
 
@@ -113,7 +115,9 @@ class MatrixRow:
 
     unit: Unit
     cells: list[list[str]] = field(default_factory=list)  # per task: roles, e.g. ["lead"]
-    counts: dict[str, int] = field(default_factory=lambda: {"lead": 0, "responsible": 0, "joint": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"lead": 0, "responsible": 0, "joint": 0}
+    )
 
 
 @dataclass

@@ -17,7 +17,15 @@ from luzhi.core.permissions import is_plan_office, require
 from luzhi.core.text import normalize_name
 from luzhi.plan.diff import diff_is_empty, diff_plans
 from luzhi.plan.document import DocumentError, validate_plan_document
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, PlanIssuer, Section, Target
+from luzhi.plan.models import (
+    Assignment,
+    AssignmentUnit,
+    Plan,
+    PlanImport,
+    PlanIssuer,
+    Section,
+    Target,
+)
 from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan
 from luzhi.plan.selectors import plan_to_document
 
@@ -82,9 +90,7 @@ def load_plan_document(*, data: bytes, source_name: str = "") -> dict:
         text = decode_plan_bytes(data)
         doc = parse_plan(text)
     except ParseError as exc:
-        raise PlanImportError(
-            [ImportProblem(exc.message, line=exc.line, text=exc.text)]
-        ) from exc
+        raise PlanImportError([ImportProblem(exc.message, line=exc.line, text=exc.text)]) from exc
     doc["source_text"] = text
     return doc
 
@@ -171,25 +177,41 @@ def plan_import(
     latest = Plan.objects.filter(lineage=lineage).order_by("-version").first()
     if latest is not None and latest.source_sha256 == digest:
         record = PlanImport.objects.create(
-            plan=latest, outcome=PlanImport.Outcome.UNCHANGED, source_name=source_name,
-            source_sha256=digest, actor=actor,
+            plan=latest,
+            outcome=PlanImport.Outcome.UNCHANGED,
+            source_name=source_name,
+            source_sha256=digest,
+            actor=actor,
         )
         return ImportResult(plan=latest, outcome=record.outcome, record=record)
 
     units, created_units = _resolve_units(doc, actor=actor, create_units=create_units)
     diff = diff_plans(plan_to_document(latest), doc) if latest else {}
-    plan = _store(doc, lineage=lineage, digest=digest, latest=latest, units=units,
-                  actor=actor, source_name=source_name)
+    plan = _store(
+        doc,
+        lineage=lineage,
+        digest=digest,
+        latest=latest,
+        units=units,
+        actor=actor,
+        source_name=source_name,
+    )
     outcome = PlanImport.Outcome.NEW_VERSION if latest else PlanImport.Outcome.CREATED
     if latest is not None and diff_is_empty(diff):
         # Only spans or whitespace moved: still a new version, since the source text differs.
         diff["note"] = "text changed without changes to sections, assignments or targets"
     record = PlanImport.objects.create(
-        plan=plan, outcome=outcome, diff=diff, source_name=source_name, source_sha256=digest,
-        created_units=created_units, actor=actor,
+        plan=plan,
+        outcome=outcome,
+        diff=diff,
+        source_name=source_name,
+        source_sha256=digest,
+        created_units=created_units,
+        actor=actor,
     )
-    return ImportResult(plan=plan, outcome=outcome, record=record, diff=diff,
-                        created_units=created_units)
+    return ImportResult(
+        plan=plan, outcome=outcome, record=record, diff=diff, created_units=created_units
+    )
 
 
 def _decimal(value) -> Decimal | None:
@@ -232,8 +254,13 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
             Section(
                 plan=plan,
                 parent=sections.get(s["path"].rsplit("/", 1)[0]) if depth else None,
-                path=s["path"], kind=s["kind"], title=s["title"][:500], text=s.get("text", ""),
-                span_start=s["span"][0], span_end=s["span"][1], order=order,
+                path=s["path"],
+                kind=s["kind"],
+                title=s["title"][:500],
+                text=s.get("text", ""),
+                span_start=s["span"][0],
+                span_end=s["span"][1],
+                order=order,
             )
             for order, s in by_depth[depth]
         ]
@@ -247,31 +274,49 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
         section = sections[s["path"]]
         for order, a in enumerate(s.get("assignments", [])):
             assignment = Assignment(
-                section=section, order=order, raw=a.get("raw", ""),
-                open_ended=bool(a.get("open_ended")), span_start=a["span"][0], span_end=a["span"][1],
+                section=section,
+                order=order,
+                raw=a.get("raw", ""),
+                open_ended=bool(a.get("open_ended")),
+                span_start=a["span"][0],
+                span_end=a["span"][1],
             )
             assignments.append(assignment)
             position = 0
             for role in ("lead", "responsible", "joint"):
                 for name in a.get(role, []):
-                    pending_units.append((assignment, units[normalize_name(name)], role, name, position))
+                    pending_units.append(
+                        (assignment, units[normalize_name(name)], role, name, position)
+                    )
                     position += 1
         for order, t in enumerate(s.get("targets", [])):
             targets.append(
                 Target(
-                    section=section, order=order, metric=t["metric"], cmp=t["cmp"],
-                    value=_decimal(t["value"]), value_max=_decimal(t.get("value_max")),
-                    unit=t.get("unit", ""), by_year=t.get("by"), per=t.get("per") or "",
-                    raw=t.get("raw", ""), span_start=t["span"][0], span_end=t["span"][1],
+                    section=section,
+                    order=order,
+                    metric=t["metric"],
+                    cmp=t["cmp"],
+                    value=_decimal(t["value"]),
+                    value_max=_decimal(t.get("value_max")),
+                    unit=t.get("unit", ""),
+                    by_year=t.get("by"),
+                    per=t.get("per") or "",
+                    raw=t.get("raw", ""),
+                    span_start=t["span"][0],
+                    span_end=t["span"][1],
                 )
             )
-    bulk_create_with_history(assignments, Assignment, default_user=actor, default_change_reason=reason)
+    bulk_create_with_history(
+        assignments, Assignment, default_user=actor, default_change_reason=reason
+    )
     bulk_create_with_history(
         [
             AssignmentUnit(assignment=a, unit=u, role=role, name_as_written=name, order=pos)
             for a, u, role, name, pos in pending_units
         ],
-        AssignmentUnit, default_user=actor, default_change_reason=reason,
+        AssignmentUnit,
+        default_user=actor,
+        default_change_reason=reason,
     )
     bulk_create_with_history(targets, Target, default_user=actor, default_change_reason=reason)
     return plan
@@ -292,3 +337,174 @@ def target_update(*, actor: User, target: Target, reason: str, **fields) -> Targ
     target._change_reason = reason
     target.save()
     return target
+
+
+def _require_reason(reason: str) -> str:
+    """Edits to plan data must say why; the reason is kept in the record's history."""
+    # Imported here: this block is appended to a module whose imports another change owns.
+    from django.core.exceptions import ValidationError
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明修改原因。")})
+    return reason
+
+
+@transaction.atomic
+def section_update(
+    *, actor: User, section: Section, reason: str, title: str | None = None, text: str | None = None
+) -> Section:
+    """Correct a section's title or text (plan office only); who and why go into its history.
+
+    Only the given fields change; a call that changes nothing writes nothing.
+    """
+    require(is_plan_office(actor), _("只有专项办可以修改章节。"))
+    reason = _require_reason(reason)
+    changes = {
+        name: value
+        for name, value in (("title", title), ("text", text))
+        if value is not None and value != getattr(section, name)
+    }
+    if not changes:
+        return section
+    for name, value in changes.items():
+        setattr(section, name, value)
+    section.full_clean()
+    section._history_user = actor
+    section._change_reason = reason
+    section.save()
+    return section
+
+
+def _resolve_unit_refs(refs_by_role: dict[str, list]) -> dict[str, list[tuple[Unit, str]]]:
+    """Resolve unit references (Unit, id, or a name as written) per role, or raise naming each bad one.
+
+    Names are matched through the alias table on their normalised form, so
+    traditional characters or full-width punctuation find the same unit.
+    """
+    from django.core.exceptions import ValidationError
+
+    ids = {ref for refs in refs_by_role.values() for ref in refs if isinstance(ref, int)}
+    names = {
+        normalize_name(ref)
+        for refs in refs_by_role.values()
+        for ref in refs
+        if isinstance(ref, str)
+    }
+    by_id = Unit.objects.in_bulk(list(ids))
+    by_name = {
+        a.normalized: a.unit
+        for a in UnitAlias.objects.filter(normalized__in=list(names)).select_related("unit")
+    }
+    resolved: dict[str, list[tuple[Unit, str]]] = {}
+    errors: dict[str, list[str]] = {}
+    for role, refs in refs_by_role.items():
+        resolved[role] = []
+        for ref in refs:
+            if isinstance(ref, Unit):
+                unit, written = ref, ref.short_name or ref.name
+            elif isinstance(ref, int):
+                unit = by_id.get(ref)
+                written = (unit.short_name or unit.name) if unit else ""
+                if unit is None:
+                    errors.setdefault(role, []).append(
+                        _("没有编号为 %(id)s 的单位。") % {"id": ref}
+                    )
+                    continue
+            else:
+                written = ref.strip()
+                unit = by_name.get(normalize_name(ref))
+                if unit is None:
+                    errors.setdefault(role, []).append(
+                        _("未知单位“%(name)s”:请先在单位别名表中添加。") % {"name": ref}
+                    )
+                    continue
+            resolved[role].append((unit, written))
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+@transaction.atomic
+def assignment_set_units(
+    *,
+    actor: User,
+    assignment: Assignment,
+    reason: str,
+    units: dict[str, list],
+    open_ended: bool | None = None,
+) -> Assignment:
+    """Replace an assignment's units role by role (plan office only).
+
+    ``units`` maps a role (``lead``, ``responsible``, ``joint``) to the units that
+    should hold it, each a :class:`Unit`, a unit id or a name resolved through the
+    alias table. Roles not given keep their units. Unchanged links are kept;
+    removed and added ones are recorded in the history of ``AssignmentUnit`` with
+    the actor and reason, and the assignment's own history gets an entry too.
+    Refuses unknown units, a unit listed twice and an assignment left with no unit.
+    """
+    from django.core.exceptions import ValidationError
+
+    require(is_plan_office(actor), _("只有专项办可以修改分工。"))
+    reason = _require_reason(reason)
+    roles = [role for role, _label in AssignmentUnit.Role.choices]
+    unknown_roles = set(units) - set(roles)
+    if unknown_roles:
+        raise ValidationError(
+            {role: _("未知的分工角色,应为 lead、responsible 或 joint。") for role in unknown_roles}
+        )
+    resolved = _resolve_unit_refs({role: list(refs) for role, refs in units.items()})
+    existing = list(assignment.units.select_related("unit").order_by("order"))
+    wanted: list[tuple[Unit, str, str]] = []  # (unit, role, name as written)
+    for role in roles:
+        if role in resolved:
+            wanted.extend((unit, role, written) for unit, written in resolved[role])
+        else:
+            wanted.extend(
+                (link.unit, role, link.name_as_written) for link in existing if link.role == role
+            )
+    seen: dict[int, str] = {}
+    for unit, role, _written in wanted:
+        if unit.pk in seen:
+            raise ValidationError(
+                {role: _("单位“%(unit)s”在同一分工中出现了两次。") % {"unit": unit.name}}
+            )
+        seen[unit.pk] = role
+    if not wanted:
+        raise ValidationError({"units": _("分工至少需要一个单位。")})
+
+    # A unit that keeps its role keeps the name the plan text wrote for it.
+    written_before = {(link.unit_id, link.role): link.name_as_written for link in existing}
+    wanted = [
+        (unit, role, written_before.get((unit.pk, role), written)) for unit, role, written in wanted
+    ]
+    unchanged_units = [(link.unit_id, link.role, link.name_as_written) for link in existing] == [
+        (unit.pk, role, written) for unit, role, written in wanted
+    ]
+    if unchanged_units and (open_ended is None or open_ended == assignment.open_ended):
+        return assignment
+
+    available = {(link.unit_id, link.role): link for link in existing}
+    for order, (unit, role, written) in enumerate(wanted):
+        link = available.pop((unit.pk, role), None)
+        if link is not None and (link.order, link.name_as_written) == (order, written):
+            continue
+        if link is None:
+            link = AssignmentUnit(assignment=assignment, unit=unit, role=role)
+        link.order = order
+        link.name_as_written = written[:100]
+        link.full_clean()
+        link._history_user = actor
+        link._change_reason = reason
+        link.save()
+    for link in available.values():
+        link._history_user = actor
+        link._change_reason = reason
+        link.delete()
+    if open_ended is not None:
+        assignment.open_ended = open_ended
+    assignment.full_clean()
+    assignment._history_user = actor
+    assignment._change_reason = reason
+    assignment.save()
+    return assignment

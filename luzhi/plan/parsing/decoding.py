@@ -59,7 +59,8 @@ def _check_looks_chinese(text: str, encoding: str) -> None:
     if not visible:
         raise ParseError("文件内容为空", "the file is empty", line=None)
     controls = [
-        i for i, ch in enumerate(text)
+        i
+        for i, ch in enumerate(text)
         if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
     ]
     if len(controls) > _MAX_CONTROL_SHARE * len(text):
@@ -81,8 +82,7 @@ def _check_looks_chinese(text: str, encoding: str) -> None:
     if common < _MIN_COMMON_SHARE * len(distinct):
         raise ParseError(
             f"按 {encoding} 解码得到乱码, 文件编码不受支持 (仅支持 UTF-8 和 GBK/GB18030)",
-            f"decoding as {encoding} gives garbled text; only UTF-8 and GBK/GB18030 "
-            "are supported",
+            f"decoding as {encoding} gives garbled text; only UTF-8 and GBK/GB18030 are supported",
         )
 
 

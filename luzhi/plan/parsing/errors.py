@@ -25,8 +25,5 @@ class ParseError(ValueError):
         self.line = line
         self.text = text
         self.message = f"{zh} ({en})"
-        if line is None:
-            display = self.message
-        else:
-            display = f"第{line}行: {zh} (line {line}: {en})"
-        super().__init__(display)
+        prefixed = f"第{line}行: {zh} (line {line}: {en})"
+        super().__init__(self.message if line is None else prefixed)

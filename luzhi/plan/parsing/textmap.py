@@ -8,7 +8,7 @@ text the caller passed, and every ``span`` can slice the original.
 """
 
 from bisect import bisect_right
-from functools import lru_cache
+from functools import cache
 
 from opencc import OpenCC
 
@@ -23,7 +23,7 @@ _EXTRA_WIDTH = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_char(ch: str) -> str:
     """One character, half-width and simplified; always exactly one character."""
     code = ord(ch)

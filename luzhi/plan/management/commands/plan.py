@@ -4,7 +4,6 @@ Bad input exits with code 2 and a message naming the line (or field) and the tex
 """
 
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +24,8 @@ class Command(BaseCommand):
         load = sub.add_parser("import", help="store a plan text (or its JSON export)")
         load.add_argument("file")
         load.add_argument(
-            "--create-units", action="store_true",
+            "--create-units",
+            action="store_true",
             help="create units the alias table does not know instead of refusing the import",
         )
         export = sub.add_parser("export", help="write the stored plan as JSON")
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if output:
             Path(output).write_text(text, encoding="utf-8")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
 
     def handle_parse(self, *, file, **_):
         try:
@@ -58,7 +58,9 @@ class Command(BaseCommand):
     def handle_import(self, *, file, create_units, **_):
         try:
             result = plan_import(
-                actor=None, data=self._read(file), source_name=Path(file).name,
+                actor=None,
+                data=self._read(file),
+                source_name=Path(file).name,
                 create_units=create_units,
             )
         except PlanImportError as exc:
@@ -80,5 +82,7 @@ class Command(BaseCommand):
     def handle_export(self, *, plan, output, **_):
         obj = Plan.objects.filter(pk=plan).first() if plan else current_plan()
         if obj is None:
-            raise CommandError("no plan stored" if not plan else f"no plan with id {plan}", returncode=2)
+            raise CommandError(
+                "no plan stored" if not plan else f"no plan with id {plan}", returncode=2
+            )
         self._write_json(plan_to_document(obj), output)

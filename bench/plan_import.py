@@ -1,0 +1,93 @@
+"""Benchmark: parse and import the seed plan and a synthetic plan 100× its size.
+
+Runs against a fresh database of its own (a temporary SQLite file unless
+DATABASE_URL is set, e.g. to PostgreSQL), migrated from scratch. Prints a
+small table; the last line reads ``seed_s=… big_s=…`` where each figure is
+parse + import wall time. Targets: seed under 1 s, 100× under 30 s.
+
+    .venv/bin/python bench/plan_import.py [--copies 100] [--repeat 3]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the seed (median reported)")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp.name}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        # Use a database of our own so nothing else is touched.
+        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/luzhi_bench"
+        _recreate_postgres_db()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from luzhi.accounts.services import reference_data_sync
+    from luzhi.plan.models import Plan, PlanImport, Section, Target
+    from luzhi.plan.parsing import parse_plan_bytes
+    from luzhi.plan.parsing.synthetic import make_synthetic_plan
+    from luzhi.plan.services import plan_import
+
+    call_command("migrate", verbosity=0)
+    reference_data_sync(actor=None)
+
+    seed = (ROOT / "luzhi/plan/seed/shandong-ai-action-plan-2025-2027.txt").read_bytes()
+    big = make_synthetic_plan(args.copies).encode("utf-8")
+
+    rows = []
+
+    def measure(label: str, data: bytes, name: str) -> float:
+        t0 = time.perf_counter()
+        doc = parse_plan_bytes(data)
+        t1 = time.perf_counter()
+        result = plan_import(actor=None, data=data, source_name=name)
+        t2 = time.perf_counter()
+        plan = result.plan
+        tasks = plan.sections.filter(kind=Section.Kind.TASK).count()
+        targets = Target.objects.filter(section__plan=plan).count()
+        rows.append((label, len(data), len(doc["sections"]), tasks, targets, t1 - t0, t2 - t1))
+        # Remove it again so each run is a first import.
+        PlanImport.objects.filter(plan=plan).delete()
+        Plan.objects.filter(pk=plan.pk).delete()
+        return t2 - t0
+
+    seed_runs = [measure("seed", seed, "seed.txt") for _ in range(args.repeat)]
+    big_s = measure(f"{args.copies}x seed", big, "big.txt")
+    seed_s = statistics.median(seed_runs)
+
+    print(f"database: {connection.vendor}")
+    print(f"{'plan':<12}{'bytes':>10}{'sections':>10}{'tasks':>8}{'targets':>9}{'parse_s':>10}{'import_s':>10}")
+    for label, size, sections, tasks, targets, parse_s, import_s in rows:
+        print(f"{label:<12}{size:>10}{sections:>10}{tasks:>8}{targets:>9}{parse_s:>10.3f}{import_s:>10.3f}")
+    print(f"seed_s={seed_s:.3f} big_s={big_s:.3f}")
+
+
+def _recreate_postgres_db() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS luzhi_bench")
+        conn.execute("CREATE DATABASE luzhi_bench")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Plan text → the plan JSON document (docs/plan-json.md)."""
+
+from .assignments import find_assignments
+from .decoding import decode_plan_bytes
+from .errors import ParseError
+from .header import read_header
+from .structure import (
+    Node,
+    assign_paths_and_kinds,
+    build_tree,
+    heading_parts,
+    strip_span,
+    walk,
+)
+from .targets import find_targets, first_deadline
+from .textmap import PlanText
+
+TARGET_KINDS = ("goal", "task")
+
+
+def parse_plan(text: str) -> dict:
+    """Parse a decoded plan text into the plan document; ParseError if it cannot.
+
+    Every ``span`` indexes ``text`` as passed: ``text[start:end]`` is the clause.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("计划文本为空", "the plan text is empty")
+    doc = PlanText(text)
+    roots = build_tree(doc)
+    if not roots:
+        raise ParseError(
+            "未找到编号章节 (如 “一、”“(一)”“1.”), 无法识别计划结构",
+            "no numbered sections (一、 (一) 1.) found: cannot read the plan's structure",
+        )
+    nodes = list(walk(roots))
+    parts = {}
+    for node in nodes:
+        title_span, body_span = heading_parts(doc, node)
+        node.title_norm = doc.norm[slice(*title_span)]
+        parts[id(node)] = (title_span, body_span)
+    assign_paths_and_kinds(roots)
+
+    header = read_header(doc, roots[0].heading.line)
+    if not header["title"]:
+        header["title"] = (
+            doc.original[slice(*strip_span(doc.original, 0, len(text)))].split("\n", 1)[0].strip()
+        )
+
+    sections = []
+    for node in nodes:
+        title_span, body_span = parts[id(node)]
+        assignments, brackets = find_assignments(doc, *body_span)
+        targets = find_targets(doc, *body_span, brackets, default_by=_goal_deadline(doc, node))
+        span = strip_span(doc.original, node.heading.start, node.end)
+        sections.append(
+            {
+                "path": node.path,
+                "kind": node.kind,
+                "title": doc.original[slice(*title_span)],
+                "text": doc.original[slice(*body_span)],
+                "span": list(span),
+                "assignments": assignments,
+                # Targets live in goals and tasks, not in headings or action titles;
+                # the scan still runs everywhere so a garbled number is reported.
+                "targets": targets if node.kind in TARGET_KINDS else [],
+            }
+        )
+    return {**header, "sections": sections}
+
+
+def _goal_deadline(doc: PlanText, node: Node) -> int | None:
+    """For a goal section, the first deadline in its whole goal part; else None.
+
+    The goals of a plan share one horizon (力争到2027年 …): it governs every
+    goal target, including those written before it or in sibling subsections.
+    """
+    if node.kind != "goal":
+        return None
+    top = node
+    while top.parent is not None and top.parent.level != 0:
+        top = top.parent
+    return first_deadline(doc.norm, top.heading.start, top.end)
+
+
+def parse_plan_bytes(data: bytes) -> dict:
+    """``parse_plan(decode_plan_bytes(data))``: a plan file's bytes to its document."""
+    return parse_plan(decode_plan_bytes(data))
