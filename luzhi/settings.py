@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luzhi.core",
     "luzhi.accounts",
     "luzhi.plan",
+    "luzhi.indicators",
     "luzhi.demo",
 ]
 
@@ -165,6 +166,7 @@ MEDIA_ROOT = Path(os.environ.get("LUZHI_MEDIA_ROOT", BASE_DIR / "media"))
 
 # Uploads: plan texts are small; refuse anything absurd before it reaches a form.
 LUZHI_PLAN_UPLOAD_MAX_BYTES = int(os.environ.get("LUZHI_PLAN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+LUZHI_EVIDENCE_MAX_BYTES = int(os.environ.get("LUZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,0 +1,253 @@
+"""Indicators (指标) and their observations (指标值).
+
+Every quantitative target of the plan becomes an :class:`Indicator`. Its values
+are :class:`Observation` rows: indicator × period × region, from a registry
+function (computed), a unit's report, or official statistics, each with
+evidence and a review status. Province values of additive indicators are
+rolled up from cities; ratios are computed from their parts.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from luzhi.accounts.models import City, Unit
+from luzhi.core.models import TimeStampedModel
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.plan.models import Target
+
+PROVINCE = "370000"  # 山东省's administrative code; cities use their own codes.
+
+
+class Indicator(TimeStampedModel):
+    """A target being tracked: how it is measured, its baseline, its target path."""
+
+    class Method(models.TextChoices):
+        COMPUTED = "computed", _("系统计算")
+        REPORTED = "reported", _("单位填报")
+
+    class Semantics(models.TextChoices):
+        STOCK = "stock", _("存量")  # the value at a point in time (platforms in operation)
+        FLOW = "flow", _("期间新增")  # new in the period; cumulative since the baseline
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("各市加总")
+        RATIO = "ratio", _("由分子分母计算")
+        NONE = "none", _("仅全省")
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("口径说明"), blank=True)
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators",
+        verbose_name=_("计划目标"),
+    )
+    # Where the target stands in the plan, so a new plan version can be re-linked.
+    plan_path = models.CharField(_("条款路径"), max_length=100, blank=True)
+    target_metric = models.CharField(_("目标指标"), max_length=200, blank=True)
+    method = models.CharField(_("计量方式"), max_length=10, choices=Method.choices)
+    function = models.CharField(_("计算函数"), max_length=100, blank=True)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    cmp = models.CharField(_("比较"), max_length=5, choices=Target.Cmp.choices)
+    target_value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    target_value_max = models.DecimalField(
+        _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    deadline_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
+    per_year = models.BooleanField(_("按年度考核"), default=False)
+    semantics = models.CharField(_("口径"), max_length=5, choices=Semantics.choices)
+    aggregation = models.CharField(_("区域汇总"), max_length=5, choices=Aggregation.choices)
+    numerator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("分子指标"),
+    )
+    denominator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("分母指标"),
+    )
+    frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
+    baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
+    baseline_year = models.PositiveSmallIntegerField(_("基线年份"), default=2024)
+    tolerance_pct = models.DecimalField(
+        _("差异容忍度(%)"), max_digits=6, decimal_places=2, default=5,
+        help_text=_("系统计算值与填报值相差超过该比例时提示差异。"),
+    )
+    responsible_units = models.ManyToManyField(
+        Unit, blank=True, related_name="indicators", verbose_name=_("责任单位")
+    )
+    is_public = models.BooleanField(_("公开"), default=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords(m2m_fields=[responsible_units])
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.method == self.Method.COMPUTED and not self.function:
+            raise ValidationError({"function": _("系统计算的指标必须指定计算函数。")})
+        if self.aggregation == self.Aggregation.RATIO and not (
+            self.numerator_id and self.denominator_id
+        ):
+            raise ValidationError({"numerator": _("比率指标必须指定分子和分母指标。")})
+        if self.cmp == Target.Cmp.RANGE and self.target_value_max is None:
+            raise ValidationError({"target_value_max": _("区间目标必须有上限。")})
+
+    @property
+    def is_additive(self) -> bool:
+        return self.aggregation == self.Aggregation.SUM
+
+
+class Milestone(models.Model):
+    """A yearly milestone on the target path, set by the plan office."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("阶段目标"), max_digits=20, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="milestone_unique_year")
+        ]
+        verbose_name = _("年度阶段目标")
+        verbose_name_plural = _("年度阶段目标")
+
+
+class CityAllocation(models.Model):
+    """The share of a provincial target allocated to one city (分解到市)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="allocations")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("分解目标"), max_digits=20, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "city__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "city"], name="allocation_unique_city")
+        ]
+        verbose_name = _("分市目标")
+        verbose_name_plural = _("分市目标")
+
+
+class Observation(TimeStampedModel):
+    """One value of an indicator for one period and one region (the province or a city)."""
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("系统计算")
+        REPORT = "report", _("单位填报")
+        STATISTICS = "statistics", _("官方统计")
+        ROLLUP = "rollup", _("各市汇总")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已审核")
+        RETURNED = "returned", _("已退回")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    period_type = models.CharField(_("周期类型"), max_length=7, choices=PeriodType.choices)
+    period_start = models.DateField(_("周期起始"))
+    region = models.CharField(_("区域代码"), max_length=6, default=PROVINCE)
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    reporting_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="observations",
+        verbose_name=_("填报单位"),
+    )
+    note = models.TextField(_("说明"), blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("填报人"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_start", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_type", "period_start", "region", "source"],
+                name="observation_unique_slot",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "region", "indicator", "period_start"]),
+        ]
+        verbose_name = _("指标值")
+        verbose_name_plural = _("指标值")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period} {self.region_name}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.period_start)
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+
+def region_name(code: str) -> str:
+    """山东省 for the province code, else the city's name."""
+    if code == PROVINCE:
+        return str(_("全省"))
+    from luzhi.accounts.models import City as _City
+
+    city = _City.objects.filter(code=code).only("name").first()
+    return city.name if city else code
+
+
+class Evidence(models.Model):
+    """A file backing an observation: PDF, image or spreadsheet, checked on upload."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ObservationEvent(models.Model):
+    """One step of an observation's review: who moved it from what to what, and why."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")

@@ -1,0 +1,72 @@
+"""The indicator-function registry: how a mechanism contributes a target's live value.
+
+The app that owns the data registers a function under a name; an Indicator with
+``method=computed`` names it in ``function``. The indicators app never imports
+the mechanisms, so a new mechanism adds a live value without touching the cockpit::
+
+    from luzhi.indicators.registry import indicator_function
+
+    @indicator_function("registry.provincial_key_labs", label="省重点实验室数量(已批准)")
+    def provincial_key_labs(*, period_end, region=None):
+        return Platform.objects.filter(...).count()
+
+A function takes ``period_end`` (a date) and ``region`` (None for the province,
+else a city code) and returns a number. It may also name ``records``: a
+callable with the same arguments returning the queryset behind the number, for
+drill-down.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorFunction:
+    """A registered computation of an indicator's value."""
+
+    name: str
+    label: str
+    compute: Callable[..., int | float | Decimal]
+    records: Callable[..., object] | None = None
+    by_city: bool = True  # can be computed per city (so province = sum of cities)
+
+    def __call__(self, *, period_end: date, region: str | None = None) -> Decimal:
+        return Decimal(str(self.compute(period_end=period_end, region=region)))
+
+
+_REGISTRY: dict[str, IndicatorFunction] = {}
+
+
+def indicator_function(name: str, *, label: str, records=None, by_city: bool = True):
+    """Decorator: register ``compute`` under ``name`` (names are unique)."""
+
+    def decorate(compute):
+        register(IndicatorFunction(name, label, compute, records, by_city))
+        return compute
+
+    return decorate
+
+
+def register(function: IndicatorFunction) -> None:
+    existing = _REGISTRY.get(function.name)
+    if existing is not None and existing.compute is not function.compute:
+        raise ValueError(f"indicator function {function.name!r} is already registered")
+    _REGISTRY[function.name] = function
+
+
+def unregister(name: str) -> None:
+    """Remove a function (tests register temporary ones)."""
+    _REGISTRY.pop(name, None)
+
+
+def get_function(name: str) -> IndicatorFunction:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise LookupError(f"no indicator function named {name!r}") from None
+
+
+def registered() -> dict[str, IndicatorFunction]:
+    return dict(_REGISTRY)

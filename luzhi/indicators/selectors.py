@@ -1,0 +1,271 @@
+"""Reads for the cockpit: where every indicator stands, in a fixed number of queries.
+
+The cockpit reads only province-level rows (roll-ups are stored when city values
+are approved), fetches them for all indicators in one query, and does the
+math in Python, so the query count does not grow with the number of indicators.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from luzhi.accounts.models import City
+from luzhi.core.permissions import is_plan_office
+from luzhi.indicators.models import PROVINCE, CityAllocation, Indicator, Observation
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.permissions import visible_observations
+from luzhi.indicators.progress import NONE, Assessment, TargetSpec, assess, ratio_percent
+
+# Which value is the headline when several sources cover the same period.
+SOURCE_PRECEDENCE = [
+    Observation.Source.STATISTICS,
+    Observation.Source.REPORT,
+    Observation.Source.ROLLUP,
+    Observation.Source.COMPUTED,
+]
+REPORTED_SOURCES = {Observation.Source.STATISTICS, Observation.Source.REPORT, Observation.Source.ROLLUP}
+STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, NONE: 3}
+
+
+@dataclass
+class IndicatorStatus:
+    """One indicator on the cockpit: its latest value, assessment and series."""
+
+    indicator: Indicator
+    assessment: Assessment
+    series: list[tuple[date, float]] = field(default_factory=list)  # headline value per period end
+    latest_period: Period | None = None
+    latest_source: str | None = None
+    computed_value: float | None = None
+    reported_value: float | None = None
+    discrepancy: bool = False
+    pending: int = 0
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status
+
+
+def target_spec(indicator: Indicator) -> TargetSpec:
+    """The pure-math view of an indicator's target."""
+    return TargetSpec(
+        cmp=indicator.cmp,
+        value=float(indicator.target_value),
+        value_max=float(indicator.target_value_max) if indicator.target_value_max is not None else None,
+        baseline=float(indicator.baseline_value),
+        baseline_year=indicator.baseline_year,
+        deadline_year=indicator.deadline_year,
+        per_year=indicator.per_year,
+        flow=indicator.semantics == Indicator.Semantics.FLOW,
+    )
+
+
+def _indicators(public: bool):
+    qs = Indicator.objects.select_related("target__section").prefetch_related("responsible_units")
+    return qs.filter(is_public=True) if public else qs
+
+
+def _rows_by_indicator(indicator_ids, as_of: date, region: str = PROVINCE):
+    """{indicator id: {period: {source: value}}} of approved rows in the indicators' frequencies."""
+    rows = (
+        Observation.objects.filter(
+            indicator_id__in=indicator_ids, region=region, status=Observation.Status.APPROVED,
+            period_start__lte=as_of,
+        )
+        .values_list("indicator_id", "period_type", "period_start", "source", "value")
+        .order_by()
+    )
+    result: dict[int, dict[Period, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for indicator_id, period_type, start, source, value in rows.iterator(chunk_size=5000):
+        result[indicator_id][Period(PeriodType(period_type), start)][source] = value
+    return result
+
+
+def _headline(values: dict[str, Decimal]) -> tuple[str, Decimal]:
+    for source in SOURCE_PRECEDENCE:
+        if source in values:
+            return source, values[source]
+    raise ValueError("no values")
+
+
+def _discrepancy(indicator: Indicator, values: dict[str, Decimal]) -> tuple[float | None, float | None, bool]:
+    computed = values.get(Observation.Source.COMPUTED)
+    reported = next((values[s] for s in SOURCE_PRECEDENCE[:3] if s in values), None)
+    if computed is None or reported is None:
+        return (float(computed) if computed is not None else None,
+                float(reported) if reported is not None else None, False)
+    scale = max(abs(reported), abs(computed), Decimal("1e-9"))
+    flagged = abs(reported - computed) / scale * 100 > indicator.tolerance_pct
+    return float(computed), float(reported), flagged
+
+
+def indicator_statuses(*, user=None, public: bool = False, as_of: date | None = None) -> list[IndicatorStatus]:
+    """Every indicator's assessment on ``as_of`` (today by default), from approved values.
+
+    The public variant shows only public indicators. Five queries whatever the
+    number of indicators: indicators, their units, province rows, pending counts.
+    """
+    as_of = as_of or timezone.localdate()
+    indicators = list(_indicators(public))
+    by_id = {i.pk: i for i in indicators}
+    needed = set(by_id) | {i.numerator_id for i in indicators if i.numerator_id} | {
+        i.denominator_id for i in indicators if i.denominator_id
+    }
+    rows = _rows_by_indicator(needed, as_of)
+    pending = {}
+    if not public and is_plan_office(user):
+        pending = dict(
+            Observation.objects.filter(status=Observation.Status.SUBMITTED)
+            .values_list("indicator_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    statuses = []
+    for indicator in indicators:
+        status = _status_for(indicator, rows, as_of)
+        status.pending = pending.get(indicator.pk, 0)
+        statuses.append(status)
+    return statuses
+
+
+def _series(indicator: Indicator, rows) -> tuple[list[tuple[Period, float, str]], dict]:
+    """Headline (period, value, source) for one indicator; ratios from their parts."""
+    if indicator.aggregation == Indicator.Aggregation.RATIO:
+        numerators = rows.get(indicator.numerator_id, {})
+        denominators = rows.get(indicator.denominator_id, {})
+        result = []
+        for period in sorted(set(numerators) & set(denominators)):
+            value = ratio_percent([_headline(numerators[period])[1]], [_headline(denominators[period])[1]])
+            if value is not None:
+                result.append((period, value, "ratio"))
+        return result, {}
+    own = rows.get(indicator.pk, {})
+    series = []
+    for period in sorted(own):
+        if period.type != indicator.frequency:
+            continue
+        source, value = _headline(own[period])
+        series.append((period, float(value), source))
+    return series, own
+
+
+def _status_for(indicator: Indicator, rows, as_of: date) -> IndicatorStatus:
+    series, own = _series(indicator, rows)
+    points = [(period.end, value) for period, value, _source in series]
+    assessment = assess(target_spec(indicator), points, as_of)
+    status = IndicatorStatus(indicator=indicator, assessment=assessment, series=points)
+    if series:
+        period, _value, source = series[-1]
+        status.latest_period, status.latest_source = period, source
+        if own:
+            status.computed_value, status.reported_value, status.discrepancy = _discrepancy(
+                indicator, own[period]
+            )
+    return status
+
+
+@dataclass
+class CityRow:
+    """One city's latest approved value of an indicator, with its allocated target."""
+
+    city: City
+    value: float | None
+    period: Period | None
+    allocation: float | None
+    share: float | None  # of the allocation
+
+
+def city_breakdown(indicator: Indicator, *, as_of: date | None = None) -> list[CityRow]:
+    """Latest approved value per city (ratios from their parts), with the city's allocation."""
+    as_of = as_of or timezone.localdate()
+    cities = list(City.objects.all())
+    allocations = {a.city_id: float(a.value) for a in CityAllocation.objects.filter(indicator=indicator)}
+    ids = [indicator.pk] if indicator.aggregation != Indicator.Aggregation.RATIO else [
+        indicator.numerator_id, indicator.denominator_id
+    ]
+    rows = (
+        Observation.objects.filter(indicator_id__in=ids, status=Observation.Status.APPROVED,
+                                   period_start__lte=as_of, period_type=indicator.frequency)
+        .exclude(region=PROVINCE)
+        .values_list("indicator_id", "region", "period_start", "source", "value")
+        .order_by()
+    )
+    data: dict[int, dict[str, dict[date, dict[str, Decimal]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(dict))
+    )
+    for indicator_id, region, start, source, value in rows:
+        data[indicator_id][region][start][source] = value
+    flow = indicator.semantics == Indicator.Semantics.FLOW
+
+    def latest(indicator_id: int, region: str) -> tuple[date | None, float | None]:
+        periods = data[indicator_id].get(region, {})
+        if not periods:
+            return None, None
+        if flow and indicator.aggregation != Indicator.Aggregation.RATIO:
+            total = sum(float(_headline(v)[1]) for s, v in periods.items()
+                        if s.year > indicator.baseline_year)
+            return max(periods), total
+        start = max(periods)
+        return start, float(_headline(periods[start])[1])
+
+    result = []
+    for city in cities:
+        if indicator.aggregation == Indicator.Aggregation.RATIO:
+            start, num = latest(indicator.numerator_id, city.code)
+            _start, den = latest(indicator.denominator_id, city.code)
+            value = ratio_percent([num], [den]) if num is not None and den else None
+        else:
+            start, value = latest(indicator.pk, city.code)
+        allocation = allocations.get(city.pk)
+        result.append(CityRow(
+            city=city, value=value,
+            period=Period(PeriodType(indicator.frequency), start) if start else None,
+            allocation=allocation,
+            share=(value / allocation) if value is not None and allocation else None,
+        ))
+    return result
+
+
+def observations_for(*, user, indicator: Indicator, region: str | None = None,
+                     period: Period | None = None):
+    """The observations behind a number, as the user may see them, with evidence prefetched."""
+    qs = visible_observations(user, indicator.observations.all())
+    if region:
+        qs = qs.filter(region=region)
+    if period:
+        qs = qs.filter(period_type=period.type, period_start=period.start)
+    return qs.select_related("reporting_unit", "created_by").prefetch_related("evidence").order_by(
+        "-period_start", "region", "source"
+    )
+
+
+def review_queue(*, user):
+    """Submitted values waiting for the plan office."""
+    if not is_plan_office(user):
+        return Observation.objects.none()
+    return (
+        Observation.objects.filter(status=Observation.Status.SUBMITTED)
+        .select_related("indicator", "reporting_unit")
+        .order_by("period_start")
+    )
+
+
+def my_indicators(*, user):
+    """The indicators a reporter's unit is responsible for (or may report for its city)."""
+    if not (user and user.is_authenticated and user.is_unit_reporter):
+        return Indicator.objects.none()
+    unit = user.unit
+    query = Q(responsible_units=unit)
+    if unit.city_id:
+        query |= Q(aggregation=Indicator.Aggregation.SUM)
+    return Indicator.objects.filter(query).distinct()
+
+
+def worst_status(statuses) -> str:
+    """The most urgent of several statuses (red before amber before green before none)."""
+    statuses = list(statuses)
+    return min(statuses, key=STATUS_ORDER.__getitem__) if statuses else NONE
