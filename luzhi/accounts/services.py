@@ -124,3 +124,166 @@ def user_create(
     _record(user, actor, "user created")
     user.save()
     return user
+
+
+UNIT_EDITABLE_FIELDS = (
+    "name", "short_name", "kind", "city", "order", "contact_name", "contact_phone", "contact_email",
+)
+
+
+def _ensure_aliases(*, unit: Unit, names: list[tuple[str, str]], actor, reason: str) -> int:
+    """Make every ``(field, name)`` an alias of ``unit``; refuse a name another unit uses.
+
+    Returns how many aliases were created. Names match on their normalised form,
+    so 省科技廳 and 省科技厅 are the same alias.
+    """
+    created = 0
+    for field_name, name in names:
+        key = normalize_name(name or "")
+        if not key:
+            continue
+        existing = UnitAlias.objects.select_related("unit").filter(normalized=key).first()
+        if existing is None:
+            alias = UnitAlias(unit=unit, alias=name.strip())
+            alias.full_clean()
+            _record(alias, actor, reason)
+            alias.save()
+            created += 1
+        elif existing.unit_id != unit.pk:
+            raise ValidationError(
+                {
+                    field_name: _("“%(alias)s”已是单位“%(unit)s”的别名。")
+                    % {"alias": name, "unit": existing.unit.name}
+                }
+            )
+    return created
+
+
+@transaction.atomic
+def unit_create_full(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    city: City | None = None,
+    order: int = 1000,
+    aliases: list[str] | tuple[str, ...] = (),
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Unit:
+    """Create a unit with its full name, short name, kind, city and aliases (plan office only).
+
+    The full name, the short name and each alias become entries of the alias
+    table, so plan texts naming the unit any of these ways resolve to it. A name
+    already used by another unit refuses the whole creation.
+    """
+    from luzhi.core.permissions import is_plan_office
+
+    require(is_plan_office(actor), _("只有专项办可以新建单位。"))
+    unit = Unit(
+        name=name.strip(), short_name=short_name.strip(), kind=kind, city=city, order=order,
+        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+    )
+    unit.full_clean()
+    _record(unit, actor, "unit created")
+    unit.save()
+    _ensure_aliases(
+        unit=unit,
+        names=[("name", unit.name), ("short_name", unit.short_name)]
+        + [("aliases", alias) for alias in aliases],
+        actor=actor,
+        reason="unit created",
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields) -> Unit:
+    """Change a unit's names, kind, city, order or contact details (plan office only).
+
+    A new full or short name is added to the alias table (old names stay, since
+    older plan texts use them); a name that belongs to another unit is refused.
+    A call that changes nothing writes nothing.
+    """
+    from luzhi.core.permissions import is_plan_office
+
+    require(is_plan_office(actor), _("只有专项办可以修改单位。"))
+    unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    changed = False
+    for field_name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(unit, field_name) != value:
+            setattr(unit, field_name, value)
+            changed = True
+    if not changed:
+        return unit
+    unit.full_clean()
+    _record(unit, actor, reason.strip() or "unit updated")
+    unit.save()
+    _ensure_aliases(
+        unit=unit,
+        names=[("name", unit.name), ("short_name", unit.short_name)],
+        actor=actor,
+        reason=reason.strip() or "unit renamed",
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_alias_add(*, actor: User, unit: Unit, alias: str) -> tuple[UnitAlias, bool]:
+    """Add a name under which plan texts refer to ``unit`` (plan office only).
+
+    Returns ``(alias, created)``: adding a name the unit already has (in any
+    writing: traditional, full-width) is a no-op; a name that belongs to another
+    unit is refused with a message naming that unit.
+    """
+    from luzhi.core.permissions import is_plan_office
+
+    require(is_plan_office(actor), _("只有专项办可以添加单位别名。"))
+    if not normalize_name(alias or ""):
+        raise ValidationError({"alias": _("别名不能为空。")})
+    if len(alias.strip()) > UnitAlias._meta.get_field("alias").max_length:
+        raise ValidationError({"alias": _("别名过长。")})
+    created = _ensure_aliases(
+        unit=unit, names=[("alias", alias)], actor=actor, reason="alias added"
+    )
+    return UnitAlias.objects.get(normalized=normalize_name(alias)), bool(created)
+
+
+@transaction.atomic
+def user_token_rotate(*, actor: User, user: User):
+    """Create the user's API token, replacing any previous one (which stops working at once).
+
+    A user may rotate their own token; the plan office may rotate anyone's.
+    """
+    from rest_framework.authtoken.models import Token
+
+    from luzhi.core.permissions import is_plan_office
+
+    require(
+        bool(actor and actor.is_authenticated and (actor.pk == user.pk or is_plan_office(actor))),
+        _("您只能管理自己的 API 令牌。"),
+    )
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+@transaction.atomic
+def user_token_revoke(*, actor: User, user: User) -> bool:
+    """Delete the user's API token; returns whether there was one."""
+    from rest_framework.authtoken.models import Token
+
+    from luzhi.core.permissions import is_plan_office
+
+    require(
+        bool(actor and actor.is_authenticated and (actor.pk == user.pk or is_plan_office(actor))),
+        _("您只能管理自己的 API 令牌。"),
+    )
+    deleted, _details = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -1,11 +1,15 @@
 """API base: the default permission class and one JSON error shape for every endpoint.
 
-Errors look like ``{"error": {"code": "...", "message": "...", "fields": {...}}}``.
+Errors look like ``{"error": {"code": "...", "message": "...", "fields": {...}}}``:
+``fields`` is present for validation errors (400) and maps each offending field
+to its messages. An error that carries a list of problems (a refused plan
+import) adds ``"problems": [{"line": ..., "text": ..., "message": ...}, ...]``.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 from luzhi.core.permissions import is_plan_office
@@ -14,12 +18,20 @@ from luzhi.core.permissions import is_plan_office
 class ReadAnyoneWritePlanOffice(permissions.BasePermission):
     """Anyone may read; only the plan office may write."""
 
-    message = "只有专项办可以修改计划数据 (only the plan office may change plan data)."
+    message = _("只有专项办可以修改计划数据。")
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
         return is_plan_office(request.user)
+
+
+class ProblemsError(exceptions.ValidationError):
+    """A 400 that also lists structured problems (e.g. each refused line of an upload)."""
+
+    def __init__(self, detail, *, problems: list[dict]):
+        super().__init__(detail)
+        self.problems = problems
 
 
 def exception_handler(exc, context):
@@ -46,8 +58,14 @@ def exception_handler(exc, context):
             for field, msgs in fields.items()
         )
         body = {"code": "invalid", "message": message, "fields": fields}
+        if isinstance(exc, ProblemsError):
+            body["problems"] = exc.problems
     else:
         detail = data.get("detail", data) if isinstance(data, dict) else data
         body = {"code": getattr(exc, "default_code", "error"), "message": str(detail)}
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        if isinstance(codes, str):
+            # The specific code when there is one (not_authenticated vs authentication_failed).
+            body["code"] = codes
     response.data = {"error": body}
     return response

@@ -1,0 +1,50 @@
+"""Account pages: "my account" (role, unit) and the user's API token."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.authtoken.models import Token
+
+from luzhi.accounts.services import user_token_revoke, user_token_rotate
+
+
+def _context(request, **extra) -> dict:
+    user = request.user
+    token = Token.objects.filter(user=user).first()
+    return {
+        "profile_user": user,
+        "token": token,
+        # Only the last characters are shown again; the full key is shown once, on creation.
+        "token_hint": f"…{token.key[-4:]}" if token else "",
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+def profile(request):
+    """The signed-in user's role, unit and API token status."""
+    return render(request, "accounts/profile.html", _context(request))
+
+
+@require_POST
+@login_required
+@never_cache
+def token_rotate(request):
+    """Create (or replace) the user's API token and show the new key once."""
+    token = user_token_rotate(actor=request.user, user=request.user)
+    messages.success(request, _("已生成新的 API 令牌;旧令牌(如有)已失效。"))
+    # Rendered, not redirected: the key must not travel through a cookie or the session.
+    return render(request, "accounts/profile.html", _context(request, new_key=token.key))
+
+
+@require_POST
+@login_required
+def token_revoke(request):
+    """Delete the user's API token."""
+    if user_token_revoke(actor=request.user, user=request.user):
+        messages.success(request, _("API 令牌已删除。"))
+    return redirect("accounts:profile")

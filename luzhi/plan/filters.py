@@ -1,0 +1,124 @@
+"""FilterSets for plan data, shared by the API's read endpoints and the web pages."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from luzhi.accounts.models import Unit
+from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
+from luzhi.plan.selectors import current_plans
+
+
+class PlanFilter(django_filters.FilterSet):
+    """Plans by lineage (all versions of one plan) or only the newest version of each."""
+
+    lineage = django_filters.CharFilter(label=_("计划标识"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("仅最新版本"))
+
+    class Meta:
+        model = Plan
+        fields = ["lineage", "version", "doc_number"]
+
+    def filter_current(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        newest = current_plans().values("pk")
+        return queryset.filter(pk__in=newest) if value else queryset.exclude(pk__in=newest)
+
+
+class SectionFilter(django_filters.FilterSet):
+    """Sections of a plan by kind, path (exact, or ``path_prefix`` for a subtree) and parent."""
+
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("计划"))
+    parent = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("上级章节"))
+    path = django_filters.CharFilter(label=_("编号路径"))
+    path_prefix = django_filters.CharFilter(method="filter_path_prefix", label=_("编号路径前缀"))
+
+    class Meta:
+        model = Section
+        fields = ["plan", "kind", "path", "parent"]
+
+    def filter_path_prefix(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.rstrip("/")
+        return queryset.filter(path__startswith=f"{value}/") if value else queryset
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitIdFilter(django_filters.ModelChoiceFilter):
+    """A unit given by id (typed for the OpenAPI schema, which cannot guess a method filter)."""
+
+
+def _filter_unit_role(queryset: QuerySet, prefix: str, unit: Unit | None, role: str) -> QuerySet:
+    """Filter on one assignment-unit link holding both the unit and the role (one join)."""
+    conditions = {}
+    if unit is not None:
+        conditions[f"{prefix}unit"] = unit
+    if role:
+        conditions[f"{prefix}role"] = role
+    return queryset.filter(**conditions).distinct() if conditions else queryset
+
+
+class _UnitRoleFilterSet(django_filters.FilterSet):
+    """Adds ``unit`` and ``role`` filters applied together to the same assignment link."""
+
+    unit_role_prefix = "units__"
+    unit = UnitIdFilter(queryset=Unit.objects.all(), method="filter_noop", label=_("单位"))
+    role = django_filters.ChoiceFilter(
+        choices=AssignmentUnit.Role.choices, method="filter_noop", label=_("角色")
+    )
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # Applied together in filter_queryset: unit=A&role=lead means A leads.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        return _filter_unit_role(
+            queryset,
+            self.unit_role_prefix,
+            self.form.cleaned_data.get("unit"),
+            self.form.cleaned_data.get("role") or "",
+        )
+
+
+class TaskFilter(_UnitRoleFilterSet):
+    """Tasks by plan, parent action, path, and the units assigned to them (with a role)."""
+
+    unit_role_prefix = "assignments__units__"
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("计划"))
+    parent = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("所属行动"))
+    path = django_filters.CharFilter(label=_("编号路径"))
+
+    class Meta:
+        model = Task
+        fields = ["plan", "parent", "path", "unit", "role"]
+
+
+class AssignmentFilter(_UnitRoleFilterSet):
+    """Assignments by plan, section, unit and role."""
+
+    plan = django_filters.ModelChoiceFilter(
+        field_name="section__plan", queryset=Plan.objects.all(), label=_("计划")
+    )
+    section = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("章节"))
+
+    class Meta:
+        model = Assignment
+        fields = ["plan", "section", "open_ended", "unit", "role"]
+
+
+class TargetFilter(django_filters.FilterSet):
+    """Targets by plan, section, period (``per=year``), comparator, year, and metric text."""
+
+    plan = django_filters.ModelChoiceFilter(
+        field_name="section__plan", queryset=Plan.objects.all(), label=_("计划")
+    )
+    section = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("章节"))
+    per = django_filters.ChoiceFilter(choices=Target.Per.choices, label=_("周期"))
+    metric = django_filters.CharFilter(lookup_expr="icontains", label=_("指标"))
+
+    class Meta:
+        model = Target
+        fields = ["plan", "section", "per", "cmp", "by_year", "metric"]

@@ -1,0 +1,26 @@
+/* LuZhi: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // Selects marked data-autosubmit submit their form on change (the language switch).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      target.form.submit();
+    }
+  });
+
+  // Scroll a source panel so that its marked clause is in view (not the whole page).
+  function scrollPanels(root) {
+    (root || document).querySelectorAll("[data-scroll-to]").forEach(function (panel) {
+      var mark = panel.querySelector("#" + panel.getAttribute("data-scroll-to"));
+      if (!mark) return;
+      var top = mark.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      panel.scrollTop += top - 24;
+      panel.setAttribute("data-scrolled", "true");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { scrollPanels(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { scrollPanels(event.target); });
+})();
