@@ -14,4 +14,9 @@ router.register("tasks", plan_api.TaskViewSet, basename="task")
 router.register("assignments", plan_api.AssignmentViewSet, basename="assignment")
 router.register("targets", plan_api.TargetViewSet, basename="target")
 
+# Indicators and observations (the cockpit's data; units submit values here).
+from luzhi.indicators.api import urls as indicators_api  # noqa: E402
+
+indicators_api.register(router)
+
 urlpatterns = router.urls

@@ -7,8 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from luzhi.plan import views as plan_views
+
 urlpatterns = [
-    path("", include("luzhi.plan.urls")),
+    path("", plan_views.home, name="home"),
+    path("plan/", include("luzhi.plan.urls")),
+    path("indicators/", include("luzhi.indicators.urls")),
     path("accounts/", include("luzhi.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

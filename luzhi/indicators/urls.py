@@ -1,0 +1,7 @@
+"""Indicator pages, mounted at /indicators/ (namespace ``indicators``)."""
+
+from luzhi.indicators.views import cockpit, reporting
+
+app_name = "indicators"
+
+urlpatterns = [*cockpit.urlpatterns, *reporting.urlpatterns]
