@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -50,7 +50,8 @@ migrate: install
 demo: migrate
 	$(BIN)/luzhi units sync
 	$(BIN)/luzhi plan import $(SEED_PLAN)
-	$(BIN)/luzhi demo seed
+	$(BIN)/luzhi indicators sync
+	$(BIN)/luzhi demo seed --seed 42
 
 setup: install assets demo
 
