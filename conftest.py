@@ -16,7 +16,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SEED_PLAN = Path(__file__).resolve().parent / "luzhi" / "plan" / "seed" / "shandong-ai-action-plan-2025-2027.txt"
-PASSWORD = "luzhi-test-pass-2025"
+PASSWORD = "luzhi-test-pass-2025"  # noqa: S105  (test users only)
 
 
 def load_reference_and_seed():

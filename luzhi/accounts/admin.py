@@ -81,10 +81,6 @@ class UnitAdmin(SimpleHistoryAdmin):
             },
         )
 
-    def save_related(self, request, form, formsets, change):
-        # The alias inline is read-only; nothing else hangs off a unit form.
-        return None
-
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):

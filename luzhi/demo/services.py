@@ -1,6 +1,8 @@
-"""Demo data: demo accounts for every role, created only when asked (`luzhi demo seed`)."""
+"""Demo data, created only when asked (`luzhi demo seed`): demo accounts for every role
+and a reproducible indicator history (luzhi/demo/history.py)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -51,3 +53,44 @@ def demo_accounts_seed(*, actor: User | None = None) -> list[DemoAccount]:
             email=f"{account.username}@demo.luzhi.local",
         )
     return DEMO_ACCOUNTS
+
+
+@dataclass
+class DemoSeedResult:
+    """What ``demo_seed`` did, for the command's one-line summary."""
+
+    accounts: int
+    indicators_synced: int
+    history: object | None  # luzhi.demo.history.Summary, or None without a plan
+    cleared: int = 0
+
+    def line(self) -> str:
+        parts = [f"demo data: {self.accounts} accounts"]
+        if self.indicators_synced:
+            parts.append(f"{self.indicators_synced} indicators synced from the plan")
+        if self.cleared:
+            parts.append(f"{self.cleared} old observations cleared")
+        parts.append(self.history.line() if self.history else "no plan imported, so no indicator history")
+        return "; ".join(parts)
+
+
+def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> DemoSeedResult:
+    """Demo accounts, then the indicators of the current plan and their history.
+
+    Idempotent: the history is skipped when observations exist, unless ``reset``
+    clears them first (demo databases only).
+    """
+    from luzhi.demo.history import history_clear, history_seed
+    from luzhi.indicators.models import Indicator
+    from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.plan.selectors import current_plan
+
+    demo_accounts_seed(actor=None)
+    plan = current_plan()
+    if plan is None:
+        return DemoSeedResult(len(DEMO_ACCOUNTS), 0, None)
+    synced = 0
+    if not Indicator.objects.exists():
+        synced = indicators_sync_from_plan(actor=None, plan=plan)["created"]
+    cleared = history_clear() if reset else 0
+    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history_seed(seed=seed, today=today), cleared)

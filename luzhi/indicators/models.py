@@ -120,6 +120,9 @@ class Milestone(models.Model):
         verbose_name = _("年度阶段目标")
         verbose_name_plural = _("年度阶段目标")
 
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"
+
 
 class CityAllocation(models.Model):
     """The share of a provincial target allocated to one city (分解到市)."""
@@ -136,6 +139,9 @@ class CityAllocation(models.Model):
         ]
         verbose_name = _("分市目标")
         verbose_name_plural = _("分市目标")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.city}: {self.value}"
 
 
 class Observation(TimeStampedModel):
@@ -251,3 +257,6 @@ class ObservationEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} → {self.to_status}"

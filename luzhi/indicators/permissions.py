@@ -32,3 +32,10 @@ def visible_observations(user, queryset=None):
     if user and user.is_authenticated and user.is_unit_reporter:
         return public | queryset.filter(reporting_unit=user.unit_id)
     return public
+
+
+def can_download_evidence(user, observation) -> bool:
+    """Evidence files: signed-in users who may see the observation (the public sees metadata)."""
+    if not (user and user.is_authenticated):
+        return False
+    return visible_observations(user).filter(pk=observation.pk).exists()

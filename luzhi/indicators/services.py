@@ -23,6 +23,7 @@ from luzhi.indicators.models import (
     Milestone,
     Observation,
     ObservationEvent,
+    region_name,
 )
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import can_report
@@ -59,13 +60,13 @@ def _lead_units(target: Target) -> list[Unit]:
         .select_related("unit", "assignment")
         .order_by("assignment__order", "order")
     )
-    governing = [l for l in links if l.assignment.span_end >= target.span_end] or links
+    governing = [link for link in links if link.assignment.span_end >= target.span_end] or links
     if not governing:
         return []
     first = governing[0].assignment_id
-    chosen = [l for l in governing if l.assignment_id == first]
-    leads = [l.unit for l in chosen if l.role == AssignmentUnit.Role.LEAD]
-    return leads or [l.unit for l in chosen]
+    chosen = [link for link in governing if link.assignment_id == first]
+    leads = [link.unit for link in chosen if link.role == AssignmentUnit.Role.LEAD]
+    return leads or [link.unit for link in chosen]
 
 
 @transaction.atomic
@@ -282,8 +283,11 @@ def observation_save(
     require(
         can_report(actor, indicator, region),
         _("您的单位不负责指标“%(name)s”(%(region)s),不能填报。")
-        % {"name": indicator.name, "region": region},
+        % {"name": indicator.name, "region": region_name(region)},
     )
+    files = list(files)
+    for upload in files:  # every file is checked before anything is stored
+        evidence_check(upload)
     if source not in (Observation.Source.REPORT, Observation.Source.STATISTICS):
         raise ValidationError({"source": _("只能填报单位数据或官方统计数据。")})
     if indicator.aggregation == Indicator.Aggregation.RATIO:
@@ -306,7 +310,7 @@ def observation_save(
         )
     elif observation.status in (STATUS.APPROVED, STATUS.SUBMITTED) and not is_plan_office(actor):
         raise ValidationError(
-            _("该值已%s,不能修改;如需更正请联系专项办。") % observation.get_status_display()
+            _("该值当前状态为“%s”,不能修改;如需更正请联系专项办。") % observation.get_status_display()
         )
     elif observation.status == STATUS.APPROVED:
         raise ValidationError(_("已审核的值请用“更正”并说明原因。"))

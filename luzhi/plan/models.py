@@ -86,6 +86,9 @@ class PlanIssuer(models.Model):
             models.UniqueConstraint(fields=["plan", "order"], name="planissuer_unique_order")
         ]
 
+    def __str__(self) -> str:
+        return self.name_as_written
+
 
 class Section(TimeStampedModel):
     """A node of the plan's tree: a part (一、), an action (（一）) or a task (1.)."""

@@ -7,7 +7,6 @@ service (``luzhi.plan.services``), which is the only code that writes.
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -346,7 +345,3 @@ class PlanDocumentQuerySerializer(serializers.Serializer):
     """``?source=false`` leaves the (long) source text out of the document."""
 
     source = serializers.BooleanField(default=True)
-
-
-# Typed as a free-form object in the schema; the shape is docs/plan-json.md.
-PLAN_DOCUMENT_SCHEMA = OpenApiTypes.OBJECT

@@ -559,3 +559,48 @@ def test_schema_and_docs_are_served_without_a_cdn(client_as, seed_plan):
     assert "drf_spectacular_sidecar" in html
     for cdn in ("cdn.", "jsdelivr", "unpkg"):
         assert cdn not in html
+
+
+# --------------------------------------------------------------------------- admin
+# The admin is another door to the same services: corrections there need a reason too.
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from luzhi.accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.gov.cn", "x-long-pass"))
+    return client
+
+
+def test_admin_pages_render(admin_client, seed_plan, first_task, first_assignment, range_target):
+    sti = Unit.objects.get(short_name="省科技厅")
+    for url in [
+        f"/admin/plan/plan/{seed_plan.pk}/change/",
+        f"/admin/plan/section/{first_task.pk}/change/",
+        f"/admin/plan/assignment/{first_assignment.pk}/change/",
+        f"/admin/plan/target/{range_target.pk}/change/",
+        f"/admin/plan/target/{range_target.pk}/history/",
+        "/admin/plan/planimport/",
+        f"/admin/accounts/unit/{sti.pk}/change/",
+        f"/admin/accounts/unit/{sti.pk}/history/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/city/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_admin_target_correction_goes_through_the_service(admin_client, range_target):
+    form = {"metric": range_target.metric, "cmp": "range", "unit": range_target.unit}
+    form |= {"by_year": range_target.by_year or "", "per": range_target.per}
+    url = f"/admin/plan/target/{range_target.pk}/change/"
+    refused = admin_client.post(url, form | {"value": "5", "value_max": "2", "reason": "x"})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+    no_reason = admin_client.post(url, form | {"value": "2", "value_max": "3"})
+    assert no_reason.status_code == 200
+    saved = admin_client.post(url, form | {"value": "2", "value_max": "3", "reason": "核对"})
+    assert saved.status_code == 302
+    range_target.refresh_from_db()
+    assert (range_target.value, range_target.value_max) == (Decimal(2), Decimal(3))
+    record = range_target.history.first()
+    assert (record.history_user.username, record.history_change_reason) == ("root", "核对")

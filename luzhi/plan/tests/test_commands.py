@@ -28,7 +28,7 @@ def test_parse_exits_2_on_bad_input_naming_the_problem(tmp_path):
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("Caf\xe9 na\xefve r\xe9sum\xe9\n".encode("latin-1"))
     # The real console script, so the exit code is the one a shell sees.
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: S603  (our own console script)
         [sys.executable, "-m", "luzhi.manage", "plan", "parse", str(bad)],
         capture_output=True,
         text=True,

@@ -1,27 +1,33 @@
-"""``luzhi demo seed`` creates the demo accounts; ``luzhi demo logins`` prints them."""
+"""``luzhi demo seed`` loads the demo accounts and indicator history; ``luzhi demo logins`` prints the logins."""
 
 from django.core.management.base import BaseCommand
 
 from luzhi.accounts.models import User
-from luzhi.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from luzhi.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Load demo data (demo accounts) or print the demo logins."
+    help = "Load demo data (accounts and a reproducible indicator history) or print the demo logins."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        seed = sub.add_parser("seed", help="create the demo accounts (idempotent)")
+        seed = sub.add_parser(
+            "seed", help="create the demo accounts and indicator history (idempotent)"
+        )
         seed.add_argument("--seed", type=int, default=42, help="random seed for generated data")
+        seed.add_argument(
+            "--reset", action="store_true",
+            help="delete all observations, allocations and milestones first (demo databases only)",
+        )
         sub.add_parser("logins", help="print the demo logins")
 
     def handle(self, *args, action, **options):
         if action == "seed":
-            demo_accounts_seed(actor=None)
-            self.stdout.write(f"demo data loaded: {len(DEMO_ACCOUNTS)} accounts")
+            result = demo_seed(seed=options["seed"], reset=options["reset"])
+            self.stdout.write(result.line())
             return
         present = set(User.objects.values_list("username", flat=True))
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
             if account.username not in present:
                 continue

@@ -1,0 +1,337 @@
+"""Benchmark: the cockpit's server time over 10 years of monthly data for 200 indicators.
+
+Builds, in a fresh database of its own (a temporary SQLite file unless
+DATABASE_URL points at PostgreSQL, where it creates and drops the database
+``luzhi_bench_cockpit``): the seed plan and its indicators, then 200 monthly
+additive indicators with 16 cities × 120 months of approved city values each
+(384,000 rows) and their province roll-ups (24,000 rows), plus 100,000
+registry records in a stand-in table (``bench_registry_record``; the real
+registries arrive later) counted by a registered indicator function that 5 of
+the indicators use as ``computed`` (snapshotted for the latest month).
+
+Measures, at 50 and at 200 bench indicators: the cockpit's server time (the
+test client's GET of /indicators/cockpit/ as the plan office: 3 warm-up
+requests, then the median and p95 of 30), the queries per request, and the
+median of one bare SQL aggregate over the same province rows. Targets:
+cockpit within 3× the bare aggregate, p95 under 200 ms, a query count that
+does not grow with the number of indicators. The last line reads
+``cockpit_p95_ms=… ratio_to_bare=… queries=…`` (at 200 indicators).
+
+    .venv/bin/python bench/cockpit.py [--indicators 200] [--records 100000] [--repeat 30]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/cockpit.py
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "luzhi_bench_cockpit"
+MONTHS = 120
+FIRST_STAGE = 50
+COMPUTED = 5
+BARE_SQL = (
+    "SELECT indicator_id, COUNT(*), SUM(value), MAX(period_start) FROM indicators_observation "
+    "WHERE status = 'approved' AND region = '370000' GROUP BY indicator_id"
+)
+# Used only when the cockpit page does not exist yet: what the page computes and renders.
+STAND_IN_TEMPLATE = """{% for s in statuses %}<div class="card {{ s.status }}">{{ s.indicator.name }}
+{{ s.indicator.target_value }} {{ s.assessment.current }} {{ s.assessment.progress }}
+{{ s.assessment.forecast }} {{ s.latest_period }} {{ s.series|length }}</div>{% endfor %}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--indicators", type=int, default=200)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp.name}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
+    postgres = os.environ["DATABASE_URL"].startswith("postgres")
+    if postgres:
+        # A database of our own so nothing else is touched; dropped at the end.
+        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        _postgres(f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+
+    import django
+
+    django.setup()
+    try:
+        run(args)
+    finally:
+        if postgres:
+            from django.db import connections
+
+            connections.close_all()
+            _postgres(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
+def run(args) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from django.utils import timezone
+
+    from luzhi.accounts.models import City, User
+    from luzhi.accounts.services import reference_data_sync, user_create
+    from luzhi.indicators.periods import Period, PeriodType
+    from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.plan.services import plan_import
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    reference_data_sync(actor=None)
+    seed = ROOT / "luzhi/plan/seed/shandong-ai-action-plan-2025-2027.txt"
+    plan = plan_import(actor=None, data=seed.read_bytes(), source_name=seed.name).plan
+    indicators_sync_from_plan(actor=None, plan=plan)
+    office = user_create(actor=None, username="bench_office", password="bench-pass-2025-x",  # noqa: S106
+                         role=User.Role.PLAN_OFFICE, display_name="专项办 基准")
+    cities = list(City.objects.values_list("code", flat=True))
+    today = timezone.localdate()
+    months = [Period.containing(PeriodType.MONTH, today)]
+    while len(months) < MONTHS:
+        months.insert(0, Period.containing(PeriodType.MONTH, months[0].start - timedelta(days=1)))
+    rng = random.Random(2025)
+    counts = _registry(rng, cities, months, args.records)
+
+    measure = _measurer(office, args)
+    results, built = [], 0
+    build_s = time.perf_counter() - started
+    for stage in sorted({min(FIRST_STAGE, args.indicators), args.indicators}):
+        t0 = time.perf_counter()
+        rows = _indicators(rng, cities, months, counts, first=built, count=stage - built)
+        built = stage
+        _analyze(connection)
+        build_s += time.perf_counter() - t0
+        results.append((stage, rows, *measure()))
+
+    import django
+
+    print(f"database: {connection.vendor} {_server_version(connection)} · Django {django.get_version()}"
+          f" · Python {platform.python_version()} · {os.cpu_count()} cores · {today}")
+    print(f"data: {built} bench indicators (+{results[-1][1]['plan']} of the plan) × 16 cities × "
+          f"{MONTHS} months ({months[0].start:%Y-%m}…{months[-1].start:%Y-%m}); "
+          f"{args.records:,} registry records; built in {build_s:.0f} s")
+    print(f"measured: {_measurer.mode}; {args.warmup} warm-up + {args.repeat} timed requests")
+    header = (f"{'bench_ind':>9} {'obs_rows':>9} {'prov_rows':>9} {'cockpit_med_ms':>14} "
+              f"{'cockpit_p95_ms':>14} {'bare_med_ms':>11} {'ratio':>6} {'queries':>7} {'page_kb':>7}")
+    print(header)
+    for stage, rows, median, p95, bare, queries, size in results:
+        print(f"{stage:>9} {rows['total']:>9,} {rows['province']:>9,} {median * 1000:>14.1f} "
+              f"{p95 * 1000:>14.1f} {bare * 1000:>11.1f} {median / bare:>6.1f} {queries:>7} "
+              f"{size / 1024:>7.0f}")
+    _stage, _rows, median, p95, bare, queries, _size = results[-1]
+    print(f"cockpit_p95_ms={p95 * 1000:.1f} ratio_to_bare={median / bare:.1f} queries={queries}")
+
+
+# ---------------------------------------------------------------- data
+
+
+def _registry(rng, cities, months, n) -> dict[str, list[int]]:
+    """The stand-in registry table, its indicator function, and its counts per city and month."""
+    from django.db import connection, transaction
+
+    from luzhi.indicators.registry import IndicatorFunction, register
+
+    first, span = months[0].start, (months[-1].end - months[0].start).days + 1
+    rows = [(i + 1, rng.choice(cities), first + timedelta(days=rng.randrange(span))) for i in range(n)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_registry_record (id integer PRIMARY KEY, "
+            "city_code varchar(6) NOT NULL, created_on date NOT NULL)"
+        )
+        cursor.execute("CREATE INDEX bench_registry_city_day ON bench_registry_record (city_code, created_on)")
+        cursor.execute("CREATE INDEX bench_registry_day ON bench_registry_record (created_on)")
+        for i in range(0, n, 10_000):
+            cursor.executemany(
+                "INSERT INTO bench_registry_record (id, city_code, created_on) VALUES (%s, %s, %s)",
+                rows[i : i + 10_000],
+            )
+
+    def count_records(*, period_end, region=None):
+        sql, params = "SELECT COUNT(*) FROM bench_registry_record WHERE created_on <= %s", [period_end]
+        if region:
+            sql, params = sql + " AND city_code = %s", [*params, region]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    register(IndicatorFunction("bench.registry_records", "登记记录数(基准替身表)", count_records))
+    # Running totals per city and month: what the reporting units would report.
+    per_month = {c: [0] * len(months) for c in cities}
+    index = {(p.start.year, p.start.month): k for k, p in enumerate(months)}
+    for _id, city, day in rows:
+        per_month[city][index[(day.year, day.month)]] += 1
+    totals = {}
+    for city, values in per_month.items():
+        running, series = 0, []
+        for value in values:
+            running += value
+            series.append(running)
+        totals[city] = series
+    return totals
+
+
+def _indicators(rng, cities, months, counts, *, first: int, count: int) -> dict[str, int]:
+    """Create ``count`` monthly additive indicators with approved city values and roll-ups."""
+    from django.db import transaction
+
+    from luzhi.indicators.models import PROVINCE, Indicator, Observation
+    from luzhi.indicators.services import computed_snapshot
+
+    baseline_year, deadline = months[0].start.year, months[-1].start.year + 1
+    new = []
+    for i in range(first, first + count):
+        computed = i < COMPUTED
+        stock = computed or i % 2 == 0
+        new.append(Indicator(
+            code=f"bench-{i:03d}", name=f"基准指标 {i:03d}", unit="个", cmp=">=",
+            method=Indicator.Method.COMPUTED if computed else Indicator.Method.REPORTED,
+            function="bench.registry_records" if computed else "",
+            target_value=Decimal(200_000 if computed else 50_000 if stock else 30_000),
+            semantics=Indicator.Semantics.STOCK if stock else Indicator.Semantics.FLOW,
+            aggregation=Indicator.Aggregation.SUM, frequency="month",
+            baseline_value=Decimal(0), baseline_year=baseline_year, deadline_year=deadline,
+            order=1000 + i,
+        ))
+    with transaction.atomic():
+        created = Indicator.objects.bulk_create(new)
+        batch, rollups = [], []
+        approved, report = Observation.Status.APPROVED, Observation.Source.REPORT
+        for indicator in created:
+            computed = indicator.method == Indicator.Method.COMPUTED
+            stock = indicator.semantics == Indicator.Semantics.STOCK
+            sums = [0] * len(months)
+            for city in cities:
+                level = rng.randint(50, 400)
+                for k, period in enumerate(months):
+                    if computed:  # the units' reports, close to the registry's count
+                        value = counts[city][k] + rng.randint(-3, 3) * (k % 7 == 0)
+                    elif stock:
+                        level += rng.randint(0, 12)
+                        value = level
+                    else:
+                        value = rng.randint(0, 25)
+                    value = max(value, 0)
+                    sums[k] += value
+                    batch.append(Observation(
+                        indicator=indicator, period_type="month", period_start=period.start,
+                        region=city, value=Decimal(value), source=report, status=approved,
+                    ))
+            for k, period in enumerate(months):
+                rollups.append(Observation(
+                    indicator=indicator, period_type="month", period_start=period.start,
+                    region=PROVINCE, value=Decimal(sums[k]), source=Observation.Source.ROLLUP,
+                    status=approved,
+                ))
+            if len(batch) >= 50_000:
+                Observation.objects.bulk_create(batch, batch_size=5000)
+                batch = []
+        Observation.objects.bulk_create(batch, batch_size=5000)
+        Observation.objects.bulk_create(rollups, batch_size=5000)
+        for indicator in created:
+            if indicator.method == Indicator.Method.COMPUTED:
+                computed_snapshot(indicator=indicator, period=months[-1])
+    return {
+        "total": Observation.objects.count(),
+        "province": Observation.objects.filter(region=PROVINCE).count(),
+        "plan": Indicator.objects.exclude(code__startswith="bench-").count(),
+    }
+
+
+def _analyze(connection) -> None:
+    """Fresh planner statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE would give."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def _measurer(office, args):
+    """A function measuring (median, p95, bare median, queries, page bytes) on the current data."""
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from luzhi.indicators.selectors import indicator_statuses
+
+    try:
+        url = reverse("indicators:cockpit")
+    except NoReverseMatch:
+        url = None
+    client = Client()
+    client.force_login(office)
+    template = Template(STAND_IN_TEMPLATE)
+
+    def request() -> int:
+        if url is None:  # until the page exists: the selector and a stand-in render
+            return len(template.render(Context({"statuses": indicator_statuses(user=office)})))
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        return len(response.content)
+
+    def bare() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_SQL)
+            cursor.fetchall()
+
+    def timed(action) -> list[float]:
+        for _ in range(args.warmup):
+            action()
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - t0)
+        return times
+
+    def measure():
+        size = request()
+        times = timed(request)
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        bare_times = timed(bare)
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+        return (statistics.median(times), p95, statistics.median(bare_times), len(queries), size)
+
+    _measurer.mode = (
+        f"GET {url} as the plan office (Django test client)" if url
+        else "indicator_statuses(user=office) + a stand-in template (the page does not exist yet)"
+    )
+    return measure
+
+
+def _server_version(connection) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        return cursor.fetchone()[0].split(" ")[0]
+
+
+def _postgres(*statements: str) -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+if __name__ == "__main__":
+    main()

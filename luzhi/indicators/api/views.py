@@ -1,0 +1,339 @@
+"""The indicators API: indicators with where they stand, and observations with their review.
+
+Reads: everyone sees public indicators and approved values; the plan office sees
+everything; a unit reporter also sees their own unit's drafts and submissions
+(``luzhi.indicators.permissions.visible_observations``).
+
+Writes are explicit endpoints that call the same services as the reporting
+pages (``luzhi.indicators.services``). They only require a signed-in user: the
+service decides who may report or review what and refuses with a message, so a
+reporter of another unit gets 403 and bad values get 400 naming the field.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from luzhi.accounts.api.history import HistoryMixin
+from luzhi.accounts.models import City, Unit
+from luzhi.core.permissions import is_plan_office
+from luzhi.indicators.api.serializers import (
+    ASSESSMENT_STATUSES,
+    CityRowSerializer,
+    IndicatorDetailSerializer,
+    IndicatorSerializer,
+    ObservationCorrectSerializer,
+    ObservationEventSerializer,
+    ObservationReviewSerializer,
+    ObservationSaveSerializer,
+    ObservationSerializer,
+)
+from luzhi.indicators.files import evidence_response
+from luzhi.indicators.filters import IndicatorFilter, ObservationFilter
+from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
+from luzhi.indicators.permissions import can_download_evidence, visible_observations
+from luzhi.indicators.selectors import city_breakdown, indicator_statuses
+from luzhi.indicators.services import (
+    observation_approve,
+    observation_correct,
+    observation_return,
+    observation_save,
+    observation_submit,
+)
+
+ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"
+    ),
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in"),
+    403: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Not allowed (e.g. another unit's indicator)"
+    ),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or not visible to you"),
+}
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=ASSESSMENT_STATUSES,
+                description="Only indicators with this assessment status",
+            )
+        ]
+    )
+)
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicators (指标) with their definition, target path, responsible units and assessment.
+
+    Looked up by code. The plan office sees every indicator; everyone else the
+    public ones. Assessments come from approved values only.
+    """
+
+    lookup_field = "code"
+    lookup_value_regex = r"[-\w]+"
+    filterset_class = IndicatorFilter
+    ordering_fields = ["order", "code", "name"]
+
+    def get_queryset(self):
+        queryset = (
+            Indicator.objects.order_by("order", "code")
+            .select_related("numerator", "denominator")
+            .prefetch_related(
+                Prefetch("responsible_units", queryset=Unit.objects.order_by("order", "pk")),
+                "milestones",
+            )
+        )
+        if not is_plan_office(self.request.user):
+            queryset = queryset.filter(is_public=True)
+        return queryset
+
+    def get_serializer_class(self):
+        return IndicatorDetailSerializer if self.action == "retrieve" else IndicatorSerializer
+
+    @cached_property
+    def statuses(self) -> dict:
+        """Every visible indicator's assessment, computed once per request (a fixed query count)."""
+        user = self.request.user
+        return {
+            s.indicator.pk: s
+            for s in indicator_statuses(user=user, public=not is_plan_office(user))
+        }
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        # Not while drf-spectacular inspects the view: the schema needs no database.
+        if self.action in ("list", "retrieve") and not getattr(self, "swagger_fake_view", False):
+            context["statuses"] = self.statuses
+        return context
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        wanted = self.request.query_params.get("status") if self.action == "list" else None
+        if wanted:
+            if wanted not in ASSESSMENT_STATUSES:
+                raise serializers.ValidationError(
+                    {"status": [_("状态应为 %s 之一。") % "、".join(ASSESSMENT_STATUSES)]}
+                )
+            queryset = queryset.filter(
+                pk__in=[pk for pk, s in self.statuses.items() if s.status == wanted]
+            )
+        return queryset
+
+    @extend_schema(
+        summary="Latest approved value per city, with the city's allocated target",
+        responses={200: CityRowSerializer(many=True), 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def cities(self, request, code=None):
+        indicator = self.get_object()
+        return Response(CityRowSerializer(city_breakdown(indicator), many=True).data)
+
+
+# --------------------------------------------------------------------------- observations
+
+WRITE_ACTIONS = {"create", "submit", "approve", "return_value", "correct"}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", str, description="One period: 2026, 2026-Q1 or 2026-01 (400 otherwise)"
+            ),
+            OpenApiParameter(
+                "region",
+                str,
+                description="A city code (370100), a city name (济南 / 济南市) or 全省 / 370000",
+            ),
+        ]
+    )
+)
+class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Observations (指标值): indicator × period × region values with evidence and review status.
+
+    ``POST`` saves a value (a second save of the same indicator, period, region
+    and source updates the same row, with history); explicit actions submit,
+    approve, return and correct it.
+    """
+
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    ordering_fields = ["period_start", "updated_at", "value", "region", "status"]
+
+    def get_queryset(self):
+        queryset = (
+            Observation.objects.select_related("indicator", "reporting_unit", "created_by")
+            .prefetch_related("evidence")
+            .order_by("-period_start", "indicator__order", "region", "source")
+        )
+        return visible_observations(self.request.user, queryset)
+
+    def get_permissions(self):
+        # The default class lets only the plan office write. Reporting is for units
+        # too: the service checks who may report or review what (403 with a reason).
+        if self.action in WRITE_ACTIONS:
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database
+            return context
+        regions = {PROVINCE: _("全省")}
+        regions.update(City.objects.values_list("code", "name"))
+        user = self.request.user
+        context["regions"] = regions
+        # Rows come from visible_observations(user), so signed-in is the whole rule here.
+        context["may_download"] = lambda observation: bool(user and user.is_authenticated)
+        return context
+
+    def _respond(self, observation: Observation, status_code: int = status.HTTP_200_OK):
+        fresh = (
+            Observation.objects.select_related("indicator", "reporting_unit", "created_by")
+            .prefetch_related("evidence")
+            .get(pk=observation.pk)
+        )
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        summary="Save a value for an indicator, period and region (and optionally submit it)",
+        request={
+            "application/json": ObservationSaveSerializer,
+            "multipart/form-data": ObservationSaveSerializer,
+        },
+        responses={
+            201: OpenApiResponse(ObservationSerializer, description="A new value"),
+            200: OpenApiResponse(ObservationSerializer, description="The same slot, updated"),
+            **ERRORS,
+        },
+    )
+    def create(self, request):
+        serializer = ObservationSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        observation = observation_save(
+            actor=request.user,
+            indicator=data["indicator"],
+            period=data["period"],
+            region=data["region"],
+            value=data["value"],
+            unit=data.get("unit"),
+            note=data["note"],
+            source=data["source"],
+            submit=data["submit"],
+            files=data.get("files", []),
+        )
+        created = observation.history.count() == 1
+        return self._respond(
+            observation, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(
+        summary="Submit a draft or returned value for review (its unit or the plan office)",
+        request=None,
+        responses={200: ObservationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request, pk=None):
+        observation = observation_submit(actor=request.user, observation=self.get_object())
+        return self._respond(observation)
+
+    @extend_schema(
+        summary="Approve a submitted value (plan office)",
+        request=ObservationReviewSerializer,
+        responses={200: ObservationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request, pk=None):
+        observation = self.get_object()
+        serializer = ObservationReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        observation = observation_approve(
+            actor=request.user, observation=observation, **serializer.validated_data
+        )
+        return self._respond(observation)
+
+    @extend_schema(
+        summary="Return a submitted value to its unit with a comment (plan office)",
+        request=ObservationReviewSerializer,
+        responses={200: ObservationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
+    def return_value(self, request, pk=None):
+        observation = self.get_object()
+        serializer = ObservationReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        observation = observation_return(
+            actor=request.user, observation=observation, **serializer.validated_data
+        )
+        return self._respond(observation)
+
+    @extend_schema(
+        summary="Correct an approved value, saying why (plan office)",
+        request=ObservationCorrectSerializer,
+        responses={200: ObservationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def correct(self, request, pk=None):
+        observation = self.get_object()
+        serializer = ObservationCorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        observation = observation_correct(
+            actor=request.user, observation=observation, **serializer.validated_data
+        )
+        return self._respond(observation)
+
+    @extend_schema(
+        summary="Review timeline: who moved the value from what to what, and why",
+        responses={200: ObservationEventSerializer(many=True), 404: ERRORS[404]},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        observation = self.get_object()
+        events = observation.events.select_related("actor")
+        return Response(
+            ObservationEventSerializer(events, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="Download an evidence file (signed-in users who may see the value)",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>\d+)",
+        url_name="evidence",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def evidence(self, request, pk=None, evidence_id=None):
+        observation = self.get_object()
+        evidence = get_object_or_404(Evidence, pk=evidence_id, observation=observation)
+        if not can_download_evidence(request.user, observation):
+            self.permission_denied(request, message=_("佐证材料登录后可下载。"))
+        return evidence_response(evidence, inline=False)

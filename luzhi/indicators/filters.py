@@ -1,0 +1,121 @@
+"""FilterSets for indicators and observations, shared by the API's read endpoints and the pages.
+
+Periods and regions are written the way people write them (``2026-Q1``,
+``济南市``); the form fields below turn them into what the database stores and
+refuse anything else with a message naming the accepted forms.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from luzhi.accounts.models import Unit
+from luzhi.indicators.models import Indicator, Observation
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.services import resolve_region
+
+
+class PeriodFormField(forms.CharField):
+    """``2026``, ``2026-Q1`` or ``2026-01`` → a :class:`Period`."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return Period.parse(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+class RegionFormField(forms.CharField):
+    """A city code, a city name (济南 / 济南市) or 全省 → a region code; anything else is refused."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return resolve_region(text)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["region"], code="invalid") from None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PeriodFilter(django_filters.Filter):
+    """Observations of exactly one period (type and first day)."""
+
+    field_class = PeriodFormField
+
+    def filter(self, qs: QuerySet, value: Period | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(period_type=value.type, period_start=value.start)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionFilter(django_filters.Filter):
+    """Observations of one region (the province or one city)."""
+
+    field_class = RegionFormField
+
+    def filter(self, qs: QuerySet, value: str | None) -> QuerySet:
+        return qs if value is None else qs.filter(region=value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitIdFilter(django_filters.ModelChoiceFilter):
+    """A unit given by id (typed for the OpenAPI schema)."""
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    """Indicators by how they are measured and by responsible unit."""
+
+    unit = UnitIdFilter(
+        field_name="responsible_units",
+        queryset=Unit.objects.all(),
+        distinct=True,
+        label=_("责任单位"),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "method",
+            "aggregation",
+            "semantics",
+            "frequency",
+            "per_year",
+            "is_public",
+        ]
+
+
+class ObservationFilter(django_filters.FilterSet):
+    """Observations by indicator code, period, region, status, source, year and reporting unit."""
+
+    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标代码"))
+    period = PeriodFilter(label=_("周期,如 2026、2026-Q1、2026-01"))
+    region = RegionFilter(label=_("区域:设区市代码或名称,或“全省”"))
+    year = django_filters.NumberFilter(field_name="period_start__year", label=_("年份"))
+    period_type = django_filters.ChoiceFilter(choices=PeriodType.choices, label=_("周期类型"))
+    unit = UnitIdFilter(
+        field_name="reporting_unit", queryset=Unit.objects.all(), label=_("填报单位")
+    )
+
+    class Meta:
+        model = Observation
+        fields = [
+            "indicator",
+            "period",
+            "region",
+            "status",
+            "source",
+            "year",
+            "period_type",
+            "unit",
+        ]

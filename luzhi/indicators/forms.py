@@ -1,0 +1,250 @@
+"""Forms of the reporting and review pages.
+
+The forms only parse: which period, region, value, unit, source and files the
+user posted. Every rule (the value's sign, the unit, the period inside the
+plan, the region inside Shandong, the evidence type and size, who may report)
+lives in the services, which raise ``ValidationError`` keyed by these field
+names; :func:`add_service_errors` puts each message next to its field. The
+selects list what the user may choose, but a value posted by hand still goes
+to the service, so there is one validation path for the web and the API.
+"""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luzhi.accounts.models import City
+from luzhi.indicators.models import PROVINCE, Indicator, Observation
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.permissions import can_report
+from luzhi.indicators.services import evidence_check
+
+EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx"
+REPORTABLE_SOURCES = [
+    (Observation.Source.REPORT, Observation.Source.REPORT.label),
+    (Observation.Source.STATISTICS, Observation.Source.STATISTICS.label),
+]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Attach a service's ``ValidationError`` to the form: keyed messages next to their field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
+        form.add_error(field, messages)
+
+
+# ------------------------------------------------------------------ choices
+
+
+def period_choices(indicator: Indicator, today: date) -> list[tuple[str, str]]:
+    """The indicator's periods from its baseline year to the current one, newest first."""
+    kind = PeriodType(indicator.frequency)
+    last_day = min(today, date(indicator.deadline_year or today.year, 12, 31))
+    period = Period.containing(kind, date(indicator.baseline_year, 1, 1))
+    periods = []
+    while period.start <= last_day:
+        periods.append(period)
+        period = Period.containing(kind, period.end + timedelta(days=1))
+    return [(str(p), p.label()) for p in reversed(periods)]
+
+
+def default_period(indicator: Indicator, today: date) -> str:
+    """The last completed period (what units usually report), else the current one."""
+    kind = PeriodType(indicator.frequency)
+    current = Period.containing(kind, today)
+    previous = Period.containing(kind, current.start - timedelta(days=1))
+    choices = {value for value, _label in period_choices(indicator, today)}
+    for candidate in (previous, current):
+        if str(candidate) in choices:
+            return str(candidate)
+    return ""
+
+
+def region_choices(user, indicator: Indicator) -> list[tuple[str, str]]:
+    """The province and, for additive indicators, the cities, limited to what ``user`` may report."""
+    candidates = [(PROVINCE, str(_("全省")))]
+    if indicator.is_additive:
+        candidates += [(c.code, c.name) for c in City.objects.order_by("order", "code")]
+    return [(code, name) for code, name in candidates if can_report(user, indicator, code)]
+
+
+# ------------------------------------------------------------------ widgets
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; each is checked by the evidence service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
+# ------------------------------------------------------------------ forms
+
+
+class ObservationForm(forms.Form):
+    """Report one value of an indicator for a period and region, with evidence."""
+
+    # CharFields with a select widget: the choices guide the user, the service
+    # decides (so a period or region posted by hand gets the service's message).
+    period = forms.CharField(label=_("周期"), widget=forms.Select)
+    region = forms.CharField(label=_("区域"), widget=forms.Select)
+    value = forms.CharField(
+        label=_("数值"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    unit = forms.CharField(
+        label=_("计量单位"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"readonly": True}),
+        help_text=_("由指标确定,不可修改。"),
+    )
+    source = forms.CharField(
+        label=_("数据来源"), widget=forms.Select(choices=REPORTABLE_SOURCES), initial="report"
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("口径、数据来源、与上期相比的变化原因等。"),
+    )
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+    def __init__(self, *args, indicator: Indicator, user, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["period"].widget.choices = period_choices(indicator, today)
+        self.fields["region"].widget.choices = region_choices(user, indicator)
+        self.fields["unit"].initial = indicator.unit
+        self.fields["period"].initial = default_period(indicator, today)
+
+    def clean_files(self):
+        """Check every file before anything is written, reporting all bad files at once.
+
+        The service checks them again; checking here also keeps a good file of
+        a refused request from being written to storage at all.
+        """
+        files = self.cleaned_data.get("files") or []
+        problems = []
+        for upload in files:
+            try:
+                evidence_check(upload)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            raise ValidationError(problems)
+        return files
+
+    @property
+    def regions(self) -> list[tuple[str, str]]:
+        return self.fields["region"].widget.choices
+
+
+class ReviewForm(forms.Form):
+    """Approve a submitted value, or return it to its unit with a comment."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    action = forms.ChoiceField(label=_("操作"), choices=[(APPROVE, _("通过")), (RETURN, _("退回"))])
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=2000)
+
+
+class CorrectionForm(forms.Form):
+    """Change an approved value; the reason is kept in its history."""
+
+    value = forms.CharField(
+        label=_("更正后的数值"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("必填,记入该值的变更历史。"),
+    )
+
+
+class AllocationForm(forms.Form):
+    """The provincial target split across the 16 cities: one input per city."""
+
+    def __init__(self, *args, cities, current: dict[int, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cities = list(cities)
+        for city in self.cities:
+            value = current.get(city.pk)
+            self.fields[f"city_{city.code}"] = forms.CharField(
+                label=city.name,
+                required=False,
+                max_length=40,
+                initial=_plain(value) if value is not None else "",
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "data-allocation": ""}
+                ),
+            )
+
+    def field_for(self, city_code: str) -> str:
+        return f"city_{city_code}"
+
+    def values(self) -> dict[str, str]:
+        """{city code: raw value} for the cities given a value (blank means no share)."""
+        return {
+            city.code: self.cleaned_data[f"city_{city.code}"].strip()
+            for city in self.cities
+            if self.cleaned_data.get(f"city_{city.code}", "").strip()
+        }
+
+    def city_fields(self):
+        return [(city, self[f"city_{city.code}"]) for city in self.cities]
+
+
+class MilestoneForm(forms.Form):
+    """Yearly milestones on the target path, one input per year of the plan."""
+
+    def __init__(self, *args, years, current: dict[int, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = list(years)
+        for year in self.years:
+            value = current.get(year)
+            self.fields[f"year_{year}"] = forms.CharField(
+                label=_("%(year)d年") % {"year": year},
+                required=False,
+                max_length=40,
+                initial=_plain(value) if value is not None else "",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+
+    def values(self) -> dict[int, str]:
+        """{year: raw value} for the years given a value."""
+        return {
+            year: self.cleaned_data[f"year_{year}"].strip()
+            for year in self.years
+            if self.cleaned_data.get(f"year_{year}", "").strip()
+        }
+
+    def year_fields(self):
+        return [(year, self[f"year_{year}"]) for year in self.years]
+
+
+def _plain(value) -> str:
+    """A Decimal without trailing zeros (20.0000 → 20) for an input's initial value."""
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+    return text

@@ -1,0 +1,669 @@
+"""The cockpit (驾驶舱), its public variant, drill-down pages and exports.
+
+Views are thin: parse (``as_of``, filters), authorise, call the selectors, render.
+The cockpit reads every indicator's status with one ``indicator_statuses`` call
+and the rest of the page (milestones, task board, the default city panel) with a
+fixed number of queries, so its query count does not grow with the number of
+indicators. The few reads that only these pages need are the ``page_*``
+functions at the end. Chart options come from the pure functions in ``charts.py``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, register_converter, reverse
+from django.urls.converters import SlugConverter
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from luzhi.accounts.models import City
+from luzhi.core.permissions import is_plan_office
+from luzhi.indicators import charts
+from luzhi.indicators.exports import (
+    XLSX,
+    cities_workbook,
+    cockpit_workbook,
+    download_name,
+)
+from luzhi.indicators.models import (
+    PROVINCE,
+    Indicator,
+    Milestone,
+    Observation,
+)
+from luzhi.indicators.periods import Period
+from luzhi.indicators.permissions import visible_observations
+from luzhi.indicators.progress import NONE, cumulative
+from luzhi.indicators.selectors import (
+    IndicatorStatus,
+    city_breakdown,
+    indicator_status,
+    indicator_statuses,
+    observations_for,
+    worst_status,
+)
+from luzhi.indicators.templatetags.cockpit_tags import NO_TARGET, num, status_rule
+from luzhi.plan.exports import content_disposition
+from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.plan.selectors import current_plan
+
+OBSERVATIONS_PER_PAGE = 50
+DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _forbidden(request, message: str) -> HttpResponse:
+    return render(request, "indicators/cockpit_forbidden.html", {"message": message}, status=403)
+
+
+def _as_of(request) -> tuple[date, str]:
+    """``?as_of=YYYY-MM-DD`` (today when absent); an unreadable date falls back to today, said so."""
+    raw = (request.GET.get("as_of") or "").strip()
+    if not raw:
+        return timezone.localdate(), ""
+    try:
+        return date.fromisoformat(raw), ""
+    except ValueError:
+        return timezone.localdate(), _("日期“%s”无法识别(应为 YYYY-MM-DD),已按今天显示。") % raw
+
+
+def _may_see_names(user) -> bool:
+    """Who reported and reviewed a value is shown to government users only, never to the public."""
+    return bool(user and user.is_authenticated and (user.is_plan_office or user.is_unit_reporter))
+
+
+def _visible_indicator(request, code: str) -> Indicator:
+    """The indicator, if this user may see it (non-public indicators are the plan office's)."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("target__section__plan", "numerator", "denominator")
+        .defer("target__section__plan__source_text")
+        .prefetch_related("responsible_units"),
+        code=code,
+    )
+    if not indicator.is_public and not is_plan_office(request.user):
+        raise Http404
+    return indicator
+
+
+class IndicatorCodeConverter(SlugConverter):
+    """An indicator code in a URL; never one of the reporting pages' own first segments.
+
+    ``/indicators/<code>/`` sits in the same namespace as the reporting pages
+    (``views/reporting.py``); refusing their paths here lets them resolve
+    whatever order the two lists are concatenated in.
+    """
+
+    def to_python(self, value: str) -> str:
+        from luzhi.indicators.views import reporting
+
+        if any(p.pattern.match(f"{value}/") for p in reporting.urlpatterns):
+            raise ValueError(value)
+        return value
+
+
+register_converter(IndicatorCodeConverter, "indicator_code")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass
+class Card:
+    """One indicator on the cockpit: its status, chart and drill-down link."""
+
+    item: IndicatorStatus
+    chart: dict
+    value_url: str
+    rule: str
+    milestones: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.item.indicator
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-{self.item.indicator.pk}"
+
+    @property
+    def running_total(self) -> bool:
+        """New-in-period values shown as their sum since the baseline."""
+        return is_running_total(self.indicator)
+
+
+def is_running_total(indicator: Indicator) -> bool:
+    return (
+        indicator.semantics == Indicator.Semantics.FLOW
+        and indicator.aggregation != Indicator.Aggregation.RATIO
+        and not indicator.per_year
+    )
+
+
+def plan_years(indicator: Indicator, plan_end: int, as_of: date) -> list[int]:
+    """The years a per-year target is judged on: after the baseline to the plan's end."""
+    last = max(plan_end, min(as_of.year, plan_end + 10))
+    return list(range(indicator.baseline_year + 1, last + 1))
+
+
+def indicator_chart(
+    item: IndicatorStatus,
+    milestones: list[tuple[int, float]],
+    *,
+    plan_end: int,
+    as_of: date,
+    title: str = "",
+) -> dict:
+    """The chart of one indicator: per-year bars, or the trend against the target path."""
+    indicator, assessment = item.indicator, item.assessment
+    if indicator.per_year:
+        totals: dict[int, float] = defaultdict(float)
+        for day, value in item.series:
+            if day.year > indicator.baseline_year:
+                totals[day.year] += value
+        return charts.per_year_chart(
+            dict(totals),
+            indicator.target_value,
+            plan_years(indicator, plan_end, as_of),
+            indicator.unit,
+            title,
+        )
+    if is_running_total(indicator):
+        # New-in-period values are judged (and drawn) as running totals since the baseline.
+        series = cumulative([(d, v) for d, v in item.series if d.year > indicator.baseline_year])
+        baseline = 0.0
+    else:
+        series, baseline = item.series, float(indicator.baseline_value)
+    deadline = indicator.deadline_year or plan_end
+    path_points = charts.target_path(
+        indicator.baseline_year, baseline, deadline, indicator.target_value
+    )
+    forecast = None
+    if assessment.forecast is not None:
+        forecast = (charts.year_end(deadline), assessment.forecast)
+    return charts.trend_chart(series, path_points, milestones, forecast, indicator.unit, title)
+
+
+def _detail_url(indicator: Indicator, **query) -> str:
+    url = reverse("indicators:indicator_detail", args=[indicator.code])
+    query = {k: v for k, v in query.items() if v}
+    return f"{url}?{urlencode(query)}#observations" if query else f"{url}#observations"
+
+
+def value_url(item: IndicatorStatus) -> str:
+    """Where the headline number comes from: that period's observations (all regions) for a
+    stock value, every period's for a running total, the parts for a ratio."""
+    indicator = item.indicator
+    if indicator.aggregation == Indicator.Aggregation.RATIO:
+        return reverse("indicators:indicator_detail", args=[indicator.code]) + "#parts"
+    if (
+        item.latest_period is not None
+        and indicator.semantics == Indicator.Semantics.STOCK
+        and not indicator.per_year
+    ):
+        return _detail_url(indicator, period=str(item.latest_period))
+    if indicator.per_year and item.assessment.year:
+        return _detail_url(indicator, year=item.assessment.year)
+    return _detail_url(indicator)
+
+
+def cards_for(
+    statuses: list[IndicatorStatus], milestones, *, plan_end: int, as_of: date
+) -> list[Card]:
+    return [
+        Card(
+            item=item,
+            chart=indicator_chart(
+                item, milestones.get(item.indicator.pk, []), plan_end=plan_end, as_of=as_of
+            ),
+            value_url=value_url(item),
+            rule=status_rule(item.indicator),
+            milestones=milestones.get(item.indicator.pk, []),
+        )
+        for item in statuses
+    ]
+
+
+# --------------------------------------------------------------------------- the cockpit
+
+
+def cockpit(request):
+    """The plan office's cockpit: every indicator, its trend, the task board, the cities."""
+    if not is_plan_office(request.user):
+        return _forbidden(request, _("驾驶舱只对专项办开放。公众和各单位可以查看公开的计划进展。"))
+    return _cockpit_page(request, public=False)
+
+
+def public_cockpit(request):
+    """The public variant: public indicators, approved figures, no pending or discrepancy, no names."""
+    return _cockpit_page(request, public=True)
+
+
+def _cockpit_page(request, *, public: bool):
+    as_of, as_of_error = _as_of(request)
+    plan = current_plan()
+    plan_end = plan.period_end if plan and plan.period_end else 2027
+    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
+    milestones = page_milestones([s.indicator.pk for s in statuses])
+    cards = cards_for(statuses, milestones, plan_end=plan_end, as_of=as_of)
+    tracked = [c for c in cards if c.indicator.target_id]
+    auxiliary = [c for c in cards if not c.indicator.target_id]
+    counts = {
+        key: sum(1 for c in tracked if c.item.status == key)
+        for key in ("green", "amber", "red", NONE)
+    }
+    divisible = [s for s in statuses if s.indicator.aggregation in DIVISIBLE]
+    city_options = [s.indicator for s in divisible]
+    chosen = request.GET.get("city") or ""
+    # By default, an indicator whose province value is rolled up from cities (so has city values).
+    city_indicator = (
+        next((i for i in city_options if i.code == chosen), None)
+        or next(
+            (s.indicator for s in divisible if s.latest_source == Observation.Source.ROLLUP), None
+        )
+        or (city_options[0] if city_options else None)
+    )
+    context = {
+        "public": public,
+        "plan": plan,
+        "as_of": as_of,
+        "as_of_error": as_of_error,
+        "is_today": as_of == timezone.localdate(),
+        "cards": tracked,
+        "auxiliary": auxiliary,
+        "counts": counts,
+        "pending_total": sum(s.pending for s in statuses),
+        "board": page_task_board(plan, statuses) if plan else None,
+        "city_options": city_options,
+        "city": page_city_panel(city_indicator, as_of=as_of) if city_indicator else None,
+        "rule": status_rule(),
+        "export_query": urlencode(
+            {"as_of": as_of.isoformat(), **({"public": 1} if public else {})}
+        ),
+    }
+    return render(request, "indicators/cockpit.html", context)
+
+
+def city_panel(request):
+    """The per-city breakdown of one indicator, as the fragment the cockpit swaps in (HTMX).
+
+    Without JavaScript the cockpit's own form reloads the page with ``?city=``.
+    """
+    code = request.GET.get("city") or request.GET.get("indicator") or ""
+    indicator = _visible_indicator(request, code)
+    as_of, _error = _as_of(request)
+    public = request.GET.get("public") == "1" or not is_plan_office(request.user)
+    context = {"city": page_city_panel(indicator, as_of=as_of), "public": public, "as_of": as_of}
+    return render(request, "indicators/_city_panel.html", context)
+
+
+# --------------------------------------------------------------------------- drill-down
+
+
+def indicator_detail(request, code: str):
+    """An indicator: definition, clause, assessment, chart, cities, and the observations behind it."""
+    indicator = _visible_indicator(request, code)
+    office = is_plan_office(request.user)
+    as_of, as_of_error = _as_of(request)
+    item = indicator_status(indicator, user=request.user, public=not office, as_of=as_of)
+    plan = indicator.target.section.plan if indicator.target_id else current_plan()
+    plan_end = plan.period_end if plan and plan.period_end else 2027
+    milestones = [(m.year, float(m.value)) for m in indicator.milestones.all()]
+    chart = indicator_chart(item, milestones, plan_end=plan_end, as_of=as_of)
+    cities = list(City.objects.all())
+    city_names = {c.code: c.name for c in cities} | {PROVINCE: _("全省")}
+    filters, filter_errors = _observation_filters(request, city_names)
+    observations = observations_for(
+        user=request.user,
+        indicator=indicator,
+        region=filters["region"] or None,
+        period=filters["period_obj"],
+    )
+    if filters["year"]:
+        observations = observations.filter(period_start__year=filters["year"])
+    if filters["status"]:
+        observations = observations.filter(status=filters["status"])
+    page = Paginator(observations, OBSERVATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for observation in page:
+        observation.region_label = city_names.get(observation.region, observation.region)
+    query = {k: filters[k] for k in ("region", "period", "year", "status") if filters[k]}
+    context = {
+        "indicator": indicator,
+        "item": item,
+        "public": not office,
+        "as_of": as_of,
+        "as_of_error": as_of_error,
+        "chart": chart,
+        "rule": status_rule(indicator),
+        "milestones": milestones,
+        "city": page_city_panel(indicator, as_of=as_of)
+        if indicator.aggregation in DIVISIBLE
+        else None,
+        "page": page,
+        "filters": filters,
+        "filter_errors": filter_errors,
+        "filter_query": urlencode(query),
+        "regions": [(PROVINCE, _("全省")), *((c.code, c.name) for c in cities)],
+        "statuses": Observation.Status.choices,
+        "show_names": _may_see_names(request.user),
+        "parts": [p for p in (indicator.numerator, indicator.denominator) if p is not None],
+        "function_label": page_function_label(indicator),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+def _observation_filters(request, city_names: dict) -> tuple[dict, list[str]]:
+    """``?region=`` (全省 or a city code), ``?period=2026-Q1``, ``?year=2026``, ``?status=``."""
+    errors = []
+    region = (request.GET.get("region") or "").strip()
+    if region and region not in city_names:
+        errors.append(_("“%s”不是全省或山东省的设区市,已忽略。") % region)
+        region = ""
+    period_text = (request.GET.get("period") or "").strip()
+    period = None
+    if period_text:
+        try:
+            period = Period.parse(period_text)
+        except ValueError as exc:
+            errors.append(str(exc))
+            period_text = ""
+    year = (request.GET.get("year") or "").strip()
+    if year and not (year.isdigit() and len(year) == 4):
+        errors.append(_("年份“%s”无法识别,已忽略。") % year)
+        year = ""
+    status = (request.GET.get("status") or "").strip()
+    if status not in Observation.Status.values:
+        status = ""
+    return {
+        "region": region,
+        "period": period_text,
+        "period_obj": period,
+        "year": year,
+        "status": status,
+    }, errors
+
+
+def observation_detail(request, pk: int):
+    """One value: what, where, who reported it, its evidence, review timeline and change history."""
+    observation = get_object_or_404(
+        visible_observations(
+            request.user,
+            Observation.objects.select_related("indicator", "reporting_unit", "created_by"),
+        ),
+        pk=pk,
+    )
+    show_names = _may_see_names(request.user)
+    context = {
+        "observation": observation,
+        "indicator": observation.indicator,
+        "public": not is_plan_office(request.user),
+        "evidence": list(observation.evidence.all()),
+        "events": list(observation.events.select_related("actor")),
+        "history": page_observation_history(observation),
+        "show_names": show_names,
+        "region_label": observation.region_name,
+    }
+    return render(request, "indicators/observation_detail.html", context)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _export_scope(request) -> tuple[bool, HttpResponse | None]:
+    """``?public=1`` exports what the public cockpit shows (anyone); otherwise the plan office's."""
+    public = request.GET.get("public") == "1"
+    if not public and not is_plan_office(request.user):
+        return public, _forbidden(request, _("完整导出只对专项办开放;公开数据请用公开版导出。"))
+    return public, None
+
+
+def cockpit_xlsx(request):
+    """The indicator table (target, baseline, latest, progress, forecast, status) as .xlsx."""
+    public, refused = _export_scope(request)
+    if refused:
+        return refused
+    as_of, _error = _as_of(request)
+    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
+    body = cockpit_workbook(statuses, as_of=as_of, public=public)
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(
+        *download_name(_("指标进展"), "luzhi-indicators", as_of, public)
+    )
+    return response
+
+
+def city_xlsx(request):
+    """One indicator's city breakdown, and every divisible indicator × city, as .xlsx."""
+    public, refused = _export_scope(request)
+    if refused:
+        return refused
+    as_of, _error = _as_of(request)
+    code = request.GET.get("indicator") or request.GET.get("city") or ""
+    chosen = _visible_indicator(request, code) if code else None
+    if chosen is not None and public and not chosen.is_public:
+        raise Http404
+    indicators = Indicator.objects.filter(aggregation__in=DIVISIBLE)
+    if public:
+        indicators = indicators.filter(is_public=True)
+    matrix = [(i, city_breakdown(i, as_of=as_of)) for i in indicators]
+    first = next((rows for i, rows in matrix if chosen and i.pk == chosen.pk), None)
+    if chosen is not None and first is None:
+        first = city_breakdown(chosen, as_of=as_of)
+    body = cities_workbook(chosen, first, matrix, as_of=as_of, public=public)
+    response = HttpResponse(body, content_type=XLSX)
+    stem = f"{_('分市情况')}-{chosen.name}" if chosen else _("分市情况")
+    response["Content-Disposition"] = content_disposition(
+        *download_name(stem, "luzhi-cities", as_of, public)
+    )
+    return response
+
+
+# ------------------------------------------------------------------ page reads
+
+
+def page_milestones(indicator_ids) -> dict[int, list[tuple[int, float]]]:
+    """Yearly milestones of many indicators in one query."""
+    result: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    rows = Milestone.objects.filter(indicator_id__in=indicator_ids).order_by("year")
+    for indicator_id, year, value in rows.values_list("indicator_id", "year", "value"):
+        result[indicator_id].append((year, float(value)))
+    return result
+
+
+@dataclass
+class BoardTask:
+    """A task on the status board: the worst status of the indicators whose target lies in it."""
+
+    section: Section
+    items: list[IndicatorStatus]
+    roles: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return worst_status(i.status for i in self.items) if self.items else NO_TARGET
+
+
+@dataclass
+class BoardUnit:
+    unit_id: int
+    name: str
+    full_name: str
+    tasks: list[tuple[BoardTask, str]] = field(default_factory=list)  # (task, role)
+
+    def count(self, status: str) -> int:
+        return sum(1 for task, _role in self.tasks if task.status == status)
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return [(s, self.count(s)) for s in ("red", "amber", "green", NONE, NO_TARGET)]
+
+
+def page_task_board(plan: Plan, statuses: list[IndicatorStatus]) -> dict:
+    """The plan's tasks by action and by unit, each with its status (two queries)."""
+    by_section: dict[int, list[IndicatorStatus]] = defaultdict(list)
+    for item in statuses:
+        if item.indicator.target_id:
+            by_section[item.indicator.target.section_id].append(item)
+    sections = list(
+        plan.sections.filter(
+            kind__in=[Section.Kind.HEADING, Section.Kind.ACTION, Section.Kind.TASK]
+        )
+        .only("pk", "plan_id", "path", "title", "kind", "parent_id", "order")
+        .order_by("order")
+    )
+    parents = {s.pk: s for s in sections if s.kind != Section.Kind.TASK}
+    tasks = {
+        s.pk: BoardTask(s, by_section.get(s.pk, []))
+        for s in sections
+        if s.kind == Section.Kind.TASK
+    }
+    groups: dict[int, dict] = {}
+    for task in tasks.values():
+        parent = parents.get(task.section.parent_id)
+        key = parent.pk if parent else 0
+        groups.setdefault(key, {"section": parent, "tasks": []})["tasks"].append(task)
+    links = (
+        AssignmentUnit.objects.filter(assignment__section_id__in=list(tasks))
+        .order_by("unit__order", "unit__name", "assignment__section__order")
+        .values_list("unit_id", "unit__short_name", "unit__name", "assignment__section_id", "role")
+    )
+    rank = {"lead": 0, "responsible": 1, "joint": 2}
+    units: dict[int, BoardUnit] = {}
+    roles: dict[tuple[int, int], str] = {}
+    for unit_id, short_name, name, section_id, role in links:
+        units.setdefault(unit_id, BoardUnit(unit_id, short_name or name, name))
+        key = (unit_id, section_id)
+        if key not in roles or rank[role] < rank[roles[key]]:
+            roles[key] = role
+    for (unit_id, section_id), role in roles.items():
+        units[unit_id].tasks.append((tasks[section_id], role))
+    for unit in units.values():
+        unit.tasks.sort(key=lambda pair: pair[0].section.order)
+    task_list = list(tasks.values())
+    return {
+        "groups": list(groups.values()),
+        "units": list(units.values()),
+        "total": len(task_list),
+        "counts": [
+            (s, sum(1 for t in task_list if t.status == s))
+            for s in ("red", "amber", "green", NONE, NO_TARGET)
+        ],
+    }
+
+
+@dataclass
+class CityPanel:
+    indicator: Indicator
+    rows: list
+    chart: dict
+    total: float | None
+    allocated: float | None
+
+    @property
+    def chart_id(self) -> str:
+        return "chart-city"
+
+    @property
+    def has_data(self) -> bool:
+        return any(r.value is not None or r.allocation is not None for r in self.rows)
+
+
+def page_city_panel(indicator: Indicator, *, as_of: date) -> CityPanel:
+    """The city breakdown of one indicator with its bar chart (three queries)."""
+    rows = city_breakdown(indicator, as_of=as_of)
+    values = [r.value for r in rows if r.value is not None]
+    additive = indicator.aggregation == Indicator.Aggregation.SUM
+    allocations = [r.allocation for r in rows if r.allocation is not None]
+    chart = charts.city_bar_chart(
+        [(r.city.name, r.value, r.allocation) for r in rows], indicator.unit
+    )
+    return CityPanel(
+        indicator=indicator,
+        rows=rows,
+        chart=chart,
+        total=sum(values) if additive and values else None,
+        allocated=sum(allocations) if allocations else None,
+    )
+
+
+def page_function_label(indicator: Indicator) -> str:
+    """The registered computation's label, or its name when the function is not loaded."""
+    if not indicator.function:
+        return ""
+    from luzhi.indicators.registry import get_function
+
+    try:
+        return get_function(indicator.function).label
+    except LookupError:
+        return indicator.function
+
+
+@dataclass
+class HistoryEntry:
+    """One historical record of an observation and what changed from the one before."""
+
+    record: object
+    changes: list[tuple[str, object, object]]
+
+
+HISTORY_FIELDS = ("value", "status", "source", "reporting_unit", "note", "review_comment")
+
+
+def page_observation_history(observation: Observation) -> list[HistoryEntry]:
+    """The observation's simple-history records, newest first, each diffed against the previous."""
+    records = list(
+        observation.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    unit_ids = {r.reporting_unit_id for r in records if r.reporting_unit_id}
+    from luzhi.accounts.models import Unit
+
+    units = (
+        dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "short_name"))
+        if unit_ids
+        else {}
+    )
+    labels = {
+        "status": dict(Observation.Status.choices),
+        "source": dict(Observation.Source.choices),
+    }
+
+    def shown(name, value):
+        if name == "value" and value is not None:
+            return num(value, 4)
+        if name == "reporting_unit":
+            return units.get(value, value)
+        if name in labels:
+            return labels[name].get(value, value)
+        return value
+
+    entries, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
+            for change in delta.changes:
+                verbose = str(Observation._meta.get_field(change.field).verbose_name)
+                changes.append(
+                    (verbose, shown(change.field, change.old), shown(change.field, change.new))
+                )
+        entries.append(HistoryEntry(record=record, changes=changes))
+        previous = record
+    entries.reverse()
+    return entries
+
+
+urlpatterns = [
+    path("cockpit/", cockpit, name="cockpit"),
+    path("public/", public_cockpit, name="public_cockpit"),
+    path("cockpit/city/", city_panel, name="city_panel"),
+    path("cockpit.xlsx", cockpit_xlsx, name="cockpit_xlsx"),
+    path("cities.xlsx", city_xlsx, name="city_xlsx"),
+    path("observations/<int:pk>/", observation_detail, name="observation_detail"),
+    path("<indicator_code:code>/", indicator_detail, name="indicator_detail"),
+]

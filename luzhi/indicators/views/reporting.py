@@ -1,0 +1,615 @@
+"""Reporting (units submit values with evidence) and review (the plan office).
+
+Every view is thin: parse the request, authorise through
+``indicators/permissions.py``, call one service or selector, render. The
+services enforce the same rules again, so a ``PermissionDenied`` from a service
+becomes a 403 page and a ``ValidationError`` becomes form errors next to the
+named field; the services are atomic, so a refused report writes nothing.
+
+The review queue updates a row in place for HTMX requests (the ``review-row``
+partial of the same template) and falls back to POST + redirect without JS.
+The few reads only these pages need are the ``page_*`` functions at the end.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luzhi.accounts.models import City
+from luzhi.core.permissions import is_plan_office
+from luzhi.indicators.files import evidence_response
+from luzhi.indicators.forms import (
+    EVIDENCE_ACCEPT,
+    AllocationForm,
+    CorrectionForm,
+    MilestoneForm,
+    ObservationForm,
+    ReviewForm,
+    add_service_errors,
+)
+from luzhi.indicators.models import (
+    PROVINCE,
+    CityAllocation,
+    Evidence,
+    Indicator,
+    Milestone,
+    Observation,
+    ObservationEvent,
+)
+from luzhi.indicators.periods import Period
+from luzhi.indicators.permissions import can_download_evidence, can_review, visible_observations
+from luzhi.indicators.selectors import my_indicators as my_indicators_selector
+from luzhi.indicators.selectors import review_queue as review_queue_selector
+from luzhi.indicators.services import (
+    allocation_set,
+    milestone_set,
+    observation_approve,
+    observation_correct,
+    observation_return,
+    observation_save,
+    observation_submit,
+)
+from luzhi.plan.views import forbidden
+
+STATUS = Observation.Status
+REPORTED = [Observation.Source.REPORT, Observation.Source.STATISTICS]
+PLAN_LAST_YEAR = 2027
+RECENT_PER_INDICATOR = 5
+EVENT_LABELS = {
+    "save": gettext_lazy("保存草稿"),
+    "submit": gettext_lazy("提交审核"),
+    "approve": gettext_lazy("审核通过"),
+    "return": gettext_lazy("退回"),
+    "correct": gettext_lazy("更正"),
+}
+
+
+def _signed_in(request) -> HttpResponse | None:
+    """Send the public to the sign-in page (and back here afterwards)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _plan_office_only(request, message: str) -> HttpResponse | None:
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    if not can_review(request.user):
+        return forbidden(request, message)
+    return None
+
+
+def _posted(request):
+    """The POST data of a form submission (even an empty one), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _reverse_or(name: str, *args, fallback: str) -> str:
+    """The URL of a page that another module provides, or ``fallback`` while it is missing."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def my_indicators(request):
+    """A reporter's indicators with their unit's latest values; the plan office sees all."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    user = request.user
+    if not (can_review(user) or user.is_unit_reporter):
+        return forbidden(request, _("“我的指标”只对专项办和绑定了单位的单位填报员开放。"))
+    indicators = list(
+        (Indicator.objects.all() if can_review(user) else my_indicators_selector(user=user))
+        .select_related("numerator", "denominator")
+        .order_by("order", "code")
+    )
+    status = request.GET.get("status", "")
+    if status not in STATUS.values:
+        status = ""
+    scope = page_observation_scope(user)
+    recent = page_recent_observations(scope, [i.pk for i in indicators], status=status)
+    for indicator in indicators:
+        indicator.target_label = target_text(indicator)
+        indicator.is_ratio = indicator.aggregation == Indicator.Aggregation.RATIO
+    rows = [(indicator, recent.get(indicator.pk, [])) for indicator in indicators]
+    counts = page_status_counts(scope, [i.pk for i in indicators])
+    if status:
+        rows = [row for row in rows if row[1]]
+    context = {
+        "rows": rows,
+        "status": status,
+        "status_tabs": [(value, label, counts[value]) for value, label in STATUS.choices],
+        "counts": counts,
+        "is_office": can_review(user),
+        "per_indicator": RECENT_PER_INDICATOR,
+    }
+    return render(request, "indicators/my_indicators.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, code: str):
+    """Submit a value for an indicator: period, region, value, unit, note and evidence files."""
+    indicator = get_object_or_404(
+        Indicator.objects.prefetch_related("responsible_units"), code=code
+    )
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    today = timezone.localdate()
+    form = ObservationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        indicator=indicator,
+        user=request.user,
+        today=today,
+    )
+    if not form.regions:
+        return forbidden(
+            request, _("您的单位不负责指标“%(name)s”,不能填报。") % {"name": indicator.name}
+        )
+    scope = page_observation_scope(request.user).filter(indicator=indicator)
+    existing = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            submit = "submit" in request.POST
+            try:
+                observation = observation_save(
+                    actor=request.user,
+                    indicator=indicator,
+                    period=data["period"],
+                    region=data["region"],
+                    value=data["value"],
+                    unit=data["unit"],
+                    note=data["note"],
+                    source=data["source"],
+                    submit=submit,
+                    files=data["files"],
+                )
+            except PermissionDenied as exc:
+                return forbidden(request, str(exc))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                label = _page_region_labels([observation])[0].region_label
+                if submit:
+                    text = _("已提交审核:%(name)s %(period)s %(region)s。")
+                else:
+                    text = _("草稿已保存:%(name)s %(period)s %(region)s。")
+                messages.success(
+                    request,
+                    text
+                    % {
+                        "name": indicator.name,
+                        "period": observation.period.label(),
+                        "region": label,
+                    },
+                )
+                return redirect(_safe_next(request, reverse("indicators:my_indicators")))
+    else:
+        existing = page_existing_slot(scope, request.GET)
+        if existing is not None:
+            form.initial.update(
+                period=str(existing.period), region=existing.region, source=existing.source
+            )
+            if existing.status in (STATUS.DRAFT, STATUS.RETURNED):
+                form.initial.update(value=_plain(existing.value), note=existing.note)
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "existing": existing,
+        "is_ratio": indicator.aggregation == Indicator.Aggregation.RATIO,
+        "target_text": target_text(indicator),
+        "history": page_report_history(scope),
+        "accept": EVIDENCE_ACCEPT,
+        "max_bytes": _max_bytes(),
+    }
+    return render(request, "indicators/report.html", context)
+
+
+@require_POST
+def observation_submit_view(request, pk: int):
+    """Submit an existing draft (or a returned value) for review."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    observation = get_object_or_404(
+        visible_observations(request.user).select_related("indicator"), pk=pk
+    )
+    try:
+        observation_submit(actor=request.user, observation=observation)
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已提交审核:%(name)s %(period)s。")
+            % {"name": observation.indicator.name, "period": observation.period.label()},
+        )
+    return redirect(_safe_next(request, reverse("indicators:my_indicators")))
+
+
+def evidence_download(request, pk: int):
+    """An evidence file, for signed-in users who may see its observation."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    evidence = get_object_or_404(Evidence.objects.select_related("observation"), pk=pk)
+    if not can_download_evidence(request.user, evidence.observation):
+        raise Http404
+    return evidence_response(evidence)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def review_queue(request):
+    """专项办's queue: submitted values with their evidence, each to approve or return."""
+    if (refused := _plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
+        return refused
+    return _render_queue(request)
+
+
+def _render_queue(request, *, failed: Observation | None = None, status: int = 200):
+    pending = list(review_queue_selector(user=request.user).prefetch_related("evidence"))
+    if failed is not None:
+        pending = [failed if obs.pk == failed.pk else obs for obs in pending]
+    context = {
+        "pending": _page_region_labels(pending),
+        "reviewed": _page_region_labels(page_recently_reviewed()),
+    }
+    response = render(request, "indicators/review_queue.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+def observation_review(request, pk: int):
+    """Approve or return one submitted value; an HTMX request gets the updated row only."""
+    if (refused := _plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
+        return refused
+    observation = get_object_or_404(
+        Observation.objects.select_related("indicator", "reporting_unit").prefetch_related(
+            "evidence"
+        ),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _("请选择“通过”或“退回”。")
+    else:
+        action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+        try:
+            if action == ReviewForm.APPROVE:
+                observation_approve(actor=request.user, observation=observation, comment=comment)
+            else:
+                observation_return(actor=request.user, observation=observation, comment=comment)
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            observation.refresh_from_db()
+    name = f"{observation.indicator.name} {observation.period.label()}"
+    outcome = ""
+    if error is None:
+        outcome = (
+            _("已审核通过:%s。") if observation.status == STATUS.APPROVED else _("已退回:%s。")
+        ) % name
+    if request.htmx:
+        observation.review_error = error
+        observation.draft_comment = request.POST.get("comment", "") if error else ""
+        observation.outcome = outcome
+        _page_region_labels([observation])
+        response = render(request, "indicators/review_queue.html#review-row", {"obs": observation})
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if error is not None:
+        observation.review_error = error
+        observation.draft_comment = request.POST.get("comment", "")
+        if observation.status == STATUS.SUBMITTED:
+            return _render_queue(request, failed=observation)
+        messages.error(request, f"{name}:{error}")
+        return redirect("indicators:review_queue")
+    messages.success(request, outcome)
+    return redirect("indicators:review_queue")
+
+
+@require_http_methods(["GET", "POST"])
+def observation_correct_view(request, pk: int):
+    """Correct an approved value (plan office): the new value and a mandatory reason."""
+    if (refused := _plan_office_only(request, _("只有专项办可以更正已审核的指标值。"))) is not None:
+        return refused
+    observation = get_object_or_404(
+        Observation.objects.select_related("indicator", "reporting_unit", "created_by"), pk=pk
+    )
+    form = CorrectionForm(_posted(request), initial={"value": _plain(observation.value)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            observation_correct(
+                actor=request.user,
+                observation=observation,
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            observation.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("已更正:%(name)s %(period)s,新值 %(value)s。")
+                % {
+                    "name": observation.indicator.name,
+                    "period": observation.period.label(),
+                    "value": _plain(observation.value),
+                },
+            )
+            return redirect("indicators:observation_correct", pk=observation.pk)
+    context = {
+        "obs": _page_region_labels([observation])[0],
+        "form": form,
+        "events": page_events(observation),
+        "detail_url": _reverse_or("indicators:observation_detail", observation.pk, fallback=""),
+    }
+    return render(request, "indicators/observation_form_correct.html", context)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_edit(request, code: str):
+    """Split a provincial target across the 16 cities; the split must sum to the target."""
+    indicator = get_object_or_404(Indicator, code=code)
+    if (refused := _plan_office_only(request, _("只有专项办可以分解目标。"))) is not None:
+        return refused
+    cities = list(City.objects.order_by("order", "code"))
+    current = {a.city_id: a.value for a in CityAllocation.objects.filter(indicator=indicator)}
+    form = AllocationForm(_posted(request), cities=cities, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation_set(actor=request.user, indicator=indicator, values=form.values())
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            by_name = {city.name: form.field_for(city.code) for city in cities}
+            keyed = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for key, errors in keyed.items():
+                form.add_error(by_name.get(key), errors)
+        else:
+            messages.success(request, _("已保存“%(name)s”的分市目标。") % {"name": indicator.name})
+            return redirect("indicators:allocation_edit", code=indicator.code)
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "additive": indicator.is_additive,
+        "target_text": target_text(indicator),
+        "current_total": sum(current.values()) if current else None,
+        "target_plain": _plain(indicator.target_value),
+    }
+    return render(request, "indicators/allocation_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, code: str):
+    """Yearly milestones on the target path from the first plan year to the deadline."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("target__section__plan"), code=code
+    )
+    if (refused := _plan_office_only(request, _("只有专项办可以设置年度阶段目标。"))) is not None:
+        return refused
+    years = range(indicator.baseline_year + 1, _last_year(indicator) + 1)
+    current = dict(Milestone.objects.filter(indicator=indicator).values_list("year", "value"))
+    form = MilestoneForm(_posted(request), years=years, current=current)
+    if request.method == "POST" and form.is_valid():
+        failed = False
+        try:
+            # All years or none: a refused year rolls back the years saved before it.
+            with transaction.atomic():
+                for year, raw in form.values().items():
+                    try:
+                        milestone_set(actor=request.user, indicator=indicator, year=year, value=raw)
+                    except ValidationError as exc:
+                        failed = True
+                        form.add_error(f"year_{year}", exc.messages)
+                if failed:
+                    transaction.set_rollback(True)
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        if not failed:
+            messages.success(
+                request, _("已保存“%(name)s”的年度阶段目标。") % {"name": indicator.name}
+            )
+            return redirect("indicators:milestone_edit", code=indicator.code)
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "baseline_plain": _plain(indicator.baseline_value),
+        "target_text": target_text(indicator),
+        "target_plain": _plain(indicator.target_value),
+        "target_max_plain": _plain(indicator.target_value_max)
+        if indicator.target_value_max is not None
+        else "",
+    }
+    return render(request, "indicators/milestone_edit.html", context)
+
+
+# --------------------------------------------------------------------------- page reads
+
+
+def page_observation_scope(user):
+    """The observations a reporting page lists: the unit's own; for the plan office, all reported."""
+    if is_plan_office(user):
+        return Observation.objects.filter(source__in=REPORTED)
+    if user.is_authenticated and user.is_unit_reporter:
+        return Observation.objects.filter(reporting_unit=user.unit_id)
+    return Observation.objects.none()
+
+
+def page_recent_observations(
+    scope, indicator_ids, *, status: str = "", per: int = RECENT_PER_INDICATOR
+):
+    """{indicator id: its latest ``per`` observations in ``scope``}: two queries for any number."""
+    rows = scope.filter(indicator_id__in=indicator_ids)
+    if status:
+        rows = rows.filter(status=status)
+    rows = (
+        rows.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[F("period_start").desc(), F("region").asc(), F("source").asc()],
+            )
+        )
+        .filter(rank__lte=per)
+        .select_related("reporting_unit")
+        .prefetch_related("evidence")
+        .order_by("indicator_id", "-period_start", "region", "source")
+    )
+    result: dict[int, list[Observation]] = {}
+    for obs in _page_region_labels(list(rows)):
+        result.setdefault(obs.indicator_id, []).append(obs)
+    return result
+
+
+def page_status_counts(scope, indicator_ids) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS.values, 0)
+    counts.update(
+        scope.filter(indicator_id__in=indicator_ids)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return counts
+
+
+def page_existing_slot(scope, query) -> Observation | None:
+    """The observation a reporter asked to edit (``?period=…&region=…&source=…``), if theirs."""
+    if not query.get("period"):
+        return None
+    try:
+        period = Period.parse(query["period"])
+    except ValueError:
+        return None
+    obs = (
+        scope.filter(
+            period_type=period.type,
+            period_start=period.start,
+            region=query.get("region") or PROVINCE,
+            source=query.get("source") or Observation.Source.REPORT,
+        )
+        .prefetch_related("evidence")
+        .first()
+    )
+    return _page_region_labels([obs])[0] if obs else None
+
+
+def page_report_history(scope, limit: int = 12) -> list[Observation]:
+    rows = (
+        scope.select_related("reporting_unit")
+        .prefetch_related("evidence")
+        .order_by("-period_start", "region", "source")[:limit]
+    )
+    return _page_region_labels(list(rows))
+
+
+def page_recently_reviewed(limit: int = 15) -> list[Observation]:
+    rows = (
+        Observation.objects.filter(
+            source__in=REPORTED, status__in=[STATUS.APPROVED, STATUS.RETURNED]
+        )
+        .select_related("indicator", "reporting_unit")
+        .order_by("-updated_at")[:limit]
+    )
+    return list(rows)
+
+
+def page_events(observation: Observation) -> list[ObservationEvent]:
+    events = list(observation.events.select_related("actor"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
+
+
+def _page_region_labels(observations):
+    """Set ``region_label`` on each observation with one query (``region_name`` runs one each)."""
+    names = dict(City.objects.values_list("code", "name")) if observations else {}
+    for obs in observations:
+        obs.region_label = (
+            _("全省") if obs.region == PROVINCE else names.get(obs.region, obs.region)
+        )
+    return observations
+
+
+def target_text(indicator: Indicator) -> str:
+    """The target as the plan words it: 不少于 150 项(每年), 500 个左右, 1—2 家(到2027年)."""
+    value, unit = _plain(indicator.target_value), indicator.unit
+    cmp = indicator.cmp
+    if cmp == "range":
+        text = f"{value}—{_plain(indicator.target_value_max)} {unit}"
+    elif cmp == "≈":
+        text = _("%(value)s %(unit)s左右") % {"value": value, "unit": unit}
+    else:
+        text = f"{indicator.get_cmp_display()} {value} {unit}"
+    if indicator.per_year:
+        return _("%(text)s(每年)") % {"text": text}
+    if indicator.deadline_year:
+        return _("%(text)s(到%(year)d年)") % {"text": text, "year": indicator.deadline_year}
+    return text
+
+
+def _last_year(indicator: Indicator) -> int:
+    if indicator.deadline_year:
+        return indicator.deadline_year
+    if indicator.target_id and indicator.target.section.plan.period_end:
+        return indicator.target.section.plan.period_end
+    return PLAN_LAST_YEAR
+
+
+def _plain(value) -> str:
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+def _max_bytes() -> int:
+    return settings.LUZHI_EVIDENCE_MAX_BYTES
+
+
+urlpatterns = [
+    path("mine/", my_indicators, name="my_indicators"),
+    path("review/", review_queue, name="review_queue"),
+    path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
+    path("observations/<int:pk>/submit/", observation_submit_view, name="observation_submit"),
+    path("observations/<int:pk>/review/", observation_review, name="observation_review"),
+    path("observations/<int:pk>/correct/", observation_correct_view, name="observation_correct"),
+    path("<slug:code>/report/", report, name="report"),
+    path("<slug:code>/allocation/", allocation_edit, name="allocation_edit"),
+    path("<slug:code>/milestones/", milestone_edit, name="milestone_edit"),
+]
