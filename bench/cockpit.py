@@ -29,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,7 +82,6 @@ def main() -> None:
 def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
-
     from django.utils import timezone
 
     from luzhi.accounts.models import City, User
@@ -97,8 +96,13 @@ def run(args) -> None:
     seed = ROOT / "luzhi/plan/seed/shandong-ai-action-plan-2025-2027.txt"
     plan = plan_import(actor=None, data=seed.read_bytes(), source_name=seed.name).plan
     indicators_sync_from_plan(actor=None, plan=plan)
-    office = user_create(actor=None, username="bench_office", password="bench-pass-2025-x",  # noqa: S106
-                         role=User.Role.PLAN_OFFICE, display_name="专项办 基准")
+    office = user_create(
+        actor=None,
+        username="bench_office",
+        password="bench-pass-2025-x",  # noqa: S106
+        role=User.Role.PLAN_OFFICE,
+        display_name="专项办 基准",
+    )
     cities = list(City.objects.values_list("code", flat=True))
     today = timezone.localdate()
     months = [Period.containing(PeriodType.MONTH, today)]
@@ -120,20 +124,32 @@ def run(args) -> None:
 
     import django
 
-    print(f"database: {connection.vendor} {_server_version(connection)} · Django {django.get_version()}"
-          f" · Python {platform.python_version()} · {os.cpu_count()} cores · {today}")
-    print(f"data: {built} bench indicators (+{results[-1][1]['plan']} of the plan) × 16 cities × "
-          f"{MONTHS} months ({months[0].start:%Y-%m}…{months[-1].start:%Y-%m}); "
-          f"{args.records:,} registry records; built in {build_s:.0f} s")
-    print(f"measured: {_measurer.mode}; {args.warmup} warm-up + {args.repeat} timed requests")
-    header = (f"{'bench_ind':>9} {'obs_rows':>9} {'prov_rows':>9} {'cockpit_med_ms':>14} "
-              f"{'cockpit_p95_ms':>14} {'bare_med_ms':>11} {'ratio':>6} {'queries':>7} {'page_kb':>7}")
+    print(
+        f"database: {connection.vendor} {_server_version(connection)} · Django {django.get_version()}"
+        f" · Python {platform.python_version()} · {os.cpu_count()} cores · {today}"
+    )
+    print(
+        f"data: {built} bench indicators (+{results[-1][1]['plan']} of the plan) × 16 cities × "
+        f"{MONTHS} months ({months[0].start:%Y-%m}…{months[-1].start:%Y-%m}); "
+        f"{args.records:,} registry records; built in {build_s:.0f} s"
+    )
+    print(
+        f"measured: {_measurer.mode}; {args.warmup} warm-up + {args.repeat} timed requests; "
+        f"load average before: {_load()}"
+    )
+    header = (
+        f"{'bench_ind':>9} {'obs_rows':>9} {'prov_rows':>9} {'cockpit_med_ms':>14} "
+        f"{'cockpit_p95_ms':>14} {'cpu_med_ms':>10} {'bare_med_ms':>11} {'ratio':>6} "
+        f"{'queries':>7} {'page_kb':>7}"
+    )
     print(header)
-    for stage, rows, median, p95, bare, queries, size in results:
-        print(f"{stage:>9} {rows['total']:>9,} {rows['province']:>9,} {median * 1000:>14.1f} "
-              f"{p95 * 1000:>14.1f} {bare * 1000:>11.1f} {median / bare:>6.1f} {queries:>7} "
-              f"{size / 1024:>7.0f}")
-    _stage, _rows, median, p95, bare, queries, _size = results[-1]
+    for stage, rows, median, p95, cpu, bare, queries, size in results:
+        print(
+            f"{stage:>9} {rows['total']:>9,} {rows['province']:>9,} {median * 1000:>14.1f} "
+            f"{p95 * 1000:>14.1f} {cpu * 1000:>10.1f} {bare * 1000:>11.1f} {median / bare:>6.1f} "
+            f"{queries:>7} {size / 1024:>7.0f}"
+        )
+    _stage, _rows, median, p95, _cpu, bare, queries, _size = results[-1]
     print(f"cockpit_p95_ms={p95 * 1000:.1f} ratio_to_bare={median / bare:.1f} queries={queries}")
 
 
@@ -147,13 +163,17 @@ def _registry(rng, cities, months, n) -> dict[str, list[int]]:
     from luzhi.indicators.registry import IndicatorFunction, register
 
     first, span = months[0].start, (months[-1].end - months[0].start).days + 1
-    rows = [(i + 1, rng.choice(cities), first + timedelta(days=rng.randrange(span))) for i in range(n)]
+    rows = [
+        (i + 1, rng.choice(cities), first + timedelta(days=rng.randrange(span))) for i in range(n)
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bench_registry_record (id integer PRIMARY KEY, "
             "city_code varchar(6) NOT NULL, created_on date NOT NULL)"
         )
-        cursor.execute("CREATE INDEX bench_registry_city_day ON bench_registry_record (city_code, created_on)")
+        cursor.execute(
+            "CREATE INDEX bench_registry_city_day ON bench_registry_record (city_code, created_on)"
+        )
         cursor.execute("CREATE INDEX bench_registry_day ON bench_registry_record (created_on)")
         for i in range(0, n, 10_000):
             cursor.executemany(
@@ -162,7 +182,10 @@ def _registry(rng, cities, months, n) -> dict[str, list[int]]:
             )
 
     def count_records(*, period_end, region=None):
-        sql, params = "SELECT COUNT(*) FROM bench_registry_record WHERE created_on <= %s", [period_end]
+        sql, params = (
+            "SELECT COUNT(*) FROM bench_registry_record WHERE created_on <= %s",
+            [period_end],
+        )
         if region:
             sql, params = sql + " AND city_code = %s", [*params, region]
         with connection.cursor() as cursor:
@@ -197,16 +220,24 @@ def _indicators(rng, cities, months, counts, *, first: int, count: int) -> dict[
     for i in range(first, first + count):
         computed = i < COMPUTED
         stock = computed or i % 2 == 0
-        new.append(Indicator(
-            code=f"bench-{i:03d}", name=f"基准指标 {i:03d}", unit="个", cmp=">=",
-            method=Indicator.Method.COMPUTED if computed else Indicator.Method.REPORTED,
-            function="bench.registry_records" if computed else "",
-            target_value=Decimal(200_000 if computed else 50_000 if stock else 30_000),
-            semantics=Indicator.Semantics.STOCK if stock else Indicator.Semantics.FLOW,
-            aggregation=Indicator.Aggregation.SUM, frequency="month",
-            baseline_value=Decimal(0), baseline_year=baseline_year, deadline_year=deadline,
-            order=1000 + i,
-        ))
+        new.append(
+            Indicator(
+                code=f"bench-{i:03d}",
+                name=f"基准指标 {i:03d}",
+                unit="个",
+                cmp=">=",
+                method=Indicator.Method.COMPUTED if computed else Indicator.Method.REPORTED,
+                function="bench.registry_records" if computed else "",
+                target_value=Decimal(200_000 if computed else 50_000 if stock else 30_000),
+                semantics=Indicator.Semantics.STOCK if stock else Indicator.Semantics.FLOW,
+                aggregation=Indicator.Aggregation.SUM,
+                frequency="month",
+                baseline_value=Decimal(0),
+                baseline_year=baseline_year,
+                deadline_year=deadline,
+                order=1000 + i,
+            )
+        )
     with transaction.atomic():
         created = Indicator.objects.bulk_create(new)
         batch, rollups = [], []
@@ -227,16 +258,29 @@ def _indicators(rng, cities, months, counts, *, first: int, count: int) -> dict[
                         value = rng.randint(0, 25)
                     value = max(value, 0)
                     sums[k] += value
-                    batch.append(Observation(
-                        indicator=indicator, period_type="month", period_start=period.start,
-                        region=city, value=Decimal(value), source=report, status=approved,
-                    ))
+                    batch.append(
+                        Observation(
+                            indicator=indicator,
+                            period_type="month",
+                            period_start=period.start,
+                            region=city,
+                            value=Decimal(value),
+                            source=report,
+                            status=approved,
+                        )
+                    )
             for k, period in enumerate(months):
-                rollups.append(Observation(
-                    indicator=indicator, period_type="month", period_start=period.start,
-                    region=PROVINCE, value=Decimal(sums[k]), source=Observation.Source.ROLLUP,
-                    status=approved,
-                ))
+                rollups.append(
+                    Observation(
+                        indicator=indicator,
+                        period_type="month",
+                        period_start=period.start,
+                        region=PROVINCE,
+                        value=Decimal(sums[k]),
+                        source=Observation.Source.ROLLUP,
+                        status=approved,
+                    )
+                )
             if len(batch) >= 50_000:
                 Observation.objects.bulk_create(batch, batch_size=5000)
                 batch = []
@@ -253,9 +297,13 @@ def _indicators(rng, cities, months, counts, *, first: int, count: int) -> dict[
 
 
 def _analyze(connection) -> None:
-    """Fresh planner statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE would give."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    """Fresh planner statistics on PostgreSQL, as autovacuum gives them a minute after a load.
+
+    Not on SQLite: nothing runs ANALYZE on a deployed SQLite file, so neither does the bench.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # ---------------------------------------------------------------- measuring
@@ -292,35 +340,54 @@ def _measurer(office, args):
             cursor.execute(BARE_SQL)
             cursor.fetchall()
 
-    def timed(action) -> list[float]:
+    def timed(action) -> tuple[list[float], list[float]]:
+        """Wall-clock times (what a user waits) and this process's CPU times (load-independent)."""
         for _ in range(args.warmup):
             action()
-        times = []
+        wall, cpu = [], []
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             action()
-            times.append(time.perf_counter() - t0)
-        return times
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        return wall, cpu
 
     def measure():
         size = request()
-        times = timed(request)
+        times, cpu = timed(request)
         with CaptureQueriesContext(connection) as queries:
             request()
-        bare_times = timed(bare)
+        bare_times, _cpu = timed(bare)
         p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
-        return (statistics.median(times), p95, statistics.median(bare_times), len(queries), size)
+        return (
+            statistics.median(times),
+            p95,
+            statistics.median(cpu),
+            statistics.median(bare_times),
+            len(queries),
+            size,
+        )
 
     _measurer.mode = (
-        f"GET {url} as the plan office (Django test client)" if url
+        f"GET {url} as the plan office (Django test client)"
+        if url
         else "indicator_statuses(user=office) + a stand-in template (the page does not exist yet)"
     )
     return measure
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def _server_version(connection) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        cursor.execute(
+            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
+        )
         return cursor.fetchone()[0].split(" ")[0]
 
 

@@ -62,9 +62,22 @@ OFFICE = "office"
 
 # Each city's share of the province's AI activity (济南: 浪潮, 国家超算济南中心; 青岛: 海尔, 海信).
 CITY_WEIGHTS = {
-    "济南": 0.23, "青岛": 0.21, "烟台": 0.09, "潍坊": 0.07, "淄博": 0.05, "临沂": 0.05,
-    "济宁": 0.045, "威海": 0.04, "东营": 0.035, "泰安": 0.035, "德州": 0.03, "聊城": 0.025,
-    "菏泽": 0.025, "滨州": 0.025, "日照": 0.02, "枣庄": 0.02,
+    "济南": 0.23,
+    "青岛": 0.21,
+    "烟台": 0.09,
+    "潍坊": 0.07,
+    "淄博": 0.05,
+    "临沂": 0.05,
+    "济宁": 0.045,
+    "威海": 0.04,
+    "东营": 0.035,
+    "泰安": 0.035,
+    "德州": 0.03,
+    "聊城": 0.025,
+    "菏泽": 0.025,
+    "滨州": 0.025,
+    "日照": 0.02,
+    "枣庄": 0.02,
 }
 
 
@@ -92,8 +105,9 @@ class Trajectory:
 TRAJECTORIES: dict[str, Trajectory] = {
     # Clearly behind: 2 of 10 原创性重大科技成果 so far.
     "original-achievements": Trajectory(pace=0.4, shape=1.2, reporter="sti"),
-    "compute-total": Trajectory(pace=1.2, reporter="bigdata", pending="all",
-                                note="据全省算力资源监测调度平台统计"),
+    "compute-total": Trajectory(
+        pace=1.2, reporter="bigdata", pending="all", note="据全省算力资源监测调度平台统计"
+    ),
     "compute-intelligent": Trajectory(pace=1.0, reporter="bigdata", pending="all"),
     "compute-intelligent-share": Trajectory(pace=1.2, shape=0.95),
     "industry-models": Trajectory(pace=1.25, reporter="miit", pending="province"),
@@ -103,13 +117,17 @@ TRAJECTORIES: dict[str, Trajectory] = {
     "national-talents": Trajectory(pace=0.88, reporter="sti"),
     "provincial-talents": Trajectory(pace=1.15, reporter="sti"),
     "leading-scenarios": Trajectory(pace=1.12, shape=1.1, reporter="ndrc", pending="smallest:5"),
-    "ai-core-output": Trajectory(pace=1.5, reporter="miit", source=SOURCE.STATISTICS,
-                                 note="省统计局年度统计"),
-    "ai-related-output": Trajectory(pace=1.0, reporter="ndrc", source=SOURCE.STATISTICS,
-                                    note="省统计局年度统计"),
+    "ai-core-output": Trajectory(
+        pace=1.5, reporter="miit", source=SOURCE.STATISTICS, note="省统计局年度统计"
+    ),
+    "ai-related-output": Trajectory(
+        pace=1.0, reporter="ndrc", source=SOURCE.STATISTICS, note="省统计局年度统计"
+    ),
     "basic-research-projects": Trajectory(
-        reporter="sti", yearly={2025: 1.13, 2026: 1.16, 2027: 1.1},
-        seasonality=(0.22, 0.38, 0.28, 0.12), note="省自然科学基金人工智能领域立项",
+        reporter="sti",
+        yearly={2025: 1.13, 2026: 1.16, 2027: 1.1},
+        seasonality=(0.22, 0.38, 0.28, 0.12),
+        note="省自然科学基金人工智能领域立项",
     ),
     "algorithm-products": Trajectory(pace=1.05, reporter="sti"),
     "ai-incubators": Trajectory(pace=1.3, reporter="sti"),
@@ -123,14 +141,17 @@ TRAJECTORIES: dict[str, Trajectory] = {
     "tech-innovation-centers": Trajectory(pace=0.86, reporter="sti"),
     "ai-industry-parks": Trajectory(pace=1.2, reporter="ndrc"),
     "provincial-st-projects": Trajectory(
-        reporter="sti", yearly={2025: 1.08, 2026: 0.98, 2027: 1.0},
-        seasonality=(0.1, 0.3, 0.4, 0.2), note="省重点研发计划人工智能专项立项",
+        reporter="sti",
+        yearly={2025: 1.08, 2026: 0.98, 2027: 1.0},
+        seasonality=(0.1, 0.3, 0.4, 0.2),
+        note="省重点研发计划人工智能专项立项",
     ),
 }
 
 # The one value returned to its unit, and why.
 RETURNED = (
-    "incubated-enterprises", "济南",
+    "incubated-enterprises",
+    "济南",
     "孵化企业名单与省科技型中小企业库不一致(3家未入库),请核实后重新提交。",
 )
 ALLOCATIONS = ["leading-enterprises", "major-platforms"]  # split across the cities by weight
@@ -158,8 +179,10 @@ class Summary:
 
     def line(self) -> str:
         if self.skipped:
-            return (f"demo history kept: {self.observations} observations already exist "
-                    f"(use --reset to rebuild it)")
+            return (
+                f"demo history kept: {self.observations} observations already exist "
+                f"(use --reset to rebuild it)"
+            )
         return (
             f"demo history: {self.indicators} indicators, {self.observations} observations "
             f"({self.rollups} roll-ups, {self.pending} pending, {self.returned} returned) "
@@ -231,7 +254,9 @@ def _dec(value: float, places: int) -> Decimal:
     return Decimal(str(round(max(value, 0.0), places))).quantize(Decimal(1).scaleb(-places))
 
 
-def _multinomial(rng: random.Random, n: int, codes: list[str], weights: list[float]) -> dict[str, int]:
+def _multinomial(
+    rng: random.Random, n: int, codes: list[str], weights: list[float]
+) -> dict[str, int]:
     counts = dict.fromkeys(codes, 0)
     for code in rng.choices(codes, weights=weights, k=max(n, 0)):
         counts[code] += 1
@@ -318,7 +343,10 @@ class _Generator:
                 flows = None
         if indicator.aggregation != Indicator.Aggregation.SUM:
             values = flows if flows is not None else path
-            return {p: {PROVINCE: _dec(v, self.places)} for p, v in zip(self.periods, values, strict=True)}
+            return {
+                p: {PROVINCE: _dec(v, self.places)}
+                for p, v in zip(self.periods, values, strict=True)
+            }
         if flows is not None:
             return self._split_flows(flows)
         return self._split_stock(path)
@@ -342,8 +370,9 @@ class _Generator:
             held = dict.fromkeys(self.codes, 0)
             previous = 0
             for period, level in zip(self.periods, path, strict=True):
-                for code, n in _multinomial(self.rng, int(level) - previous, self.codes,
-                                            self.weights).items():
+                for code, n in _multinomial(
+                    self.rng, int(level) - previous, self.codes, self.weights
+                ).items():
                     held[code] += n
                 previous = int(level)
                 series[period] = {c: Decimal(n) for c, n in held.items()}
@@ -391,8 +420,9 @@ def _demo_users() -> dict[str, User]:
     return dict(sorted(((u.username, u) for u in users), key=lambda item: order.index(item[0])))
 
 
-def _reporter(indicator: Indicator, spec: Trajectory, users: dict[str, User],
-              responsible: set[int]) -> User:
+def _reporter(
+    indicator: Indicator, spec: Trajectory, users: dict[str, User], responsible: set[int]
+) -> User:
     """The demo user who reports an indicator: responsible for it, else the plan office."""
     preferred = users.get(spec.reporter or "")
     if preferred is not None and preferred.unit_id in responsible:
@@ -437,8 +467,9 @@ def history_digest() -> str:
     digest = hashlib.sha256()
     rows = Observation.objects.order_by(
         "indicator__code", "period_type", "period_start", "region", "source"
-    ).values_list("indicator__code", "period_type", "period_start", "region", "source", "status",
-                  "value")
+    ).values_list(
+        "indicator__code", "period_type", "period_start", "region", "source", "status", "value"
+    )
     for row in rows:
         digest.update(("|".join(str(v) for v in row) + "\n").encode())
     return digest.hexdigest()
@@ -454,8 +485,11 @@ def history_seed(*, seed: int = 42, today: date | None = None) -> Summary:
     summary = Summary()
     users = _demo_users()
     office = users[OFFICE]
-    indicators = list(Indicator.objects.select_related("numerator", "denominator").prefetch_related(
-        "responsible_units"))
+    indicators = list(
+        Indicator.objects.select_related("numerator", "denominator").prefetch_related(
+            "responsible_units"
+        )
+    )
     summary.indicators = len(indicators)
     with transaction.atomic():
         if Observation.objects.exists():
@@ -468,7 +502,9 @@ def history_seed(*, seed: int = 42, today: date | None = None) -> Summary:
         for code, years in MILESTONES.items():
             indicator = by_code.get(code)
             for year, value in years.items():
-                if indicator and indicator.baseline_year < year <= (indicator.deadline_year or year):
+                if indicator and indicator.baseline_year < year <= (
+                    indicator.deadline_year or year
+                ):
                     milestone_set(actor=office, indicator=indicator, year=year, value=value)
                     summary.milestones += 1
     summary.seconds = time.perf_counter() - started
@@ -490,17 +526,23 @@ def _seed_allocations(office: User, by_code: dict[str, Indicator]) -> int:
         by_remainder = sorted(range(len(cities)), key=lambda i: exact[i] - shares[i], reverse=True)
         for i in by_remainder[: total - sum(shares)]:
             shares[i] += 1
-        allocation_set(actor=office, indicator=indicator,
-                       values={c.code: n for c, n in zip(cities, shares, strict=True) if n})
+        allocation_set(
+            actor=office,
+            indicator=indicator,
+            values={c.code: n for c, n in zip(cities, shares, strict=True) if n},
+        )
         done += 1
     return done
 
 
-def _seed_observations(seed: int, today: date, indicators: list[Indicator],
-                       users: dict[str, User], summary: Summary) -> None:
+def _seed_observations(
+    seed: int, today: date, indicators: list[Indicator], users: dict[str, User], summary: Summary
+) -> None:
     cities = list(City.objects.all())
     by_id = {i.pk: i for i in indicators}
-    ratio_parts = {i.numerator_id: i for i in indicators if i.aggregation == Indicator.Aggregation.RATIO}
+    ratio_parts = {
+        i.numerator_id: i for i in indicators if i.aggregation == Indicator.Aggregation.RATIO
+    }
     series: dict[int, Series] = {}
     generators: dict[int, _Generator] = {}
     for indicator in indicators:
@@ -539,10 +581,18 @@ def _seed_observations(seed: int, today: date, indicators: list[Indicator],
                     latest.append((indicator, spec, period, region, value, who))
                     continue
                 obs = Observation(
-                    indicator=indicator, period_type=period.type, period_start=period.start,
-                    region=region, value=value, source=spec.source, status=STATUS.APPROVED,
-                    reporting_unit_id=who.unit_id, created_by=who, note=spec.note,
-                    created_at=submitted_at, updated_at=approved_at,
+                    indicator=indicator,
+                    period_type=period.type,
+                    period_start=period.start,
+                    region=region,
+                    value=value,
+                    source=spec.source,
+                    status=STATUS.APPROVED,
+                    reporting_unit_id=who.unit_id,
+                    created_by=who,
+                    note=spec.note,
+                    created_at=submitted_at,
+                    updated_at=approved_at,
                 )
                 obs._history_user, obs._history_date = who, approved_at
                 obs._change_reason = "demo history: submitted and approved"
@@ -582,14 +632,28 @@ def _bulk_history(rows, office: User) -> None:
         bulk_create_with_history(objs, Observation, batch_size=500)
     events = []
     for obs, who, submitted_at, approved_at in rows:
-        events.append(ObservationEvent(
-            observation=obs, actor=who, action="submit", from_status="",
-            to_status=STATUS.SUBMITTED, value=obs.value, at=submitted_at,
-        ))
-        events.append(ObservationEvent(
-            observation=obs, actor=office, action="approve", from_status=STATUS.SUBMITTED,
-            to_status=STATUS.APPROVED, value=obs.value, at=approved_at,
-        ))
+        events.append(
+            ObservationEvent(
+                observation=obs,
+                actor=who,
+                action="submit",
+                from_status="",
+                to_status=STATUS.SUBMITTED,
+                value=obs.value,
+                at=submitted_at,
+            )
+        )
+        events.append(
+            ObservationEvent(
+                observation=obs,
+                actor=office,
+                action="approve",
+                from_status=STATUS.SUBMITTED,
+                to_status=STATUS.APPROVED,
+                value=obs.value,
+                at=approved_at,
+            )
+        )
     with _explicit_timestamps(ObservationEvent, "at"):
         ObservationEvent.objects.bulk_create(events, batch_size=1000)
 
@@ -614,8 +678,15 @@ def _latest_through_services(latest, users: dict[str, User], today: date, summar
         actor = office if spec.office else who
         pending = region in _pending_regions(spec, cities)
         observation = observation_save(
-            actor=actor, indicator=indicator, period=period, region=region, value=value,
-            source=spec.source, note=spec.note, submit=True, today=today,
+            actor=actor,
+            indicator=indicator,
+            period=period,
+            region=region,
+            value=value,
+            source=spec.source,
+            note=spec.note,
+            submit=True,
+            today=today,
         )
         if indicator.code == returned_code and region == returned_region:
             observation_return(actor=office, observation=observation, comment=comment)

@@ -24,9 +24,22 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("office", User.Role.PLAN_OFFICE, "专项办 李主任", note="专项办: imports the plan, sees everything"),
-    DemoAccount("sti", User.Role.UNIT_REPORTER, "省科技厅 填报员", "省科技厅", "reporter of the lead unit on most tasks"),
-    DemoAccount("miit", User.Role.UNIT_REPORTER, "省工业和信息化厅 填报员", "省工业和信息化厅", "reporter"),
+    DemoAccount(
+        "office",
+        User.Role.PLAN_OFFICE,
+        "专项办 李主任",
+        note="专项办: imports the plan, sees everything",
+    ),
+    DemoAccount(
+        "sti",
+        User.Role.UNIT_REPORTER,
+        "省科技厅 填报员",
+        "省科技厅",
+        "reporter of the lead unit on most tasks",
+    ),
+    DemoAccount(
+        "miit", User.Role.UNIT_REPORTER, "省工业和信息化厅 填报员", "省工业和信息化厅", "reporter"
+    ),
     DemoAccount("ndrc", User.Role.UNIT_REPORTER, "省发展改革委 填报员", "省发展改革委", "reporter"),
     DemoAccount("bigdata", User.Role.UNIT_REPORTER, "省大数据局 填报员", "省大数据局", "reporter"),
     DemoAccount("jinan", User.Role.UNIT_REPORTER, "济南市 填报员", "济南市", "city reporter"),
@@ -37,9 +50,15 @@ DEMO_ACCOUNTS = [
 @transaction.atomic
 def demo_accounts_seed(*, actor: User | None = None) -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet; idempotent."""
-    existing = set(User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
-                   .values_list("username", flat=True))
-    units = {u.short_name: u for u in Unit.objects.filter(short_name__in=[a.unit for a in DEMO_ACCOUNTS if a.unit])}
+    existing = set(
+        User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
+    units = {
+        u.short_name: u
+        for u in Unit.objects.filter(short_name__in=[a.unit for a in DEMO_ACCOUNTS if a.unit])
+    }
     for account in DEMO_ACCOUNTS:
         if account.username in existing:
             continue
@@ -70,7 +89,9 @@ class DemoSeedResult:
             parts.append(f"{self.indicators_synced} indicators synced from the plan")
         if self.cleared:
             parts.append(f"{self.cleared} old observations cleared")
-        parts.append(self.history.line() if self.history else "no plan imported, so no indicator history")
+        parts.append(
+            self.history.line() if self.history else "no plan imported, so no indicator history"
+        )
         return "; ".join(parts)
 
 

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -158,9 +159,15 @@ def _series(indicator: Indicator, rows) -> tuple[list[tuple[Period, float, str]]
     return series, own
 
 
+@cache
+def _period_end(period: Period) -> date:
+    """A period's last day, computed once per period rather than once per indicator and row."""
+    return period.end
+
+
 def _status_for(indicator: Indicator, rows, as_of: date) -> IndicatorStatus:
     series, own = _series(indicator, rows)
-    points = [(period.end, value) for period, value, _source in series]
+    points = [(_period_end(period), value) for period, value, _source in series]
     assessment = assess(target_spec(indicator), points, as_of)
     status = IndicatorStatus(indicator=indicator, assessment=assessment, series=points)
     if series:

@@ -4,4 +4,5 @@ from luzhi.indicators.views import cockpit, reporting
 
 app_name = "indicators"
 
-urlpatterns = [*cockpit.urlpatterns, *reporting.urlpatterns]
+# Reporting first: its fixed paths (mine/, review/) must win over the cockpit's /<code>/.
+urlpatterns = [*reporting.urlpatterns, *cockpit.urlpatterns]

@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luzhi.indicators import progress
 from luzhi.indicators.models import Indicator, Observation
 from luzhi.indicators.progress import AMBER, GREEN, NONE, RED
 
@@ -39,9 +40,12 @@ def status_rule(indicator: Indicator | None = None) -> str:
     else:
         parts.append(
             _(
-                "判定规则:已达成目标为绿;按趋势可如期完成且进度落后时间进度不超过10个百分点为绿;"
-                "按趋势可完成90%以上,或进度落后时间进度不超过20个百分点为黄;其余为红;无数据为灰。"
+                "判定规则:已达成目标为绿;按趋势可如期完成且进度落后时间进度不超过%(green)d个百分点为绿;"
+                "按趋势可完成%(forecast)d%%以上,或进度落后时间进度不超过%(amber)d个百分点为黄;"
+                "其余为红;无数据为灰。"
             )
+            % {"green": round(progress.GREEN_LAG * 100), "amber": round(progress.AMBER_LAG * 100),
+               "forecast": round(progress.AMBER_FORECAST * 100)}
         )
         parts.append(
             _(
@@ -51,7 +55,10 @@ def status_rule(indicator: Indicator | None = None) -> str:
         )
     if indicator is not None:
         if indicator.cmp == "≈":
-            parts.append(_("“左右”目标:达到目标值的95%即视为完成。"))
+            parts.append(
+                _("“左右”目标:达到目标值的%(share)d%%即视为完成。")
+                % {"share": round((1 - progress.APPROX_TOLERANCE) * 100)}
+            )
         elif indicator.cmp == "range":
             parts.append(_("区间目标:以下限为目标,超过上限时提示。"))
         if indicator.semantics == Indicator.Semantics.FLOW and not indicator.per_year:

@@ -5,6 +5,7 @@ only direct writes are indicator configuration (``is_public``) and the extra
 indicator rows of the query-count test.
 """
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -231,6 +232,35 @@ def test_a_non_public_indicator_is_absent_from_the_public_side(
     assert _get(client, "indicators:observation_detail", args=[observation.pk]).status_code == 404
     response = client.get(reverse("indicators:city_panel"), {"city": leaders.code})
     assert response.status_code == 404
+
+
+def _chart_option(html: str, element_id: str) -> dict:
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
+    )
+    return json.loads(match.group(1))
+
+
+def test_a_per_year_target_is_judged_year_by_year(client, indicators, reporter_sti, plan_officer):
+    basic = indicators["basic-research-projects"]  # ≥150 项 every year
+    for period, value in [("2025-Q1", 40), ("2025-Q2", 60), ("2025-Q4", 55), ("2026-Q1", 30)]:
+        _approved(reporter_sti, plan_officer, basic, period=period, value=value)
+    html = _get(client, "indicators:cockpit", plan_officer, **AS_OF).content.decode()
+    basic_card = card(html, basic.code)
+    href, value = kpi_value(basic_card)
+    assert value == "30" and "2026年累计" in basic_card and "2025 完成" in basic_card
+    assert href.endswith("?year=2026#observations")
+    assert "status-red" in basic_card  # 30 of 150 with 91% of the year gone
+    option = _chart_option(html, f"chart-{basic.pk}")
+    assert option["xAxis"]["data"] == ["2025", "2026", "2027"]
+    assert option["series"][0]["data"] == [155, 30, None]
+    assert option["series"][1]["data"] == [150, 150, 150]
+
+
+def test_the_cockpit_before_indicators_are_configured(client, seed_plan, plan_officer):
+    html = _get(client, "indicators:cockpit", plan_officer, **AS_OF).content.decode()
+    assert "尚未配置指标" in html
+    assert html.count("data-task=") == 24 and "无量化目标 24" in html
 
 
 # ---------------------------------------------------------------------------- drill-down

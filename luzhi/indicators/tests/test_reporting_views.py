@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import SEED_PLAN, make_user
 from luzhi.accounts.models import City
 from luzhi.indicators.forms import period_choices
 from luzhi.indicators.models import (
@@ -566,3 +566,22 @@ def test_evidence_is_served_only_to_who_may_see_its_observation(
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content) == PDF
         assert response["Content-Security-Policy"] == "sandbox"
+
+
+def test_plan_office_resyncs_indicators_after_a_new_plan_version(
+    client, indicators, seed_plan, plan_officer, reporter_sti
+):
+    from luzhi.indicators.models import Indicator
+    from luzhi.plan.services import plan_import
+
+    assert Indicator.objects.get(code="basic-research-projects").target.section.plan_id == seed_plan.pk
+
+    text = SEED_PLAN.read_text(encoding="utf-8").replace("每年布局150项以上基础研究项目", "每年布局180项以上基础研究项目")
+    new = plan_import(actor=plan_officer, data=text.encode(), source_name="v2.txt").plan
+    client.force_login(reporter_sti)
+    assert client.post(reverse("indicators:sync")).status_code == 403
+    client.force_login(plan_officer)
+    response = client.post(reverse("indicators:sync"))
+    assert response.status_code == 302
+    basic = Indicator.objects.get(code="basic-research-projects")
+    assert basic.target.section.plan_id == new.pk and basic.target_value == 180

@@ -15,8 +15,7 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, register_converter, reverse
-from django.urls.converters import SlugConverter
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -90,25 +89,6 @@ def _visible_indicator(request, code: str) -> Indicator:
     if not indicator.is_public and not is_plan_office(request.user):
         raise Http404
     return indicator
-
-
-class IndicatorCodeConverter(SlugConverter):
-    """An indicator code in a URL; never one of the reporting pages' own first segments.
-
-    ``/indicators/<code>/`` sits in the same namespace as the reporting pages
-    (``views/reporting.py``); refusing their paths here lets them resolve
-    whatever order the two lists are concatenated in.
-    """
-
-    def to_python(self, value: str) -> str:
-        from luzhi.indicators.views import reporting
-
-        if any(p.pattern.match(f"{value}/") for p in reporting.urlpatterns):
-            raise ValueError(value)
-        return value
-
-
-register_converter(IndicatorCodeConverter, "indicator_code")
 
 
 # --------------------------------------------------------------------------- charts
@@ -665,5 +645,5 @@ urlpatterns = [
     path("cockpit.xlsx", cockpit_xlsx, name="cockpit_xlsx"),
     path("cities.xlsx", city_xlsx, name="city_xlsx"),
     path("observations/<int:pk>/", observation_detail, name="observation_detail"),
-    path("<indicator_code:code>/", indicator_detail, name="indicator_detail"),
+    path("<slug:code>/", indicator_detail, name="indicator_detail"),
 ]

@@ -55,6 +55,7 @@ from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
 from luzhi.indicators.services import (
     allocation_set,
+    indicators_sync_from_plan,
     milestone_set,
     observation_approve,
     observation_correct,
@@ -62,6 +63,7 @@ from luzhi.indicators.services import (
     observation_save,
     observation_submit,
 )
+from luzhi.plan.selectors import current_plan
 from luzhi.plan.views import forbidden
 
 STATUS = Observation.Status
@@ -385,6 +387,24 @@ def observation_correct_view(request, pk: int):
 # --------------------------------------------------------------------------- configuration
 
 
+@require_POST
+def indicators_sync(request):
+    """Re-link indicators to the targets of the plan in force (after importing a new version)."""
+    if (refused := _plan_office_only(request, _("只有专项办可以配置指标。"))) is not None:
+        return refused
+    plan = current_plan()
+    if plan is None:
+        messages.error(request, _("尚未导入行动计划。"))
+    else:
+        counts = indicators_sync_from_plan(actor=request.user, plan=plan)
+        messages.success(
+            request,
+            _("已按 %(plan)s 同步指标:新建 %(created)d 项,更新 %(updated)d 项。")
+            % {"plan": plan, **counts},
+        )
+    return redirect("indicators:cockpit")
+
+
 @require_http_methods(["GET", "POST"])
 def allocation_edit(request, code: str):
     """Split a provincial target across the 16 cities; the split must sum to the target."""
@@ -609,6 +629,7 @@ urlpatterns = [
     path("observations/<int:pk>/submit/", observation_submit_view, name="observation_submit"),
     path("observations/<int:pk>/review/", observation_review, name="observation_review"),
     path("observations/<int:pk>/correct/", observation_correct_view, name="observation_correct"),
+    path("sync/", indicators_sync, name="sync"),
     path("<slug:code>/report/", report, name="report"),
     path("<slug:code>/allocation/", allocation_edit, name="allocation_edit"),
     path("<slug:code>/milestones/", milestone_edit, name="milestone_edit"),

@@ -7,7 +7,9 @@ from luzhi.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Load demo data (accounts and a reproducible indicator history) or print the demo logins."
+    help = (
+        "Load demo data (accounts and a reproducible indicator history) or print the demo logins."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -16,7 +18,8 @@ class Command(BaseCommand):
         )
         seed.add_argument("--seed", type=int, default=42, help="random seed for generated data")
         seed.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="delete all observations, allocations and milestones first (demo databases only)",
         )
         sub.add_parser("logins", help="print the demo logins")
