@@ -29,6 +29,14 @@ def load_reference_and_seed():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: database rollbacks reuse data version numbers."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English leaves English active in the test thread; start each test in Chinese."""
     from django.conf import settings

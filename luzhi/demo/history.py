@@ -48,6 +48,7 @@ from luzhi.indicators.models import (
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.services import (
     allocation_set,
+    data_changed,
     milestone_set,
     observation_approve,
     observation_return,
@@ -292,7 +293,7 @@ class _Generator:
         return Trajectory(pace=pace)
 
     def province_path(self) -> list[float]:
-        """The province value per period: stock level or cumulative flow (before noise)."""
+        """The province value per period (with noise): a stock's level or a flow's running total."""
         indicator, spec = self.indicator, self.spec
         baseline, target = float(indicator.baseline_value), _target(indicator)
         path = []
@@ -300,6 +301,8 @@ class _Generator:
             progress = _progress(indicator, spec, period.end)
             if indicator.semantics == Indicator.Semantics.STOCK:
                 value = baseline + (target - baseline) * progress
+                if progress < 0:  # the baseline year stays near the baseline
+                    value = max(value, 0.8 * baseline)
                 value += self.rng.gauss(0, 0.01 * abs(target - baseline))
             else:
                 value = target * progress + self.rng.gauss(0, 0.02 * target)
@@ -459,6 +462,7 @@ def history_clear() -> int:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         CityAllocation.objects.all().delete()
         Milestone.objects.all().delete()
+        data_changed()
     return count
 
 
@@ -507,6 +511,7 @@ def history_seed(*, seed: int = 42, today: date | None = None) -> Summary:
                 ):
                     milestone_set(actor=office, indicator=indicator, year=year, value=value)
                     summary.milestones += 1
+        data_changed()  # the bulk-created history bypassed the services
     summary.seconds = time.perf_counter() - started
     return summary
 

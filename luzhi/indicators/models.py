@@ -260,3 +260,24 @@ class ObservationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} → {self.to_status}"
+
+
+DATA_VERSION_KEY = "indicators"
+
+
+class DataVersion(models.Model):
+    """A counter bumped by every write to indicator data, so cached cockpit pages know they are stale.
+
+    One row per ``key``; services bump it inside their transaction (a rolled-back
+    write leaves it unchanged). Reading it is one primary-key lookup.
+    """
+
+    key = models.CharField(max_length=30, unique=True)
+    counter = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.counter}"

@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+# Marks the reasons for translation without needing Django settings here; views translate them.
+from django.utils.translation import gettext_noop
+
 APPROX_TOLERANCE = 0.05  # ≈ 500 is met at 475
 GREEN_LAG = 0.10  # progress may trail the calendar by 10 points and stay green
 AMBER_LAG = 0.20
@@ -115,17 +118,18 @@ def is_achieved(cmp: str, current: float, target: float) -> bool:
     return current >= target  # ">=", "=", "range" (lower bound)
 
 
-def _status(achieved: bool, prog: float, expected: float, forecast_progress: float | None,
-            cmp: str) -> tuple[str, str]:
+def _status(
+    achieved: bool, prog: float, expected: float, forecast_progress: float | None, cmp: str
+) -> tuple[str, str]:
     if achieved:
-        return GREEN, "已达成目标"
+        return GREEN, gettext_noop("已达成目标")
     needed = 1 - APPROX_TOLERANCE if cmp == "≈" else 1.0
     lag = expected - prog
     if forecast_progress is not None and forecast_progress >= needed and lag <= GREEN_LAG:
-        return GREEN, "按趋势可如期完成,进度不落后于时间进度10个百分点以上"
+        return GREEN, gettext_noop("按趋势可如期完成,进度不落后于时间进度10个百分点以上")
     if (forecast_progress is not None and forecast_progress >= AMBER_FORECAST) or lag <= AMBER_LAG:
-        return AMBER, "按趋势可完成90%以上,或进度落后时间进度不超过20个百分点"
-    return RED, "按趋势难以完成,且进度落后时间进度20个百分点以上"
+        return AMBER, gettext_noop("按趋势可完成90%以上,或进度落后时间进度不超过20个百分点")
+    return RED, gettext_noop("按趋势难以完成,且进度落后时间进度20个百分点以上")
 
 
 def ratio_percent(numerators: list[float], denominators: list[float]) -> float | None:
@@ -162,7 +166,7 @@ def assess(spec: TargetSpec, points: list[tuple[date, float]], as_of: date) -> A
     deadline = year_end(spec.deadline_year or as_of.year)
     expected = elapsed_share(year_end(spec.baseline_year), deadline, as_of)
     if not points:
-        return Assessment(None, None, expected, None, False, NONE, reason="暂无数据")
+        return Assessment(None, None, expected, None, False, NONE, reason=gettext_noop("暂无数据"))
     current = points[-1][1]
     target = spec.effective
     prog = progress(current, baseline, target)
@@ -172,8 +176,9 @@ def assess(spec: TargetSpec, points: list[tuple[date, float]], as_of: date) -> A
     achieved = is_achieved(spec.cmp, current, target)
     status, reason = _status(achieved, prog, expected, forecast_progress, spec.cmp)
     above = spec.cmp == "range" and spec.value_max is not None and current > _f(spec.value_max)
-    return Assessment(current, prog, expected, forecast, achieved, status, above_range=above,
-                      reason=reason)
+    return Assessment(
+        current, prog, expected, forecast, achieved, status, above_range=above, reason=reason
+    )
 
 
 def assess_per_year(spec: TargetSpec, points: list[tuple[date, float]], as_of: date) -> Assessment:
@@ -190,7 +195,16 @@ def assess_per_year(spec: TargetSpec, points: list[tuple[date, float]], as_of: d
     }
     if not by_year:
         expected = elapsed_share(date(as_of.year - 1, 12, 31), year_end(as_of.year), as_of)
-        return Assessment(None, None, expected, None, False, NONE, year=as_of.year, reason="暂无数据")
+        return Assessment(
+            None,
+            None,
+            expected,
+            None,
+            False,
+            NONE,
+            year=as_of.year,
+            reason=gettext_noop("暂无数据"),
+        )
     year = as_of.year if as_of.year in by_year else max(by_year)
     current = by_year[year]
     expected = elapsed_share(date(year - 1, 12, 31), year_end(year), as_of)
@@ -198,9 +212,14 @@ def assess_per_year(spec: TargetSpec, points: list[tuple[date, float]], as_of: d
     forecast = current / expected if expected > 0 else None
     achieved = is_achieved(spec.cmp, current, target)
     if expected >= 1.0:  # the year is over: met or missed
-        status, reason = (GREEN, "该年度已完成目标") if achieved else (RED, "该年度未完成目标")
+        status, reason = (
+            (GREEN, gettext_noop("该年度已完成目标"))
+            if achieved
+            else (RED, gettext_noop("该年度未完成目标"))
+        )
     else:
         forecast_progress = None if forecast is None else progress(forecast, 0.0, target)
         status, reason = _status(achieved, prog, expected, forecast_progress, spec.cmp)
-    return Assessment(current, prog, expected, forecast, achieved, status, year=year,
-                      years=years, reason=reason)
+    return Assessment(
+        current, prog, expected, forecast, achieved, status, year=year, years=years, reason=reason
+    )

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from luzhi.accounts.models import City
 from luzhi.core.permissions import is_plan_office
-from luzhi.indicators.models import PROVINCE, CityAllocation, Indicator, Observation
+from luzhi.indicators.models import (
+    DATA_VERSION_KEY,
+    PROVINCE,
+    CityAllocation,
+    DataVersion,
+    Indicator,
+    Observation,
+)
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import visible_observations
 from luzhi.indicators.progress import NONE, Assessment, TargetSpec, assess, ratio_percent
@@ -298,3 +305,8 @@ def indicator_status(
             indicator=indicator, status=Observation.Status.SUBMITTED
         ).count()
     return status
+
+
+def data_version() -> int:
+    """The indicator data version (bumped by every write service); part of cache keys."""
+    return DataVersion.objects.filter(key=DATA_VERSION_KEY).values_list("counter", flat=True).first() or 0

@@ -9,15 +9,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, User
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.models import (
+    DATA_VERSION_KEY,
     PROVINCE,
     CityAllocation,
+    DataVersion,
     Evidence,
     Indicator,
     Milestone,
@@ -48,6 +50,16 @@ STATUS = Observation.Status
 def _record(instance, actor, reason: str) -> None:
     instance._history_user = actor
     instance._change_reason = reason
+
+
+def data_changed() -> None:
+    """Bump the indicator data version: cached cockpit pages built before are now stale.
+
+    Called by every service that changes what the cockpit shows, inside its
+    transaction, and by bulk loaders (demo data) after they write.
+    """
+    if not DataVersion.objects.filter(key=DATA_VERSION_KEY).update(counter=F("counter") + 1):
+        DataVersion.objects.create(key=DATA_VERSION_KEY, counter=1)
 
 
 # ---------------------------------------------------------------- indicators
@@ -124,6 +136,7 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
         responsible = [units[n] for n in names] if names else _lead_units(target)
         indicator.responsible_units.set(responsible)
         counts["created" if created else "updated"] += 1
+    data_changed()
     return counts
 
 
@@ -161,6 +174,7 @@ def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Mil
     milestone.full_clean()
     _record(milestone, actor, "milestone set")
     milestone.save()
+    data_changed()
     return milestone
 
 
@@ -193,6 +207,7 @@ def allocation_set(*, actor: User, indicator: Indicator, values: dict[str, objec
         row.full_clean()
         _record(row, actor, "allocation set")
         row.save()
+    data_changed()
     return rows
 
 
@@ -324,6 +339,7 @@ def observation_save(
     for upload in files:
         evidence_add(actor=actor, observation=observation, upload=upload)
     _event(observation, actor, "submit" if submit else "save", before)
+    data_changed()
     return observation
 
 
@@ -391,6 +407,7 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     _record(observation, actor, "submitted")
     observation.save()
     _event(observation, actor, "submit", before)
+    data_changed()
     return observation
 
 
@@ -403,6 +420,7 @@ def observation_approve(*, actor: User, observation: Observation, comment: str =
     _record(observation, actor, "approved")
     observation.save()
     _event(observation, actor, "approve", before, comment)
+    data_changed()
     rollup_refresh(indicator=observation.indicator, period=observation.period)
     return observation
 
@@ -418,6 +436,7 @@ def observation_return(*, actor: User, observation: Observation, comment: str) -
     _record(observation, actor, "returned")
     observation.save()
     _event(observation, actor, "return", before, comment)
+    data_changed()
     return observation
 
 
@@ -434,6 +453,7 @@ def observation_correct(*, actor: User, observation: Observation, value, reason:
     _record(observation, actor, reason)
     observation.save()
     _event(observation, actor, "correct", STATUS.APPROVED, reason)
+    data_changed()
     rollup_refresh(indicator=observation.indicator, period=observation.period)
     return observation
 
@@ -453,6 +473,7 @@ def rollup_refresh(*, indicator: Indicator, period: Period) -> Observation | Non
     total = cities.aggregate(total=Sum("value"))["total"]
     slot = dict(indicator=indicator, period_type=period.type, period_start=period.start,
                 region=PROVINCE, source=Observation.Source.ROLLUP)
+    data_changed()
     if total is None:
         Observation.objects.filter(**slot).delete()
         return None
@@ -480,4 +501,5 @@ def computed_snapshot(*, indicator: Indicator, period: Period) -> list[Observati
             defaults={"value": value, "status": STATUS.APPROVED},
         )
         stored.append(obs)
+    data_changed()
     return stored

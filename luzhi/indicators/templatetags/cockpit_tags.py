@@ -44,8 +44,11 @@ def status_rule(indicator: Indicator | None = None) -> str:
                 "按趋势可完成%(forecast)d%%以上,或进度落后时间进度不超过%(amber)d个百分点为黄;"
                 "其余为红;无数据为灰。"
             )
-            % {"green": round(progress.GREEN_LAG * 100), "amber": round(progress.AMBER_LAG * 100),
-               "forecast": round(progress.AMBER_FORECAST * 100)}
+            % {
+                "green": round(progress.GREEN_LAG * 100),
+                "amber": round(progress.AMBER_LAG * 100),
+                "forecast": round(progress.AMBER_FORECAST * 100),
+            }
         )
         parts.append(
             _(
@@ -78,8 +81,14 @@ def status_label(status: str) -> str:
 def status_title(item) -> str:
     """Hover text of a status: the assessment's reason, then the rule that produced it."""
     assessment = item.assessment
-    label, reason = status_label(assessment.status), assessment.reason or ""
-    head = f"{label}。" if reason in ("", label) else f"{label}:{reason}。"
+    label = status_label(assessment.status)
+    reason = _(assessment.reason) if assessment.reason else ""
+    head = (
+        label
+        if reason in ("", label)
+        else _("%(label)s:%(reason)s") % {"label": label, "reason": reason}
+    )
+    head = _("%s。") % head
     if assessment.above_range:
         head += _("当前值已超过区间上限。")
     return head + status_rule(item.indicator)

@@ -13,6 +13,7 @@ from html import unescape
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -491,7 +492,9 @@ def test_city_xlsx_has_the_breakdown_and_the_indicator_city_matrix(
 
 
 def _cockpit_queries(client) -> int:
+    """Queries of a cockpit request that computes the page (its cached content cleared)."""
     client.get(reverse("indicators:cockpit"), AS_OF)  # warm caches (content types, translations)
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(reverse("indicators:cockpit"), AS_OF)
     assert response.status_code == 200
@@ -506,6 +509,7 @@ def test_cockpit_query_count_does_not_grow_with_indicators(
     client.force_login(plan_officer)
     with django_assert_max_num_queries(16):
         client.get(reverse("indicators:cockpit"), AS_OF)
+    cache.clear()
     seed_count = _cockpit_queries(client)
     basic = indicators["basic-research-projects"]
     for n in range(37):
@@ -527,3 +531,17 @@ def test_cockpit_query_count_does_not_grow_with_indicators(
     assert _cockpit_queries(client) == seed_count, seed_count
     html = client.get(reverse("indicators:cockpit"), AS_OF).content.decode()
     assert card(html, "extra-36") is not None
+
+
+def test_cached_cockpit_is_rebuilt_after_every_write(client, indicators, reporter_miit, plan_officer):
+    """The content is cached by data version: a warm request is cheap, and any write shows at once."""
+    compute = indicators["compute-total"]
+    client.force_login(plan_officer)
+    first = client.get(reverse("indicators:cockpit"), AS_OF).content.decode()
+    assert "12.5" not in card(first, compute.code)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(reverse("indicators:cockpit"), AS_OF)
+    assert len(warm.captured_queries) <= 6  # session, user, plan, data version
+    _approved(reporter_miit, plan_officer, compute, value="12.5")
+    after = client.get(reverse("indicators:cockpit"), AS_OF).content.decode()
+    assert "12.5" in card(after, compute.code)

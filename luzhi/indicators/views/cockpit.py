@@ -12,12 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
@@ -41,6 +45,7 @@ from luzhi.indicators.progress import NONE, cumulative
 from luzhi.indicators.selectors import (
     IndicatorStatus,
     city_breakdown,
+    data_version,
     indicator_status,
     indicator_statuses,
     observations_for,
@@ -53,6 +58,7 @@ from luzhi.plan.selectors import current_plan
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
+COCKPIT_CACHE_SECONDS = 600  # a safety net: the data version already invalidates on every write
 
 
 # --------------------------------------------------------------------------- helpers
@@ -226,8 +232,33 @@ def public_cockpit(request):
 
 
 def _cockpit_page(request, *, public: bool):
+    """The cockpit page; its content is cached per data version, variant, day and language.
+
+    Every write service bumps the data version, so a cached body is never stale
+    for more than the request that changed the data; the wrapper (user, CSRF)
+    is rendered per request.
+    """
     as_of, as_of_error = _as_of(request)
     plan = current_plan()
+    key = "cockpit:" + ":".join(
+        str(part)
+        for part in (data_version(), int(public), as_of.isoformat(), get_language(),
+                     plan.pk if plan else 0, request.GET.get("city", ""))
+    )
+    body = cache.get(key)
+    if body is None:
+        context = _cockpit_context(request, public=public, plan=plan, as_of=as_of)
+        body = render_to_string("indicators/cockpit_body.html", context, request=request)
+        cache.set(key, body, COCKPIT_CACHE_SECONDS)
+    return render(
+        request,
+        "indicators/cockpit.html",
+        {"public": public, "as_of_error": as_of_error, "body": mark_safe(body)},  # noqa: S308  (our own rendered, escaped template)
+    )
+
+
+def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
+    """Everything the cockpit's content shows (computed only on a cache miss)."""
     plan_end = plan.period_end if plan and plan.period_end else 2027
     statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
     milestones = page_milestones([s.indicator.pk for s in statuses])
@@ -249,11 +280,10 @@ def _cockpit_page(request, *, public: bool):
         )
         or (city_options[0] if city_options else None)
     )
-    context = {
+    return {
         "public": public,
         "plan": plan,
         "as_of": as_of,
-        "as_of_error": as_of_error,
         "is_today": as_of == timezone.localdate(),
         "cards": tracked,
         "auxiliary": auxiliary,
@@ -267,7 +297,6 @@ def _cockpit_page(request, *, public: bool):
             {"as_of": as_of.isoformat(), **({"public": 1} if public else {})}
         ),
     }
-    return render(request, "indicators/cockpit.html", context)
 
 
 def city_panel(request):

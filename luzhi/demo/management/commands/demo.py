@@ -1,6 +1,7 @@
 """``luzhi demo seed`` loads the demo accounts and indicator history; ``luzhi demo logins`` prints the logins."""
 
 from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
 
 from luzhi.accounts.models import User
 from luzhi.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
@@ -37,3 +38,11 @@ class Command(BaseCommand):
             role = User.Role(account.role).label
             unit = f" · {account.unit}" if account.unit else ""
             self.stdout.write(f"  {account.username:<11} {role}{unit}  ({account.note})")
+        try:
+            pages = (reverse("indicators:cockpit"), reverse("indicators:public_cockpit"))
+        except NoReverseMatch:  # the cockpit pages are not installed
+            return
+        self.stdout.write(
+            f"Cockpit: {pages[0]} (office) · public: {pages[1]} · "
+            "rebuild the demo history: luzhi demo seed --reset"
+        )
