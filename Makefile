@@ -71,6 +71,7 @@ test: install assets system-deps lint
 
 bench: install
 	$(BIN)/python bench/plan_import.py
+	$(BIN)/python bench/cockpit.py
 
 messages: install
 	cd luzhi && ../$(BIN)/luzhi makemessages -l en --no-obsolete && ../$(BIN)/luzhi compilemessages -l en

@@ -42,6 +42,18 @@ def target_path(baseline_year: int, baseline, deadline_year: int, target) -> lis
     return [(year_end(baseline_year), float(baseline)), (year_end(deadline_year), float(target))]
 
 
+def thin(series: list[Point], max_points: int | None) -> list[Point]:
+    """At most ``max_points`` evenly spaced points of a series, always keeping the last one.
+
+    A small card chart needs no more points than it has pixels to spare; the
+    indicator page draws the full series.
+    """
+    if not max_points or len(series) <= max_points:
+        return list(series)
+    step = -(-len(series) // max_points)  # ceiling division
+    return series[::-1][::step][::-1]  # counted back from the latest point
+
+
 def _title(title: str) -> dict:
     return {
         "text": title,

@@ -1,6 +1,6 @@
 """Chart options are pure functions of plain data: exact expected dicts and points (no database)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from luzhi.indicators.charts import city_bar_chart, per_year_chart, target_path, trend_chart
 
@@ -125,3 +125,14 @@ def test_city_bar_chart_with_and_without_allocations():
 
     empty = city_bar_chart([("济南", None, None)], "家")
     assert empty["graphic"] == [NO_DATA]
+
+
+def test_thin_keeps_evenly_spaced_points_ending_with_the_latest():
+    from luzhi.indicators.charts import thin
+
+    series = [(date(2016, 1, 1) + timedelta(days=30 * i), float(i)) for i in range(120)]
+    kept = thin(series, 40)
+    assert len(kept) == 40 and kept[-1] == series[-1]
+    assert [v for _d, v in kept][:3] == [2.0, 5.0, 8.0]  # every third, counted back from 119
+    assert thin(series[:10], 40) == series[:10]
+    assert thin(series, None) == series

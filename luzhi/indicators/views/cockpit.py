@@ -58,6 +58,7 @@ from luzhi.plan.selectors import current_plan
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
+CARD_CHART_POINTS = 40  # a card's small chart; the indicator page draws every point
 COCKPIT_CACHE_SECONDS = 600  # a safety net: the data version already invalidates on every write
 
 
@@ -145,6 +146,7 @@ def indicator_chart(
     plan_end: int,
     as_of: date,
     title: str = "",
+    max_points: int | None = None,
 ) -> dict:
     """The chart of one indicator: per-year bars, or the trend against the target path."""
     indicator, assessment = item.indicator, item.assessment
@@ -173,6 +175,7 @@ def indicator_chart(
     forecast = None
     if assessment.forecast is not None:
         forecast = (charts.year_end(deadline), assessment.forecast)
+    series = charts.thin(series, max_points)
     return charts.trend_chart(series, path_points, milestones, forecast, indicator.unit, title)
 
 
@@ -206,7 +209,11 @@ def cards_for(
         Card(
             item=item,
             chart=indicator_chart(
-                item, milestones.get(item.indicator.pk, []), plan_end=plan_end, as_of=as_of
+                item,
+                milestones.get(item.indicator.pk, []),
+                plan_end=plan_end,
+                as_of=as_of,
+                max_points=CARD_CHART_POINTS,
             ),
             value_url=value_url(item),
             rule=status_rule(item.indicator),
@@ -242,8 +249,14 @@ def _cockpit_page(request, *, public: bool):
     plan = current_plan()
     key = "cockpit:" + ":".join(
         str(part)
-        for part in (data_version(), int(public), as_of.isoformat(), get_language(),
-                     plan.pk if plan else 0, request.GET.get("city", ""))
+        for part in (
+            data_version(),
+            int(public),
+            as_of.isoformat(),
+            get_language(),
+            plan.pk if plan else 0,
+            request.GET.get("city", ""),
+        )
     )
     body = cache.get(key)
     if body is None:
