@@ -15,7 +15,13 @@ import pytest
 # to run "in an async context" unless told this is a test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SEED_PLAN = Path(__file__).resolve().parent / "luzhi" / "plan" / "seed" / "shandong-ai-action-plan-2025-2027.txt"
+SEED_PLAN = (
+    Path(__file__).resolve().parent
+    / "luzhi"
+    / "plan"
+    / "seed"
+    / "shandong-ai-action-plan-2025-2027.txt"
+)
 PASSWORD = "luzhi-test-pass-2025"  # noqa: S105  (test users only)
 
 
@@ -80,7 +86,9 @@ def make_user(username, role="", unit_short_name=None, **extra):
     from luzhi.accounts.services import user_create
 
     unit = _unit(unit_short_name) if unit_short_name else None
-    return user_create(actor=None, username=username, password=PASSWORD, role=role, unit=unit, **extra)
+    return user_create(
+        actor=None, username=username, password=PASSWORD, role=role, unit=unit, **extra
+    )
 
 
 @pytest.fixture
@@ -113,3 +121,39 @@ def anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, live_data):
+    """A fresh Chinese-speaking browser tab on the live server; fails the test on a JS error."""
+    # The site's default language whatever the machine's locale.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors

@@ -27,24 +27,25 @@ def current_plan() -> Plan | None:
     return Plan.objects.order_by("-created_at", "-pk").first()
 
 
+def with_details(sections: QuerySet[Section]) -> QuerySet[Section]:
+    """Sections with their assignments (and the units' roles) and targets prefetched, in order."""
+    return sections.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.order_by("order").prefetch_related(
+                Prefetch(
+                    "units",
+                    queryset=AssignmentUnit.objects.order_by("order").select_related("unit"),
+                )
+            ),
+        ),
+        Prefetch("targets", queryset=Target.objects.order_by("order")),
+    )
+
+
 def sections_with_details(plan: Plan) -> QuerySet[Section]:
     """All sections of a plan with assignments (and their units) and targets prefetched."""
-    return (
-        plan.sections.order_by("order")
-        .select_related("parent")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "units",
-                        queryset=AssignmentUnit.objects.order_by("order").select_related("unit"),
-                    )
-                ),
-            ),
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-        )
-    )
+    return with_details(plan.sections.order_by("order").select_related("parent"))
 
 
 def _number(value: Decimal | None):

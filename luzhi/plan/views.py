@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,6 +42,7 @@ from luzhi.plan.selectors import (
     responsibility_matrix,
     sections_with_details,
     unit_tasks,
+    with_details,
 )
 from luzhi.plan.services import PlanImportError, plan_import
 from luzhi.plan.templatetags.plan_tags import Span
@@ -78,19 +79,7 @@ def home(request):
 def task_detail(request, pk: int):
     """A task (or any section): its text, assignments, targets, clause in the original, history."""
     section = get_object_or_404(
-        Section.objects.select_related("plan", "parent").prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "units",
-                        queryset=AssignmentUnit.objects.order_by("order").select_related("unit"),
-                    )
-                ),
-            ),
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-        ),
-        pk=pk,
+        with_details(Section.objects.select_related("plan", "parent")), pk=pk
     )
     plan = section.plan
     newest = page_newest_version(plan)

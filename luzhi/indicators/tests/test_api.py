@@ -13,10 +13,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conftest import make_user
 from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
 from luzhi.indicators.services import (
-    indicators_sync_from_plan,
     observation_approve,
     observation_save,
 )
@@ -41,17 +39,6 @@ PREVIOUS, NEXT = _quarter(-1), _quarter(1)
 
 
 @pytest.fixture
-def indicators(seed_plan):
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    return {i.code: i for i in Indicator.objects.all()}
-
-
-@pytest.fixture
-def reporter_jinan(db):
-    return make_user("reporter_jinan", role="unit_reporter", unit_short_name="济南市")
-
-
-@pytest.fixture
 def api():
     """An API client using the user's token (None: the public, no credentials)."""
 
@@ -63,12 +50,6 @@ def api():
         return client
 
     return make
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def _body(**overrides) -> dict:

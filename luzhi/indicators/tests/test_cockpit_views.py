@@ -26,7 +26,6 @@ from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.services import (
     allocation_set,
     computed_snapshot,
-    indicators_sync_from_plan,
     milestone_set,
     observation_approve,
     observation_correct,
@@ -43,12 +42,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _fast_passwords(settings):
     """Personas are created per test; a cheap hasher keeps that from dominating the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def indicators(seed_plan):
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    return {i.code: i for i in Indicator.objects.all()}
 
 
 def _save(actor, indicator, *, period="2026-Q1", region=PROVINCE, value=10, submit=True, **kw):

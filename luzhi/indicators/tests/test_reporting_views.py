@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from conftest import SEED_PLAN, make_user
+from conftest import SEED_PLAN
 from luzhi.accounts.models import City
 from luzhi.indicators.forms import period_choices
 from luzhi.indicators.models import (
@@ -27,7 +27,6 @@ from luzhi.indicators.models import (
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.selectors import indicator_statuses
 from luzhi.indicators.services import (
-    indicators_sync_from_plan,
     observation_approve,
     observation_save,
 )
@@ -45,23 +44,6 @@ def _previous_quarter() -> Period:
 
 
 PREV = str(_previous_quarter())
-
-
-@pytest.fixture
-def indicators(seed_plan):
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    return {i.code: i for i in Indicator.objects.all()}
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def reporter_jinan(db):
-    return make_user("reporter_jinan", role="unit_reporter", unit_short_name="济南市")
 
 
 def _client(client, user):
@@ -571,7 +553,6 @@ def test_evidence_is_served_only_to_who_may_see_its_observation(
 def test_plan_office_resyncs_indicators_after_a_new_plan_version(
     client, indicators, seed_plan, plan_officer, reporter_sti
 ):
-    from luzhi.indicators.models import Indicator
     from luzhi.plan.services import plan_import
 
     assert Indicator.objects.get(code="basic-research-projects").target.section.plan_id == seed_plan.pk

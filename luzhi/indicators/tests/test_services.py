@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import make_user
 from luzhi.accounts.models import City
 from luzhi.indicators import registry
 from luzhi.indicators.models import PROVINCE, CityAllocation, Evidence, Indicator, Observation
@@ -26,17 +25,6 @@ from luzhi.indicators.services import (
 
 TODAY = date(2026, 11, 28)
 JINAN, QINGDAO = "370100", "370200"
-
-
-@pytest.fixture
-def indicators(seed_plan):
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    return {i.code: i for i in Indicator.objects.all()}
-
-
-@pytest.fixture
-def reporter_jinan(db):
-    return make_user("reporter_jinan", role="unit_reporter", unit_short_name="济南市")
 
 
 def _save(actor, indicator, period="2026-Q1", region=PROVINCE, value=10, **kw):
