@@ -41,7 +41,11 @@ class Indicator(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=200)
     description = models.TextField(_("口径说明"), blank=True)
     target = models.ForeignKey(
-        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators",
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
         verbose_name=_("计划目标"),
     )
     # Where the target stands in the plan, so a new plan version can be re-linked.
@@ -60,18 +64,29 @@ class Indicator(TimeStampedModel):
     semantics = models.CharField(_("口径"), max_length=5, choices=Semantics.choices)
     aggregation = models.CharField(_("区域汇总"), max_length=5, choices=Aggregation.choices)
     numerator = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("分子指标"),
     )
     denominator = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("分母指标"),
     )
     frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
     baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
     baseline_year = models.PositiveSmallIntegerField(_("基线年份"), default=2024)
     tolerance_pct = models.DecimalField(
-        _("差异容忍度(%)"), max_digits=6, decimal_places=2, default=5,
+        _("差异容忍度(%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=5,
         help_text=_("系统计算值与填报值相差超过该比例时提示差异。"),
     )
     responsible_units = models.ManyToManyField(
@@ -169,14 +184,22 @@ class Observation(TimeStampedModel):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     reporting_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="observations",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="observations",
         verbose_name=_("填报单位"),
     )
     note = models.TextField(_("说明"), blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("填报人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("填报人"),
     )
     history = HistoricalRecords()
 

@@ -35,7 +35,11 @@ SOURCE_PRECEDENCE = [
     Observation.Source.ROLLUP,
     Observation.Source.COMPUTED,
 ]
-REPORTED_SOURCES = {Observation.Source.STATISTICS, Observation.Source.REPORT, Observation.Source.ROLLUP}
+REPORTED_SOURCES = {
+    Observation.Source.STATISTICS,
+    Observation.Source.REPORT,
+    Observation.Source.ROLLUP,
+}
 STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, NONE: 3}
 
 
@@ -63,7 +67,9 @@ def target_spec(indicator: Indicator) -> TargetSpec:
     return TargetSpec(
         cmp=indicator.cmp,
         value=float(indicator.target_value),
-        value_max=float(indicator.target_value_max) if indicator.target_value_max is not None else None,
+        value_max=float(indicator.target_value_max)
+        if indicator.target_value_max is not None
+        else None,
         baseline=float(indicator.baseline_value),
         baseline_year=indicator.baseline_year,
         deadline_year=indicator.deadline_year,
@@ -81,7 +87,9 @@ def _rows_by_indicator(indicator_ids, as_of: date, region: str = PROVINCE):
     """{indicator id: {period: {source: value}}} of approved rows in the indicators' frequencies."""
     rows = (
         Observation.objects.filter(
-            indicator_id__in=indicator_ids, region=region, status=Observation.Status.APPROVED,
+            indicator_id__in=indicator_ids,
+            region=region,
+            status=Observation.Status.APPROVED,
             period_start__lte=as_of,
         )
         .values_list("indicator_id", "period_type", "period_start", "source", "value")
@@ -104,18 +112,25 @@ def _headline(values: dict[str, Decimal]) -> tuple[str, Decimal]:
     raise ValueError("no values")
 
 
-def _discrepancy(indicator: Indicator, values: dict[str, Decimal]) -> tuple[float | None, float | None, bool]:
+def _discrepancy(
+    indicator: Indicator, values: dict[str, Decimal]
+) -> tuple[float | None, float | None, bool]:
     computed = values.get(Observation.Source.COMPUTED)
     reported = next((values[s] for s in SOURCE_PRECEDENCE[:3] if s in values), None)
     if computed is None or reported is None:
-        return (float(computed) if computed is not None else None,
-                float(reported) if reported is not None else None, False)
+        return (
+            float(computed) if computed is not None else None,
+            float(reported) if reported is not None else None,
+            False,
+        )
     scale = max(abs(reported), abs(computed), Decimal("1e-9"))
     flagged = abs(reported - computed) / scale * 100 > indicator.tolerance_pct
     return float(computed), float(reported), flagged
 
 
-def indicator_statuses(*, user=None, public: bool = False, as_of: date | None = None) -> list[IndicatorStatus]:
+def indicator_statuses(
+    *, user=None, public: bool = False, as_of: date | None = None
+) -> list[IndicatorStatus]:
     """Every indicator's assessment on ``as_of`` (today by default), from approved values.
 
     The public variant shows only public indicators. Five queries whatever the
@@ -124,9 +139,11 @@ def indicator_statuses(*, user=None, public: bool = False, as_of: date | None = 
     as_of = as_of or timezone.localdate()
     indicators = list(_indicators(public))
     by_id = {i.pk: i for i in indicators}
-    needed = set(by_id) | {i.numerator_id for i in indicators if i.numerator_id} | {
-        i.denominator_id for i in indicators if i.denominator_id
-    }
+    needed = (
+        set(by_id)
+        | {i.numerator_id for i in indicators if i.numerator_id}
+        | {i.denominator_id for i in indicators if i.denominator_id}
+    )
     rows = _rows_by_indicator(needed, as_of)
     pending = {}
     if not public and is_plan_office(user):
@@ -152,7 +169,9 @@ def _series(indicator: Indicator, rows) -> tuple[list[tuple[Period, float, str]]
         denominators = rows.get(indicator.denominator_id, {})
         result = []
         for period in sorted(set(numerators) & set(denominators)):
-            value = ratio_percent([_headline(numerators[period])[1]], [_headline(denominators[period])[1]])
+            value = ratio_percent(
+                [_headline(numerators[period])[1]], [_headline(denominators[period])[1]]
+            )
             if value is not None:
                 result.append((period, value, "ratio"))
         return result, {}
@@ -202,13 +221,21 @@ def city_breakdown(indicator: Indicator, *, as_of: date | None = None) -> list[C
     """Latest approved value per city (ratios from their parts), with the city's allocation."""
     as_of = as_of or timezone.localdate()
     cities = list(City.objects.all())
-    allocations = {a.city_id: float(a.value) for a in CityAllocation.objects.filter(indicator=indicator)}
-    ids = [indicator.pk] if indicator.aggregation != Indicator.Aggregation.RATIO else [
-        indicator.numerator_id, indicator.denominator_id
-    ]
+    allocations = {
+        a.city_id: float(a.value) for a in CityAllocation.objects.filter(indicator=indicator)
+    }
+    ids = (
+        [indicator.pk]
+        if indicator.aggregation != Indicator.Aggregation.RATIO
+        else [indicator.numerator_id, indicator.denominator_id]
+    )
     rows = (
-        Observation.objects.filter(indicator_id__in=ids, status=Observation.Status.APPROVED,
-                                   period_start__lte=as_of, period_type=indicator.frequency)
+        Observation.objects.filter(
+            indicator_id__in=ids,
+            status=Observation.Status.APPROVED,
+            period_start__lte=as_of,
+            period_type=indicator.frequency,
+        )
         .exclude(region=PROVINCE)
         .values_list("indicator_id", "region", "period_start", "source", "value")
         .order_by()
@@ -225,8 +252,11 @@ def city_breakdown(indicator: Indicator, *, as_of: date | None = None) -> list[C
         if not periods:
             return None, None
         if flow and indicator.aggregation != Indicator.Aggregation.RATIO:
-            total = sum(float(_headline(v)[1]) for s, v in periods.items()
-                        if s.year > indicator.baseline_year)
+            total = sum(
+                float(_headline(v)[1])
+                for s, v in periods.items()
+                if s.year > indicator.baseline_year
+            )
             return max(periods), total
         start = max(periods)
         return start, float(_headline(periods[start])[1])
@@ -240,25 +270,31 @@ def city_breakdown(indicator: Indicator, *, as_of: date | None = None) -> list[C
         else:
             start, value = latest(indicator.pk, city.code)
         allocation = allocations.get(city.pk)
-        result.append(CityRow(
-            city=city, value=value,
-            period=Period(PeriodType(indicator.frequency), start) if start else None,
-            allocation=allocation,
-            share=(value / allocation) if value is not None and allocation else None,
-        ))
+        result.append(
+            CityRow(
+                city=city,
+                value=value,
+                period=Period(PeriodType(indicator.frequency), start) if start else None,
+                allocation=allocation,
+                share=(value / allocation) if value is not None and allocation else None,
+            )
+        )
     return result
 
 
-def observations_for(*, user, indicator: Indicator, region: str | None = None,
-                     period: Period | None = None):
+def observations_for(
+    *, user, indicator: Indicator, region: str | None = None, period: Period | None = None
+):
     """The observations behind a number, as the user may see them, with evidence prefetched."""
     qs = visible_observations(user, indicator.observations.all())
     if region:
         qs = qs.filter(region=region)
     if period:
         qs = qs.filter(period_type=period.type, period_start=period.start)
-    return qs.select_related("reporting_unit", "created_by").prefetch_related("evidence").order_by(
-        "-period_start", "region", "source"
+    return (
+        qs.select_related("reporting_unit", "created_by")
+        .prefetch_related("evidence")
+        .order_by("-period_start", "region", "source")
     )
 
 
@@ -309,4 +345,7 @@ def indicator_status(
 
 def data_version() -> int:
     """The indicator data version (bumped by every write service); part of cache keys."""
-    return DataVersion.objects.filter(key=DATA_VERSION_KEY).values_list("counter", flat=True).first() or 0
+    return (
+        DataVersion.objects.filter(key=DATA_VERSION_KEY).values_list("counter", flat=True).first()
+        or 0
+    )

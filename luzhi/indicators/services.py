@@ -96,8 +96,10 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
     by_key = {(d["plan_path"], d["target_metric"]): d for d in spec["indicators"]}
     units = {u.short_name: u for u in Unit.objects.all()}
     counts = {"created": 0, "updated": 0}
-    targets = Target.objects.filter(section__plan=plan).select_related("section").order_by(
-        "section__order", "order"
+    targets = (
+        Target.objects.filter(section__plan=plan)
+        .select_related("section")
+        .order_by("section__order", "order")
     )
     for order, target in enumerate(targets):
         definition = by_key.get((target.section.path, target.metric), {})
@@ -117,7 +119,8 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
         indicator.deadline_year = target.by_year or (None if target.per else plan.period_end)
         indicator.per_year = target.per == Target.Per.YEAR
         indicator.semantics = definition.get(
-            "semantics", Indicator.Semantics.FLOW if indicator.per_year else Indicator.Semantics.STOCK
+            "semantics",
+            Indicator.Semantics.FLOW if indicator.per_year else Indicator.Semantics.STOCK,
         )
         indicator.aggregation = definition.get("aggregation", Indicator.Aggregation.NONE)
         indicator.frequency = definition.get("frequency", PeriodType.QUARTER)
@@ -147,11 +150,18 @@ def _auxiliary(spec: dict, code: str, units: dict, actor) -> Indicator:
         return existing
     row = next(a for a in spec["auxiliary"] if a["code"] == code)
     indicator = Indicator(
-        code=code, name=row["name"], description=row.get("description", ""),
-        method=row.get("method", Indicator.Method.REPORTED), unit=row["unit"], cmp=row["cmp"],
-        target_value=Decimal(str(row["target_value"])), semantics=row["semantics"],
-        aggregation=row["aggregation"], frequency=row["frequency"],
-        baseline_value=Decimal(str(row.get("baseline_value", 0))), deadline_year=2027,
+        code=code,
+        name=row["name"],
+        description=row.get("description", ""),
+        method=row.get("method", Indicator.Method.REPORTED),
+        unit=row["unit"],
+        cmp=row["cmp"],
+        target_value=Decimal(str(row["target_value"])),
+        semantics=row["semantics"],
+        aggregation=row["aggregation"],
+        frequency=row["frequency"],
+        baseline_value=Decimal(str(row.get("baseline_value", 0))),
+        deadline_year=2027,
         order=900,
     )
     indicator.full_clean()
@@ -179,7 +189,9 @@ def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Mil
 
 
 @transaction.atomic
-def allocation_set(*, actor: User, indicator: Indicator, values: dict[str, object]) -> list[CityAllocation]:
+def allocation_set(
+    *, actor: User, indicator: Indicator, values: dict[str, object]
+) -> list[CityAllocation]:
     """Split a provincial target across the 16 cities; the split must sum to the target.
 
     ``values`` maps city codes (or names) to numbers. The previous split is replaced.
@@ -199,8 +211,11 @@ def allocation_set(*, actor: User, indicator: Indicator, values: dict[str, objec
     if total != indicator.target_value:
         raise ValidationError(
             _("各市分解目标合计 %(total)s,与全省目标 %(target)s 不一致(相差 %(diff)s)。")
-            % {"total": _fmt(total), "target": _fmt(indicator.target_value),
-               "diff": _fmt(total - indicator.target_value)}
+            % {
+                "total": _fmt(total),
+                "target": _fmt(indicator.target_value),
+                "diff": _fmt(total - indicator.target_value),
+            }
         )
     CityAllocation.objects.filter(indicator=indicator).delete()
     for row in rows:
@@ -235,9 +250,10 @@ def resolve_region(raw) -> str:
     text = str(raw or "").strip()
     if text in {"", PROVINCE, "全省", "山东省", "province"}:
         return PROVINCE
-    city = City.objects.filter(code=text).first() or City.objects.filter(
-        name=text.removesuffix("市")
-    ).first()
+    city = (
+        City.objects.filter(code=text).first()
+        or City.objects.filter(name=text.removesuffix("市")).first()
+    )
     if city is None:
         raise ValidationError({"region": _("“%s”不是山东省的设区市。") % text})
     return city.code
@@ -248,23 +264,39 @@ def _check_period(indicator: Indicator, period: Period, today: date) -> None:
     last = date(indicator.deadline_year or 2027, 12, 31)
     if period.start < first or period.end > last:
         raise ValidationError(
-            {"period": _("周期 %(p)s 不在计划期内(%(a)d—%(b)d年)。")
-             % {"p": period, "a": first.year, "b": last.year}}
+            {
+                "period": _("周期 %(p)s 不在计划期内(%(a)d—%(b)d年)。")
+                % {"p": period, "a": first.year, "b": last.year}
+            }
         )
     if period.start > today:
         raise ValidationError({"period": _("周期 %s 尚未开始,不能填报。") % period})
     if period.type != indicator.frequency:
-        example = {PeriodType.YEAR: "2025", PeriodType.QUARTER: "2025-Q3", PeriodType.MONTH: "2025-07"}
+        example = {
+            PeriodType.YEAR: "2025",
+            PeriodType.QUARTER: "2025-Q3",
+            PeriodType.MONTH: "2025-07",
+        }
         raise ValidationError(
-            {"period": _("该指标按%(freq)s填报,周期应形如 %(example)s。")
-             % {"freq": indicator.get_frequency_display(), "example": example[indicator.frequency]}}
+            {
+                "period": _("该指标按%(freq)s填报,周期应形如 %(example)s。")
+                % {
+                    "freq": indicator.get_frequency_display(),
+                    "example": example[indicator.frequency],
+                }
+            }
         )
 
 
 def _event(observation, actor, action, before, comment="") -> None:
     ObservationEvent.objects.create(
-        observation=observation, actor=actor, action=action, from_status=before,
-        to_status=observation.status, value=observation.value, comment=comment,
+        observation=observation,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=observation.status,
+        value=observation.value,
+        comment=comment,
     )
 
 
@@ -309,23 +341,38 @@ def observation_save(
         raise ValidationError({"indicator": _("比率指标由分子、分母指标计算,不能直接填报。")})
     if unit is not None and unit.strip() and unit.strip() != indicator.unit:
         raise ValidationError(
-            {"unit": _("计量单位应为“%(want)s”,收到“%(got)s”。") % {"want": indicator.unit, "got": unit}}
+            {
+                "unit": _("计量单位应为“%(want)s”,收到“%(got)s”。")
+                % {"want": indicator.unit, "got": unit}
+            }
         )
     number = _number(value, "value")
     _check_period(indicator, period, today or timezone.localdate())
-    observation = Observation.objects.select_for_update().filter(
-        indicator=indicator, period_type=period.type, period_start=period.start,
-        region=region, source=source,
-    ).first()
+    observation = (
+        Observation.objects.select_for_update()
+        .filter(
+            indicator=indicator,
+            period_type=period.type,
+            period_start=period.start,
+            region=region,
+            source=source,
+        )
+        .first()
+    )
     before = observation.status if observation else ""
     if observation is None:
         observation = Observation(
-            indicator=indicator, period_type=period.type, period_start=period.start,
-            region=region, source=source, created_by=actor,
+            indicator=indicator,
+            period_type=period.type,
+            period_start=period.start,
+            region=region,
+            source=source,
+            created_by=actor,
         )
     elif observation.status in (STATUS.APPROVED, STATUS.SUBMITTED) and not is_plan_office(actor):
         raise ValidationError(
-            _("该值当前状态为“%s”,不能修改;如需更正请联系专项办。") % observation.get_status_display()
+            _("该值当前状态为“%s”,不能修改;如需更正请联系专项办。")
+            % observation.get_status_display()
         )
     elif observation.status == STATUS.APPROVED:
         raise ValidationError(_("已审核的值请用“更正”并说明原因。"))
@@ -349,8 +396,10 @@ def evidence_check(upload) -> tuple[str, str]:
     limit = settings.LUZHI_EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"files": _("文件“%(name)s”大小 %(size)d 字节,超过上限 %(limit)d 字节。")
-             % {"name": name, "size": upload.size, "limit": limit}}
+            {
+                "files": _("文件“%(name)s”大小 %(size)d 字节,超过上限 %(limit)d 字节。")
+                % {"name": name, "size": upload.size, "limit": limit}
+            }
         )
     suffix = Path(name).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
@@ -362,9 +411,7 @@ def evidence_check(upload) -> tuple[str, str]:
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
-        raise ValidationError(
-            {"files": _("文件“%s”的内容与其扩展名不符。") % name}
-        )
+        raise ValidationError({"files": _("文件“%s”的内容与其扩展名不符。") % name})
     return name, content_type
 
 
@@ -380,8 +427,12 @@ def evidence_add(*, actor: User, observation: Observation, upload) -> Evidence:
         digest.update(chunk)
     upload.seek(0)
     evidence = Evidence(
-        observation=observation, original_name=name, content_type=content_type,
-        size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
+        observation=observation,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
     )
     evidence.file.save(name, upload, save=False)
     evidence.save()
@@ -441,7 +492,9 @@ def observation_return(*, actor: User, observation: Observation, comment: str) -
 
 
 @transaction.atomic
-def observation_correct(*, actor: User, observation: Observation, value, reason: str) -> Observation:
+def observation_correct(
+    *, actor: User, observation: Observation, value, reason: str
+) -> Observation:
     """Change an approved value (plan office), keeping the history with who and why."""
     require(is_plan_office(actor), _("只有专项办可以更正已审核的指标值。"))
     if observation.status != STATUS.APPROVED:
@@ -467,12 +520,20 @@ def rollup_refresh(*, indicator: Indicator, period: Period) -> Observation | Non
     if not indicator.is_additive:
         return None
     cities = Observation.objects.filter(
-        indicator=indicator, period_type=period.type, period_start=period.start,
-        status=STATUS.APPROVED, source__in=[Observation.Source.REPORT, Observation.Source.STATISTICS],
+        indicator=indicator,
+        period_type=period.type,
+        period_start=period.start,
+        status=STATUS.APPROVED,
+        source__in=[Observation.Source.REPORT, Observation.Source.STATISTICS],
     ).exclude(region=PROVINCE)
     total = cities.aggregate(total=Sum("value"))["total"]
-    slot = dict(indicator=indicator, period_type=period.type, period_start=period.start,
-                region=PROVINCE, source=Observation.Source.ROLLUP)
+    slot = dict(
+        indicator=indicator,
+        period_type=period.type,
+        period_start=period.start,
+        region=PROVINCE,
+        source=Observation.Source.ROLLUP,
+    )
     data_changed()
     if total is None:
         Observation.objects.filter(**slot).delete()
@@ -496,8 +557,11 @@ def computed_snapshot(*, indicator: Indicator, period: Period) -> list[Observati
     for region in regions:
         value = function(period_end=period.end, region=None if region == PROVINCE else region)
         obs, _created = Observation.objects.update_or_create(
-            indicator=indicator, period_type=period.type, period_start=period.start,
-            region=region, source=Observation.Source.COMPUTED,
+            indicator=indicator,
+            period_type=period.type,
+            period_start=period.start,
+            region=region,
+            source=Observation.Source.COMPUTED,
             defaults={"value": value, "status": STATUS.APPROVED},
         )
         stored.append(obs)

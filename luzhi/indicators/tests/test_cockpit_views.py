@@ -526,7 +526,9 @@ def test_cockpit_query_count_does_not_grow_with_indicators(
     assert card(html, "extra-36") is not None
 
 
-def test_cached_cockpit_is_rebuilt_after_every_write(client, indicators, reporter_miit, plan_officer):
+def test_cached_cockpit_is_rebuilt_after_every_write(
+    client, indicators, reporter_miit, plan_officer
+):
     """The content is cached by data version: a warm request is cheap, and any write shows at once."""
     compute = indicators["compute-total"]
     client.force_login(plan_officer)

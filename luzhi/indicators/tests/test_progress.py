@@ -66,8 +66,12 @@ def test_slightly_behind_is_amber():
     assert a.status == AMBER
 
 
-FLOW_500 = [(date(2025, 3, 31), 40), (date(2025, 6, 30), 40), (date(2025, 9, 30), 40),
-            (date(2025, 12, 31), 40)]
+FLOW_500 = [
+    (date(2025, 3, 31), 40),
+    (date(2025, 6, 30), 40),
+    (date(2025, 9, 30), 40),
+    (date(2025, 12, 31), 40),
+]
 
 
 def test_approx_target_gets_its_tolerance():
@@ -83,8 +87,11 @@ def test_approx_target_gets_its_tolerance():
 
 def test_flow_values_are_summed_since_the_baseline_not_averaged():
     spec = TargetSpec(cmp=">=", value=50, flow=True, baseline=999)  # baseline ignored for flows
-    a = assess(spec, [(date(2024, 12, 31), 7), (date(2025, 6, 30), 20), (date(2025, 12, 31), 15)],
-               date(2026, 1, 31))
+    a = assess(
+        spec,
+        [(date(2024, 12, 31), 7), (date(2025, 6, 30), 20), (date(2025, 12, 31), 15)],
+        date(2026, 1, 31),
+    )
     assert a.current == 35  # 2024 is the baseline year and does not count
 
 
@@ -106,8 +113,14 @@ PER_YEAR = TargetSpec(cmp=">=", value=150, per_year=True, flow=True, deadline_ye
 
 
 def test_per_year_target_judges_the_current_year_by_run_rate():
-    points = [(date(2025, 3, 31), 40), (date(2025, 6, 30), 40), (date(2025, 9, 30), 40),
-              (date(2025, 12, 31), 40), (date(2026, 3, 31), 30), (date(2026, 6, 30), 40)]
+    points = [
+        (date(2025, 3, 31), 40),
+        (date(2025, 6, 30), 40),
+        (date(2025, 9, 30), 40),
+        (date(2025, 12, 31), 40),
+        (date(2026, 3, 31), 30),
+        (date(2026, 6, 30), 40),
+    ]
     a = assess(PER_YEAR, points, date(2026, 6, 30))
     assert a.year == 2026 and a.current == 70
     assert a.expected == pytest.approx(181 / 365)

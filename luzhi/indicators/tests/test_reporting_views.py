@@ -555,9 +555,13 @@ def test_plan_office_resyncs_indicators_after_a_new_plan_version(
 ):
     from luzhi.plan.services import plan_import
 
-    assert Indicator.objects.get(code="basic-research-projects").target.section.plan_id == seed_plan.pk
+    assert (
+        Indicator.objects.get(code="basic-research-projects").target.section.plan_id == seed_plan.pk
+    )
 
-    text = SEED_PLAN.read_text(encoding="utf-8").replace("每年布局150项以上基础研究项目", "每年布局180项以上基础研究项目")
+    text = SEED_PLAN.read_text(encoding="utf-8").replace(
+        "每年布局150项以上基础研究项目", "每年布局180项以上基础研究项目"
+    )
     new = plan_import(actor=plan_officer, data=text.encode(), source_name="v2.txt").plan
     client.force_login(reporter_sti)
     assert client.post(reverse("indicators:sync")).status_code == 403

@@ -28,8 +28,15 @@ JINAN, QINGDAO = "370100", "370200"
 
 
 def _save(actor, indicator, period="2026-Q1", region=PROVINCE, value=10, **kw):
-    return observation_save(actor=actor, indicator=indicator, period=period, region=region,
-                            value=value, today=TODAY, **kw)
+    return observation_save(
+        actor=actor,
+        indicator=indicator,
+        period=period,
+        region=region,
+        value=value,
+        today=TODAY,
+        **kw,
+    )
 
 
 def test_every_target_becomes_an_indicator(indicators, seed_plan):
@@ -123,7 +130,9 @@ def test_a_duplicate_updates_the_same_row_with_history(indicators, reporter_sti)
     assert [h.value for h in second.history.order_by("history_date")] == [10, 12]
 
 
-def test_submitted_and_approved_values_cannot_be_overwritten_by_the_unit(indicators, reporter_sti, plan_officer):
+def test_submitted_and_approved_values_cannot_be_overwritten_by_the_unit(
+    indicators, reporter_sti, plan_officer
+):
     basic = indicators["basic-research-projects"]
     obs = _save(reporter_sti, basic, value=10, submit=True)
     with pytest.raises(ValidationError):
@@ -142,7 +151,11 @@ def test_correcting_an_approved_value_keeps_who_and_why(indicators, reporter_sti
         observation_correct(actor=plan_officer, observation=obs, value=11, reason=" ")
     observation_correct(actor=plan_officer, observation=obs, value=11, reason="统计口径调整")
     latest = obs.history.first()
-    assert (latest.value, latest.history_user, latest.history_change_reason) == (11, plan_officer, "统计口径调整")
+    assert (latest.value, latest.history_user, latest.history_change_reason) == (
+        11,
+        plan_officer,
+        "统计口径调整",
+    )
     assert obs.events.last().action == "correct"
 
 
@@ -161,7 +174,9 @@ def _approved(actor, office, indicator, region, value, period="2026-Q1"):
     return observation_approve(actor=office, observation=obs)
 
 
-def test_province_rolls_up_from_cities_for_additive_indicators(indicators, reporter_miit, plan_officer):
+def test_province_rolls_up_from_cities_for_additive_indicators(
+    indicators, reporter_miit, plan_officer
+):
     leaders = indicators["leading-enterprises"]
     _approved(reporter_miit, plan_officer, leaders, JINAN, 5)
     jq = _approved(reporter_miit, plan_officer, leaders, QINGDAO, 4)
@@ -172,7 +187,9 @@ def test_province_rolls_up_from_cities_for_additive_indicators(indicators, repor
     assert rollup.value == 11
 
 
-def test_ratio_comes_from_its_parts_for_province_and_cities(indicators, reporter_miit, plan_officer):
+def test_ratio_comes_from_its_parts_for_province_and_cities(
+    indicators, reporter_miit, plan_officer
+):
     total, smart = indicators["compute-total"], indicators["compute-intelligent"]
     for region, t, s in [(JINAN, 2, 1), (QINGDAO, 8, 1)]:
         _approved(reporter_miit, plan_officer, total, region, t)
@@ -213,7 +230,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def test_evidence_is_checked_and_nothing_is_saved_on_a_bad_file(indicators, reporter_sti, settings, tmp_path):
+def test_evidence_is_checked_and_nothing_is_saved_on_a_bad_file(
+    indicators, reporter_sti, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     basic = indicators["basic-research-projects"]
     ok = _save(reporter_sti, basic, files=[SimpleUploadedFile("清单.pdf", PDF, "application/pdf")])
@@ -245,12 +264,16 @@ def key_labs_function():
     registry.unregister("test.key_labs")
 
 
-def test_computed_and_reported_values_are_compared(indicators, key_labs_function, reporter_sti, plan_officer):
+def test_computed_and_reported_values_are_compared(
+    indicators, key_labs_function, reporter_sti, plan_officer
+):
     labs = indicators["provincial-key-labs"]
     Indicator.objects.filter(pk=labs.pk).update(method="computed", function="test.key_labs")
     labs.refresh_from_db()
-    stored = computed_snapshot(indicator=labs, period=labs.observations.model(
-        period_type="quarter", period_start=date(2026, 1, 1)).period)
+    stored = computed_snapshot(
+        indicator=labs,
+        period=labs.observations.model(period_type="quarter", period_start=date(2026, 1, 1)).period,
+    )
     assert len(stored) == 17  # the province and 16 cities
     status = next(s for s in indicator_statuses(as_of=TODAY) if s.indicator.code == labs.code)
     assert status.computed_value == 12 and not status.discrepancy
@@ -262,7 +285,9 @@ def test_computed_and_reported_values_are_compared(indicators, key_labs_function
     assert status.latest_source == "statistics"  # official statistics is the headline
 
 
-def test_cockpit_query_count_does_not_grow_with_indicators(indicators, django_assert_max_num_queries, plan_officer):
+def test_cockpit_query_count_does_not_grow_with_indicators(
+    indicators, django_assert_max_num_queries, plan_officer
+):
     with django_assert_max_num_queries(5):
         statuses = indicator_statuses(user=plan_officer, as_of=TODAY)
     assert len(statuses) == 23

@@ -36,7 +36,6 @@ from luzhi.indicators.exports import (
 from luzhi.indicators.models import (
     PROVINCE,
     Indicator,
-    Milestone,
     Observation,
 )
 from luzhi.indicators.periods import Period
@@ -49,11 +48,16 @@ from luzhi.indicators.selectors import (
     indicator_status,
     indicator_statuses,
     observations_for,
-    worst_status,
 )
-from luzhi.indicators.templatetags.cockpit_tags import NO_TARGET, num, status_rule
+from luzhi.indicators.templatetags.cockpit_tags import status_rule
+from luzhi.indicators.views.pages import (
+    page_city_panel,
+    page_function_label,
+    page_milestones,
+    page_observation_history,
+    page_task_board,
+)
 from luzhi.plan.exports import content_disposition
-from luzhi.plan.models import AssignmentUnit, Plan, Section
 from luzhi.plan.selectors import current_plan
 
 OBSERVATIONS_PER_PAGE = 50
@@ -484,200 +488,6 @@ def city_xlsx(request):
         *download_name(stem, "luzhi-cities", as_of, public)
     )
     return response
-
-
-# ------------------------------------------------------------------ page reads
-
-
-def page_milestones(indicator_ids) -> dict[int, list[tuple[int, float]]]:
-    """Yearly milestones of many indicators in one query."""
-    result: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    rows = Milestone.objects.filter(indicator_id__in=indicator_ids).order_by("year")
-    for indicator_id, year, value in rows.values_list("indicator_id", "year", "value"):
-        result[indicator_id].append((year, float(value)))
-    return result
-
-
-@dataclass
-class BoardTask:
-    """A task on the status board: the worst status of the indicators whose target lies in it."""
-
-    section: Section
-    items: list[IndicatorStatus]
-    roles: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def status(self) -> str:
-        return worst_status(i.status for i in self.items) if self.items else NO_TARGET
-
-
-@dataclass
-class BoardUnit:
-    unit_id: int
-    name: str
-    full_name: str
-    tasks: list[tuple[BoardTask, str]] = field(default_factory=list)  # (task, role)
-
-    def count(self, status: str) -> int:
-        return sum(1 for task, _role in self.tasks if task.status == status)
-
-    @property
-    def counts(self) -> list[tuple[str, int]]:
-        return [(s, self.count(s)) for s in ("red", "amber", "green", NONE, NO_TARGET)]
-
-
-def page_task_board(plan: Plan, statuses: list[IndicatorStatus]) -> dict:
-    """The plan's tasks by action and by unit, each with its status (two queries)."""
-    by_section: dict[int, list[IndicatorStatus]] = defaultdict(list)
-    for item in statuses:
-        if item.indicator.target_id:
-            by_section[item.indicator.target.section_id].append(item)
-    sections = list(
-        plan.sections.filter(
-            kind__in=[Section.Kind.HEADING, Section.Kind.ACTION, Section.Kind.TASK]
-        )
-        .only("pk", "plan_id", "path", "title", "kind", "parent_id", "order")
-        .order_by("order")
-    )
-    parents = {s.pk: s for s in sections if s.kind != Section.Kind.TASK}
-    tasks = {
-        s.pk: BoardTask(s, by_section.get(s.pk, []))
-        for s in sections
-        if s.kind == Section.Kind.TASK
-    }
-    groups: dict[int, dict] = {}
-    for task in tasks.values():
-        parent = parents.get(task.section.parent_id)
-        key = parent.pk if parent else 0
-        groups.setdefault(key, {"section": parent, "tasks": []})["tasks"].append(task)
-    links = (
-        AssignmentUnit.objects.filter(assignment__section_id__in=list(tasks))
-        .order_by("unit__order", "unit__name", "assignment__section__order")
-        .values_list("unit_id", "unit__short_name", "unit__name", "assignment__section_id", "role")
-    )
-    rank = {"lead": 0, "responsible": 1, "joint": 2}
-    units: dict[int, BoardUnit] = {}
-    roles: dict[tuple[int, int], str] = {}
-    for unit_id, short_name, name, section_id, role in links:
-        units.setdefault(unit_id, BoardUnit(unit_id, short_name or name, name))
-        key = (unit_id, section_id)
-        if key not in roles or rank[role] < rank[roles[key]]:
-            roles[key] = role
-    for (unit_id, section_id), role in roles.items():
-        units[unit_id].tasks.append((tasks[section_id], role))
-    for unit in units.values():
-        unit.tasks.sort(key=lambda pair: pair[0].section.order)
-    task_list = list(tasks.values())
-    return {
-        "groups": list(groups.values()),
-        "units": list(units.values()),
-        "total": len(task_list),
-        "counts": [
-            (s, sum(1 for t in task_list if t.status == s))
-            for s in ("red", "amber", "green", NONE, NO_TARGET)
-        ],
-    }
-
-
-@dataclass
-class CityPanel:
-    indicator: Indicator
-    rows: list
-    chart: dict
-    total: float | None
-    allocated: float | None
-
-    @property
-    def chart_id(self) -> str:
-        return "chart-city"
-
-    @property
-    def has_data(self) -> bool:
-        return any(r.value is not None or r.allocation is not None for r in self.rows)
-
-
-def page_city_panel(indicator: Indicator, *, as_of: date) -> CityPanel:
-    """The city breakdown of one indicator with its bar chart (three queries)."""
-    rows = city_breakdown(indicator, as_of=as_of)
-    values = [r.value for r in rows if r.value is not None]
-    additive = indicator.aggregation == Indicator.Aggregation.SUM
-    allocations = [r.allocation for r in rows if r.allocation is not None]
-    chart = charts.city_bar_chart(
-        [(r.city.name, r.value, r.allocation) for r in rows], indicator.unit
-    )
-    return CityPanel(
-        indicator=indicator,
-        rows=rows,
-        chart=chart,
-        total=sum(values) if additive and values else None,
-        allocated=sum(allocations) if allocations else None,
-    )
-
-
-def page_function_label(indicator: Indicator) -> str:
-    """The registered computation's label, or its name when the function is not loaded."""
-    if not indicator.function:
-        return ""
-    from luzhi.indicators.registry import get_function
-
-    try:
-        return get_function(indicator.function).label
-    except LookupError:
-        return indicator.function
-
-
-@dataclass
-class HistoryEntry:
-    """One historical record of an observation and what changed from the one before."""
-
-    record: object
-    changes: list[tuple[str, object, object]]
-
-
-HISTORY_FIELDS = ("value", "status", "source", "reporting_unit", "note", "review_comment")
-
-
-def page_observation_history(observation: Observation) -> list[HistoryEntry]:
-    """The observation's simple-history records, newest first, each diffed against the previous."""
-    records = list(
-        observation.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    unit_ids = {r.reporting_unit_id for r in records if r.reporting_unit_id}
-    from luzhi.accounts.models import Unit
-
-    units = (
-        dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "short_name"))
-        if unit_ids
-        else {}
-    )
-    labels = {
-        "status": dict(Observation.Status.choices),
-        "source": dict(Observation.Source.choices),
-    }
-
-    def shown(name, value):
-        if name == "value" and value is not None:
-            return num(value, 4)
-        if name == "reporting_unit":
-            return units.get(value, value)
-        if name in labels:
-            return labels[name].get(value, value)
-        return value
-
-    entries, previous = [], None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
-            for change in delta.changes:
-                verbose = str(Observation._meta.get_field(change.field).verbose_name)
-                changes.append(
-                    (verbose, shown(change.field, change.old), shown(change.field, change.new))
-                )
-        entries.append(HistoryEntry(record=record, changes=changes))
-        previous = record
-    entries.reverse()
-    return entries
 
 
 urlpatterns = [

@@ -11,25 +11,20 @@ partial of the same template) and falls back to POST + redirect without JS.
 The few reads only these pages need are the ``page_*`` functions at the end.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.accounts.models import City
-from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.files import evidence_response
 from luzhi.indicators.forms import (
     EVIDENCE_ACCEPT,
@@ -41,15 +36,12 @@ from luzhi.indicators.forms import (
     add_service_errors,
 )
 from luzhi.indicators.models import (
-    PROVINCE,
     CityAllocation,
     Evidence,
     Indicator,
     Milestone,
     Observation,
-    ObservationEvent,
 )
-from luzhi.indicators.periods import Period
 from luzhi.indicators.permissions import can_download_evidence, can_review, visible_observations
 from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
@@ -63,20 +55,24 @@ from luzhi.indicators.services import (
     observation_save,
     observation_submit,
 )
+from luzhi.indicators.views.pages import (
+    RECENT_PER_INDICATOR,
+    STATUS,
+    evidence_max_bytes,
+    page_events,
+    page_existing_slot,
+    page_observation_scope,
+    page_recent_observations,
+    page_recently_reviewed,
+    page_region_labels,
+    page_report_history,
+    page_status_counts,
+    plain_number,
+    plan_last_year,
+    target_text,
+)
 from luzhi.plan.selectors import current_plan
 from luzhi.plan.views import forbidden
-
-STATUS = Observation.Status
-REPORTED = [Observation.Source.REPORT, Observation.Source.STATISTICS]
-PLAN_LAST_YEAR = 2027
-RECENT_PER_INDICATOR = 5
-EVENT_LABELS = {
-    "save": gettext_lazy("保存草稿"),
-    "submit": gettext_lazy("提交审核"),
-    "approve": gettext_lazy("审核通过"),
-    "return": gettext_lazy("退回"),
-    "correct": gettext_lazy("更正"),
-}
 
 
 def _signed_in(request) -> HttpResponse | None:
@@ -106,14 +102,6 @@ def _safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-def _reverse_or(name: str, *args, fallback: str) -> str:
-    """The URL of a page that another module provides, or ``fallback`` while it is missing."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
 
 
 # --------------------------------------------------------------------------- reporting
@@ -198,7 +186,7 @@ def report(request, code: str):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                label = _page_region_labels([observation])[0].region_label
+                label = page_region_labels([observation])[0].region_label
                 if submit:
                     text = _("已提交审核:%(name)s %(period)s %(region)s。")
                 else:
@@ -220,7 +208,7 @@ def report(request, code: str):
                 period=str(existing.period), region=existing.region, source=existing.source
             )
             if existing.status in (STATUS.DRAFT, STATUS.RETURNED):
-                form.initial.update(value=_plain(existing.value), note=existing.note)
+                form.initial.update(value=plain_number(existing.value), note=existing.note)
     context = {
         "indicator": indicator,
         "form": form,
@@ -229,7 +217,7 @@ def report(request, code: str):
         "target_text": target_text(indicator),
         "history": page_report_history(scope),
         "accept": EVIDENCE_ACCEPT,
-        "max_bytes": _max_bytes(),
+        "max_bytes": evidence_max_bytes(),
     }
     return render(request, "indicators/report.html", context)
 
@@ -282,8 +270,8 @@ def _render_queue(request, *, failed: Observation | None = None, status: int = 2
     if failed is not None:
         pending = [failed if obs.pk == failed.pk else obs for obs in pending]
     context = {
-        "pending": _page_region_labels(pending),
-        "reviewed": _page_region_labels(page_recently_reviewed()),
+        "pending": page_region_labels(pending),
+        "reviewed": page_region_labels(page_recently_reviewed()),
     }
     response = render(request, "indicators/review_queue.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
@@ -327,7 +315,7 @@ def observation_review(request, pk: int):
         observation.review_error = error
         observation.draft_comment = request.POST.get("comment", "") if error else ""
         observation.outcome = outcome
-        _page_region_labels([observation])
+        page_region_labels([observation])
         response = render(request, "indicators/review_queue.html#review-row", {"obs": observation})
         patch_vary_headers(response, ["HX-Request"])
         return response
@@ -350,7 +338,7 @@ def observation_correct_view(request, pk: int):
     observation = get_object_or_404(
         Observation.objects.select_related("indicator", "reporting_unit", "created_by"), pk=pk
     )
-    form = CorrectionForm(_posted(request), initial={"value": _plain(observation.value)})
+    form = CorrectionForm(_posted(request), initial={"value": plain_number(observation.value)})
     if request.method == "POST" and form.is_valid():
         try:
             observation_correct(
@@ -371,15 +359,15 @@ def observation_correct_view(request, pk: int):
                 % {
                     "name": observation.indicator.name,
                     "period": observation.period.label(),
-                    "value": _plain(observation.value),
+                    "value": plain_number(observation.value),
                 },
             )
             return redirect("indicators:observation_correct", pk=observation.pk)
     context = {
-        "obs": _page_region_labels([observation])[0],
+        "obs": page_region_labels([observation])[0],
         "form": form,
         "events": page_events(observation),
-        "detail_url": _reverse_or("indicators:observation_detail", observation.pk, fallback=""),
+        "detail_url": reverse("indicators:observation_detail", args=[observation.pk]),
     }
     return render(request, "indicators/observation_form_correct.html", context)
 
@@ -433,7 +421,7 @@ def allocation_edit(request, code: str):
         "additive": indicator.is_additive,
         "target_text": target_text(indicator),
         "current_total": sum(current.values()) if current else None,
-        "target_plain": _plain(indicator.target_value),
+        "target_plain": plain_number(indicator.target_value),
     }
     return render(request, "indicators/allocation_edit.html", context)
 
@@ -446,7 +434,7 @@ def milestone_edit(request, code: str):
     )
     if (refused := _plan_office_only(request, _("只有专项办可以设置年度阶段目标。"))) is not None:
         return refused
-    years = range(indicator.baseline_year + 1, _last_year(indicator) + 1)
+    years = range(indicator.baseline_year + 1, plan_last_year(indicator) + 1)
     current = dict(Milestone.objects.filter(indicator=indicator).values_list("year", "value"))
     form = MilestoneForm(_posted(request), years=years, current=current)
     if request.method == "POST" and form.is_valid():
@@ -472,154 +460,14 @@ def milestone_edit(request, code: str):
     context = {
         "indicator": indicator,
         "form": form,
-        "baseline_plain": _plain(indicator.baseline_value),
+        "baseline_plain": plain_number(indicator.baseline_value),
         "target_text": target_text(indicator),
-        "target_plain": _plain(indicator.target_value),
-        "target_max_plain": _plain(indicator.target_value_max)
+        "target_plain": plain_number(indicator.target_value),
+        "target_max_plain": plain_number(indicator.target_value_max)
         if indicator.target_value_max is not None
         else "",
     }
     return render(request, "indicators/milestone_edit.html", context)
-
-
-# --------------------------------------------------------------------------- page reads
-
-
-def page_observation_scope(user):
-    """The observations a reporting page lists: the unit's own; for the plan office, all reported."""
-    if is_plan_office(user):
-        return Observation.objects.filter(source__in=REPORTED)
-    if user.is_authenticated and user.is_unit_reporter:
-        return Observation.objects.filter(reporting_unit=user.unit_id)
-    return Observation.objects.none()
-
-
-def page_recent_observations(
-    scope, indicator_ids, *, status: str = "", per: int = RECENT_PER_INDICATOR
-):
-    """{indicator id: its latest ``per`` observations in ``scope``}: two queries for any number."""
-    rows = scope.filter(indicator_id__in=indicator_ids)
-    if status:
-        rows = rows.filter(status=status)
-    rows = (
-        rows.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("indicator_id")],
-                order_by=[F("period_start").desc(), F("region").asc(), F("source").asc()],
-            )
-        )
-        .filter(rank__lte=per)
-        .select_related("reporting_unit")
-        .prefetch_related("evidence")
-        .order_by("indicator_id", "-period_start", "region", "source")
-    )
-    result: dict[int, list[Observation]] = {}
-    for obs in _page_region_labels(list(rows)):
-        result.setdefault(obs.indicator_id, []).append(obs)
-    return result
-
-
-def page_status_counts(scope, indicator_ids) -> dict[str, int]:
-    counts = dict.fromkeys(STATUS.values, 0)
-    counts.update(
-        scope.filter(indicator_id__in=indicator_ids)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return counts
-
-
-def page_existing_slot(scope, query) -> Observation | None:
-    """The observation a reporter asked to edit (``?period=…&region=…&source=…``), if theirs."""
-    if not query.get("period"):
-        return None
-    try:
-        period = Period.parse(query["period"])
-    except ValueError:
-        return None
-    obs = (
-        scope.filter(
-            period_type=period.type,
-            period_start=period.start,
-            region=query.get("region") or PROVINCE,
-            source=query.get("source") or Observation.Source.REPORT,
-        )
-        .prefetch_related("evidence")
-        .first()
-    )
-    return _page_region_labels([obs])[0] if obs else None
-
-
-def page_report_history(scope, limit: int = 12) -> list[Observation]:
-    rows = (
-        scope.select_related("reporting_unit")
-        .prefetch_related("evidence")
-        .order_by("-period_start", "region", "source")[:limit]
-    )
-    return _page_region_labels(list(rows))
-
-
-def page_recently_reviewed(limit: int = 15) -> list[Observation]:
-    rows = (
-        Observation.objects.filter(
-            source__in=REPORTED, status__in=[STATUS.APPROVED, STATUS.RETURNED]
-        )
-        .select_related("indicator", "reporting_unit")
-        .order_by("-updated_at")[:limit]
-    )
-    return list(rows)
-
-
-def page_events(observation: Observation) -> list[ObservationEvent]:
-    events = list(observation.events.select_related("actor"))
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-    return events
-
-
-def _page_region_labels(observations):
-    """Set ``region_label`` on each observation with one query (``region_name`` runs one each)."""
-    names = dict(City.objects.values_list("code", "name")) if observations else {}
-    for obs in observations:
-        obs.region_label = (
-            _("全省") if obs.region == PROVINCE else names.get(obs.region, obs.region)
-        )
-    return observations
-
-
-def target_text(indicator: Indicator) -> str:
-    """The target as the plan words it: 不少于 150 项(每年), 500 个左右, 1—2 家(到2027年)."""
-    value, unit = _plain(indicator.target_value), indicator.unit
-    cmp = indicator.cmp
-    if cmp == "range":
-        text = f"{value}—{_plain(indicator.target_value_max)} {unit}"
-    elif cmp == "≈":
-        text = _("%(value)s %(unit)s左右") % {"value": value, "unit": unit}
-    else:
-        text = f"{indicator.get_cmp_display()} {value} {unit}"
-    if indicator.per_year:
-        return _("%(text)s(每年)") % {"text": text}
-    if indicator.deadline_year:
-        return _("%(text)s(到%(year)d年)") % {"text": text, "year": indicator.deadline_year}
-    return text
-
-
-def _last_year(indicator: Indicator) -> int:
-    if indicator.deadline_year:
-        return indicator.deadline_year
-    if indicator.target_id and indicator.target.section.plan.period_end:
-        return indicator.target.section.plan.period_end
-    return PLAN_LAST_YEAR
-
-
-def _plain(value) -> str:
-    return format(value.normalize(), "f") if value is not None else ""
-
-
-def _max_bytes() -> int:
-    return settings.LUZHI_EVIDENCE_MAX_BYTES
 
 
 urlpatterns = [
