@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from luzhi.accounts.api.history import HistoryMixin
 from luzhi.accounts.api.serializers import (
     CONTACT_FIELDS,
     CitySerializer,
@@ -34,6 +33,7 @@ from luzhi.accounts.services import (
     unit_update,
     unit_update_contact,
 )
+from luzhi.core.api_history import HistoryMixin
 
 ERRORS = {
     400: OpenApiResponse(

@@ -26,8 +26,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from luzhi.accounts.api.history import HistoryMixin
 from luzhi.accounts.models import City, Unit
+from luzhi.core.api_history import HistoryMixin
 from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.api.serializers import (
     ASSESSMENT_STATUSES,

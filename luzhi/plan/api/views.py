@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.accounts.api.history import HistoryMixin
 from luzhi.core.api import ProblemsError
+from luzhi.core.api_history import HistoryMixin
 from luzhi.plan import permissions
 from luzhi.plan.api.serializers import (
     AssignmentSerializer,
