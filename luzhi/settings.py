@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luzhi.accounts",
     "luzhi.plan",
     "luzhi.indicators",
+    "luzhi.registry",
     "luzhi.demo",
 ]
 
@@ -168,6 +169,15 @@ MEDIA_ROOT = Path(os.environ.get("LUZHI_MEDIA_ROOT", BASE_DIR / "media"))
 
 # Uploads: plan texts are small; refuse anything absurd before it reaches a form.
 LUZHI_PLAN_UPLOAD_MAX_BYTES = int(os.environ.get("LUZHI_PLAN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+# Registry spreadsheets: size and row limits, and where a validated upload waits for "confirm"
+# (must be shared by every web worker of a host).
+LUZHI_REGISTRY_UPLOAD_MAX_BYTES = int(
+    os.environ.get("LUZHI_REGISTRY_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+)
+LUZHI_REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("LUZHI_REGISTRY_IMPORT_MAX_ROWS", 200_000))
+LUZHI_REGISTRY_IMPORT_DIR = Path(
+    os.environ.get("LUZHI_REGISTRY_IMPORT_DIR", BASE_DIR / "var" / "registry-imports")
+)
 LUZHI_EVIDENCE_MAX_BYTES = int(os.environ.get("LUZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

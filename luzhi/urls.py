@@ -1,7 +1,5 @@
 """LuZhi's URL map: pages, the REST API with its OpenAPI schema, admin, auth and i18n."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,6 +11,7 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("plan/", include("luzhi.plan.urls")),
     path("indicators/", include("luzhi.indicators.urls")),
+    path("registry/", include("luzhi.registry.urls")),
     path("accounts/", include("luzhi.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,6 +21,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence) are never served from MEDIA_URL: they go through views that
+# check who may see them (indicators:evidence_download).

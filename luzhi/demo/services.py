@@ -1,6 +1,8 @@
-"""Demo data, created only when asked (`luzhi demo seed`): demo accounts for every role
-and a reproducible indicator history (luzhi/demo/history.py)."""
+"""Demo data, created only when asked (`luzhi demo seed`): demo accounts for every role,
+the registries (luzhi/demo/registries.py) and a reproducible indicator history
+(luzhi/demo/history.py) with the registry-backed values computed next to it."""
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,6 +106,7 @@ class DemoSeedResult:
     indicators_synced: int
     history: object | None  # luzhi.demo.history.Summary, or None without a plan
     cleared: int = 0
+    registries: object | None = None  # luzhi.demo.registries.RegistrySummary
 
     def line(self) -> str:
         parts = [f"demo data: {self.accounts} accounts"]
@@ -114,6 +117,8 @@ class DemoSeedResult:
         parts.append(
             self.history.line() if self.history else "no plan imported, so no indicator history"
         )
+        if self.registries:
+            parts.append(self.registries.line())
         return "; ".join(parts)
 
 
@@ -124,16 +129,23 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     clears them first (demo databases only).
     """
     from luzhi.demo.history import history_clear, history_seed
+    from luzhi.demo.registries import registries_seed, registries_snapshot
     from luzhi.indicators.models import Indicator
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.selectors import current_plan
 
     demo_accounts_seed(actor=None)
+    registries = registries_seed(seed=seed, today=today)
     plan = current_plan()
     if plan is None:
-        return DemoSeedResult(len(DEMO_ACCOUNTS), 0, None)
+        return DemoSeedResult(len(DEMO_ACCOUNTS), 0, None, registries=registries)
     synced = 0
     if not Indicator.objects.exists():
         synced = indicators_sync_from_plan(actor=None, plan=plan)["created"]
     cleared = history_clear() if reset else 0
-    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history_seed(seed=seed, today=today), cleared)
+    history = history_seed(seed=seed, today=today)
+    if not (history.skipped and registries.skipped):  # computed values next to the history
+        started = time.perf_counter()
+        registries.snapshots = registries_snapshot(today=today)
+        registries.seconds += time.perf_counter() - started
+    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history, cleared, registries)

@@ -567,3 +567,26 @@ def computed_snapshot(*, indicator: Indicator, period: Period) -> list[Observati
         stored.append(obs)
     data_changed()
     return stored
+
+
+def computed_values(*, indicator: Indicator, period: Period) -> dict[str, Decimal]:
+    """A computed indicator's values for a period, by region (PROVINCE and, if it can, each city).
+
+    Reads only. Uses the function's optional ``compute_all(period_end)`` (every
+    city in one grouped query, province under ``None``) when it has one, else
+    one call per region, so the regions are those ``computed_snapshot`` stores.
+    """
+    function = get_function(indicator.function)
+    cities = function.by_city and indicator.is_additive
+    compute_all = getattr(function.compute, "compute_all", None)
+    if compute_all is not None:
+        values = compute_all(period.end)
+        result = {PROVINCE: Decimal(str(values[None]))}
+        if cities:
+            result |= {code: Decimal(str(v)) for code, v in values.items() if code is not None}
+        return result
+    regions = [PROVINCE, *(City.objects.values_list("code", flat=True) if cities else [])]
+    return {
+        region: function(period_end=period.end, region=None if region == PROVINCE else region)
+        for region in regions
+    }

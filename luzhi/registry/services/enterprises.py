@@ -1,0 +1,545 @@
+"""Writes to the enterprise library: enterprises, yearly figures, qualifications, tier rules.
+
+Every function is keyword-only, takes the acting user as ``actor=``, checks
+``registry/permissions.py``, runs in one transaction, calls ``full_clean()``
+before saving and records who and why in the simple-history tables.
+
+Review: anything an enterprise user writes (the record, its figures, its
+qualifications) sends the enterprise back to "pending" for the plan office;
+the plan office's own edits leave the status as it is. Tier rules only
+*propose* changes (:func:`tier_proposals_generate`); a qualification changes
+only when the plan office accepts a proposal (:func:`tier_proposal_decide`).
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from luzhi.accounts.models import City, User
+from luzhi.core.permissions import is_plan_office, require
+from luzhi.indicators.services import data_changed
+from luzhi.registry import tiers
+from luzhi.registry.credit_code import normalize_credit_code
+from luzhi.registry.models import (
+    Enterprise,
+    EnterpriseYear,
+    Platform,
+    Qualification,
+    RecordStatus,
+    TierProposal,
+    TierRule,
+)
+from luzhi.registry.permissions import can_approve, can_create_enterprise, can_edit_enterprise
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "city",
+    "segment",
+    "founded_on",
+    "hard_tech",
+    "hard_tech_since",
+    "incubator",
+    "incubated_on",
+)
+MONEY_FIELDS = ("revenue", "ai_core_revenue", "rd_spend")
+
+
+def _record(instance, actor, reason: str) -> None:
+    instance._history_user = actor
+    instance._change_reason = reason
+
+
+def _clean(instance, *, extra: dict | None = None) -> None:
+    """``full_clean()`` with ``extra`` field errors merged in (replacing the generic ones)."""
+    errors: dict = {}
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict({})
+    for key, message in (extra or {}).items():
+        errors[key] = [message]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _back_to_pending(enterprise: Enterprise, actor, reason: str) -> None:
+    """An enterprise user's change goes back to the plan office; theirs stays as it is."""
+    if is_plan_office(actor) or enterprise.status == RecordStatus.PENDING:
+        return
+    enterprise.status = RecordStatus.PENDING
+    _record(enterprise, actor, reason)
+    enterprise.save(update_fields=["status", "updated_at"])
+
+
+# ------------------------------------------------------------------ enterprises
+
+
+def _duplicate_error(credit_code: str, exclude_pk: int | None) -> str | None:
+    existing = (
+        Enterprise.objects.filter(credit_code=credit_code)
+        .exclude(pk=exclude_pk)
+        .only("name")
+        .first()
+    )
+    if existing is None:
+        return None
+    return _("统一社会信用代码 %(code)s 已被“%(name)s”(编号 %(pk)s)登记,不能重复登记。") % {
+        "code": credit_code,
+        "name": existing.name,
+        "pk": existing.pk,
+    }
+
+
+def _apply(enterprise: Enterprise, values: dict) -> None:
+    for name, value in values.items():
+        if name == "credit_code":
+            value = normalize_credit_code(value)
+        elif name == "name":
+            value = (value or "").strip()
+        elif name == "city" and value is not None and not isinstance(value, City):
+            raise ValidationError({"city": _("所在市应为山东省的设区市。")})
+        elif name == "incubator" and value is not None and not isinstance(value, Platform):
+            raise ValidationError({"incubator": _("孵化载体应为登记的孵化器。")})
+        setattr(enterprise, name, value)
+
+
+def _save_enterprise(enterprise: Enterprise, actor, reason: str) -> Enterprise:
+    _clean(
+        enterprise,
+        extra={"credit_code": dup}
+        if (dup := _duplicate_error(enterprise.credit_code, enterprise.pk))
+        else None,
+    )
+    _record(enterprise, actor, reason)
+    enterprise.save()
+    data_changed()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    actor: User,
+    name: str,
+    credit_code: str,
+    city: City,
+    segment: str,
+    founded_on: date | None = None,
+    hard_tech: bool = False,
+    hard_tech_since: date | None = None,
+    incubator: Platform | None = None,
+    incubated_on: date | None = None,
+) -> Enterprise:
+    """Register an enterprise. The plan office's is approved at once; an enterprise user's is
+    pending, and the user becomes its member (so they can keep it up to date)."""
+    require(can_create_enterprise(actor), _("只有专项办和企业用户可以登记企业。"))
+    enterprise = Enterprise(
+        status=RecordStatus.APPROVED if is_plan_office(actor) else RecordStatus.PENDING
+    )
+    _apply(
+        enterprise,
+        {
+            "name": name,
+            "credit_code": credit_code,
+            "city": city,
+            "segment": segment,
+            "founded_on": founded_on,
+            "hard_tech": hard_tech,
+            "hard_tech_since": hard_tech_since,
+            "incubator": incubator,
+            "incubated_on": incubated_on,
+        },
+    )
+    _save_enterprise(enterprise, actor, "enterprise created")
+    if not is_plan_office(actor):
+        enterprise.members.add(actor)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Enterprise:
+    """Change an enterprise's record (any of ``ENTERPRISE_FIELDS``).
+
+    Members may edit their own enterprise, which then waits for approval again;
+    the plan office may edit any, and its edits keep the status.
+    """
+    unknown = set(changes) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise TypeError(f"enterprise_update() got unexpected fields: {sorted(unknown)}")
+    require(
+        can_edit_enterprise(actor, enterprise),
+        _("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
+    )
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _apply(enterprise, changes)
+    if not is_plan_office(actor):
+        enterprise.status = RecordStatus.PENDING
+    return _save_enterprise(enterprise, actor, "enterprise updated")
+
+
+def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, reason: str):
+    require(can_approve(actor), _("只有专项办可以审核企业。"))
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status not in allowed_from:
+        raise ValidationError(
+            _("“%(name)s”当前为“%(status)s”,不能改为“%(to)s”。")
+            % {
+                "name": enterprise.name,
+                "status": enterprise.get_status_display(),
+                "to": RecordStatus(to).label,
+            }
+        )
+    enterprise.status = to
+    _record(enterprise, actor, reason)
+    enterprise.save(update_fields=["status", "updated_at"])
+    data_changed()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_approve(*, actor: User, enterprise: Enterprise, comment: str = "") -> Enterprise:
+    """Approve a pending (or previously rejected) enterprise: it becomes public and counts."""
+    reason = "approved" + (f": {comment.strip()}" if comment.strip() else "")
+    return _transition(
+        enterprise,
+        actor=actor,
+        to=RecordStatus.APPROVED,
+        allowed_from={RecordStatus.PENDING, RecordStatus.REJECTED},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def enterprise_reject(*, actor: User, enterprise: Enterprise, comment: str) -> Enterprise:
+    """Reject a pending enterprise, saying why (the reason is kept in its history)."""
+    if not (comment or "").strip():
+        require(can_approve(actor), _("只有专项办可以审核企业。"))
+        raise ValidationError({"comment": _("驳回时须说明原因。")})
+    return _transition(
+        enterprise,
+        actor=actor,
+        to=RecordStatus.REJECTED,
+        allowed_from={RecordStatus.PENDING},
+        reason=f"rejected: {comment.strip()}",
+    )
+
+
+@transaction.atomic
+def enterprise_member_add(*, actor: User, enterprise: Enterprise, user: User) -> Enterprise:
+    """Bind an enterprise user to an enterprise (plan office); recorded in the enterprise's history."""
+    require(is_plan_office(actor), _("只有专项办可以绑定企业用户。"))
+    if not user.is_enterprise_user:
+        raise ValidationError(
+            {"user": _("“%s”不是企业用户,不能绑定到企业。") % user.get_username()}
+        )
+    if enterprise.members.filter(pk=user.pk).exists():
+        raise ValidationError({"user": _("“%s”已是该企业的用户。") % user.get_username()})
+    enterprise.members.add(user)
+    # The membership table has no history of its own: note the binding on the enterprise.
+    _record(enterprise, actor, f"member added: {user.get_username()}")
+    enterprise.save(update_fields=["updated_at"])
+    return enterprise
+
+
+# ------------------------------------------------------------------ yearly figures
+
+
+def _money(raw, field: str) -> Decimal:
+    try:
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("“%s”不是数字。") % raw}) from None
+    if not value.is_finite():
+        raise ValidationError({field: _("“%s”不是数字。") % raw})
+    return value
+
+
+@transaction.atomic
+def enterprise_year_save(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    year: int,
+    revenue,
+    ai_core_revenue=0,
+    rd_spend=0,
+    employees: int = 0,
+) -> EnterpriseYear:
+    """Create or update the enterprise's figures for ``year`` (one row per enterprise and year).
+
+    Amounts are in 万元; negative amounts, AI core revenue above revenue and a
+    year still to come are refused.
+    """
+    require(
+        can_edit_enterprise(actor, enterprise),
+        _("只有专项办和“%(name)s”的企业用户可以填报其年度数据。") % {"name": enterprise.name},
+    )
+    row = EnterpriseYear.objects.select_for_update().filter(
+        enterprise=enterprise, year=year
+    ).first() or EnterpriseYear(enterprise=enterprise, year=year)
+    created = row._state.adding
+    errors = {}
+    for name, raw in (
+        ("revenue", revenue),
+        ("ai_core_revenue", ai_core_revenue),
+        ("rd_spend", rd_spend),
+    ):
+        try:
+            setattr(row, name, _money(raw, name))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    try:
+        row.employees = int(employees)
+    except (TypeError, ValueError):
+        errors["employees"] = [_("从业人员应为整数。")]
+    if errors:
+        raise ValidationError(errors)
+    if row.employees < 0:
+        raise ValidationError({"employees": _("从业人员不能为负数。")})
+    _clean(row)
+    _record(row, actor, f"figures {'created' if created else 'updated'} for {year}")
+    row.save()
+    _back_to_pending(enterprise, actor, f"figures for {year} changed by the enterprise")
+    data_changed()
+    return row
+
+
+# ------------------------------------------------------------------ qualifications
+
+
+@transaction.atomic
+def qualification_add(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    kind: str,
+    granted_on: date,
+    certificate_no: str = "",
+    expires_on: date | None = None,
+    reason: str = "qualification added",
+) -> Qualification:
+    """Record a qualification the enterprise holds, with its certificate."""
+    require(
+        can_edit_enterprise(actor, enterprise),
+        _("只有专项办和“%(name)s”的企业用户可以登记其资质。") % {"name": enterprise.name},
+    )
+    qualification = Qualification(
+        enterprise=enterprise,
+        kind=kind,
+        granted_on=granted_on,
+        certificate_no=(certificate_no or "").strip(),
+        expires_on=expires_on,
+    )
+    duplicate = None
+    if Qualification.objects.filter(
+        enterprise=enterprise, kind=kind, granted_on=granted_on
+    ).exists():
+        duplicate = _("该企业已登记 %(date)s 认定的这一资质。") % {"date": granted_on}
+    _clean(qualification, extra={"kind": duplicate} if duplicate else None)
+    _record(qualification, actor, reason)
+    qualification.save()
+    _back_to_pending(enterprise, actor, "qualification added by the enterprise")
+    data_changed()
+    return qualification
+
+
+@transaction.atomic
+def qualification_remove(*, actor: User, qualification: Qualification, reason: str = "") -> None:
+    """Remove a qualification (its history keeps what it was, who removed it and why)."""
+    enterprise = qualification.enterprise
+    require(
+        can_edit_enterprise(actor, enterprise),
+        _("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
+    )
+    _record(qualification, actor, reason or "qualification removed")
+    qualification.delete()
+    _back_to_pending(enterprise, actor, "qualification removed by the enterprise")
+    data_changed()
+
+
+# ------------------------------------------------------------------ tier rules
+
+
+@transaction.atomic
+def tier_rule_save(
+    *,
+    actor: User,
+    kind: str,
+    name: str,
+    conditions: dict,
+    active: bool = True,
+    rule: TierRule | None = None,
+) -> TierRule:
+    """Create a tier rule, or change ``rule`` (plan office). Conditions are validated by key."""
+    require(is_plan_office(actor), _("只有专项办可以修改梯度认定规则。"))
+    rule = rule or TierRule()
+    created = rule._state.adding
+    rule.kind = kind
+    rule.name = (name or "").strip()
+    rule.active = active
+    errors: dict = {}
+    try:
+        rule.conditions = tiers.validate_conditions(conditions, kind=kind)
+    except ValidationError as exc:
+        errors = exc.update_error_dict({})
+        rule.conditions = {}
+    try:
+        rule.full_clean(exclude=["conditions"] if errors else None)
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    _record(rule, actor, "tier rule created" if created else "tier rule updated")
+    rule.save()
+    return rule
+
+
+def _held(enterprise: Enterprise, today: date) -> frozenset[str]:
+    return frozenset(
+        q.kind
+        for q in enterprise.qualifications.all()
+        if q.expires_on is None or q.expires_on >= today
+    )
+
+
+def enterprise_facts(enterprise: Enterprise, *, today: date) -> tiers.Facts:
+    """What the tier rules see of ``enterprise`` (its latest year's figures, if any).
+
+    Expects ``years`` (newest first) and ``qualifications`` prefetched for large runs.
+    """
+    latest = next(iter(sorted(enterprise.years.all(), key=lambda y: -y.year)), None)
+    return tiers.Facts(
+        segment=enterprise.segment,
+        hard_tech=enterprise.hard_tech,
+        founded_on=enterprise.founded_on,
+        held=_held(enterprise, today),
+        year=latest.year if latest else None,
+        revenue=latest.revenue if latest else None,
+        ai_core_revenue=latest.ai_core_revenue if latest else None,
+        rd_spend=latest.rd_spend if latest else None,
+        employees=latest.employees if latest else None,
+    )
+
+
+@transaction.atomic
+def tier_proposals_generate(
+    *, actor: User | None, dry_run: bool = False, today: date | None = None
+) -> list[TierProposal]:
+    """Evaluate the active tier rules against every approved enterprise; store proposals.
+
+    A GRANT when the enterprise meets a rule for a qualification it lacks, a
+    REVOKE when it holds one and fails every rule for it, each with its reason.
+    A proposal already pending for the same enterprise, kind and action is not
+    made again. Nothing else changes: qualifications change only when the plan
+    office accepts a proposal. ``dry_run`` returns the proposals unsaved.
+    ``actor`` is None for the command line (an operator on the server).
+    """
+    if actor is not None:
+        require(is_plan_office(actor), _("只有专项办可以生成梯度调整建议。"))
+    today = today or timezone.localdate()
+    rules = list(TierRule.objects.filter(active=True).order_by("kind", "name", "pk"))
+    if not rules:
+        return []
+    pairs = [(rule.kind, rule.conditions) for rule in rules]
+    pending = set(
+        TierProposal.objects.filter(decision=TierProposal.Decision.PENDING).values_list(
+            "enterprise_id", "kind", "action"
+        )
+    )
+    enterprises = (
+        Enterprise.objects.filter(status=RecordStatus.APPROVED)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("years", queryset=EnterpriseYear.objects.order_by("-year")),
+            Prefetch(
+                "qualifications",
+                queryset=Qualification.objects.only("enterprise", "kind", "expires_on"),
+            ),
+        )
+    )
+    made: list[TierProposal] = []
+    # Reasons are stored text: written in the site's language, whoever's browser asked.
+    with translation.override(settings.LANGUAGE_CODE):
+        _propose_all(
+            enterprises, pairs, rules, pending, made, actor=actor, dry_run=dry_run, today=today
+        )
+    return made
+
+
+def _propose_all(enterprises, pairs, rules, pending, made, *, actor, dry_run, today) -> None:
+    for enterprise in enterprises.iterator(chunk_size=2000):
+        facts = enterprise_facts(enterprise, today=today)
+        year_note = _("(%s 年数据)") % facts.year if facts.year else _("(无年度数据)")
+        for found in tiers.propose(pairs, facts, today=today):
+            if (enterprise.pk, found.kind, found.action) in pending:
+                continue
+            rule = rules[found.rule_index]
+            proposal = TierProposal(
+                enterprise=enterprise,
+                rule=rule,
+                kind=found.kind,
+                action=found.action,
+                reason=f"{rule.name}{year_note}:{found.reason}",
+            )
+            if not dry_run:
+                proposal.full_clean()
+                _record(proposal, actor, "proposed by tier rules")
+                proposal.save()
+            pending.add((enterprise.pk, found.kind, found.action))
+            made.append(proposal)
+
+
+@transaction.atomic
+def tier_proposal_decide(
+    *, actor: User, proposal: TierProposal, accept: bool, comment: str = ""
+) -> TierProposal:
+    """Accept or reject a pending proposal (plan office).
+
+    Accepting a GRANT records the qualification as granted today; accepting a
+    REVOKE removes the qualifications of that kind the enterprise holds. The
+    decision, its author and comment are kept in the proposal's history.
+    """
+    require(is_plan_office(actor), _("只有专项办可以决定梯度调整建议。"))
+    proposal = (
+        TierProposal.objects.select_for_update().select_related("enterprise").get(pk=proposal.pk)
+    )
+    if proposal.decision != TierProposal.Decision.PENDING:
+        raise ValidationError(
+            _("该建议已于此前决定(%s),不能再次决定。") % proposal.get_decision_display()
+        )
+    note = f": {comment.strip()}" if (comment or "").strip() else ""
+    today = timezone.localdate()
+    enterprise = proposal.enterprise
+    if accept:
+        reason = f"tier proposal #{proposal.pk} accepted{note}"
+        if proposal.action == TierProposal.Action.GRANT:
+            if proposal.kind not in _held(enterprise, today):
+                qualification_add(
+                    actor=actor,
+                    enterprise=enterprise,
+                    kind=proposal.kind,
+                    granted_on=today,
+                    reason=reason,
+                )
+        else:
+            held = enterprise.qualifications.filter(kind=proposal.kind).filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+            )
+            for qualification in held:
+                qualification_remove(actor=actor, qualification=qualification, reason=reason)
+        proposal.decision = TierProposal.Decision.ACCEPTED
+    else:
+        reason = f"tier proposal #{proposal.pk} rejected{note}"
+        proposal.decision = TierProposal.Decision.REJECTED
+    proposal.decided_by = actor
+    proposal.full_clean()
+    _record(proposal, actor, reason)
+    proposal.save()
+    return proposal

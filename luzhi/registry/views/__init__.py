@@ -1,0 +1,1 @@
+"""Registry pages: enterprises (enterprises.py), the other registries (records.py), spreadsheets (imports.py)."""
