@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from luzhi.accounts.models import Unit
 from luzhi.accounts.services import unit_update_contact
+from luzhi.core.views import forbidden, plan_office_only
 from luzhi.plan import permissions
 from luzhi.plan.exports import content_disposition, matrix_workbook
 from luzhi.plan.forms import MatrixFilterForm, PlanImportForm, UnitContactForm
@@ -50,18 +51,9 @@ from luzhi.plan.templatetags.plan_tags import Span
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def forbidden(request, message: str) -> HttpResponse:
-    """A 403 page that says why, in the site's layout."""
-    return render(request, "plan/forbidden.html", {"message": message}, status=403)
-
-
 def _plan_office_only(request) -> HttpResponse | None:
     """Redirect the public to sign in; refuse signed-in users who are not the plan office."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.can_view_plan_versions(request.user):
-        return forbidden(request, _("只有专项办可以查看计划版本和导入记录、导入行动计划。"))
-    return None
+    return plan_office_only(request, _("只有专项办可以查看计划版本和导入记录、导入行动计划。"))
 
 
 # --------------------------------------------------------------------------- pages

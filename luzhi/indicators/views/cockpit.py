@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.core.permissions import is_plan_office
+from luzhi.core.views import forbidden
 from luzhi.indicators import charts
 from luzhi.indicators.exports import (
     XLSX,
@@ -70,7 +71,7 @@ COCKPIT_CACHE_SECONDS = 600  # a safety net: the data version already invalidate
 
 
 def _forbidden(request, message: str) -> HttpResponse:
-    return render(request, "indicators/cockpit_forbidden.html", {"message": message}, status=403)
+    return forbidden(request, message, template="indicators/cockpit_forbidden.html")
 
 
 def _as_of(request) -> tuple[date, str]:

@@ -12,10 +12,9 @@ The few reads only these pages need are the ``page_*`` functions at the end.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.accounts.models import City
+from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
 from luzhi.indicators.files import evidence_response
 from luzhi.indicators.forms import (
     EVIDENCE_ACCEPT,
@@ -72,27 +72,6 @@ from luzhi.indicators.views.pages import (
     target_text,
 )
 from luzhi.plan.selectors import current_plan
-from luzhi.plan.views import forbidden
-
-
-def _signed_in(request) -> HttpResponse | None:
-    """Send the public to the sign-in page (and back here afterwards)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _plan_office_only(request, message: str) -> HttpResponse | None:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not can_review(request.user):
-        return forbidden(request, message)
-    return None
-
-
-def _posted(request):
-    """The POST data of a form submission (even an empty one), else None for an unbound form."""
-    return request.POST if request.method == "POST" else None
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -109,7 +88,7 @@ def _safe_next(request, fallback: str) -> str:
 
 def my_indicators(request):
     """A reporter's indicators with their unit's latest values; the plan office sees all."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     user = request.user
     if not (can_review(user) or user.is_unit_reporter):
@@ -148,7 +127,7 @@ def report(request, code: str):
     indicator = get_object_or_404(
         Indicator.objects.prefetch_related("responsible_units"), code=code
     )
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     today = timezone.localdate()
     form = ObservationForm(
@@ -225,7 +204,7 @@ def report(request, code: str):
 @require_POST
 def observation_submit_view(request, pk: int):
     """Submit an existing draft (or a returned value) for review."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     observation = get_object_or_404(
         visible_observations(request.user).select_related("indicator"), pk=pk
@@ -247,7 +226,7 @@ def observation_submit_view(request, pk: int):
 
 def evidence_download(request, pk: int):
     """An evidence file, for signed-in users who may see its observation."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     evidence = get_object_or_404(Evidence.objects.select_related("observation"), pk=pk)
     if not can_download_evidence(request.user, evidence.observation):
@@ -260,7 +239,7 @@ def evidence_download(request, pk: int):
 
 def review_queue(request):
     """专项办's queue: submitted values with their evidence, each to approve or return."""
-    if (refused := _plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
         return refused
     return _render_queue(request)
 
@@ -281,7 +260,7 @@ def _render_queue(request, *, failed: Observation | None = None, status: int = 2
 @require_POST
 def observation_review(request, pk: int):
     """Approve or return one submitted value; an HTMX request gets the updated row only."""
-    if (refused := _plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以审核指标值。"))) is not None:
         return refused
     observation = get_object_or_404(
         Observation.objects.select_related("indicator", "reporting_unit").prefetch_related(
@@ -333,12 +312,12 @@ def observation_review(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def observation_correct_view(request, pk: int):
     """Correct an approved value (plan office): the new value and a mandatory reason."""
-    if (refused := _plan_office_only(request, _("只有专项办可以更正已审核的指标值。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以更正已审核的指标值。"))) is not None:
         return refused
     observation = get_object_or_404(
         Observation.objects.select_related("indicator", "reporting_unit", "created_by"), pk=pk
     )
-    form = CorrectionForm(_posted(request), initial={"value": plain_number(observation.value)})
+    form = CorrectionForm(posted(request), initial={"value": plain_number(observation.value)})
     if request.method == "POST" and form.is_valid():
         try:
             observation_correct(
@@ -378,7 +357,7 @@ def observation_correct_view(request, pk: int):
 @require_POST
 def indicators_sync(request):
     """Re-link indicators to the targets of the plan in force (after importing a new version)."""
-    if (refused := _plan_office_only(request, _("只有专项办可以配置指标。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以配置指标。"))) is not None:
         return refused
     plan = current_plan()
     if plan is None:
@@ -397,11 +376,11 @@ def indicators_sync(request):
 def allocation_edit(request, code: str):
     """Split a provincial target across the 16 cities; the split must sum to the target."""
     indicator = get_object_or_404(Indicator, code=code)
-    if (refused := _plan_office_only(request, _("只有专项办可以分解目标。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以分解目标。"))) is not None:
         return refused
     cities = list(City.objects.order_by("order", "code"))
     current = {a.city_id: a.value for a in CityAllocation.objects.filter(indicator=indicator)}
-    form = AllocationForm(_posted(request), cities=cities, current=current)
+    form = AllocationForm(posted(request), cities=cities, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             allocation_set(actor=request.user, indicator=indicator, values=form.values())
@@ -432,11 +411,11 @@ def milestone_edit(request, code: str):
     indicator = get_object_or_404(
         Indicator.objects.select_related("target__section__plan"), code=code
     )
-    if (refused := _plan_office_only(request, _("只有专项办可以设置年度阶段目标。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以设置年度阶段目标。"))) is not None:
         return refused
     years = range(indicator.baseline_year + 1, plan_last_year(indicator) + 1)
     current = dict(Milestone.objects.filter(indicator=indicator).values_list("year", "value"))
-    form = MilestoneForm(_posted(request), years=years, current=current)
+    form = MilestoneForm(posted(request), years=years, current=current)
     if request.method == "POST" and form.is_valid():
         failed = False
         try:

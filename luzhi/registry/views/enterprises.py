@@ -10,7 +10,6 @@ Two helpers here are shared with the other registries' pages (records.py):
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ForeignKey, Prefetch, Q
@@ -22,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.core.permissions import is_plan_office
+from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
 from luzhi.indicators.forms import add_service_errors
-from luzhi.plan.views import forbidden
 from luzhi.registry.filters import EnterpriseFilter
 from luzhi.registry.forms_enterprises import (
     DecisionForm,
@@ -167,24 +166,6 @@ def record_history(records, *, show_users: bool, hidden_fields=frozenset()) -> l
     return rows
 
 
-def _signed_in(request) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _plan_office_only(request, message: str) -> HttpResponse | None:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not is_plan_office(request.user):
-        return forbidden(request, message)
-    return None
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _visible_or_404(request, pk: int) -> Enterprise:
     return get_object_or_404(
         visible_enterprises(request.user).select_related("city", "incubator"), pk=pk
@@ -193,7 +174,7 @@ def _visible_or_404(request, pk: int) -> Enterprise:
 
 def _editable(request, pk: int) -> tuple[Enterprise | None, HttpResponse | None]:
     """Load an enterprise the user may edit, or the response refusing it (sign-in, 404, 403)."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return None, refused
     enterprise = _visible_or_404(request, pk)
     if not can_edit_enterprise(request.user, enterprise):
@@ -275,11 +256,11 @@ def enterprise_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def enterprise_create_view(request):
     """Register an enterprise: the plan office (approved at once) or an enterprise user (pending)."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     if not can_create_enterprise(request.user):
         return forbidden(request, _("只有专项办和企业用户可以登记企业。"))
-    form = EnterpriseForm(_posted(request))
+    form = EnterpriseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_create(actor=request.user, **form.cleaned_data)
@@ -303,7 +284,7 @@ def enterprise_edit(request, pk: int):
     enterprise, refused = _editable(request, pk)
     if refused is not None:
         return refused
-    form = EnterpriseForm(_posted(request), initial=EnterpriseForm.initial_for(enterprise))
+    form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(enterprise))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_update(
@@ -328,7 +309,7 @@ def enterprise_edit(request, pk: int):
 @require_POST
 def enterprise_approve_view(request, pk: int):
     """Approve or reject (with a reason) a pending enterprise (plan office)."""
-    if (refused := _plan_office_only(request, _("只有专项办可以审核企业。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以审核企业。"))) is not None:
         return refused
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = ReviewForm(request.POST)
@@ -372,7 +353,7 @@ def enterprise_year_edit(request, pk: int):
                 "rd_spend": row.rd_spend,
                 "employees": row.employees,
             }
-    form = EnterpriseYearForm(_posted(request), initial=initial)
+    form = EnterpriseYearForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             row = enterprise_year_save(
@@ -438,7 +419,7 @@ def qualification_remove_view(request, pk: int, qualification_pk: int):
 @require_POST
 def enterprise_member_add_view(request, pk: int):
     """Bind an enterprise user to the enterprise (plan office)."""
-    if (refused := _plan_office_only(request, _("只有专项办可以绑定企业用户。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以绑定企业用户。"))) is not None:
         return refused
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = MemberForm(request.POST)
@@ -463,7 +444,7 @@ def enterprise_member_add_view(request, pk: int):
 
 def tier_rules(request):
     """The tier rules (plan office): what each proposes and on which conditions."""
-    if (refused := _plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
         return refused
     rules = list(TierRule.objects.all())
     for rule in rules:
@@ -497,10 +478,10 @@ def _condition_rows(conditions: dict) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def tier_rule_edit(request, pk: int | None = None):
     """Create (no ``pk``) or edit a tier rule (plan office)."""
-    if (refused := _plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
         return refused
     rule = get_object_or_404(TierRule, pk=pk) if pk else None
-    form = TierRuleForm(_posted(request), initial=TierRuleForm.initial_for(rule) if rule else None)
+    form = TierRuleForm(posted(request), initial=TierRuleForm.initial_for(rule) if rule else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -529,7 +510,7 @@ def tier_rule_edit(request, pk: int | None = None):
 
 def tier_proposals(request):
     """Proposed tier changes (plan office): pending ones to accept or reject, and decided ones."""
-    if (refused := _plan_office_only(request, _("只有专项办可以查看梯度调整建议。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以查看梯度调整建议。"))) is not None:
         return refused
     decision = request.GET.get("decision", TierProposal.Decision.PENDING)
     if decision not in TierProposal.Decision.values:
@@ -554,7 +535,7 @@ def tier_proposals(request):
 @require_POST
 def tier_proposals_generate_view(request):
     """Run the active rules now and store their proposals (nothing is applied)."""
-    if (refused := _plan_office_only(request, _("只有专项办可以生成梯度调整建议。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以生成梯度调整建议。"))) is not None:
         return refused
     try:
         made = tier_proposals_generate(actor=request.user)
@@ -567,7 +548,7 @@ def tier_proposals_generate_view(request):
 @require_POST
 def tier_proposal_decide_view(request, pk: int):
     """Accept (the qualification is granted or removed today) or reject a proposal."""
-    if (refused := _plan_office_only(request, _("只有专项办可以决定梯度调整建议。"))) is not None:
+    if (refused := plan_office_only(request, _("只有专项办可以决定梯度调整建议。"))) is not None:
         return refused
     proposal = get_object_or_404(TierProposal.objects.select_related("enterprise"), pk=pk)
     form = DecisionForm(request.POST)

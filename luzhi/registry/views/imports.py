@@ -33,8 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luzhi.core.permissions import is_plan_office
-from luzhi.plan.views import forbidden
+from luzhi.core.views import forbidden, plan_office_only
 from luzhi.registry.permissions import can_view_registry
 from luzhi.registry.resources import RESOURCES
 from luzhi.registry.services.imports import (
@@ -114,11 +113,7 @@ def _title(registry: str) -> str:
 
 
 def _plan_office_only(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_plan_office(request.user):
-        return forbidden(request, _("只有专项办可以导入登记数据。"))
-    return None
+    return plan_office_only(request, _("只有专项办可以导入登记数据。"))
 
 
 def _sweep(directory: Path) -> None:

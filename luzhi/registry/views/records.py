@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -32,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from luzhi.core.views import forbidden, signed_in
 from luzhi.indicators.forms import add_service_errors
-from luzhi.plan.views import forbidden
 from luzhi.registry import filters as registry_filters
 from luzhi.registry.forms_records import (
     AchievementForm,
@@ -223,12 +222,6 @@ def _refuse_talent(request, registry: Registry) -> HttpResponse | None:
     return None
 
 
-def _signed_in(request) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 def _form_kwargs(registry: Registry, user) -> dict:
     return {"user": user} if registry.form is AlgorithmProductForm else {}
 
@@ -348,7 +341,7 @@ def record_detail(request, registry: Registry, pk: int):
 @require_http_methods(["GET", "POST"])
 def record_create(request, registry: Registry):
     """Create a record through the registry's ``<entity>_create`` service."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     if not registry.may_create(request.user):
         return forbidden(request, _("您不能在“%(name)s”中登记。") % {"name": registry.title})
@@ -374,7 +367,7 @@ def record_create(request, registry: Registry):
 @require_http_methods(["GET", "POST"])
 def record_edit(request, registry: Registry, pk: int):
     """Change a record through the registry's ``<entity>_update`` service."""
-    if (refused := _signed_in(request)) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
     if (refused := _refuse_talent(request, registry)) is not None:
         return refused
