@@ -18,12 +18,21 @@ def counted(indicators):
         return 30 if region is None else 2
 
     registry.register(registry.IndicatorFunction("test.labs", "测试", compute))
-    Indicator.objects.filter(code="provincial-key-labs").update(method="computed", function="test.labs")
+    Indicator.objects.filter(code="provincial-key-labs").update(
+        method="computed", function="test.labs"
+    )
     yield Indicator.objects.get(code="provincial-key-labs")
     registry.unregister("test.labs")
 
 
-def test_snapshot_is_queued_after_commit_and_run_by_the_worker(counted, django_capture_on_commit_callbacks):
+def test_snapshot_is_queued_after_commit_and_run_by_the_worker(
+    counted, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The worker closes connections that are not in autocommit mode; this test runs inside
+    # pytest-django's transaction, which must stay open.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         enqueue_snapshot()
     assert not Observation.objects.filter(indicator=counted).exists()  # queued, not run
