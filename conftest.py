@@ -43,6 +43,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users sign in with a cheap hash: PBKDF2's million rounds cost 0.25 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English leaves English active in the test thread; start each test in Chinese."""
     from django.conf import settings

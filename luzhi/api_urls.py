@@ -19,4 +19,9 @@ from luzhi.indicators.api import urls as indicators_api  # noqa: E402
 
 indicators_api.register(router)
 
+# Supervision (督办): reporting rounds, obligations and their reports.
+from luzhi.supervision.api import urls as supervision_api  # noqa: E402
+
+supervision_api.register(router)
+
 urlpatterns = router.urls

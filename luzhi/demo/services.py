@@ -107,6 +107,7 @@ class DemoSeedResult:
     history: object | None  # luzhi.demo.history.Summary, or None without a plan
     cleared: int = 0
     registries: object | None = None  # luzhi.demo.registries.RegistrySummary
+    supervision: object | None = None  # luzhi.demo.supervision.SupervisionSummary
 
     def line(self) -> str:
         parts = [f"demo data: {self.accounts} accounts"]
@@ -119,6 +120,8 @@ class DemoSeedResult:
         )
         if self.registries:
             parts.append(self.registries.line())
+        if self.supervision:
+            parts.append(self.supervision.line())
         return "; ".join(parts)
 
 
@@ -130,6 +133,7 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     """
     from luzhi.demo.history import history_clear, history_seed
     from luzhi.demo.registries import registries_seed, registries_snapshot
+    from luzhi.demo.supervision import supervision_seed
     from luzhi.indicators.models import Indicator
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.selectors import current_plan
@@ -148,4 +152,5 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
         started = time.perf_counter()
         registries.snapshots = registries_snapshot(today=today)
         registries.seconds += time.perf_counter() - started
-    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history, cleared, registries)
+    supervision = supervision_seed(plan=plan, today=today)
+    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history, cleared, registries, supervision)

@@ -1,0 +1,169 @@
+"""The supervision API: rounds, obligations with their reports and timelines, the bulletin.
+
+Reads are for the plan office and unit reporters (a reporter sees its own unit's
+obligations and those reporting to it); everyone else gets 403. Every write is
+an explicit endpoint calling the same service as the pages
+(``luzhi.supervision.services``), which decides who may do what: a refused
+transition is 403 with a reason, bad input 400 naming the field.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from luzhi.plan.selectors import current_plan
+from luzhi.supervision import rules, services
+from luzhi.supervision.api.serializers import (
+    CommentSerializer,
+    DecisionSerializer,
+    ObligationDetailSerializer,
+    ObligationSerializer,
+    ReasonSerializer,
+    ReportSerializer,
+    RoundOpenSerializer,
+    RoundSerializer,
+    TallySerializer,
+)
+from luzhi.supervision.models import Obligation, ReopenRequest, Round
+from luzhi.supervision.permissions import can_see_rounds, visible_obligations
+from luzhi.supervision.selectors import unit_tallies
+
+
+class SupervisionReader(permissions.BasePermission):
+    """Signed-in plan office or unit reporters; the services check each write."""
+
+    message = "只有专项办和责任单位填报员可以使用督办接口。"
+
+    def has_permission(self, request, view) -> bool:
+        return can_see_rounds(request.user)
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reporting rounds (报送轮次). ``POST`` opens one (plan office)."""
+
+    serializer_class = RoundSerializer
+    permission_classes = [SupervisionReader]
+    queryset = Round.objects.all()
+    filterset_fields = ["status", "period"]
+
+    @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
+    def create(self, request):
+        serializer = RoundOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = services.round_open(
+            actor=request.user, plan=current_plan(), **serializer.validated_data
+        )
+        return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RoundSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request, pk=None):
+        round_ = services.round_close(actor=request.user, round_=self.get_object())
+        return Response(RoundSerializer(round_).data)
+
+    @extend_schema(responses={200: TallySerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def bulletin(self, request, pk=None):
+        """The ranking bulletin (通报): units by on-time rate, then acceptance rate."""
+        ranked = rules.rank(unit_tallies(round_=self.get_object()))
+        rows = [
+            {
+                "rank": rank,
+                **{f: getattr(t, f) for f in TallySerializer().fields if f != "rank"},
+            }
+            for rank, t in ranked
+        ]
+        return Response(TallySerializer(rows, many=True).data)
+
+
+class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Obligations (报送任务): one unit's report on one task in one round, with its timeline."""
+
+    permission_classes = [SupervisionReader]
+    filterset_fields = ["round", "unit", "status", "channel", "task"]
+
+    def get_queryset(self):
+        queryset = Obligation.objects.select_related("round", "task", "unit").order_by(
+            "round", "task__order", "unit__order"
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events__actor", "evidence")
+        return visible_obligations(self.request.user, queryset)
+
+    def get_serializer_class(self):
+        return ObligationDetailSerializer if self.action != "list" else ObligationSerializer
+
+    def _respond(self, obligation):
+        fresh = self.get_queryset().prefetch_related("events__actor", "evidence")
+        return Response(ObligationDetailSerializer(get_object_or_404(fresh, pk=obligation.pk)).data)
+
+    @extend_schema(request=None, responses={200: ObligationDetailSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def acknowledge(self, request, pk=None):
+        """签收 (the obligation's unit)."""
+        obligation = services.obligation_acknowledge(
+            actor=request.user, obligation=self.get_object()
+        )
+        return self._respond(obligation)
+
+    @extend_schema(
+        request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
+        responses={200: ObligationDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def report(self, request, pk=None):
+        """Save the progress report as a draft, or submit it (``submit: true``)."""
+        serializer = ReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obligation = services.report_save(
+            actor=request.user, obligation=self.get_object(), **serializer.validated_data
+        )
+        return self._respond(obligation)
+
+    @extend_schema(request=CommentSerializer, responses={200: ObligationDetailSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request, pk=None):
+        """通过 (the lead unit for a contribution, the plan office otherwise)."""
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obligation = services.report_accept(
+            actor=request.user, obligation=self.get_object(), **serializer.validated_data
+        )
+        return self._respond(obligation)
+
+    @extend_schema(request=CommentSerializer, responses={200: ObligationDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request, pk=None):
+        """退回 with a comment (the reviewer)."""
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obligation = services.report_return(
+            actor=request.user, obligation=self.get_object(), **serializer.validated_data
+        )
+        return self._respond(obligation)
+
+    @extend_schema(request=ReasonSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="reopen-request", filter_backends=[])
+    def reopen_request(self, request, pk=None):
+        """Ask the plan office to reopen an accepted report."""
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reopen = services.reopen_request(
+            actor=request.user, obligation=self.get_object(), **serializer.validated_data
+        )
+        return Response({"id": reopen.pk, "status": reopen.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionSerializer, responses={200: ObligationDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="reopen-decide", filter_backends=[])
+    def reopen_decide(self, request, pk=None):
+        """Approve or reject the pending reopen request (plan office)."""
+        obligation = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pending = get_object_or_404(
+            ReopenRequest, obligation=obligation, status=ReopenRequest.Status.PENDING
+        )
+        services.reopen_decide(actor=request.user, request=pending, **serializer.validated_data)
+        return self._respond(obligation)

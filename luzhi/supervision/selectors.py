@@ -1,0 +1,164 @@
+"""Reads of the reporting cycle that depend on who asks or on today's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from luzhi.indicators.models import PROVINCE, Indicator, Observation
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.supervision import rules
+from luzhi.supervision.models import Obligation, Round
+from luzhi.supervision.permissions import visible_obligations
+
+S = Obligation.Status
+
+
+@dataclass
+class OwedValue:
+    """An indicator value a unit owes for a round's period, with what it has reported."""
+
+    indicator: Indicator
+    period: Period
+    observation: Observation | None
+
+    @property
+    def done(self) -> bool:
+        return self.observation is not None and self.observation.status in (
+            Observation.Status.SUBMITTED,
+            Observation.Status.APPROVED,
+        )
+
+
+def round_period(round_: Round) -> Period:
+    return Period.parse(round_.period)
+
+
+def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
+    """The reported indicators this unit is responsible for whose period ends within the
+    round's period (a quarterly indicator in every quarterly round, a yearly one in the
+    round that closes its year), with the unit's province value for that period."""
+    period = round_period(round_)
+    indicators = (
+        Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
+        .exclude(aggregation=Indicator.Aggregation.RATIO)
+        .order_by("order", "code")
+    )
+    owed = []
+    for indicator in indicators:
+        own = Period.containing(PeriodType(indicator.frequency), period.end)
+        if own.end != period.end or own.start < date(indicator.baseline_year, 1, 1):
+            continue
+        owed.append((indicator, own))
+    if not owed:
+        return []
+    observations = {
+        (o.indicator_id, o.period_type, o.period_start): o
+        for o in Observation.objects.filter(
+            indicator__in=[i for i, _ in owed],
+            region=PROVINCE,
+            source=Observation.Source.REPORT,
+        )
+    }
+    return [OwedValue(i, p, observations.get((i.pk, p.type, p.start))) for i, p in owed]
+
+
+def light_of(obligation: Obligation, today: date | None = None) -> str:
+    """green / yellow / red / none for one obligation (its round must be loaded)."""
+    round_ = obligation.round
+    return rules.light(
+        round_.due_date,
+        round_.grace_days,
+        today or timezone.localdate(),
+        obligation.first_submitted_at is not None,
+    )
+
+
+def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
+    """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
+    today = today or timezone.localdate()
+    deadline = rules.deadline(round_.due_date, timezone.get_current_timezone())
+    overdue = Q(first_submitted_at__isnull=True) if today > round_.due_date else Q(pk__in=[])
+    rows = (
+        Obligation.objects.filter(round=round_)
+        .values("unit_id", "unit__name", "unit__short_name", "unit__order")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(first_submitted_at__lte=deadline)),
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
+            overdue=Count("pk", filter=overdue),
+        )
+        .order_by("unit__order", "unit_id")
+    )
+    return [
+        rules.UnitTally(
+            unit=row["unit_id"],
+            name=row["unit__short_name"] or row["unit__name"],
+            obligations=row["n"],
+            on_time=row["on_time"],
+            submitted=row["submitted"],
+            accepted=row["accepted"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]
+
+
+def overdue_obligations(*, user, today: date | None = None, unit_id: int | None = None):
+    """Obligations of open rounds, past their due date and never submitted, that the user
+    may see, each with its light (yellow within grace, red past it)."""
+    today = today or timezone.localdate()
+    queryset = visible_obligations(
+        user,
+        Obligation.objects.filter(
+            round__status=Round.Status.OPEN,
+            round__due_date__lt=today,
+            first_submitted_at__isnull=True,
+        ),
+    )
+    if unit_id is not None:
+        queryset = queryset.filter(unit_id=unit_id)
+    rows = list(
+        queryset.select_related("round", "task", "unit").order_by(
+            "round__due_date", "unit__order", "task__order"
+        )
+    )
+    for row in rows:
+        row.light = light_of(row, today)
+        row.days_overdue = rules.days_overdue(row.round.due_date, today)
+    return rows
+
+
+def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
+    """What a user owes, what waits for their review, and what was returned to them."""
+    today = today or timezone.localdate()
+    empty = {"owed": [], "to_review": [], "returned": []}
+    if not (user and user.is_authenticated):
+        return empty
+    base = Obligation.objects.filter(round__status=Round.Status.OPEN).select_related(
+        "round", "task", "unit", "reports_to__unit"
+    )
+    result = dict(empty)
+    if user.is_unit_reporter:
+        own = base.filter(unit=user.unit_id)
+        result["owed"] = list(own.filter(status__in=[S.PENDING, S.ACKNOWLEDGED]))
+        result["returned"] = list(own.filter(status=S.RETURNED))
+        result["to_review"] = list(
+            base.filter(
+                channel=Obligation.Channel.CONTRIBUTOR,
+                reports_to__unit=user.unit_id,
+                status=S.SUBMITTED,
+            )
+        )
+    elif user.is_plan_office:
+        result["to_review"] = list(
+            base.filter(status=S.SUBMITTED).exclude(channel=Obligation.Channel.CONTRIBUTOR)
+        )
+    for rows in result.values():
+        for row in rows:
+            row.light = light_of(row, today)
+    return result
