@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED_PLAN := luzhi/plan/seed/shandong-ai-action-plan-2025-2027.txt
 
-.PHONY: run test setup install assets system-deps migrate demo lint bench messages clean
+.PHONY: run test setup install assets runtime-deps system-deps migrate demo lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,16 +33,26 @@ luzhi/static/vendor/.copied: node_modules/.package-lock.json
 
 assets: luzhi/static/vendor/.copied
 
-# Debian packages for browser tests and PDF rendering (installed only when missing, as root).
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+# Debian packages, installed only when missing (as root): WeasyPrint's Pango and the CJK fonts
+# for the Chinese PDF reports (runtime-deps); chromium and poppler for the tests (system-deps).
+define apt_missing
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; \
 	fi
+endef
+
+runtime-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
+	$(apt_missing)
+
+system-deps: runtime-deps
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	$(apt_missing)
 
 migrate: install
 	$(BIN)/luzhi migrate --no-input -v 0
@@ -53,7 +63,7 @@ demo: migrate
 	$(BIN)/luzhi indicators sync
 	$(BIN)/luzhi demo seed --seed 42
 
-setup: install assets demo
+setup: install assets runtime-deps demo
 
 run: setup
 	@$(BIN)/luzhi demo logins

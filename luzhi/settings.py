@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "luzhi.plan",
     "luzhi.indicators",
     "luzhi.registry",
+    "luzhi.supervision",
     "luzhi.demo",
 ]
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "luzhi.core.context_processors.luzhi",
+                "luzhi.supervision.context_processors.notifications",
             ],
         },
     },
@@ -212,6 +214,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "luzhi.accounts.models.Unit.Kind",
         "SectionKindEnum": "luzhi.plan.models.Section.Kind",
+        "ObligationStatusEnum": "luzhi.supervision.models.Obligation.Status",
+        "RoundStatusEnum": "luzhi.supervision.models.Round.Status",
     },
 }
 
@@ -226,6 +230,17 @@ EMAIL_BACKEND = os.environ.get(
     "LUZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("LUZHI_FROM_EMAIL", "luzhi@localhost")
+# Where LuZhi is served, for links in emails (the worker has no request to take it from).
+LUZHI_SITE_URL = os.environ.get("LUZHI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMTP (LUZHI_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the government
+# mail relay. Reminders (督办催报) are sent one email per obligation through it.
+EMAIL_HOST = os.environ.get("LUZHI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LUZHI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LUZHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUZHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUZHI_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LUZHI_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("LUZHI_EMAIL_TIMEOUT", "30"))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plan/", include("luzhi.plan.urls")),
     path("indicators/", include("luzhi.indicators.urls")),
     path("registry/", include("luzhi.registry.urls")),
+    path("supervision/", include("luzhi.supervision.urls")),
     path("accounts/", include("luzhi.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from luzhi.indicators.services import evidence_check, observation_save
 from luzhi.plan.models import AssignmentUnit, Plan, Section
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
+    Notification,
     Obligation,
     ObligationEvent,
     ReopenRequest,
@@ -66,7 +68,8 @@ def _url(obligation: Obligation) -> str:
 def _locked_for_update(obligation: Obligation) -> Obligation:
     """Re-read the obligation under a row lock: two reviewers never both decide it."""
     return (
-        Obligation.objects.select_for_update()
+        # Lock only the obligation's row (PostgreSQL refuses FOR UPDATE on an outer join).
+        Obligation.objects.select_for_update(of=("self",))
         .select_related("round", "task", "unit", "reports_to__unit")
         .get(pk=obligation.pk)
     )
@@ -300,7 +303,7 @@ def report_save(
     for key, raw in (values or {}).items():
         if raw is None or str(raw).strip() == "":
             continue
-        item = owed.get(int(key))
+        item = owed.get(int(key)) if str(key).strip().isdigit() else None
         if item is None:
             raise ValidationError({"values": _("指标 %s 不是本单位本轮应报的指标。") % key})
         try:
@@ -401,7 +404,7 @@ def _require_consolidation_open(obligation: Obligation, verb: str) -> None:
     lead = obligation.reports_to
     if lead is not None and lead.status in (S.SUBMITTED, S.ACCEPTED):
         raise ValidationError(
-            _("牵头单位的汇总报告已%(state)s,不能再%(verb)s协办单位的报告。")
+            _("牵头单位的汇总报告状态为“%(state)s”,不能再%(verb)s责任单位的报告。")
             % {"state": lead.get_status_display(), "verb": verb}
         )
 
@@ -499,7 +502,7 @@ def reopen_decide(
     require(can_manage_rounds(actor), _("只有专项办可以审批重新打开申请。"))
     request = ReopenRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ReopenRequest.Status.PENDING:
-        raise ValidationError(_("该申请已%s。") % request.get_status_display())
+        raise ValidationError(_("该申请%s。") % request.get_status_display())
     obligation = _locked_for_update(request.obligation)
     _require_open(obligation)
     comment = (comment or "").strip()
@@ -530,3 +533,21 @@ def reopen_decide(
         obligation=obligation,
     )
     return request
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, notification_id: int | None = None) -> int:
+    """Mark the actor's unread notifications read: all, or the one given (only their own).
+
+    Returns how many were marked; raises Http404 if ``notification_id`` is not one
+    of the actor's notifications (another user's is indistinguishable from none).
+    """
+    mine = Notification.objects.filter(user=actor)
+    if notification_id is not None:
+        mine = mine.filter(pk=notification_id)
+        if not mine.exists():
+            raise Http404(_("没有这条通知。"))
+    return mine.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -374,3 +374,12 @@ def test_a_bad_owed_value_saves_nothing(indicators, round_q3, bigdata):
             values={indicators["provincial-key-labs"].pk: "3"},
             **REPORT,
         )
+
+
+def test_an_owed_value_for_an_unknown_indicator_is_refused(round_q3, contribution, reporter_edu):
+    services.obligation_acknowledge(actor=reporter_edu, obligation=contribution)
+    for key in ("abc", "999999"):
+        with pytest.raises(ValidationError, match=f"指标 {key} 不是本单位本轮应报的指标"):
+            services.report_save(
+                actor=reporter_edu, obligation=contribution, values={key: "3"}, **REPORT
+            )

@@ -1,0 +1,230 @@
+"""Forms of the supervision (督办) pages.
+
+The forms only parse what the user posted; every rule of the reporting cycle
+(the period, the due date, the percent range, the evidence type, who may act,
+which transition is legal) lives in the services, which raise
+``ValidationError`` keyed by these field names. :func:`add_service_errors`
+(shared with the indicators pages) puts each message next to its field and
+the rest at the top of the form. So a value typed in by hand still reaches the
+service and gets the service's message: one validation path for the web and
+the API.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField, add_service_errors
+from luzhi.indicators.services import evidence_check
+from luzhi.supervision.models import Obligation
+
+__all__ = [
+    "EVIDENCE_ACCEPT",
+    "ObligationFilterForm",
+    "ReopenDecideForm",
+    "ReopenRequestForm",
+    "ReportForm",
+    "ReviewForm",
+    "RoundOpenForm",
+    "add_service_errors",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RoundOpenForm(forms.Form):
+    """Open a reporting round (下达报送任务): period, due date, grace and reminder days."""
+
+    # A CharField: the service parses the period and says which forms it accepts.
+    period = forms.CharField(
+        label=_("报告期"),
+        max_length=10,
+        help_text=_("形如 2025-Q3(季度)、2025(年度)。"),
+        widget=forms.TextInput(attrs={"placeholder": "2025-Q3", "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=100,
+        required=False,
+        help_text=_("可不填,默认为报告期名称,如“2025年第3季度”。"),
+    )
+    due_date = forms.DateField(
+        label=_("截止日期"),
+        required=False,  # the service says "请填写截止日期" next to the field
+        widget=DateInput(),
+        error_messages={"invalid": _("请输入有效日期,格式为 2025-10-15。")},
+    )
+    grace_days = forms.IntegerField(
+        label=_("宽限天数"),
+        min_value=0,
+        max_value=60,
+        initial=5,
+        help_text=_("截止日期后的宽限期:期内未报亮黄灯,超过亮红灯。"),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 60}),
+    )
+    remind_days_before = forms.IntegerField(
+        label=_("提前提醒天数"),
+        min_value=0,
+        max_value=60,
+        initial=3,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 60}),
+    )
+
+
+class ObligationFilterForm(forms.Form):
+    """Narrow a round's obligations by status and unit (GET)."""
+
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    unit = forms.TypedChoiceField(label=_("单位"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部状态")), *Obligation.Status.choices]
+        self.fields["unit"].choices = [("", _("全部单位")), *units]
+
+    def filters(self) -> dict:
+        """The filters that parsed; an unknown value typed into the URL is simply ignored."""
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"status": data.get("status") or "", "unit": data.get("unit")}
+
+
+class ReportForm(forms.Form):
+    """The progress report (进展报告): status, percent, texts, evidence, owed indicator values.
+
+    ``owed`` is the list of :class:`~luzhi.supervision.selectors.OwedValue` the
+    unit owes this round; one ``value_<indicator id>`` input is added for each
+    one not yet submitted (a submitted or approved value is shown, not edited).
+    """
+
+    progress = forms.CharField(
+        label=_("推进状态"),
+        required=False,
+        widget=forms.Select(choices=[("", _("请选择")), *Obligation.Progress.choices]),
+    )
+    # A CharField: "150" or "abc" reach the service, which explains the 0–100 range.
+    percent = forms.CharField(
+        label=_("完成进度(%)"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("0–100 的整数。"),
+    )
+    achievements = forms.CharField(
+        label=_("工作进展与成效"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+    problems = forms.CharField(
+        label=_("存在问题"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_steps = forms.CharField(
+        label=_("下一步计划"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+    def __init__(self, *args, owed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owed = list(owed)
+        self.value_fields = []
+        for item in self.owed:
+            if item.done:
+                continue
+            name = f"value_{item.indicator.pk}"
+            initial = ""
+            if item.observation is not None:
+                value = item.observation.value
+                initial = format(value.normalize(), "f") if hasattr(value, "normalize") else value
+            self.fields[name] = forms.CharField(
+                label=f"{item.indicator.name}({item.period.label()})",
+                required=False,
+                max_length=40,
+                initial=initial,
+                help_text=item.indicator.unit,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.value_fields.append((item, name))
+
+    def clean_files(self):
+        """Check every file before anything is written, reporting every bad file at once."""
+        files = self.cleaned_data.get("files") or []
+        problems = []
+        for upload in files:
+            try:
+                evidence_check(upload)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            raise ValidationError(problems)
+        return files
+
+    def values(self) -> dict[int, str]:
+        """{indicator id: raw value} for the owed values the user filled in."""
+        return {
+            item.indicator.pk: self.cleaned_data[name].strip()
+            for item, name in self.value_fields
+            if (self.cleaned_data.get(name) or "").strip()
+        }
+
+    def owed_rows(self):
+        """(owed value, bound field or None) for the template: a field when still to report."""
+        names = dict((item.indicator.pk, name) for item, name in self.value_fields)
+        return [
+            (item, self[names[item.indicator.pk]] if item.indicator.pk in names else None)
+            for item in self.owed
+        ]
+
+
+class ReviewForm(forms.Form):
+    """Accept a submitted report, or return it to its unit with a comment."""
+
+    ACCEPT, RETURN = "accept", "return"
+
+    action = forms.ChoiceField(label=_("操作"), choices=[(ACCEPT, _("通过")), (RETURN, _("退回"))])
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回时必填,随报告发给填报单位。"),
+    )
+
+
+class ReopenRequestForm(forms.Form):
+    """Ask the plan office to reopen an accepted (locked) report."""
+
+    reason = forms.CharField(
+        label=_("申请理由"),
+        required=False,  # the service says "请说明重新打开的理由" next to the field
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenDecideForm(forms.Form):
+    """The plan office's decision on a reopen request."""
+
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("审批"), choices=[(APPROVE, _("批准")), (REJECT, _("驳回"))]
+    )
+    comment = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.TextInput(),
+    )

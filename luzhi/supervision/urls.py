@@ -1,0 +1,37 @@
+"""Pages of supervision (督办), mounted at /supervision/."""
+
+from django.urls import path
+
+from luzhi.supervision.views import inbox, obligations, reports, rounds
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", rounds.round_list, name="round_list"),
+    path("rounds/open/", rounds.round_open_view, name="round_open"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", rounds.round_close_view, name="round_close"),
+    path("rounds/<int:pk>/bulletin/", reports.bulletin, name="bulletin"),
+    path("rounds/<int:pk>/bulletin.xlsx", reports.bulletin_xlsx, name="bulletin_xlsx"),
+    path("rounds/<int:pk>/reports/", reports.quarterly_report_request, name="report_request"),
+    path("reports/<int:pk>/", reports.quarterly_report_detail, name="report_detail"),
+    path(
+        "reports/<int:pk>/download/<str:fmt>/",
+        reports.quarterly_report_download,
+        name="report_download",
+    ),
+    path("obligations/<int:pk>/", obligations.obligation_detail, name="obligation_detail"),
+    path(
+        "obligations/<int:pk>/acknowledge/",
+        obligations.obligation_acknowledge_view,
+        name="obligation_acknowledge",
+    ),
+    path("obligations/<int:pk>/report/", obligations.report_edit, name="report_edit"),
+    path("obligations/<int:pk>/review/", obligations.report_review, name="report_review"),
+    path("obligations/<int:pk>/reopen/", obligations.reopen_request_view, name="reopen_request"),
+    path("reopen/<int:pk>/decide/", obligations.reopen_decide_view, name="reopen_decide"),
+    path("evidence/<int:pk>/", obligations.evidence_download, name="evidence_download"),
+    path("inbox/", inbox.inbox_view, name="inbox"),
+    path("notifications/", inbox.notification_list, name="notifications"),
+    path("notifications/read/", inbox.notifications_read, name="notifications_read"),
+]

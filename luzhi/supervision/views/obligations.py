@@ -1,0 +1,335 @@
+"""An obligation's page and its actions: acknowledge, draft or submit the report,
+review it, ask for it to be reopened, decide that request, download evidence.
+
+Every write is a POST to its own URL that calls one service and redirects back to
+the obligation's page with a message (post/redirect/get). A ``PermissionDenied``
+from the service becomes a 403 page; a ``ValidationError`` re-renders the page
+with the messages next to their fields (and the rest at the top of the form),
+keeping what the user typed. The services are atomic, so a refused request
+saves nothing: not the report, not a file, not an indicator value.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luzhi.core.views import forbidden, signed_in
+from luzhi.indicators.files import evidence_response
+from luzhi.supervision.forms import (
+    ReopenDecideForm,
+    ReopenRequestForm,
+    ReportForm,
+    ReviewForm,
+    add_service_errors,
+)
+from luzhi.supervision.models import Obligation, ReopenRequest, ReportEvidence
+from luzhi.supervision.permissions import (
+    can_manage_rounds,
+    can_request_reopen,
+    can_review,
+    can_view,
+    can_write,
+)
+from luzhi.supervision.selectors import light_of, owed_values
+from luzhi.supervision.services import (
+    obligation_acknowledge,
+    reopen_decide,
+    reopen_request,
+    report_accept,
+    report_return,
+    report_save,
+)
+
+S = Obligation.Status
+NOT_YOURS = gettext_lazy("该报送任务不属于您的单位,也不向您的单位汇总,不能查看。")
+
+
+def _obligation(request, pk: int):
+    """(obligation, None) when the user may see it; (None, a response) otherwise."""
+    if (refused := signed_in(request)) is not None:
+        return None, refused
+    obligation = get_object_or_404(
+        Obligation.objects.select_related(
+            "round", "task", "unit", "reports_to__unit", "reports_to__task"
+        ),
+        pk=pk,
+    )
+    if not can_view(request.user, obligation):
+        return None, forbidden(request, str(NOT_YOURS))
+    return obligation, None
+
+
+def _back(obligation: Obligation, anchor: str = ""):
+    response = redirect("supervision:obligation_detail", pk=obligation.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def obligation_detail(request, pk: int):
+    """The obligation: task, unit, route, status and light, the report, evidence, contributions,
+    timeline and reopen requests, with the actions the user may take now."""
+    obligation, refused = _obligation(request, pk)
+    if refused is not None:
+        return refused
+    return _render(request, obligation)
+
+
+def _render(
+    request,
+    obligation: Obligation,
+    *,
+    report_form: ReportForm | None = None,
+    review_form: ReviewForm | None = None,
+    reopen_form: ReopenRequestForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+):
+    """The obligation's page; a failed action passes its bound form (or its messages) back in."""
+    user = request.user
+    round_open = obligation.round.status == obligation.round.Status.OPEN
+    may_write = can_write(user, obligation) and round_open
+    may_review = can_review(user, obligation) and round_open
+    is_office = can_manage_rounds(user)
+    owed = owed_values(unit_id=obligation.unit_id, round_=obligation.round)
+    editing = may_write and obligation.is_editable
+    if editing and report_form is None:
+        report_form = ReportForm(
+            owed=owed,
+            initial={
+                "progress": obligation.progress,
+                "percent": "" if obligation.percent is None else obligation.percent,
+                "achievements": obligation.achievements,
+                "problems": obligation.problems,
+                "next_steps": obligation.next_steps,
+            },
+        )
+    contributions = []
+    if obligation.channel == Obligation.Channel.LEAD:
+        contributions = list(
+            obligation.contributions.select_related("unit")
+            .prefetch_related("evidence")
+            .order_by("unit__order", "pk")
+        )
+    reopen_requests = list(obligation.reopen_requests.select_related("requested_by", "decided_by"))
+    pending_reopen = next(
+        (r for r in reopen_requests if r.status == ReopenRequest.Status.PENDING), None
+    )
+    can_review_now = may_review and obligation.status == S.SUBMITTED
+    may_request_reopen = (
+        round_open and can_request_reopen(user, obligation) and pending_reopen is None
+    )
+    errors = list(errors or [])
+    # A form whose section is no longer shown (the report was submitted or decided
+    # meanwhile) still says why nothing happened: its messages go to the top.
+    for form, shown in (
+        (report_form, editing),
+        (review_form, can_review_now),
+        (reopen_form, may_request_reopen),
+    ):
+        if form is not None and form.is_bound and not shown:
+            errors += [message for messages_ in form.errors.values() for message in messages_]
+    context = {
+        "obligation": obligation,
+        "round": obligation.round,
+        "light": light_of(obligation),
+        "days_overdue": max(0, (timezone.localdate() - obligation.round.due_date).days),
+        "round_open": round_open,
+        "can_write": may_write,
+        "can_acknowledge": may_write and obligation.status == S.PENDING,
+        "editing": editing,
+        "report_form": report_form,
+        "owed": owed,
+        "can_review": can_review_now,
+        "review_form": review_form or ReviewForm(),
+        "reviewer": (
+            obligation.reports_to.unit
+            if obligation.channel == Obligation.Channel.CONTRIBUTOR and obligation.reports_to
+            else None
+        ),
+        "contributions": contributions,
+        "can_quote": editing and obligation.channel == Obligation.Channel.LEAD,
+        "evidence": list(obligation.evidence.select_related("uploaded_by")),
+        "events": list(obligation.events.select_related("actor")),
+        "reopen_requests": reopen_requests,
+        "can_request_reopen": may_request_reopen,
+        "reopen_form": reopen_form or ReopenRequestForm(),
+        "can_decide_reopen": is_office and round_open,
+        "is_office": is_office,
+        "errors": errors,
+    }
+    return render(request, "supervision/obligation_detail.html", context, status=status)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@require_POST
+def obligation_acknowledge_view(request, pk: int):
+    """签收: the unit confirms it has received the obligation."""
+    obligation, refused = _obligation(request, pk)
+    if refused is not None:
+        return refused
+    try:
+        obligation_acknowledge(actor=request.user, obligation=obligation)
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc))
+    except ValidationError as exc:
+        return _render(request, obligation, errors=exc.messages, status=400)
+    messages.success(request, _("已签收:任务 %s。请填写并提交进展报告。") % obligation.task.path)
+    return _back(obligation, "report")
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk: int):
+    """Save the report as a draft (保存) or submit it (提交), with evidence and owed values."""
+    obligation, refused = _obligation(request, pk)
+    if refused is not None:
+        return refused
+    if request.method == "GET":
+        return _back(obligation, "report")
+    owed = owed_values(unit_id=obligation.unit_id, round_=obligation.round)
+    form = ReportForm(request.POST, request.FILES, owed=owed)
+    submit = "submit" in request.POST
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_save(
+                actor=request.user,
+                obligation=obligation,
+                progress=data["progress"],
+                percent=data["percent"],
+                achievements=data["achievements"],
+                problems=data["problems"],
+                next_steps=data["next_steps"],
+                files=data["files"],
+                values=form.values(),
+                submit=submit,
+            )
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            obligation.refresh_from_db()
+        else:
+            if submit:
+                to = (
+                    obligation.reports_to.unit
+                    if obligation.channel == Obligation.Channel.CONTRIBUTOR
+                    and obligation.reports_to
+                    else _("专项办")
+                )
+                text = _("已提交:任务 %(task)s 的进展报告已报送%(to)s审核。")
+                messages.success(request, text % {"task": obligation.task.path, "to": to})
+            else:
+                messages.success(
+                    request, _("草稿已保存:任务 %s 的进展报告。") % obligation.task.path
+                )
+            return _back(obligation)
+    return _render(request, obligation, report_form=form)
+
+
+@require_POST
+def report_review(request, pk: int):
+    """通过 / 退回: the reviewer (lead unit for a contribution, else the plan office) decides."""
+    obligation, refused = _obligation(request, pk)
+    if refused is not None:
+        return refused
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+        try:
+            if action == ReviewForm.ACCEPT:
+                report_accept(actor=request.user, obligation=obligation, comment=comment)
+            else:
+                report_return(actor=request.user, obligation=obligation, comment=comment)
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            obligation.refresh_from_db()
+        else:
+            if action == ReviewForm.ACCEPT:
+                text = _("已通过:%(unit)s 关于任务 %(task)s 的进展报告。")
+            else:
+                text = _("已退回:%(unit)s 关于任务 %(task)s 的进展报告。")
+            messages.success(
+                request, text % {"unit": obligation.unit, "task": obligation.task.path}
+            )
+            return _back(obligation)
+    return _render(request, obligation, review_form=form)
+
+
+@require_POST
+def reopen_request_view(request, pk: int):
+    """Ask the plan office to reopen an accepted report, with a reason."""
+    obligation, refused = _obligation(request, pk)
+    if refused is not None:
+        return refused
+    form = ReopenRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            reopen_request(
+                actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提交重新打开申请,等待专项办审批。"))
+            return _back(obligation, "reopen")
+    return _render(request, obligation, reopen_form=form)
+
+
+@require_POST
+def reopen_decide_view(request, pk: int):
+    """The plan office approves (the report goes back to its unit) or rejects a reopen request."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    reopen = get_object_or_404(ReopenRequest.objects.select_related("obligation"), pk=pk)
+    obligation, refused = _obligation(request, reopen.obligation_id)
+    if refused is not None:
+        return refused
+    if not can_manage_rounds(request.user):
+        return forbidden(request, _("只有专项办可以审批重新打开申请。"))
+    form = ReopenDecideForm(request.POST)
+    if not form.is_valid():
+        return _render(request, obligation, errors=[_("请选择“批准”或“驳回”。")], status=400)
+    approve = form.cleaned_data["decision"] == ReopenDecideForm.APPROVE
+    try:
+        reopen_decide(
+            actor=request.user,
+            request=reopen,
+            approve=approve,
+            comment=form.cleaned_data["comment"],
+        )
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc))
+    except ValidationError as exc:
+        obligation.refresh_from_db()
+        return _render(request, obligation, errors=exc.messages, status=400)
+    if approve:
+        messages.success(request, _("已批准重新打开:报告已退回 %s 修改。") % obligation.unit)
+    else:
+        messages.success(request, _("已驳回重新打开申请。"))
+    return _back(obligation, "reopen")
+
+
+def evidence_download(request, pk: int):
+    """An evidence file, as an attachment, for users who may see its obligation."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    evidence = get_object_or_404(
+        ReportEvidence.objects.select_related("obligation__reports_to"), pk=pk
+    )
+    if not can_view(request.user, evidence.obligation):
+        return forbidden(request, str(NOT_YOURS))
+    return evidence_response(evidence, inline=False)
