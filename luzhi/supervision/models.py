@@ -291,6 +291,7 @@ class QuarterlyReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="supervision/reports/", blank=True)
     docx = models.FileField(_("Word"), upload_to="supervision/reports/", blank=True)

@@ -126,14 +126,15 @@ class UnitTally:
 
     @property
     def on_time_rate(self) -> Decimal:
-        return _rate(self.on_time, self.obligations)
+        return rate(self.on_time, self.obligations)
 
     @property
     def acceptance_rate(self) -> Decimal:
-        return _rate(self.accepted, self.obligations)
+        return rate(self.accepted, self.obligations)
 
 
-def _rate(part: int, whole: int) -> Decimal:
+def rate(part: int, whole: int) -> Decimal:
+    """A percentage with one decimal, half up; 0 of nothing is 0."""
     if not whole:
         return Decimal(0)
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)

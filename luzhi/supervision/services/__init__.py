@@ -1,0 +1,31 @@
+"""Writes of the reporting cycle. Keyword-only, ``actor=``, atomic, one event per transition.
+
+Every transition checks who is acting (permissions), the obligation's current
+status (an illegal transition is refused with the status it is in) and the
+round (a closed round takes no more writes); a refused call writes nothing.
+"""
+
+from luzhi.supervision.services.reopen import (
+    notifications_mark_read,
+    reopen_decide,
+    reopen_request,
+)
+from luzhi.supervision.services.reports import (
+    obligation_acknowledge,
+    report_accept,
+    report_return,
+    report_save,
+)
+from luzhi.supervision.services.rounds import round_close, round_open
+
+__all__ = [
+    "notifications_mark_read",
+    "obligation_acknowledge",
+    "reopen_decide",
+    "reopen_request",
+    "report_accept",
+    "report_return",
+    "report_save",
+    "round_close",
+    "round_open",
+]

@@ -1,0 +1,155 @@
+"""Opening and closing reporting rounds (plan office)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from luzhi.accounts.models import User
+from luzhi.core.permissions import require
+from luzhi.indicators.periods import Period
+from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.supervision import rules
+from luzhi.supervision.models import (
+    Obligation,
+    ObligationEvent,
+    Round,
+)
+from luzhi.supervision.notify import notify, unit_reporters
+from luzhi.supervision.permissions import (
+    can_manage_rounds,
+)
+from luzhi.supervision.services.common import (
+    A,
+    S,
+    record,
+)
+
+# ---------------------------------------------------------------- rounds
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor: User,
+    plan: Plan,
+    period: str,
+    due_date: date,
+    name: str = "",
+    grace_days: int = 5,
+    remind_days_before: int = 3,
+) -> Round:
+    """Open a reporting round: one obligation per task per assigned unit, reminders scheduled.
+
+    Responsible units report to the task's consolidating lead; joint assignments
+    report directly (see :func:`rules.duties_for_task`). Tasks without a
+    division of labour get no obligations.
+    """
+    require(can_manage_rounds(actor), _("只有专项办可以下达报送任务。"))
+    try:
+        parsed = Period.parse(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if due_date is None:
+        raise ValidationError({"due_date": _("请填写截止日期。")})
+    if due_date < parsed.start:
+        raise ValidationError(
+            {
+                "due_date": _("截止日期 %(due)s 早于报告期 %(p)s 的开始。")
+                % {"due": due_date, "p": parsed}
+            }
+        )
+    if Round.objects.filter(plan=plan, period=str(parsed)).exists():
+        raise ValidationError({"period": _("报告期 %s 已下达过报送任务。") % parsed})
+    round_ = Round(
+        plan=plan,
+        period=str(parsed),
+        name=(name or "").strip() or parsed.label(),
+        due_date=due_date,
+        grace_days=grace_days,
+        remind_days_before=remind_days_before,
+        opened_by=actor,
+    )
+    round_.full_clean()
+    record(round_, actor, "round opened")
+    round_.save()
+
+    links: dict[int, list[rules.Link]] = {}
+    for row in (
+        AssignmentUnit.objects.filter(
+            assignment__section__plan=plan, assignment__section__kind=Section.Kind.TASK
+        )
+        .order_by("assignment__section__order", "assignment__order", "order")
+        .values("assignment__section_id", "assignment__order", "unit_id", "role")
+    ):
+        links.setdefault(row["assignment__section_id"], []).append(
+            rules.Link(row["assignment__order"], row["unit_id"], row["role"])
+        )
+    duties = {task: rules.duties_for_task(task_links) for task, task_links in links.items()}
+    heads = [
+        Obligation(round=round_, task_id=task, unit_id=d.unit, role=d.role, channel=d.channel)
+        for task, task_duties in duties.items()
+        for d in task_duties
+        if d.channel != rules.CH_CONTRIBUTOR
+    ]
+    bulk_create_with_history(
+        heads, Obligation, default_user=actor, default_change_reason="round opened"
+    )
+    lead_of = {(o.task_id, o.unit_id): o for o in Obligation.objects.filter(round=round_)}
+    contributors = [
+        Obligation(
+            round=round_,
+            task_id=task,
+            unit_id=d.unit,
+            role=d.role,
+            channel=d.channel,
+            reports_to=lead_of[(task, d.reports_to)],
+        )
+        for task, task_duties in duties.items()
+        for d in task_duties
+        if d.channel == rules.CH_CONTRIBUTOR
+    ]
+    bulk_create_with_history(
+        contributors, Obligation, default_user=actor, default_change_reason="round opened"
+    )
+    obligations = list(Obligation.objects.filter(round=round_))
+    ObligationEvent.objects.bulk_create(
+        ObligationEvent(obligation=o, actor=actor, action=A.OPEN, to_status=S.PENDING)
+        for o in obligations
+    )
+    per_unit: dict[int, int] = {}
+    for o in obligations:
+        per_unit[o.unit_id] = per_unit.get(o.unit_id, 0) + 1
+    for unit_id, count in per_unit.items():
+        notify(
+            unit_reporters(unit_id),
+            kind="round_opened",
+            title=_("新的报送任务:%(round)s(%(n)d 项)") % {"round": round_.name, "n": count},
+            body=_("请在 %s 前签收并报送进展。") % round_.due_date,
+            url=reverse("supervision:inbox"),
+        )
+    from luzhi.supervision.tasks import schedule_round_reminders
+
+    schedule_round_reminders(round_)
+    return round_
+
+
+@transaction.atomic
+def round_close(*, actor: User, round_: Round) -> Round:
+    """Close a round: nothing in it can be written any more (its figures stay for the bulletin)."""
+    require(can_manage_rounds(actor), _("只有专项办可以结束报送轮次。"))
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.OPEN:
+        raise ValidationError(_("报送轮次“%s”已经结束。") % round_)
+    round_.status = Round.Status.CLOSED
+    round_.closed_at = timezone.now()
+    round_.full_clean()
+    record(round_, actor, "round closed")
+    round_.save()
+    return round_
