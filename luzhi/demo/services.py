@@ -133,7 +133,7 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     """
     from luzhi.demo.history import history_clear, history_seed
     from luzhi.demo.registries import registries_seed, registries_snapshot
-    from luzhi.demo.supervision import supervision_seed
+    from luzhi.demo.supervision import supervision_clear, supervision_seed
     from luzhi.indicators.models import Indicator
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.selectors import current_plan
@@ -146,7 +146,10 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     synced = 0
     if not Indicator.objects.exists():
         synced = indicators_sync_from_plan(actor=None, plan=plan)["created"]
-    cleared = history_clear() if reset else 0
+    cleared = 0
+    if reset:
+        supervision_clear()  # the demo rounds report values of the history: replay them too
+        cleared = history_clear()
     history = history_seed(seed=seed, today=today)
     if not (history.skipped and registries.skipped):  # computed values next to the history
         started = time.perf_counter()

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from luzhi.accounts.models import User
+from luzhi.indicators.models import PROVINCE, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.plan.models import Plan
 from luzhi.supervision import services
-from luzhi.supervision.models import Obligation, ObligationEvent, Round
+from luzhi.supervision.models import Notification, Obligation, ObligationEvent, Round
 from luzhi.supervision.selectors import owed_values
 
 # (task path, unit short name, what happens, days before the due date it was submitted)
@@ -55,6 +56,26 @@ class SupervisionSummary:
         if self.skipped:
             return "demo rounds kept"
         return f"{self.rounds} demo reporting rounds ({self.obligations} obligations)"
+
+
+def _latest_value(indicator, before: date):
+    """What the unit reports when the history has no value for the round: its latest
+    province value before the period (any source), else the baseline."""
+    latest = (
+        Observation.objects.filter(indicator=indicator, region=PROVINCE, period_start__lt=before)
+        .order_by("-period_start", "-pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return latest if latest is not None else indicator.baseline_value
+
+
+def supervision_clear() -> int:
+    """Delete the rounds (with their obligations, events, reminders, reports) and the
+    notifications: ``luzhi demo seed --reset`` replays them. Demo databases only."""
+    count, _ = Round.objects.all().delete()
+    Notification.objects.all().delete()
+    return count
 
 
 def _backdate(obligation: Obligation, when: datetime) -> None:
@@ -95,7 +116,7 @@ def supervision_seed(*, plan: Plan, today: date | None = None) -> SupervisionSum
         if outcome == "acknowledge":
             continue
         values = {
-            o.indicator.pk: (o.observation.value if o.observation else "1")
+            o.indicator.pk: _latest_value(o.indicator, o.period.start)
             for o in owed_values(unit_id=user.unit_id, round_=finished)
             if not o.done
         }

@@ -19,7 +19,7 @@ from luzhi.accounts.models import City
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import can_report
-from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_check_all
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx"
 REPORTABLE_SOURCES = [
@@ -142,16 +142,7 @@ class ObservationForm(forms.Form):
         The service checks them again; checking here also keeps a good file of
         a refused request from being written to storage at all.
         """
-        files = self.cleaned_data.get("files") or []
-        problems = []
-        for upload in files:
-            try:
-                evidence_check(upload)
-            except ValidationError as exc:
-                problems.extend(exc.messages)
-        if problems:
-            raise ValidationError(problems)
-        return files
+        return evidence_check_all(self.cleaned_data.get("files") or [])
 
     @property
     def regions(self) -> list[tuple[str, str]]:

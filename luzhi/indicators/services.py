@@ -415,28 +415,44 @@ def evidence_check(upload) -> tuple[str, str]:
     return name, content_type
 
 
+def evidence_check_all(files) -> list:
+    """Check every file before anything is written, reporting every bad file at once."""
+    problems = []
+    for upload in files:
+        try:
+            evidence_check(upload)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return list(files)
+
+
+def evidence_store(record, *, actor: User, upload):
+    """Check an upload and save it on an evidence record (any model with the evidence fields:
+    file, original_name, content_type, size, sha256, uploaded_by)."""
+    name, content_type = evidence_check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    record.original_name = name
+    record.content_type = content_type
+    record.size = upload.size
+    record.sha256 = digest.hexdigest()
+    record.uploaded_by = actor
+    record.file.save(name, upload, save=False)
+    record.save()
+    return record
+
+
 def evidence_add(*, actor: User, observation: Observation, upload) -> Evidence:
     """Attach a checked evidence file to an observation."""
     require(
         can_report(actor, observation.indicator, observation.region),
         _("您不能为该指标值上传佐证材料。"),
     )
-    name, content_type = evidence_check(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = Evidence(
-        observation=observation,
-        original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    return evidence
+    return evidence_store(Evidence(observation=observation), actor=actor, upload=upload)
 
 
 def _transition(observation: Observation, allowed: set[str], target: str, verb: str) -> str:

@@ -11,11 +11,10 @@ the API.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField, add_service_errors
-from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_check_all
 from luzhi.supervision.models import Obligation
 
 __all__ = [
@@ -160,16 +159,7 @@ class ReportForm(forms.Form):
 
     def clean_files(self):
         """Check every file before anything is written, reporting every bad file at once."""
-        files = self.cleaned_data.get("files") or []
-        problems = []
-        for upload in files:
-            try:
-                evidence_check(upload)
-            except ValidationError as exc:
-                problems.extend(exc.messages)
-        if problems:
-            raise ValidationError(problems)
-        return files
+        return evidence_check_all(self.cleaned_data.get("files") or [])
 
     def values(self) -> dict[int, str]:
         """{indicator id: raw value} for the owed values the user filled in."""

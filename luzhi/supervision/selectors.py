@@ -11,7 +11,7 @@ from django.utils import timezone
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.supervision import rules
-from luzhi.supervision.models import Obligation, Round
+from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import visible_obligations
 
 S = Obligation.Status
@@ -134,9 +134,10 @@ def overdue_obligations(*, user, today: date | None = None, unit_id: int | None 
 
 
 def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
-    """What a user owes, what waits for their review, and what was returned to them."""
+    """What a user owes, what waits for their review, and what was returned to them; for the
+    plan office also the locked reports someone asks to reopen."""
     today = today or timezone.localdate()
-    empty = {"owed": [], "to_review": [], "returned": []}
+    empty = {"owed": [], "to_review": [], "returned": [], "reopen": []}
     if not (user and user.is_authenticated):
         return empty
     base = Obligation.objects.filter(round__status=Round.Status.OPEN).select_related(
@@ -157,6 +158,9 @@ def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
     elif user.is_plan_office:
         result["to_review"] = list(
             base.filter(status=S.SUBMITTED).exclude(channel=Obligation.Channel.CONTRIBUTOR)
+        )
+        result["reopen"] = list(
+            base.filter(reopen_requests__status=ReopenRequest.Status.PENDING).distinct()
         )
     for rows in result.values():
         for row in rows:

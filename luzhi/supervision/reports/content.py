@@ -46,7 +46,9 @@ PROGRESS_SEVERITY = {P.BEHIND: 0, P.NOT_STARTED: 1, P.IN_PROGRESS: 2, P.DONE: 3}
 
 
 def report_title(round_: Round) -> str:
-    return _("山东省人工智能产业科技创新行动计划 %(round)s 季度进展报告") % {"round": round_.name}
+    """“… 2025年第3季度进展报告”; a round named otherwise still reads as a quarterly report."""
+    name = round_.name if "季度" in round_.name else _("%s 季度") % round_.name
+    return _("山东省人工智能产业科技创新行动计划 %(round)s进展报告") % {"round": name}
 
 
 # --------------------------------------------------------------------------- 一、总体情况

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.permissions import require
-from luzhi.indicators.services import evidence_check, observation_save
+from luzhi.indicators.services import evidence_check, evidence_store, observation_save
 from luzhi.supervision.models import (
     Obligation,
     ReportEvidence,
@@ -143,7 +141,7 @@ def report_save(
         obligation.first_submitted_at = obligation.first_submitted_at or now
     save_obligation(obligation, actor, "submitted" if submit else "draft saved")
     for upload in files:
-        _evidence_add(actor=actor, obligation=obligation, upload=upload)
+        evidence_store(ReportEvidence(obligation=obligation), actor=actor, upload=upload)
     add_event(obligation, actor, A.SUBMIT if submit else A.SAVE, before)
     if submit:
         _notify_reviewer(obligation)
@@ -177,25 +175,6 @@ def _check_complete(obligation: Obligation, owed) -> None:
             ) % "、".join(waiting)
     if problems:
         raise ValidationError(problems)
-
-
-def _evidence_add(*, actor: User, obligation: Obligation, upload) -> ReportEvidence:
-    name, content_type = evidence_check(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = ReportEvidence(
-        obligation=obligation,
-        original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    return evidence
 
 
 def _notify_reviewer(obligation: Obligation) -> None:

@@ -97,6 +97,19 @@ def test_the_office_reviews_what_reports_to_it(
     assert _section(html, "owed") == "" and _section(html, "returned") == ""
 
 
+def test_the_office_sees_reopen_requests_waiting_for_a_decision(
+    client, round_q3, plan_officer, reporter_sti, reporter_edu, contribution
+):
+    submit(reporter_edu, contribution)
+    services.report_accept(actor=reporter_sti, obligation=contribution)
+    client.force_login(plan_officer)
+    assert _rows(_html(client.get(INBOX)), "reopen") == set()
+    request = services.reopen_request(actor=reporter_edu, obligation=contribution, reason="漏报")
+    assert _rows(_html(client.get(INBOX)), "reopen") == {contribution.pk}
+    services.reopen_decide(actor=plan_officer, request=request, approve=False)
+    assert _rows(_html(client.get(INBOX)), "reopen") == set()
+
+
 def test_an_enterprise_user_gets_an_empty_inbox_with_a_reason(client, round_q3, enterprise_user):
     client.force_login(enterprise_user)
     response = client.get(INBOX)

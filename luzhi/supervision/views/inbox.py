@@ -60,6 +60,14 @@ def inbox_view(request):
     ]
     if user.is_plan_office:  # the plan office neither owes nor gets reports returned
         sections = [s for s in sections if s[0] == "to_review"]
+        sections.append(
+            (
+                "reopen",
+                _("待审批的重新打开申请"),
+                _("已通过(锁定)的报告,申请重新打开修改:请在报告页批准或驳回。"),
+                boxes["reopen"],
+            )
+        )
     unread = list(
         Notification.objects.filter(user=user, read_at__isnull=True)[: INBOX_NOTIFICATIONS + 1]
     )

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         seed.add_argument(
             "--reset",
             action="store_true",
-            help="delete all observations, allocations and milestones first (demo databases only)",
+            help="delete all observations, allocations, milestones and reporting rounds first (demo databases only)",
         )
         sub.add_parser("logins", help="print the demo logins")
 
