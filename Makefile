@@ -82,6 +82,8 @@ test: install assets system-deps lint
 bench: install
 	$(BIN)/python bench/plan_import.py
 	$(BIN)/python bench/cockpit.py
+	$(BIN)/python bench/registries.py
+	$(BIN)/python bench/quarterly_report.py
 
 messages: install
 	cd luzhi && ../$(BIN)/luzhi makemessages -l en --no-obsolete && ../$(BIN)/luzhi compilemessages -l en

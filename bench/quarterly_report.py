@@ -12,7 +12,9 @@ accepted by the plan office.
 Measures, as the median of ``--repeat`` runs: gathering the content
 (``report_content``), rendering the PDF (WeasyPrint) and the Word file
 (python-docx), and the whole background task (``generate_quarterly_report``,
-which also stores both files). Target: one report in a few seconds. The last
+which also stores both files). Target: one report in a few seconds. Also: opening
+the round (80 obligations), one transition (acknowledge, submit or accept, the
+mean), and the round's pages for the plan office (median server time). The last
 line reads ``report_s=… pdf_pages=… pdf_bytes=… docx_bytes=…``.
 
     .venv/bin/python bench/quarterly_report.py [--repeat 3]
@@ -97,6 +99,27 @@ def run(args) -> None:
         ).error
     report = QuarterlyReport.objects.get(pk=report.pk)
 
+    # The pages of the round, as the plan office sees them (Django's test client, no network).
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(office)
+    lead = round_.obligations.filter(channel="lead").order_by("pk").first()
+    pages_timed = {
+        "round page": reverse("supervision:round_detail", args=[round_.pk]),
+        "bulletin page": reverse("supervision:bulletin", args=[round_.pk]),
+        "report page": reverse("supervision:obligation_detail", args=[lead.pk]),
+        "inbox": reverse("supervision:inbox"),
+    }
+    for name, url in pages_timed.items():
+        timings[name] = []
+        for _ in range(max(args.repeat, 5)):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            timings[name].append(time.perf_counter() - t0)
+            assert response.status_code == 200, (url, response.status_code)
+
     med = {key: statistics.median(values) for key, values in timings.items()}
     print(
         f"database: {connection.vendor} · Django {django_version()} · Python "
@@ -117,6 +140,10 @@ def run(args) -> None:
         f"{'task (all+save)':<16}{med['task']:>9.2f}{report.pages:>7}"
         f"{report.pdf.size + report.docx.size:>11,}"
     )
+    print(f"{'open round':<16}{counts['open_s']:>9.2f}{'-':>7}{'-':>11}")
+    print(f"{'one transition':<16}{counts['transition_s']:>9.3f}{'-':>7}{'-':>11}")
+    for name in pages_timed:
+        print(f"{name:<16}{med[name]:>9.3f}{'-':>7}{'-':>11}")
     print(
         f"report_s={med['task']:.2f} pdf_pages={pages} pdf_bytes={pdf_size} docx_bytes={docx_size}"
     )
@@ -185,9 +212,11 @@ def _build():
             observation_approve(actor=office, observation=observation)
             observations += 1
 
+    t_open = time.perf_counter()
     round_ = services.round_open(
         actor=office, plan=plan, period=str(period), due_date=today + timedelta(days=10)
     )
+    open_s = time.perf_counter() - t_open
     obligations = list(Obligation.objects.filter(round=round_).select_related("unit", "task"))
     reporters = {}
     for unit in sorted({o.unit for o in obligations}, key=lambda u: u.pk):
@@ -221,6 +250,7 @@ def _build():
             submit=True,
         )
 
+    t_flow = time.perf_counter()
     for obligation in obligations:
         services.obligation_acknowledge(actor=reporters[obligation.unit_id], obligation=obligation)
     contributors = [o for o in obligations if o.channel == Obligation.Channel.CONTRIBUTOR]
@@ -233,7 +263,11 @@ def _build():
     for n, obligation in enumerate(heads):
         report(obligation, n)
         services.report_accept(actor=office, obligation=obligation)
+    # acknowledge + submit + accept for every obligation
+    transition_s = (time.perf_counter() - t_flow) / (3 * len(obligations))
     counts = {
+        "open_s": open_s,
+        "transition_s": transition_s,
         "obligations": len(obligations),
         "units": len(reporters),
         "values": values,
