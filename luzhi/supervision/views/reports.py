@@ -9,20 +9,16 @@ downloading the PDF or Word file.
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from luzhi.core.views import forbidden, signed_in
 from luzhi.plan.exports import content_disposition
+from luzhi.supervision.exports import XLSX, bulletin_workbook
 from luzhi.supervision.models import QuarterlyReport, Round
 from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds
 from luzhi.supervision.reports import services
@@ -30,14 +26,10 @@ from luzhi.supervision.reports.content import ranking_rows
 from luzhi.supervision.reports.tasks import file_stem
 from luzhi.supervision.selectors import unit_tallies
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = {
     "pdf": ("pdf", "application/pdf"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
-HEADER_FILL = PatternFill("solid", fgColor="0F3F85")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-PERCENT = "0.0%"
 
 
 def _bulletin_refused(request) -> HttpResponse | None:
@@ -75,62 +67,6 @@ def bulletin(request, pk: int):
         "supervision/bulletin.html",
         {"round": round_, "rows": rows, "today": today},
     )
-
-
-def _fraction(rate) -> float:
-    """A percentage (66.7) as the fraction a spreadsheet formats as 66.7%."""
-    return round(float(rate) / 100, 4)
-
-
-def bulletin_workbook(round_: Round, rows: list[dict], today) -> bytes:
-    """The bulletin's table: a title row, a header row, then one row per unit in rank order."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("通报排名")
-    titles = [
-        _("排名"),
-        _("单位"),
-        _("报送任务"),
-        _("按时报送"),
-        _("按时报送率"),
-        _("审核通过"),
-        _("通过率"),
-        _("逾期未报"),
-    ]
-    ws.append(
-        [
-            _("%(round)s 报送情况通报(截至 %(today)s)")
-            % {"round": round_.name, "today": today.isoformat()}
-        ]
-    )
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(titles))
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(titles)
-    for cell in ws[2]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in rows:
-        ws.append(
-            [
-                row["rank"],
-                row["unit"],
-                row["obligations"],
-                row["on_time"],
-                _fraction(row["on_time_rate"]),
-                row["accepted"],
-                _fraction(row["acceptance_rate"]),
-                row["overdue"],
-            ]
-        )
-        ws.cell(ws.max_row, 5).number_format = PERCENT
-        ws.cell(ws.max_row, 7).number_format = PERCENT
-    for index, width in enumerate([7, 22, 10, 10, 12, 10, 10, 10], start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A3"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def bulletin_xlsx(request, pk: int):

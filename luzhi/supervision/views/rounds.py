@@ -16,6 +16,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,9 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.views import forbidden, plan_office_only, signed_in
+from luzhi.plan.exports import content_disposition
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
+from luzhi.supervision.exports import XLSX, ledger_workbook
 from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm, add_service_errors
 from luzhi.supervision.models import Obligation, Round
 from luzhi.supervision.permissions import (
@@ -150,6 +153,24 @@ def round_detail(request, pk: int):
     )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def round_xlsx(request, pk: int):
+    """督办台账 .xlsx: every obligation of the round the user may see, with its report."""
+    if (refused := rounds_only(request)) is not None:
+        return refused
+    round_ = get_object_or_404(Round, pk=pk)
+    obligations = (
+        visible_obligations(request.user, Obligation.objects.filter(round=round_))
+        .select_related("task", "unit", "reports_to__unit")
+        .order_by("task__order", "channel", "unit__order", "pk")
+    )
+    body = ledger_workbook(round_, obligations, timezone.localdate())
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(
+        f"{_('督办台账')}-{round_.period}.xlsx", f"luzhi-ledger-{round_.period}.xlsx"
+    )
     return response
 
 

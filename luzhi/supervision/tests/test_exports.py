@@ -1,0 +1,69 @@
+"""The ledger of a round (督办台账 .xlsx): rows per who may see them, lights and lateness."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from luzhi.supervision.services import round_open
+from luzhi.supervision.tests.conftest import REPORT, TASK, submit
+
+
+def _sheet(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[1]
+    return [dict(zip(header, row, strict=True)) for row in rows[2:]], rows[0][0]
+
+
+def test_the_office_gets_every_obligation_with_light_and_lateness(
+    client, round_q3, plan_officer, reporter_edu, contribution
+):
+    submit(reporter_edu, contribution)  # in 2026: long after the 2025-10-15 due date
+    client.force_login(plan_officer)
+    rows, title = _sheet(client.get(reverse("supervision:round_xlsx", args=[round_q3.pk])))
+    assert "2025年第3季度 督办台账(截止 2025-10-15" in title
+    assert len(rows) == 80
+    mine = next(r for r in rows if r["任务编号"] == TASK and r["单位"] == "省教育厅")
+    assert (mine["状态"], mine["状态灯"], mine["按时报送"], mine["汇总至"]) == (
+        "已提交",
+        "已报送",
+        "否",
+        "省科技厅",
+    )
+    assert (mine["完成进度(%)"], mine["工作进展与成效"]) == (60, REPORT["achievements"])
+    others = [r for r in rows if r is not mine]
+    assert {r["状态灯"] for r in others} == {"红灯"}  # never submitted, past the grace period
+
+
+def test_a_report_submitted_before_the_due_date_is_on_time(
+    client, seed_plan, plan_officer, reporter_edu
+):
+    round_ = round_open(
+        actor=plan_officer,
+        plan=seed_plan,
+        period="2026-Q4",
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
+    submit(reporter_edu, round_.obligations.get(task__path=TASK, unit=reporter_edu.unit))
+    client.force_login(reporter_edu)
+    rows, _ = _sheet(client.get(reverse("supervision:round_xlsx", args=[round_.pk])))
+    # A reporter sees its own unit's four obligations only.
+    assert {r["单位"] for r in rows} == {"省教育厅"} and len(rows) == 4
+    done = next(r for r in rows if r["任务编号"] == TASK)
+    assert (done["按时报送"], done["状态灯"]) == ("是", "已报送")
+    assert {r["状态灯"] for r in rows if r is not done} == {"绿灯"}
+
+
+@pytest.mark.parametrize(("persona", "code"), [("anonymous", 302), ("enterprise_user", 403)])
+def test_others_get_no_ledger(client, round_q3, persona, code, request):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("supervision:round_xlsx", args=[round_q3.pk]))
+    assert response.status_code == code
+    assert not response["Content-Type"].startswith("application/vnd.openxmlformats")
