@@ -46,3 +46,11 @@ class Command(BaseCommand):
             f"Cockpit: {pages[0]} (office) · public: {pages[1]} · "
             "rebuild the demo history: luzhi demo seed --reset"
         )
+        try:
+            rounds, inbox = reverse("supervision:round_list"), reverse("supervision:inbox")
+        except NoReverseMatch:  # supervision is not installed
+            return
+        self.stdout.write(
+            f"Supervision (督办): {rounds} · each user's inbox (待办): {inbox} · "
+            "last quarter's round has red lights, this quarter's has just opened"
+        )
