@@ -143,6 +143,7 @@ class ObligationEvent(models.Model):
         REOPEN_REQUEST = "reopen_request", _("申请重新打开")
         REOPEN_APPROVE = "reopen_approve", _("批准重新打开")
         REOPEN_REJECT = "reopen_reject", _("驳回重新打开")
+        REMIND = "remind", _("提醒")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -223,23 +224,43 @@ class ReopenRequest(TimeStampedModel):
 
 
 class Reminder(models.Model):
-    """A reminder sent for an obligation. Unique per kind: a reminder is never sent twice."""
+    """A reminder sent for an obligation. The automatic kinds are sent once each, ever; the
+    plan office's urging (催办) at most once a day per obligation."""
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("到期前提醒")
         DUE = "due", _("到期提醒")
         OVERDUE = "overdue", _("逾期催报")
+        URGE = "urge", _("专项办催办")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    sent_on = models.DateField(_("发送日期"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("催办人"),
+    )
     recipients = models.PositiveIntegerField(_("接收人数"), default=0)
     emails = models.PositiveIntegerField(_("邮件数"), default=0)
 
     class Meta:
         ordering = ["obligation", "sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["obligation", "kind"], name="reminder_once_per_kind")
+            models.UniqueConstraint(
+                fields=["obligation", "kind"],
+                condition=~models.Q(kind="urge"),
+                name="reminder_once_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["obligation", "kind", "sent_on"],
+                condition=models.Q(kind="urge"),
+                name="reminder_urge_once_a_day",
+            ),
         ]
         verbose_name = _("提醒")
         verbose_name_plural = _("提醒")

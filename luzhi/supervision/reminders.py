@@ -22,9 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luzhi.core.permissions import require
 from luzhi.supervision import rules
-from luzhi.supervision.models import Obligation, Reminder, Round
+from luzhi.supervision.models import Obligation, ObligationEvent, Reminder, Round
 from luzhi.supervision.notify import notify, unit_reporters
+from luzhi.supervision.permissions import can_manage_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ class ReminderDeliveryError(RuntimeError):
 
 
 def _kind_label(kind: str, days_left: int, days_late: int) -> str:
-    if kind == K.OVERDUE:
+    if kind == K.OVERDUE or (kind == K.URGE and days_late):
         return _("已逾期 %d 天") % days_late
     if kind == K.DUE:
         return _("今天截止")
@@ -67,6 +69,7 @@ def _body(obligation: Obligation, kind: str, today: date, url: str) -> str:
             K.BEFORE: _("以下报送任务即将到期,请尽快签收并报送进展报告。"),
             K.DUE: _("以下报送任务今天截止,请在今天内报送进展报告。"),
             K.OVERDUE: _("以下报送任务已逾期,尚未报送进展报告,请尽快报送。"),
+            K.URGE: _("专项办督促:以下报送任务尚未报送进展报告,请尽快办理。"),
         }[kind],
         "",
         _("报送轮次:%(name)s(%(period)s)") % {"name": round_.name, "period": round_.period},
@@ -95,8 +98,11 @@ def _addresses(users, unit) -> list[str]:
     return list(seen.values())
 
 
-def _send_one(obligation_id: int, kind: str, today: date, connection) -> bool:
-    """Record, notify and email one reminder in one transaction; False if nothing to send."""
+def _send_one(obligation_id: int, kind: str, today: date, connection, actor=None) -> bool:
+    """Record, notify and email one reminder in one transaction; False if nothing to send.
+
+    The reminder also goes on the obligation's timeline (an event without a status change,
+    by ``actor``: the plan office for 催办, the system otherwise)."""
     try:
         with transaction.atomic():
             # Lock the obligation (only its row, not the round, task or unit): concurrent
@@ -111,12 +117,35 @@ def _send_one(obligation_id: int, kind: str, today: date, connection) -> bool:
                 )
                 .first()
             )
-            if obligation is None or obligation.reminders.filter(kind=kind).exists():
+            if obligation is None:
+                return False
+            earlier = obligation.reminders.filter(kind=kind)
+            if kind == K.URGE:
+                earlier = earlier.filter(sent_on=today)
+            if earlier.exists():
                 return False
             users = list(unit_reporters(obligation.unit_id))
             addresses = _addresses(users, obligation.unit)
             reminder = Reminder.objects.create(
-                obligation=obligation, kind=kind, recipients=len(users), emails=len(addresses)
+                obligation=obligation,
+                kind=kind,
+                sent_on=today,
+                sent_by=actor,
+                recipients=len(users),
+                emails=len(addresses),
+            )
+            ObligationEvent.objects.create(
+                obligation=obligation,
+                actor=actor,
+                action=ObligationEvent.Action.REMIND,
+                from_status=obligation.status,
+                to_status=obligation.status,
+                comment=_("%(kind)s(站内通知 %(users)d 人,邮件 %(emails)d 个地址)")
+                % {
+                    "kind": reminder.get_kind_display(),
+                    "users": len(users),
+                    "emails": len(addresses),
+                },
             )
             url = reverse("supervision:obligation_detail", args=[obligation.pk])
             days_late = rules.days_overdue(obligation.round.due_date, today)
@@ -174,12 +203,19 @@ def reminders_send(*, round_: Round, today: date | None = None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    sent = _deliver(pending, kind, today)
+    logger.info("round %s: %d %s reminders sent", round_.pk, sent, kind)
+    return sent
+
+
+def _deliver(obligation_ids: list[int], kind: str, today: date, actor=None) -> int:
+    """Send one reminder per obligation over one mail connection; failures are retried later."""
     sent, failed = 0, []
     connection = get_connection(fail_silently=False)
     try:
-        for obligation_id in pending:
+        for obligation_id in obligation_ids:
             try:
-                if _send_one(obligation_id, kind, today, connection):
+                if _send_one(obligation_id, kind, today, connection, actor):
                     sent += 1
             except Exception as exc:  # one unit's bad address must not stop the others
                 logger.exception("reminder %s for obligation %s not sent", kind, obligation_id)
@@ -192,5 +228,32 @@ def reminders_send(*, round_: Round, today: date | None = None) -> int:
             _("%(n)d 条提醒邮件发送失败(已发送 %(sent)d 条),下次运行时将重新发送:%(ids)s")
             % {"n": len(failed), "sent": sent, "ids": ", ".join(str(i) for i, _exc in failed)}
         )
-    logger.info("round %s: %d %s reminders sent", round_.pk, sent, kind)
     return sent
+
+
+def urge_targets(*, round_: Round, today: date, unit_id: int | None = None) -> list[int]:
+    """The obligations 催办 goes to: never submitted, past the due date, not urged today."""
+    if round_.status != Round.Status.OPEN or today <= round_.due_date:
+        return []
+    urged_today = Reminder.objects.filter(kind=K.URGE, sent_on=today).values("obligation_id")
+    queryset = Obligation.objects.filter(round=round_, first_submitted_at__isnull=True).exclude(
+        pk__in=urged_today
+    )
+    if unit_id is not None:
+        queryset = queryset.filter(unit_id=unit_id)
+    return list(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+def reminders_urge(
+    *, actor, round_: Round, unit_id: int | None = None, today: date | None = None
+) -> int:
+    """专项办催办: the plan office urges the overdue obligations of a round (or of one unit).
+
+    In-app and by email like the automatic reminders, recorded on each
+    obligation's timeline with who urged; at most once a day per obligation, so
+    a double click or a re-run sends nothing twice. Returns how many were sent.
+    """
+    require(can_manage_rounds(actor), _("只有专项办可以催办。"))
+    today = today or timezone.localdate()
+    round_ = Round.objects.get(pk=round_.pk)
+    return _deliver(urge_targets(round_=round_, today=today, unit_id=unit_id), K.URGE, today, actor)

@@ -55,6 +55,32 @@ def send_round_reminders(round_id: int, day: str | None = None) -> int:
     return reminders_send(round_=round_, today=today)
 
 
+@task()
+def urge_round(
+    round_id: int, actor_id: int, unit_id: int | None = None, day: str | None = None
+) -> int:
+    """专项办催办 in the background (the web request only queues it): see
+    :func:`reminders.reminders_urge`. Returns the number of reminders sent."""
+    from django.contrib.auth import get_user_model
+
+    from luzhi.supervision.models import Round
+    from luzhi.supervision.reminders import reminders_urge
+
+    round_ = Round.objects.filter(pk=round_id).first()
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    if round_ is None or actor is None:
+        return 0
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    return reminders_urge(actor=actor, round_=round_, unit_id=unit_id, today=today)
+
+
+def enqueue_urge(*, round_id: int, actor_id: int, unit_id: int | None = None) -> None:
+    """Queue 催办 once the current transaction commits."""
+    transaction.on_commit(
+        lambda: urge_round.enqueue(round_id=round_id, actor_id=actor_id, unit_id=unit_id)
+    )
+
+
 def enqueue_round_reminders(
     round_id: int, due_date: date, remind_days_before: int, *, now: datetime | None = None
 ) -> list:

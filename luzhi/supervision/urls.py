@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:pk>/close/", rounds.round_close_view, name="round_close"),
     path("rounds/<int:pk>/ledger.xlsx", rounds.round_xlsx, name="round_xlsx"),
+    path("rounds/<int:pk>/urge/", rounds.round_urge, name="round_urge"),
     path("rounds/<int:pk>/bulletin/", reports.bulletin, name="bulletin"),
     path("rounds/<int:pk>/bulletin.xlsx", reports.bulletin_xlsx, name="bulletin_xlsx"),
     path("rounds/<int:pk>/reports/", reports.quarterly_report_request, name="report_request"),

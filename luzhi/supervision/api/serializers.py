@@ -107,7 +107,7 @@ class ReportSerializer(serializers.Serializer):
         child=serializers.CharField(allow_blank=True),
         required=False,
         default=dict,
-        help_text="Owed indicator values by indicator id, e.g. {\"12\": \"11.5\"}",
+        help_text='Owed indicator values by indicator id, e.g. {"12": "11.5"}',
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     submit = serializers.BooleanField(required=False, default=False)
@@ -124,6 +124,14 @@ class ReasonSerializer(serializers.Serializer):
 class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UrgeSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class UrgeResultSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(help_text="Obligations the background task will urge")
 
 
 class TallySerializer(serializers.Serializer):

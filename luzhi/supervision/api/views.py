@@ -8,11 +8,14 @@ transition is 403 with a reason, bad input 400 naming the field.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from luzhi.core.permissions import require
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules, services
 from luzhi.supervision.api.serializers import (
@@ -25,10 +28,14 @@ from luzhi.supervision.api.serializers import (
     RoundOpenSerializer,
     RoundSerializer,
     TallySerializer,
+    UrgeResultSerializer,
+    UrgeSerializer,
 )
 from luzhi.supervision.models import Obligation, ReopenRequest, Round
-from luzhi.supervision.permissions import can_see_rounds, visible_obligations
+from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds, visible_obligations
+from luzhi.supervision.reminders import urge_targets
 from luzhi.supervision.selectors import unit_tallies
+from luzhi.supervision.tasks import enqueue_urge
 
 
 class SupervisionReader(permissions.BasePermission):
@@ -62,6 +69,20 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     def close(self, request, pk=None):
         round_ = services.round_close(actor=request.user, round_=self.get_object())
         return Response(RoundSerializer(round_).data)
+
+    @extend_schema(request=UrgeSerializer, responses={202: UrgeResultSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def urge(self, request, pk=None):
+        """催办 (plan office): queue reminders to the overdue obligations (of one ``unit``)."""
+        require(can_manage_rounds(request.user), _("只有专项办可以催办。"))
+        round_ = self.get_object()
+        serializer = UrgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unit_id = serializer.validated_data["unit"]
+        targets = urge_targets(round_=round_, today=timezone.localdate(), unit_id=unit_id)
+        if targets:
+            enqueue_urge(round_id=round_.pk, actor_id=request.user.pk, unit_id=unit_id)
+        return Response({"queued": len(targets)}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={200: TallySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -87,11 +87,17 @@ def test_reopen_over_the_api(contribution, reporter_edu, reporter_sti, plan_offi
     submit(reporter_edu, contribution)
     report_accept(actor=reporter_sti, obligation=contribution)
     url = f"/api/obligations/{contribution.pk}/"
-    asked = client_for(reporter_edu).post(url + "reopen-request/", {"reason": "漏报"}, format="json")
+    asked = client_for(reporter_edu).post(
+        url + "reopen-request/", {"reason": "漏报"}, format="json"
+    )
     assert asked.status_code == 201
-    refused = client_for(reporter_edu).post(url + "reopen-decide/", {"approve": True}, format="json")
+    refused = client_for(reporter_edu).post(
+        url + "reopen-decide/", {"approve": True}, format="json"
+    )
     assert refused.status_code == 403
-    decided = client_for(plan_officer).post(url + "reopen-decide/", {"approve": True}, format="json")
+    decided = client_for(plan_officer).post(
+        url + "reopen-decide/", {"approve": True}, format="json"
+    )
     assert decided.json()["status"] == "returned"
 
 
@@ -119,3 +125,17 @@ def test_the_bulletin_ranks_units(seed_plan, reporter_edu, plan_officer):
     # Everyone else ties at 0 % and shares rank 2.
     assert {r["rank"] for r in rows[1:]} == {2}
     assert client_for(None).get(f"/api/rounds/{round_.pk}/bulletin/").status_code == 401
+
+
+def test_the_office_urges_over_the_api(
+    round_q3, plan_officer, reporter_edu, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    url = f"/api/rounds/{round_q3.pk}/urge/"
+    refused = client_for(reporter_edu).post(url, {}, format="json")
+    assert refused.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client_for(plan_officer).post(url, {"unit": reporter_edu.unit_id}, format="json")
+    assert queued.status_code == 202 and queued.json() == {"queued": 4}
+    assert DBTaskResult.objects.filter(task_path__endswith="urge_round").exists()

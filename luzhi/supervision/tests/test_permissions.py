@@ -98,9 +98,7 @@ def test_every_role_against_every_transition_of_a_contribution(
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("verdict", ["accept", "return"])
-def test_only_the_office_reviews_a_consolidated_report(
-    people, lead, contribution, role, verdict
-):
+def test_only_the_office_reviews_a_consolidated_report(people, lead, contribution, role, verdict):
     submit(people["author"], contribution)
     services.report_accept(actor=people["lead"], obligation=contribution)
     submit(people["lead"], lead)

@@ -214,7 +214,11 @@ def test_the_lead_returns_a_contribution_and_the_author_resubmits(
     assert accepted.is_locked
     assert actions(accepted) == ["open", "acknowledge", "submit", "return", "submit", "accept"]
     event = accepted.events.get(action="return")
-    assert (event.actor, event.from_status, event.to_status) == (reporter_sti, "submitted", "returned")
+    assert (event.actor, event.from_status, event.to_status) == (
+        reporter_sti,
+        "submitted",
+        "returned",
+    )
 
 
 def test_a_return_needs_a_comment(contribution, reporter_sti, reporter_edu):
@@ -360,9 +364,7 @@ def test_a_bad_owed_value_saves_nothing(indicators, round_q3, bigdata):
     services.obligation_acknowledge(actor=bigdata, obligation=obligation)
     key = indicators["compute-total"].pk
     with pytest.raises(ValidationError) as exc:
-        services.report_save(
-            actor=bigdata, obligation=obligation, values={key: "很多"}, **REPORT
-        )
+        services.report_save(actor=bigdata, obligation=obligation, values={key: "很多"}, **REPORT)
     assert indicators["compute-total"].name in exc.value.message_dict[f"value_{key}"][0]
     assert not Observation.objects.exists()
     obligation.refresh_from_db()

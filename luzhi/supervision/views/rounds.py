@@ -36,8 +36,10 @@ from luzhi.supervision.permissions import (
     can_see_rounds,
     visible_obligations,
 )
+from luzhi.supervision.reminders import urge_targets
 from luzhi.supervision.selectors import unit_tallies
 from luzhi.supervision.services import round_close, round_open
+from luzhi.supervision.tasks import enqueue_urge
 
 # The lead's consolidated report first, then direct reports, then the contributions to it.
 CHANNEL_ORDER = {
@@ -142,6 +144,8 @@ def round_detail(request, pk: int):
         "shown": sum(len(group.rows) for group in groups),
         "is_office": is_office,
         "can_close": is_office and round_.status == Round.Status.OPEN,
+        # 催办: the plan office, an open round, past its due date.
+        "can_urge": is_office and round_.status == Round.Status.OPEN and today > round_.due_date,
         # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
         "quarterly_reports": (
             round_.quarterly_reports.select_related("requested_by") if is_office else None
@@ -172,6 +176,27 @@ def round_xlsx(request, pk: int):
         f"{_('督办台账')}-{round_.period}.xlsx", f"luzhi-ledger-{round_.period}.xlsx"
     )
     return response
+
+
+@require_POST
+def round_urge(request, pk: int):
+    """催办: urge the round's overdue obligations (of one unit, ``unit``), in the background."""
+    refused = plan_office_only(request, _("只有专项办可以催办。"))
+    if refused is not None:
+        return refused
+    round_ = get_object_or_404(Round, pk=pk)
+    raw = (request.POST.get("unit") or "").strip()
+    unit_id = int(raw) if raw.isdigit() else None
+    targets = urge_targets(round_=round_, today=timezone.localdate(), unit_id=unit_id)
+    if targets:
+        enqueue_urge(round_id=round_.pk, actor_id=request.user.pk, unit_id=unit_id)
+        messages.success(
+            request,
+            _("已安排催办 %d 项逾期未报任务:站内通知和邮件将由后台发送。") % len(targets),
+        )
+    else:
+        messages.info(request, _("没有需要催办的任务(未逾期、已报送,或今天已催办过)。"))
+    return redirect("supervision:round_detail", pk=round_.pk)
 
 
 @require_POST
