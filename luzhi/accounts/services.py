@@ -9,16 +9,12 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, UnitAlias, User
 from luzhi.accounts.permissions import can_edit_unit_contact
+from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.core.text import normalize_name
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
 
-
-def _record(instance, actor, reason: str) -> None:
-    """Tell simple-history who made the change and why."""
-    instance._history_user = actor
-    instance._change_reason = reason
 
 
 @transaction.atomic
@@ -56,7 +52,7 @@ def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FIL
             for field, value in wanted.items():
                 setattr(unit, field, value)
             unit.full_clean()
-            _record(unit, actor, "reference data")
+            record_change(unit, actor, "reference data")
             unit.save()
         for alias in {row["name"], row.get("short_name") or row["name"], *row.get("aliases", [])}:
             key = normalize_name(alias)
@@ -64,7 +60,7 @@ def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FIL
             if existing is None:
                 obj = UnitAlias(unit=unit, alias=alias)
                 obj.full_clean()
-                _record(obj, actor, "reference data")
+                record_change(obj, actor, "reference data")
                 obj.save()
                 known[key] = obj
                 created["aliases"] += 1
@@ -81,7 +77,7 @@ def unit_create(*, actor: User | None, name: str, kind: str = Unit.Kind.OTHER) -
     """Create a unit known only by the name a plan text uses (import with --create-units)."""
     unit = Unit(name=name, short_name="", kind=kind)
     unit.full_clean()
-    _record(unit, actor, "created on plan import")
+    record_change(unit, actor, "created on plan import")
     unit.save()
     alias = UnitAlias(unit=unit, alias=name)
     alias.full_clean()
@@ -99,7 +95,7 @@ def unit_update_contact(
     unit.contact_phone = contact_phone.strip()
     unit.contact_email = contact_email.strip()
     unit.full_clean()
-    _record(unit, actor, "contact details updated")
+    record_change(unit, actor, "contact details updated")
     unit.save()
     return unit
 
@@ -121,7 +117,7 @@ def user_create(
     )
     user.set_password(password)
     user.full_clean()
-    _record(user, actor, "user created")
+    record_change(user, actor, "user created")
     user.save()
     return user
 
@@ -146,7 +142,7 @@ def _ensure_aliases(*, unit: Unit, names: list[tuple[str, str]], actor, reason: 
         if existing is None:
             alias = UnitAlias(unit=unit, alias=name.strip())
             alias.full_clean()
-            _record(alias, actor, reason)
+            record_change(alias, actor, reason)
             alias.save()
             created += 1
         elif existing.unit_id != unit.pk:
@@ -188,7 +184,7 @@ def unit_create_full(
         contact_email=contact_email.strip(),
     )
     unit.full_clean()
-    _record(unit, actor, "unit created")
+    record_change(unit, actor, "unit created")
     unit.save()
     _ensure_aliases(
         unit=unit,
@@ -224,7 +220,7 @@ def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields) -> Unit:
     if not changed:
         return unit
     unit.full_clean()
-    _record(unit, actor, reason.strip() or "unit updated")
+    record_change(unit, actor, reason.strip() or "unit updated")
     unit.save()
     _ensure_aliases(
         unit=unit,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, User
+from luzhi.core.history import record_change
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.models import (
     DATA_VERSION_KEY,
@@ -46,10 +47,6 @@ EVIDENCE_TYPES = {
 }
 STATUS = Observation.Status
 
-
-def _record(instance, actor, reason: str) -> None:
-    instance._history_user = actor
-    instance._change_reason = reason
 
 
 def data_changed() -> None:
@@ -133,7 +130,7 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
             indicator.numerator = _auxiliary(spec, parts["numerator"], units, actor)
             indicator.denominator = Indicator.objects.get(code=parts["denominator"])
         indicator.full_clean()
-        _record(indicator, actor, f"synced from plan v{plan.version}")
+        record_change(indicator, actor, f"synced from plan v{plan.version}")
         indicator.save()
         names = definition.get("responsible_units")
         responsible = [units[n] for n in names] if names else _lead_units(target)
@@ -165,7 +162,7 @@ def _auxiliary(spec: dict, code: str, units: dict, actor) -> Indicator:
         order=900,
     )
     indicator.full_clean()
-    _record(indicator, actor, "auxiliary indicator")
+    record_change(indicator, actor, "auxiliary indicator")
     indicator.save()
     indicator.responsible_units.set([units[n] for n in row.get("responsible_units", [])])
     return indicator
@@ -182,7 +179,7 @@ def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Mil
     )
     milestone.value = _number(value, "value")
     milestone.full_clean()
-    _record(milestone, actor, "milestone set")
+    record_change(milestone, actor, "milestone set")
     milestone.save()
     data_changed()
     return milestone
@@ -220,7 +217,7 @@ def allocation_set(
     CityAllocation.objects.filter(indicator=indicator).delete()
     for row in rows:
         row.full_clean()
-        _record(row, actor, "allocation set")
+        record_change(row, actor, "allocation set")
         row.save()
     data_changed()
     return rows
@@ -381,7 +378,7 @@ def observation_save(
     observation.reporting_unit = actor.unit if getattr(actor, "unit_id", None) else None
     observation.status = STATUS.SUBMITTED if submit else STATUS.DRAFT
     observation.full_clean()
-    _record(observation, actor, "submitted" if submit else "saved")
+    record_change(observation, actor, "submitted" if submit else "saved")
     observation.save()
     for upload in files:
         evidence_add(actor=actor, observation=observation, upload=upload)
@@ -471,7 +468,7 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     """Draft or returned → submitted, by its unit or the plan office."""
     require(can_report(actor, observation.indicator, observation.region), _("您不能提交该指标值。"))
     before = _transition(observation, {STATUS.DRAFT, STATUS.RETURNED}, STATUS.SUBMITTED, _("提交"))
-    _record(observation, actor, "submitted")
+    record_change(observation, actor, "submitted")
     observation.save()
     _event(observation, actor, "submit", before)
     data_changed()
@@ -484,7 +481,7 @@ def observation_approve(*, actor: User, observation: Observation, comment: str =
     require(is_plan_office(actor), _("只有专项办可以审核指标值。"))
     before = _transition(observation, {STATUS.SUBMITTED}, STATUS.APPROVED, _("审核通过"))
     observation.review_comment = comment
-    _record(observation, actor, "approved")
+    record_change(observation, actor, "approved")
     observation.save()
     _event(observation, actor, "approve", before, comment)
     data_changed()
@@ -500,7 +497,7 @@ def observation_return(*, actor: User, observation: Observation, comment: str) -
         raise ValidationError({"comment": _("退回时必须填写意见。")})
     before = _transition(observation, {STATUS.SUBMITTED}, STATUS.RETURNED, _("退回"))
     observation.review_comment = comment
-    _record(observation, actor, "returned")
+    record_change(observation, actor, "returned")
     observation.save()
     _event(observation, actor, "return", before, comment)
     data_changed()
@@ -519,7 +516,7 @@ def observation_correct(
         raise ValidationError({"reason": _("更正必须说明原因。")})
     observation.value = _number(value, "value")
     observation.full_clean()
-    _record(observation, actor, reason)
+    record_change(observation, actor, reason)
     observation.save()
     _event(observation, actor, "correct", STATUS.APPROVED, reason)
     data_changed()

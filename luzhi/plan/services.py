@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.accounts.services import unit_create
+from luzhi.core.history import record_change
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.core.text import normalize_name
 from luzhi.plan.diff import diff_is_empty, diff_plans
@@ -237,8 +238,7 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
         imported_by=actor,
     )
     plan.full_clean()
-    plan._history_user = actor
-    plan._change_reason = f"imported from {source_name or 'upload'}"
+    record_change(plan, actor, f"imported from {source_name or 'upload'}")
     plan.save()
     PlanIssuer.objects.bulk_create(
         PlanIssuer(plan=plan, unit=units[normalize_name(name)], name_as_written=name, order=i)
@@ -333,8 +333,7 @@ def target_update(*, actor: User, target: Target, reason: str, **fields) -> Targ
     for name, value in fields.items():
         setattr(target, name, value)
     target.full_clean()
-    target._history_user = actor
-    target._change_reason = reason
+    record_change(target, actor, reason)
     target.save()
     return target
 
@@ -370,8 +369,7 @@ def section_update(
     for name, value in changes.items():
         setattr(section, name, value)
     section.full_clean()
-    section._history_user = actor
-    section._change_reason = reason
+    record_change(section, actor, reason)
     section.save()
     return section
 
@@ -494,17 +492,14 @@ def assignment_set_units(
         link.order = order
         link.name_as_written = written[:100]
         link.full_clean()
-        link._history_user = actor
-        link._change_reason = reason
+        record_change(link, actor, reason)
         link.save()
     for link in available.values():
-        link._history_user = actor
-        link._change_reason = reason
+        record_change(link, actor, reason)
         link.delete()
     if open_ended is not None:
         assignment.open_ended = open_ended
     assignment.full_clean()
-    assignment._history_user = actor
-    assignment._change_reason = reason
+    record_change(assignment, actor, reason)
     assignment.save()
     return assignment

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from luzhi.supervision import rules
 from luzhi.supervision.models import Round
+from luzhi.supervision.reports.content import ranking_titles
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="0F3F85")
@@ -59,16 +60,7 @@ def _fraction(rate) -> float:
 
 def bulletin_workbook(round_: Round, rows: list[dict], today) -> bytes:
     """The bulletin's table: a title row, a header row, then one row per unit in rank order."""
-    titles = [
-        _("排名"),
-        _("单位"),
-        _("报送任务"),
-        _("按时报送"),
-        _("按时报送率"),
-        _("审核通过"),
-        _("通过率"),
-        _("逾期未报"),
-    ]
+    titles = ranking_titles()
     wb, ws = _sheet(
         _("通报排名"),
         _("%(round)s 报送情况通报(截至 %(today)s)")

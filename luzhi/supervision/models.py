@@ -125,10 +125,6 @@ class Obligation(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status in (self.Status.ACKNOWLEDGED, self.Status.RETURNED)
 
-    @property
-    def reports_to_office(self) -> bool:
-        return self.channel != self.Channel.CONTRIBUTOR
-
 
 class ObligationEvent(models.Model):
     """One transition of an obligation: who, when, from which status to which, and why."""

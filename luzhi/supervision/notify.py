@@ -6,12 +6,22 @@ from django.db.models import Q
 from luzhi.supervision.models import Notification
 
 
+def _reporters():
+    User = get_user_model()
+    return User.objects.filter(is_active=True, role=User.Role.UNIT_REPORTER).order_by("pk")
+
+
 def unit_reporters(unit_id: int):
     """The active reporters of a unit."""
-    User = get_user_model()
-    return User.objects.filter(
-        is_active=True, role=User.Role.UNIT_REPORTER, unit_id=unit_id
-    ).order_by("pk")
+    return _reporters().filter(unit_id=unit_id)
+
+
+def reporters_by_unit(unit_ids) -> dict[int, list]:
+    """The active reporters of several units in one query, by unit id."""
+    grouped: dict[int, list] = {unit_id: [] for unit_id in unit_ids}
+    for user in _reporters().filter(unit_id__in=list(grouped)):
+        grouped[user.unit_id].append(user)
+    return grouped
 
 
 def plan_officers():

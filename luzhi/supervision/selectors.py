@@ -33,15 +33,11 @@ class OwedValue:
         )
 
 
-def round_period(round_: Round) -> Period:
-    return Period.parse(round_.period)
-
-
 def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
     """The reported indicators this unit is responsible for whose period ends within the
     round's period (a quarterly indicator in every quarterly round, a yearly one in the
     round that closes its year), with the unit's province value for that period."""
-    period = round_period(round_)
+    period = Period.parse(round_.period)
     indicators = (
         Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
         .exclude(aggregation=Indicator.Aggregation.RATIO)

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
+from luzhi.core.history import record_change
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.services import data_changed
 from luzhi.registry import tiers
@@ -51,10 +52,6 @@ ENTERPRISE_FIELDS = (
 MONEY_FIELDS = ("revenue", "ai_core_revenue", "rd_spend")
 
 
-def _record(instance, actor, reason: str) -> None:
-    instance._history_user = actor
-    instance._change_reason = reason
-
 
 def _clean(instance, *, extra: dict | None = None) -> None:
     """``full_clean()`` with ``extra`` field errors merged in (replacing the generic ones)."""
@@ -74,7 +71,7 @@ def _back_to_pending(enterprise: Enterprise, actor, reason: str) -> None:
     if is_plan_office(actor) or enterprise.status == RecordStatus.PENDING:
         return
     enterprise.status = RecordStatus.PENDING
-    _record(enterprise, actor, reason)
+    record_change(enterprise, actor, reason)
     enterprise.save(update_fields=["status", "updated_at"])
 
 
@@ -117,7 +114,7 @@ def _save_enterprise(enterprise: Enterprise, actor, reason: str) -> Enterprise:
         if (dup := _duplicate_error(enterprise.credit_code, enterprise.pk))
         else None,
     )
-    _record(enterprise, actor, reason)
+    record_change(enterprise, actor, reason)
     enterprise.save()
     data_changed()
     return enterprise
@@ -197,7 +194,7 @@ def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, re
             }
         )
     enterprise.status = to
-    _record(enterprise, actor, reason)
+    record_change(enterprise, actor, reason)
     enterprise.save(update_fields=["status", "updated_at"])
     data_changed()
     return enterprise
@@ -243,7 +240,7 @@ def enterprise_member_add(*, actor: User, enterprise: Enterprise, user: User) ->
         raise ValidationError({"user": _("“%s”已是该企业的用户。") % user.get_username()})
     enterprise.members.add(user)
     # The membership table has no history of its own: note the binding on the enterprise.
-    _record(enterprise, actor, f"member added: {user.get_username()}")
+    record_change(enterprise, actor, f"member added: {user.get_username()}")
     enterprise.save(update_fields=["updated_at"])
     return enterprise
 
@@ -304,7 +301,7 @@ def enterprise_year_save(
     if row.employees < 0:
         raise ValidationError({"employees": _("从业人员不能为负数。")})
     _clean(row)
-    _record(row, actor, f"figures {'created' if created else 'updated'} for {year}")
+    record_change(row, actor, f"figures {'created' if created else 'updated'} for {year}")
     row.save()
     _back_to_pending(enterprise, actor, f"figures for {year} changed by the enterprise")
     data_changed()
@@ -343,7 +340,7 @@ def qualification_add(
     ).exists():
         duplicate = _("该企业已登记 %(date)s 认定的这一资质。") % {"date": granted_on}
     _clean(qualification, extra={"kind": duplicate} if duplicate else None)
-    _record(qualification, actor, reason)
+    record_change(qualification, actor, reason)
     qualification.save()
     _back_to_pending(enterprise, actor, "qualification added by the enterprise")
     data_changed()
@@ -358,7 +355,7 @@ def qualification_remove(*, actor: User, qualification: Qualification, reason: s
         can_edit_enterprise(actor, enterprise),
         _("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
     )
-    _record(qualification, actor, reason or "qualification removed")
+    record_change(qualification, actor, reason or "qualification removed")
     qualification.delete()
     _back_to_pending(enterprise, actor, "qualification removed by the enterprise")
     data_changed()
@@ -396,7 +393,7 @@ def tier_rule_save(
         exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    _record(rule, actor, "tier rule created" if created else "tier rule updated")
+    record_change(rule, actor, "tier rule created" if created else "tier rule updated")
     rule.save()
     return rule
 
@@ -490,7 +487,7 @@ def _propose_all(enterprises, pairs, rules, pending, made, *, actor, dry_run, to
             )
             if not dry_run:
                 proposal.full_clean()
-                _record(proposal, actor, "proposed by tier rules")
+                record_change(proposal, actor, "proposed by tier rules")
                 proposal.save()
             pending.add((enterprise.pk, found.kind, found.action))
             made.append(proposal)
@@ -540,6 +537,6 @@ def tier_proposal_decide(
         proposal.decision = TierProposal.Decision.REJECTED
     proposal.decided_by = actor
     proposal.full_clean()
-    _record(proposal, actor, reason)
+    record_change(proposal, actor, reason)
     proposal.save()
     return proposal

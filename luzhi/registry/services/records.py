@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
+from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.indicators.services import data_changed
 from luzhi.registry.models import (
@@ -76,8 +77,7 @@ PLATFORM_TRANSITIONS = {
 def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
     """Validate, then save with the history record's user and reason; tell the cockpit."""
     instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = (reason or "").strip()[:100]
+    record_change(instance, actor, (reason or "").strip()[:100])
     instance.save()
     data_changed()
 

@@ -79,6 +79,20 @@ def _summary(tallies: list[rules.UnitTally]) -> dict:
     }
 
 
+def ranking_titles() -> list[str]:
+    """The bulletin's column headings, in the order of :func:`ranking_rows`' columns."""
+    return [
+        _("排名"),
+        _("单位"),
+        _("报送任务"),
+        _("按时报送"),
+        _("按时报送率"),
+        _("审核通过"),
+        _("通过率"),
+        _("逾期未报"),
+    ]
+
+
 def ranking_rows(tallies: list[rules.UnitTally]) -> list[dict]:
     """The bulletin's table: rank (ties share), unit, counts and rates (see :func:`rules.rank`)."""
     return [

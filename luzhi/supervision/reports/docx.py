@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from luzhi.supervision.reports.content import ranking_titles
+
 BODY_FONT, BODY_EAST_ASIA = "Times New Roman", "宋体"
 HEADING_FONT, HEADING_EAST_ASIA = "Arial", "黑体"
 NAVY = RGBColor(0x0F, 0x3F, 0x85)
@@ -157,16 +159,7 @@ def _summary(document, report: dict) -> None:
     _note(document, _("按按时报送率、审核通过率依次排名,比率相同的单位并列。"))
     _table(
         document,
-        [
-            _("排名"),
-            _("单位"),
-            _("报送任务"),
-            _("按时报送"),
-            _("按时报送率"),
-            _("审核通过"),
-            _("通过率"),
-            _("逾期未报"),
-        ],
+        ranking_titles(),
         [
             [
                 row["rank"],

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from luzhi.core.history import record_change
 from luzhi.supervision.models import (
     Obligation,
     ObligationEvent,
@@ -14,11 +15,6 @@ from luzhi.supervision.models import (
 
 S = Obligation.Status
 A = ObligationEvent.Action
-
-
-def record(instance, actor, reason: str) -> None:
-    instance._history_user = actor
-    instance._change_reason = reason
 
 
 def add_event(obligation: Obligation, actor, action: str, before: str, comment: str = "") -> None:
@@ -62,5 +58,5 @@ def require_status(obligation: Obligation, allowed: set[str], verb: str) -> str:
 
 def save_obligation(obligation: Obligation, actor, reason: str) -> None:
     obligation.full_clean()
-    record(obligation, actor, reason)
+    record_change(obligation, actor, reason)
     obligation.save()

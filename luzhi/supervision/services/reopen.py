@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
+from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.supervision.models import (
     Notification,
@@ -27,7 +28,6 @@ from luzhi.supervision.services.common import (
     add_event,
     locked_for_update,
     obligation_url,
-    record,
     require_open,
     require_status,
     save_obligation,
@@ -54,7 +54,7 @@ def reopen_request(*, actor: User, obligation: Obligation, reason: str) -> Reope
         raise ValidationError(_("该报告已有待审批的重新打开申请。"))
     request = ReopenRequest(obligation=obligation, requested_by=actor, reason=reason)
     request.full_clean()
-    record(request, actor, "requested")
+    record_change(request, actor, "requested")
     request.save()
     add_event(obligation, actor, A.REOPEN_REQUEST, obligation.status, reason)
     notify(
@@ -96,7 +96,7 @@ def reopen_decide(
     request.decided_at = timezone.now()
     request.decision_comment = comment
     request.full_clean()
-    record(request, actor, request.status)
+    record_change(request, actor, request.status)
     request.save()
     notify(
         [request.requested_by],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from luzhi.accounts.models import User
+from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.indicators.periods import Period
 from luzhi.plan.models import AssignmentUnit, Plan, Section
@@ -21,14 +23,13 @@ from luzhi.supervision.models import (
     ObligationEvent,
     Round,
 )
-from luzhi.supervision.notify import notify, unit_reporters
+from luzhi.supervision.notify import notify, reporters_by_unit
 from luzhi.supervision.permissions import (
     can_manage_rounds,
 )
 from luzhi.supervision.services.common import (
     A,
     S,
-    record,
 )
 
 # ---------------------------------------------------------------- rounds
@@ -77,7 +78,7 @@ def round_open(
         opened_by=actor,
     )
     round_.full_clean()
-    record(round_, actor, "round opened")
+    record_change(round_, actor, "round opened")
     round_.save()
 
     links: dict[int, list[rules.Link]] = {}
@@ -123,12 +124,11 @@ def round_open(
         ObligationEvent(obligation=o, actor=actor, action=A.OPEN, to_status=S.PENDING)
         for o in obligations
     )
-    per_unit: dict[int, int] = {}
-    for o in obligations:
-        per_unit[o.unit_id] = per_unit.get(o.unit_id, 0) + 1
+    per_unit = Counter(o.unit_id for o in obligations)
+    reporters = reporters_by_unit(per_unit)
     for unit_id, count in per_unit.items():
         notify(
-            unit_reporters(unit_id),
+            reporters[unit_id],
             kind="round_opened",
             title=_("新的报送任务:%(round)s(%(n)d 项)") % {"round": round_.name, "n": count},
             body=_("请在 %s 前签收并报送进展。") % round_.due_date,
@@ -150,6 +150,6 @@ def round_close(*, actor: User, round_: Round) -> Round:
     round_.status = Round.Status.CLOSED
     round_.closed_at = timezone.now()
     round_.full_clean()
-    record(round_, actor, "round closed")
+    record_change(round_, actor, "round closed")
     round_.save()
     return round_

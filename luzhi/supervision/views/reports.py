@@ -15,29 +15,24 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luzhi.core.views import forbidden, signed_in
 from luzhi.plan.exports import content_disposition
 from luzhi.supervision.exports import XLSX, bulletin_workbook
 from luzhi.supervision.models import QuarterlyReport, Round
-from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds
+from luzhi.supervision.permissions import can_manage_rounds
 from luzhi.supervision.reports import services
 from luzhi.supervision.reports.content import ranking_rows
 from luzhi.supervision.reports.tasks import file_stem
 from luzhi.supervision.selectors import unit_tallies
+from luzhi.supervision.views.rounds import rounds_only
 
+BULLETIN_ONLY = gettext_lazy("通报排名只对专项办和各责任单位的填报员开放。")
 DOWNLOADS = {
     "pdf": ("pdf", "application/pdf"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
-
-
-def _bulletin_refused(request) -> HttpResponse | None:
-    if (refused := signed_in(request)) is not None:
-        return refused
-    if not can_see_rounds(request.user):
-        return forbidden(request, _("通报排名只对专项办和各责任单位的填报员开放。"))
-    return None
 
 
 def _office_refused(request) -> HttpResponse | None:
@@ -57,7 +52,7 @@ def _round(pk: int) -> Round:
 
 def bulletin(request, pk: int):
     """Units ranked by on-time submission rate, then acceptance rate (ties share a rank)."""
-    if (refused := _bulletin_refused(request)) is not None:
+    if (refused := rounds_only(request, str(BULLETIN_ONLY))) is not None:
         return refused
     round_ = _round(pk)
     today = timezone.localdate()
@@ -71,7 +66,7 @@ def bulletin(request, pk: int):
 
 def bulletin_xlsx(request, pk: int):
     """The bulletin as .xlsx (same rows, same order as the page)."""
-    if (refused := _bulletin_refused(request)) is not None:
+    if (refused := rounds_only(request, str(BULLETIN_ONLY))) is not None:
         return refused
     round_ = _round(pk)
     today = timezone.localdate()

@@ -49,12 +49,13 @@ CHANNEL_ORDER = {
 }
 
 
-def rounds_only(request):
-    """Sign-in for the public; a 403 for everyone but the plan office and unit reporters."""
+def rounds_only(request, message: str = ""):
+    """Sign-in for the public; a 403 (with ``message``) for everyone but the plan office and
+    unit reporters; None for them."""
     if (refused := signed_in(request)) is not None:
         return refused
     if not can_see_rounds(request.user):
-        return forbidden(request, _("督办报送只对专项办和单位填报员开放。"))
+        return forbidden(request, message or _("督办报送只对专项办和单位填报员开放。"))
     return None
 
 
