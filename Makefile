@@ -85,8 +85,15 @@ bench: install
 	$(BIN)/python bench/registries.py
 	$(BIN)/python bench/quarterly_report.py
 
+# Each app keeps its own catalogue (luzhi/<app>/locale); luzhi/locale holds the project's
+# templates (base, errors). Run after changing user-facing strings, then translate the new entries.
+APP_LOCALES := $(wildcard luzhi/*/locale)
 messages: install
-	cd luzhi && ../$(BIN)/luzhi makemessages -l en --no-obsolete && ../$(BIN)/luzhi compilemessages -l en
+	@for dir in $(APP_LOCALES); do app=$$(dirname $$dir); \
+	  (cd $$app && $(CURDIR)/$(BIN)/luzhi makemessages -l en --no-obsolete -v 0) || exit 1; done
+	cd luzhi && ../$(BIN)/luzhi makemessages -l en --no-obsolete -v 0 \
+	  $(foreach dir,$(APP_LOCALES),--ignore '$(notdir $(patsubst %/locale,%,$(dir)))/*')
+	cd luzhi && ../$(BIN)/luzhi compilemessages -l en -v 0
 
 clean:
 	rm -rf $(VENV) node_modules luzhi/static/vendor staticfiles db.sqlite3*

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "luzhi.indicators",
     "luzhi.registry",
     "luzhi.supervision",
+    "luzhi.compute",
+    "luzhi.proving_ground",
+    "luzhi.scenarios",
     "luzhi.demo",
 ]
 
@@ -112,7 +115,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "luzhi.core.context_processors.luzhi",
-                "luzhi.supervision.context_processors.notifications",
             ],
         },
     },
@@ -135,6 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+CSRF_FAILURE_VIEW = "luzhi.core.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -196,7 +199,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "luzhi.core.api.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "luzhi.core.api.exception_handler",

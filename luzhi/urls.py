@@ -1,19 +1,22 @@
-"""LuZhi's URL map: pages, the REST API with its OpenAPI schema, admin, auth and i18n."""
+"""LuZhi's URL map: each app's pages under its ``url_prefix``, the REST API with its OpenAPI
+schema, admin, auth, i18n, health check and error pages."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from luzhi.core import views as core_views
+from luzhi.core.discovery import luzhi_apps
 from luzhi.plan import views as plan_views
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
-    path("plan/", include("luzhi.plan.urls")),
-    path("indicators/", include("luzhi.indicators.urls")),
-    path("registry/", include("luzhi.registry.urls")),
-    path("supervision/", include("luzhi.supervision.urls")),
-    path("accounts/", include("luzhi.accounts.urls")),
+    *[
+        path(config.url_prefix, include(f"{config.name}.urls"))
+        for config in luzhi_apps()
+        if getattr(config, "url_prefix", None)
+    ],
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +24,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
 ]
 # Uploaded files (evidence) are never served from MEDIA_URL: they go through views that
 # check who may see them (indicators:evidence_download).
+
+handler403 = "luzhi.core.views.permission_denied"
+handler404 = "luzhi.core.views.page_not_found"
+handler500 = "luzhi.core.views.server_error"

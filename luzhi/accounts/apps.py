@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
     name = "luzhi.accounts"
     label = "accounts"
     verbose_name = _("账户与单位")
+    url_prefix = "accounts/"

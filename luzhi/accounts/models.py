@@ -95,6 +95,8 @@ class User(AbstractUser):
         PLAN_OFFICE = "plan_office", _("专项办管理员")
         UNIT_REPORTER = "unit_reporter", _("单位填报员")
         ENTERPRISE = "enterprise", _("企业用户")
+        CENTER_OPERATOR = "center_operator", _("算力中心运营方")
+        EVALUATOR = "evaluator", _("评测机构")
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
@@ -130,6 +132,16 @@ class User(AbstractUser):
     @property
     def is_enterprise_user(self) -> bool:
         return self.is_active and self.role == self.Role.ENTERPRISE
+
+    @property
+    def is_center_operator(self) -> bool:
+        """Scoped to the centers it is a member of (kept by the compute app)."""
+        return self.is_active and self.role == self.Role.CENTER_OPERATOR
+
+    @property
+    def is_evaluator(self) -> bool:
+        """An evaluation body of the model proving ground."""
+        return self.is_active and self.role == self.Role.EVALUATOR
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -10,9 +10,39 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, pagination, permissions
 
-from luzhi.core.permissions import is_plan_office
+from luzhi.core.roles import is_plan_office
+
+#: Largest page an API client may ask for (``?limit=``); larger asks get this many.
+MAX_PAGE_SIZE = 500
+#: Offsets beyond this are treated as this (past every real table; keeps SQL integers small).
+MAX_OFFSET = 10**9
+
+
+class Pagination(pagination.LimitOffsetPagination):
+    """Limit/offset pages with a ceiling: ``?limit=100000`` gives ``MAX_PAGE_SIZE`` rows and an
+    absurd offset an empty page, never a database error."""
+
+    default_limit = 100
+    max_limit = MAX_PAGE_SIZE
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), MAX_OFFSET)
+
+
+class PolicyQuerysetMixin:
+    """A viewset whose rows are those its model's policy lets the requesting user see.
+
+    Set ``policy`` (a :class:`luzhi.core.policy.Policy`); ``get_queryset`` narrows
+    the viewset's queryset through ``policy.visible(user, qs)``, so the API lists
+    exactly what the pages list.
+    """
+
+    policy = None
+
+    def get_queryset(self):
+        return self.policy.visible(self.request.user, super().get_queryset())
 
 
 class ReadAnyoneWritePlanOffice(permissions.BasePermission):

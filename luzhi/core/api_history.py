@@ -1,12 +1,11 @@
 """Change history (django-simple-history) as API entries: who, when, what, why.
 
+The entries come from :mod:`luzhi.core.history`, the same rows the pages show.
+
 Every plan-data viewset mixes in :class:`HistoryMixin`, which adds
 ``GET /api/<resource>/{id}/history/``. User names are hidden from the public,
 and fields the asking user may not see (a unit's contact details) are left out.
 """
-
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -14,9 +13,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-# Bookkeeping fields every record has; a change to them alone is not news.
-IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
+from luzhi.core.history import HISTORY_TYPES, record_entries
 
 
 class HistoryChangeSerializer(serializers.Serializer):
@@ -41,14 +38,6 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
-def _jsonable(value):
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def _summary(record) -> str:
     alias = getattr(record, "alias", None)  # UnitAlias.__str__ would query its unit
     if isinstance(alias, str):
@@ -57,48 +46,21 @@ def _summary(record) -> str:
 
 
 def history_entries(records, *, user, hidden_fields=frozenset()) -> list[dict]:
-    """Turn historical records (of one or several objects) into entries, newest first.
-
-    Each record is compared with the previous record of the same object;
-    ``hidden_fields`` never appear in the changes.
-    """
-    show_user = bool(user and user.is_authenticated)
-    by_object: dict[tuple, list] = {}
-    for record in records:
-        opts = record.instance_type._meta
-        key = (opts.label, getattr(record, opts.pk.attname))
-        by_object.setdefault(key, []).append(record)
-    entries = []
-    for (_label, object_id), versions in by_object.items():
-        versions.sort(key=lambda r: (r.history_date, r.history_id))
-        previous = None
-        for record in versions:
-            changes = []
-            if previous is not None and record.history_type == "~":
-                delta = record.diff_against(
-                    previous, excluded_fields=IGNORED_FIELDS | set(hidden_fields)
-                )
-                changes = [
-                    {"field": c.field, "old": _jsonable(c.old), "new": _jsonable(c.new)}
-                    for c in delta.changes
-                ]
-            history_user = record.history_user if show_user else None
-            entries.append(
-                {
-                    "id": record.history_id,
-                    "model": record.instance_type._meta.model_name,
-                    "object_id": object_id,
-                    "date": record.history_date,
-                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                    "user": history_user.get_username() if history_user else None,
-                    "reason": record.history_change_reason or None,
-                    "summary": _summary(record),
-                    "changes": changes,
-                }
-            )
-            previous = record
-    entries.sort(key=lambda e: (e["date"], e["id"]), reverse=True)
-    return entries
+    """Historical records as API entries (dicts for :class:`HistoryEntrySerializer`), newest first."""
+    return [
+        {
+            "id": e.id,
+            "model": e.model,
+            "object_id": e.object_id,
+            "date": e.date,
+            "type": e.type,
+            "user": e.user,
+            "reason": e.reason,
+            "summary": e.summary,
+            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in e.changes],
+        }
+        for e in record_entries(records, user=user, hidden_fields=hidden_fields, summary=_summary)
+    ]
 
 
 class HistoryMixin:

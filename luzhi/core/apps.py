@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "luzhi.core"
     label = "core"
     verbose_name = _("核心")
+
+    def ready(self) -> None:
+        from luzhi.core import nav
+
+        nav.register(nav.NavItem("api", "API", "api-docs", 200))

@@ -1,16 +1,11 @@
-"""Permission helpers shared by every app.
-
-Each app has a policy module answering "may this user do X to this object";
-services call the policy too, so a check cannot be skipped by calling a
-service from a command or the API.
-"""
+"""Permission helpers kept for callers of the first apps; new code uses
+:mod:`luzhi.core.roles` (who the user is) and :mod:`luzhi.core.policy` (what they may do)."""
 
 from django.core.exceptions import PermissionDenied
 
+from luzhi.core.roles import is_plan_office
 
-def is_plan_office(user) -> bool:
-    """The plan office (专项办) administers everything."""
-    return bool(user and user.is_authenticated and user.is_plan_office)
+__all__ = ["is_plan_office", "require"]
 
 
 def require(allowed: bool, message: str) -> None:

@@ -71,19 +71,37 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def app_demo_modules() -> list:
+    """The ``<app>/demo.py`` modules of the mechanism apps, in ``INSTALLED_APPS`` order.
+
+    Such a module may define ``ACCOUNTS`` (dicts with the fields of :class:`DemoAccount`)
+    and ``seed(*, seed, today, reset) -> str`` (idempotent; returns a one-line summary).
+    """
+    from luzhi.core.discovery import app_module, luzhi_apps
+
+    return [m for c in luzhi_apps() if (m := app_module(c, "demo")) is not None]
+
+
+def all_demo_accounts() -> list[DemoAccount]:
+    """The demo accounts of this module and those the apps add."""
+    extra = [DemoAccount(**a) for m in app_demo_modules() for a in getattr(m, "ACCOUNTS", ())]
+    return DEMO_ACCOUNTS + extra
+
+
 @transaction.atomic
 def demo_accounts_seed(*, actor: User | None = None) -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet; idempotent."""
+    accounts = all_demo_accounts()
     existing = set(
-        User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list(
+        User.objects.filter(username__in=[a.username for a in accounts]).values_list(
             "username", flat=True
         )
     )
     units = {
         u.short_name: u
-        for u in Unit.objects.filter(short_name__in=[a.unit for a in DEMO_ACCOUNTS if a.unit])
+        for u in Unit.objects.filter(short_name__in=[a.unit for a in accounts if a.unit])
     }
-    for account in DEMO_ACCOUNTS:
+    for account in accounts:
         if account.username in existing:
             continue
         user_create(
@@ -95,7 +113,7 @@ def demo_accounts_seed(*, actor: User | None = None) -> list[DemoAccount]:
             display_name=account.display_name,
             email=f"{account.username}@demo.luzhi.local",
         )
-    return DEMO_ACCOUNTS
+    return accounts
 
 
 @dataclass
@@ -108,6 +126,7 @@ class DemoSeedResult:
     cleared: int = 0
     registries: object | None = None  # luzhi.demo.registries.RegistrySummary
     supervision: object | None = None  # luzhi.demo.supervision.SupervisionSummary
+    apps: list[str] | None = None  # each mechanism app's own summary line
 
     def line(self) -> str:
         parts = [f"demo data: {self.accounts} accounts"]
@@ -122,6 +141,7 @@ class DemoSeedResult:
             parts.append(self.registries.line())
         if self.supervision:
             parts.append(self.supervision.line())
+        parts.extend(self.apps or ())
         return "; ".join(parts)
 
 
@@ -138,11 +158,11 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.selectors import current_plan
 
-    demo_accounts_seed(actor=None)
+    accounts = demo_accounts_seed(actor=None)
     registries = registries_seed(seed=seed, today=today)
     plan = current_plan()
     if plan is None:
-        return DemoSeedResult(len(DEMO_ACCOUNTS), 0, None, registries=registries)
+        return DemoSeedResult(len(accounts), 0, None, registries=registries)
     synced = 0
     if not Indicator.objects.exists():
         synced = indicators_sync_from_plan(actor=None, plan=plan)["created"]
@@ -156,4 +176,8 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
         registries.snapshots = registries_snapshot(today=today)
         registries.seconds += time.perf_counter() - started
     supervision = supervision_seed(plan=plan, today=today)
-    return DemoSeedResult(len(DEMO_ACCOUNTS), synced, history, cleared, registries, supervision)
+    day = today or date.today()
+    app_lines = [m.seed(seed=seed, today=day, reset=reset) for m in app_demo_modules()]
+    return DemoSeedResult(
+        len(accounts), synced, history, cleared, registries, supervision, [x for x in app_lines if x]
+    )

@@ -8,7 +8,11 @@ class RegistryConfig(AppConfig):
     name = "luzhi.registry"
     label = "registry"
     verbose_name = _("登记库")
+    url_prefix = "registry/"
 
     def ready(self) -> None:
         # Registers this app's indicator functions with the indicators app.
+        from luzhi.core import nav
         from luzhi.registry import indicators  # noqa: F401
+
+        nav.register(nav.NavItem("registry", _("登记库"), "registry:index", 40, current=("registry:",)))

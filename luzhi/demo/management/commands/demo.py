@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from luzhi.accounts.models import User
-from luzhi.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
+from luzhi.demo.services import DEMO_PASSWORD, all_demo_accounts, demo_seed
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             return
         present = set(User.objects.values_list("username", flat=True))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for account in DEMO_ACCOUNTS:
+        for account in all_demo_accounts():
             if account.username not in present:
                 continue
             role = User.Role(account.role).label

@@ -1,0 +1,81 @@
+"""The main navigation, filled by the apps: each app registers its menu entries from its
+``AppConfig.ready()``, so adding an app never edits ``base.html``.
+
+An entry names a URL, who sees it (a role predicate from :mod:`luzhi.core.roles`,
+given the user), which pages count as "here" (view names, or prefixes ending in
+``:``), and optionally a badge (a count, given the request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation."""
+
+    key: str
+    label: object  # a lazy translation
+    url_name: str
+    order: int
+    visible: Callable = _everyone
+    current: tuple[str, ...] = ()  # view names, or "app:" prefixes, that make this entry current
+    not_current: tuple[str, ...] = ()  # view names under a prefix that belong to another entry
+    badge: Callable | None = None  # request -> int (0 shows nothing)
+    badge_label: object = ""  # what the badge counts, for screen readers
+
+    def is_current(self, view_name: str | None) -> bool:
+        if not view_name or view_name in self.not_current:
+            return False
+        names = self.current or (self.url_name,)
+        return any(
+            view_name.startswith(name) if name.endswith(":") else view_name == name
+            for name in names
+        )
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> NavItem:
+    """Add (or replace, by key) a navigation entry."""
+    _items[item.key] = item
+    return item
+
+
+def unregister(key: str) -> None:
+    _items.pop(key, None)
+
+
+def items_for(request) -> list[dict]:
+    """The entries this request's user sees, in order, with their URL, current flag and badge."""
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    rows = []
+    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
+        if not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        rows.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "url": url,
+                "current": item.is_current(view_name),
+                "badge": item.badge(request) if item.badge else 0,
+                "badge_label": item.badge_label,
+            }
+        )
+    return rows
