@@ -198,6 +198,9 @@ class Target(TimeStampedModel):
         EQ = "=", _("达到")
         APPROX = "≈", _("左右")
         RANGE = "range", _("区间")
+        # Upper bounds (降至…以下, 控制在…以内, 不超过, 低于): lower is better, e.g. a PUE.
+        LTE = "<=", _("不超过")
+        LT = "<", _("低于")
 
     class Per(models.TextChoices):
         YEAR = "year", _("每年")
@@ -242,7 +245,9 @@ class Target(TimeStampedModel):
         if self.cmp == self.Cmp.RANGE and self.value_max is not None:
             text = f"{value}–{_fmt(self.value_max)}{self.unit}"
         else:
-            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈"}.get(self.cmp, "")
+            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}.get(
+                self.cmp, ""
+            )
             text = f"{symbol}{value}{self.unit}"
         return f"{text}/年" if self.per == self.Per.YEAR else text
 
