@@ -1,0 +1,53 @@
+"""Every write of the compute app (keyword-only, ``actor=``, atomic, recorded)."""
+
+from luzhi.compute.services.capacity import (
+    accelerator_save,
+    center_create,
+    center_review,
+    center_update,
+    convention_set,
+    inventory_add,
+    inventory_retire,
+    inventory_review,
+    utilisation_report,
+)
+from luzhi.compute.services.programs import (
+    application_review,
+    application_submit,
+    program_create,
+    program_set_status,
+)
+from luzhi.compute.services.vouchers import (
+    IdempotencyConflict,
+    redemption_reverse,
+    settlement_run,
+    voucher_expire,
+    voucher_issue,
+    voucher_redeem,
+    voucher_revoke,
+    vouchers_expire_due,
+)
+
+__all__ = [
+    "IdempotencyConflict",
+    "accelerator_save",
+    "application_review",
+    "application_submit",
+    "center_create",
+    "center_review",
+    "center_update",
+    "convention_set",
+    "inventory_add",
+    "inventory_retire",
+    "inventory_review",
+    "program_create",
+    "program_set_status",
+    "redemption_reverse",
+    "settlement_run",
+    "utilisation_report",
+    "voucher_expire",
+    "voucher_issue",
+    "voucher_redeem",
+    "voucher_revoke",
+    "vouchers_expire_due",
+]

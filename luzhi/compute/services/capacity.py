@@ -1,0 +1,197 @@
+"""Writes of the compute register: the accelerator catalogue, the counting convention,
+centers, their inventory and monthly utilisation, and the review of changes.
+
+A center operator's change puts the record back to "pending"; only approved
+centers and approved inventory count in the province's figures, so a change
+counts once a unit that owns the register (or the plan office) approved it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from luzhi.compute import permissions
+from luzhi.compute.models import (
+    AcceleratorModel,
+    ComputeCenter,
+    CountingConvention,
+    InventoryItem,
+    ReviewStatus,
+    UtilisationReport,
+)
+from luzhi.compute.models.capacity import Precision
+from luzhi.core.history import record_change
+from luzhi.core.services import lock
+
+CENTER_FIELDS = (
+    "code", "name", "operator", "operator_enterprise", "city", "kind", "status", "commissioned_on",
+    "cpu_servers", "cpu_fp32_tflops", "cpu_fp64_tflops", "scheduler", "scheduler_url",
+)
+
+
+@transaction.atomic
+def accelerator_save(*, actor, accelerator: AcceleratorModel | None = None, **fields) -> AcceleratorModel:
+    """Add a card to the catalogue or correct one (every figure with its source)."""
+    permissions.accelerators.require(actor, "edit", accelerator)
+    accelerator = accelerator or AcceleratorModel()
+    for name, value in fields.items():
+        setattr(accelerator, name, value)
+    accelerator.full_clean()
+    record_change(accelerator, actor, "catalogue")
+    accelerator.save()
+    return accelerator
+
+
+@transaction.atomic
+def convention_set(*, actor, kind: str, precision: str, source: str) -> CountingConvention:
+    """Change at which precision a kind of compute is counted (with the reason)."""
+    permissions.conventions.require(actor, "edit")
+    if precision not in Precision.values:
+        raise ValidationError({"precision": _("未知的计量精度。")})
+    if not (source or "").strip():
+        raise ValidationError({"source": _("请写明口径依据。")})
+    convention, _created = CountingConvention.objects.get_or_create(
+        kind=kind, defaults={"precision": precision, "source": source}
+    )
+    convention.precision = precision
+    convention.source = source.strip()
+    convention.full_clean()
+    record_change(convention, actor, "convention")
+    convention.save()
+    return convention
+
+
+def _apply(obj, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(_("不能修改的字段:%s") % "、".join(sorted(unknown)))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def center_create(*, actor, members=(), **fields) -> ComputeCenter:
+    """Register a center. A reviewer's entry is approved at once; an operator's waits for
+    review, and the operator becomes one of its members."""
+    permissions.centers.require(actor, "create")
+    center = ComputeCenter()
+    _apply(center, fields, CENTER_FIELDS)
+    reviewer = permissions.is_register_reviewer(actor)
+    center.review_status = ReviewStatus.APPROVED if reviewer else ReviewStatus.PENDING
+    center.full_clean()
+    record_change(center, actor, "center registered")
+    center.save()
+    if not reviewer:
+        center.members.add(actor)
+    if members:
+        center.members.add(*members)
+    return center
+
+
+@transaction.atomic
+def center_update(*, actor, center: ComputeCenter, **fields) -> ComputeCenter:
+    """Edit a center: its operators edit their own (back to review), the plan office any."""
+    permissions.centers.require(actor, "edit", center)
+    center = lock(center)
+    _apply(center, fields, tuple(f for f in CENTER_FIELDS if f != "code"))
+    if not permissions.is_register_reviewer(actor):
+        center.review_status = ReviewStatus.PENDING
+    center.full_clean()
+    record_change(center, actor, "center edited")
+    center.save()
+    return center
+
+
+@transaction.atomic
+def center_review(*, actor, center: ComputeCenter, decision: str, comment: str = "") -> ComputeCenter:
+    """A register unit approves or rejects a center's registration or change."""
+    permissions.centers.require(actor, "review", center)
+    center = lock(center)
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
+    if decision == "reject" and not (comment or "").strip():
+        raise ValidationError({"comment": _("驳回时请填写意见。")})
+    if center.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("算力中心“%s”没有待审核的变更。") % center)
+    center.review_status = ReviewStatus.APPROVED if decision == "approve" else ReviewStatus.REJECTED
+    record_change(center, actor, comment or decision)
+    center.save(update_fields=["review_status", "updated_at"])
+    return center
+
+
+@transaction.atomic
+def inventory_add(*, actor, center: ComputeCenter, accelerator: AcceleratorModel | None, count,
+                  installed_on: date, price_fen_per_card_hour=0, retired_on: date | None = None) -> InventoryItem:
+    """Add a batch of cards to a center's inventory (pending review unless a reviewer adds it)."""
+    permissions.centers.require(actor, "edit", center)
+    if accelerator is None:
+        raise ValidationError({"accelerator": _("未知的加速卡型号:请先在加速卡目录中登记。")})
+    item = InventoryItem(
+        center=center, accelerator=accelerator, count=count, installed_on=installed_on,
+        retired_on=retired_on, price_fen_per_card_hour=price_fen_per_card_hour,
+        review_status=ReviewStatus.APPROVED if permissions.is_register_reviewer(actor) else ReviewStatus.PENDING,
+    )
+    item.full_clean()
+    record_change(item, actor, "inventory added")
+    item.save()
+    return item
+
+
+@transaction.atomic
+def inventory_retire(*, actor, item: InventoryItem, retired_on: date) -> InventoryItem:
+    """Take a batch out of service from a date (history keeps it counted before then)."""
+    permissions.centers.require(actor, "edit", item.center)
+    item = lock(item)
+    item.retired_on = retired_on
+    if not permissions.is_register_reviewer(actor):
+        item.review_status = ReviewStatus.PENDING
+    item.full_clean()
+    record_change(item, actor, "inventory retired")
+    item.save()
+    return item
+
+
+@transaction.atomic
+def inventory_review(*, actor, item: InventoryItem, decision: str, comment: str = "") -> InventoryItem:
+    """A register unit approves or rejects an inventory change."""
+    permissions.centers.require(actor, "review", item.center)
+    item = lock(item)
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
+    if decision == "reject" and not (comment or "").strip():
+        raise ValidationError({"comment": _("驳回时请填写意见。")})
+    if item.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("该台账没有待审核的变更。"))
+    item.review_status = ReviewStatus.APPROVED if decision == "approve" else ReviewStatus.REJECTED
+    record_change(item, actor, comment or decision)
+    item.save(update_fields=["review_status", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def utilisation_report(*, actor, center: ComputeCenter, month: date, utilisation,
+                       card_hours: int | None = None) -> UtilisationReport:
+    """A center's operator reports (or corrects) one month's utilisation."""
+    permissions.centers.require(actor, "report", center)
+    try:
+        utilisation = Decimal(str(utilisation))
+    except Exception:  # noqa: BLE001  (any unparsable number)
+        raise ValidationError({"utilisation": _("利用率应为 0 到 100 之间的数。")}) from None
+    month = month.replace(day=1)
+    report = UtilisationReport.objects.filter(center=center, month=month).first() or UtilisationReport(
+        center=center, month=month
+    )
+    report.utilisation = utilisation
+    report.card_hours = card_hours
+    report.reported_by = actor if getattr(actor, "pk", None) else None
+    report.full_clean()
+    record_change(report, actor, "utilisation")
+    report.save()
+    return report
+
+
