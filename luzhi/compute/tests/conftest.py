@@ -35,13 +35,21 @@ def buyer(db, enterprise_user):
 
 
 @pytest.fixture
-def center(plan_officer, operator):
+def catalogue(db):
+    """The seed accelerator catalogue (migration data; reloaded if a flush emptied it)."""
+    from luzhi.compute.catalogue import catalogue_seed
+
+    catalogue_seed()
+
+
+@pytest.fixture
+def center(catalogue, plan_officer, operator):
     """An approved intelligent-compute center in 济南 with 64 A100 cards, run by ``operator``."""
     return factories.center(plan_officer, code="jn-ai-1", name="济南人工智能计算中心", members=[operator], cards=64)
 
 
 @pytest.fixture
-def other_center(plan_officer, other_operator):
+def other_center(catalogue, plan_officer, other_operator):
     return factories.center(plan_officer, code="qd-ai-1", name="青岛智算中心", city_code="370200",
                             members=[other_operator], cards=32)
 
