@@ -21,6 +21,11 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# The optional Ray extra (pyproject `placement-ray`): only the tests need it.
+$(VENV)/.installed-ray: $(VENV)/.installed requirements-ray.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-ray.lock
+	touch $@
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -76,7 +81,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/luzhi makemigrations --check --dry-run -v 1
 
-test: install assets system-deps lint
+test: install assets system-deps lint $(VENV)/.installed-ray
 	$(BIN)/pytest
 
 bench: install
