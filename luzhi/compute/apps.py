@@ -8,3 +8,20 @@ class ComputeConfig(AppConfig):
     name = "luzhi.compute"
     label = "compute"
     verbose_name = _("算力")
+    url_prefix = "compute/"
+
+    def ready(self) -> None:
+        # The indicator functions (compute.province_eflops, compute.intelligent_share) and the
+        # policies register themselves on import; the menu entries are registered here.
+        from luzhi.compute import indicators, permissions  # noqa: F401
+        from luzhi.core import nav, roles
+
+        nav.register(
+            nav.NavItem("compute", _("算力"), "compute:register", 60, current=("compute:",),
+                        not_current=("compute:my_vouchers", "compute:placement"))
+        )
+        nav.register(
+            nav.NavItem("compute_vouchers", _("我的算力券"), "compute:my_vouchers", 61,
+                        visible=lambda user: roles.is_enterprise_user(user) or roles.is_center_operator(user),
+                        current=("compute:my_vouchers", "compute:placement"))
+        )

@@ -11,6 +11,13 @@ from luzhi.compute.services.capacity import (
     inventory_review,
     utilisation_report,
 )
+from luzhi.compute.services.placement import (
+    dispatch_refresh,
+    dispatch_report_usage,
+    dispatch_submit,
+    job_dispatch,
+    job_request_create,
+)
 from luzhi.compute.services.programs import (
     application_review,
     application_submit,
@@ -37,9 +44,14 @@ __all__ = [
     "center_review",
     "center_update",
     "convention_set",
+    "dispatch_refresh",
+    "dispatch_report_usage",
+    "dispatch_submit",
     "inventory_add",
     "inventory_retire",
     "inventory_review",
+    "job_dispatch",
+    "job_request_create",
     "program_create",
     "program_set_status",
     "redemption_reverse",
