@@ -22,6 +22,7 @@ from luzhi.compute.services.programs import (
     application_review,
     application_submit,
     program_create,
+    program_report_record,
     program_set_status,
 )
 from luzhi.compute.services.vouchers import (
@@ -53,6 +54,7 @@ __all__ = [
     "job_dispatch",
     "job_request_create",
     "program_create",
+    "program_report_record",
     "program_set_status",
     "redemption_reverse",
     "settlement_run",

@@ -244,3 +244,17 @@ def application_review(*, actor, application: VoucherApplication, decision: str,
     event(E.APPROVE if decision == "approve" else E.REJECT, program=application.program,
           application=application, actor=actor, note=comment)
     return application
+
+
+@transaction.atomic
+def program_report_record(*, actor, program: VoucherProgram) -> dict:
+    """The programme report (计划报告), the flow's last step: its figures now, recorded as an
+    event so the timeline shows when the unit reported and what."""
+    from luzhi.compute.selectors import program_report
+
+    permissions.programs.require(actor, "report", program)
+    report = program_report(program)
+    event(E.REPORT, program=program, actor=actor, amount_fen=report["redeemed_fen"],
+          note=_("已发放 %(i)d 分,已核销 %(r)d 分,已结算 %(s)d 分")
+          % {"i": report["issued_fen"], "r": report["redeemed_fen"], "s": report["settled_fen"]})
+    return report

@@ -1,0 +1,443 @@
+"""The compute API: the register, capacity, voucher programmes and their flow, placement.
+
+Lists and details show the rows the model's policy lets the user see (the same
+FilterSets as the pages). Every write is an explicit endpoint calling the same
+service as the pages, which decides who may do what: 401 without a token, 403
+with the reason, 400 naming the field, 404 for what the user may not see, 409
+for an idempotency key reused with a different request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from luzhi.accounts.models import City
+from luzhi.compute import filters, selectors, services
+from luzhi.compute import permissions as policies
+from luzhi.compute.api import serializers as s
+from luzhi.compute.models import (
+    AcceleratorModel,
+    ComputeCenter,
+    CountingConvention,
+    Dispatch,
+    JobRequest,
+    Redemption,
+    Settlement,
+    Voucher,
+    VoucherApplication,
+    VoucherProgram,
+)
+from luzhi.compute.placement import rank_options
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api_history import HistoryMixin
+from luzhi.registry.models import Enterprise
+
+ERR = s.ComputeErrorSerializer
+E400 = OpenApiResponse(ERR, description="Bad input: `error.fields` names each field and what is wrong.")
+E401 = OpenApiResponse(ERR, description="Not signed in (no or invalid token).")
+E403 = OpenApiResponse(ERR, description="Signed in but not allowed; `error.message` says why.")
+E404 = OpenApiResponse(ERR, description="No such record, or one you may not see.")
+E409 = OpenApiResponse(ERR, description="The idempotency key was used before for a different request.")
+
+
+def documented(ok, *, code: int = 200, request=None, conflict: bool = False, read: bool = False, **kwargs):
+    """extend_schema with every status code the endpoint can answer."""
+    responses = {code: ok, 401: E401, 403: E403, 404: E404} if not read else {code: ok, 404: E404}
+    if not read:
+        responses[400] = E400
+    if conflict:
+        responses[409] = E409
+    return extend_schema(request=request, responses=responses, **kwargs)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "idempotency key reused"
+
+
+def conflict_as_409(call):
+    """Run a service; an IdempotencyConflict becomes 409 with its message."""
+    try:
+        return call()
+    except services.IdempotencyConflict as exc:
+        raise Conflict(" ".join(exc.messages)) from None
+
+
+class SignedInWrites(permissions.BasePermission):
+    """Reads for everyone (rows by policy); writes need a signed-in user (services decide the rest)."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+
+
+class SignedIn(permissions.IsAuthenticated):
+    pass
+
+
+@extend_schema(tags=["compute"])
+class AcceleratorViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
+    """The accelerator catalogue (加速卡目录): dense peak figures with their sources.
+    Writes: the plan office."""
+
+    policy = policies.accelerators
+    queryset = AcceleratorModel.objects.all()
+    serializer_class = s.AcceleratorSerializer
+    filterset_class = filters.AcceleratorFilter
+    permission_classes = [SignedInWrites]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @documented(s.AcceleratorSerializer, code=201, request=s.AcceleratorSerializer)
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        card = services.accelerator_save(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(card).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.AcceleratorSerializer, request=s.AcceleratorSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        card = self.get_object()
+        serializer = self.get_serializer(card, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        card = services.accelerator_save(actor=request.user, accelerator=card, **serializer.validated_data)
+        return Response(self.get_serializer(card).data)
+
+
+@extend_schema(tags=["compute"])
+class ConventionViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+    """The counting convention (统计口径): the precision each kind of compute counts at."""
+
+    queryset = CountingConvention.objects.all()
+    serializer_class = s.ConventionSerializer
+    permission_classes = [SignedInWrites]
+    pagination_class = None
+
+    @documented(s.ConventionSerializer, request=s.ConventionSerializer)
+    def create(self, request):
+        """Set one kind's precision (plan office), with the source of the choice."""
+        serializer = s.ConventionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(s.ConventionSerializer(services.convention_set(actor=request.user, **serializer.validated_data)).data)
+
+
+@extend_schema(tags=["compute"])
+class CenterViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
+    """Compute centers (算力中心) with inventory and monthly utilisation. Approved centers
+    are public; operators see their own pending ones, register units everything."""
+
+    policy = policies.centers
+    queryset = ComputeCenter.objects.select_related("city").prefetch_related("inventory__accelerator", "utilisation")
+    filterset_class = filters.CenterFilter
+    permission_classes = [SignedInWrites]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.CenterDetailSerializer
+        if self.action == "partial_update":
+            return s.CenterUpdateSerializer
+        return s.CenterSerializer
+
+    @documented(s.CenterSerializer, code=201, request=s.CenterSerializer)
+    def create(self, request, *args, **kwargs):
+        serializer = s.CenterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        center = services.center_create(actor=request.user, **serializer.validated_data)
+        return Response(s.CenterSerializer(center).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.CenterSerializer, request=s.CenterUpdateSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        center = self.get_object()
+        serializer = s.CenterUpdateSerializer(center, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        center = services.center_update(actor=request.user, center=center, **serializer.validated_data)
+        return Response(s.CenterSerializer(center).data)
+
+    @documented(s.CenterSerializer, request=s.CenterDecisionSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def review(self, request, pk=None):
+        """Approve or reject the center's pending registration or change (register units)."""
+        serializer = s.CenterDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        center = services.center_review(actor=request.user, center=self.get_object(), **serializer.validated_data)
+        return Response(s.CenterSerializer(center).data)
+
+    @documented(s.InventorySerializer, code=201, request=s.InventoryAddSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def inventory(self, request, pk=None):
+        """Add a batch of cards (the center's operators; pending review)."""
+        serializer = s.InventoryAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.inventory_add(actor=request.user, center=self.get_object(), **serializer.validated_data)
+        return Response(s.InventorySerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.UtilisationSerializer, request=s.UtilisationInputSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def utilisation(self, request, pk=None):
+        """Report one month's utilisation (the center's operators)."""
+        serializer = s.UtilisationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.utilisation_report(actor=request.user, center=self.get_object(), **serializer.validated_data)
+        return Response(s.UtilisationSerializer(report).data)
+
+
+@extend_schema(tags=["compute"])
+class CapacityViewSet(viewsets.ViewSet):
+    """The province's compute on a day, by the counting convention (public)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("day", date, description="YYYY-MM-DD (default today)")],
+        responses={200: s.CapacitySerializer, 400: E400},
+    )
+    def list(self, request):
+        raw = request.query_params.get("day")
+        try:
+            day = date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError:
+            raise exceptions.ValidationError({"day": ["YYYY-MM-DD"]}) from None
+        return Response(s.CapacitySerializer(selectors.capacity_summary(day)).data)
+
+
+@extend_schema(tags=["compute"])
+class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Voucher programmes (算力券 / 模型券 / 语料券). Open ones are public."""
+
+    policy = policies.programs
+    queryset = VoucherProgram.objects.select_related("unit")
+    serializer_class = s.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+    permission_classes = [SignedInWrites]
+
+    @documented(s.ProgramSerializer, code=201, request=s.ProgramCreateSerializer)
+    def create(self, request):
+        """Set up a programme (plan office); it starts as a draft."""
+        serializer = s.ProgramCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        program = services.program_create(actor=request.user, **serializer.validated_data)
+        return Response(s.ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+
+    def _status(self, request, new_status):
+        program = services.program_set_status(actor=request.user, program=self.get_object(), status=new_status)
+        return Response(s.ProgramSerializer(program).data)
+
+    @documented(s.ProgramSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def open(self, request, pk=None):
+        return self._status(request, VoucherProgram.Status.OPEN)
+
+    @documented(s.ProgramSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request, pk=None):
+        return self._status(request, VoucherProgram.Status.CLOSED)
+
+    @documented(s.ProgramReportSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def report(self, request, pk=None):
+        """The programme report (budget, issued, redeemed, settled, monthly burn), recorded as a step."""
+        return Response(s.ProgramReportSerializer(
+            services.program_report_record(actor=request.user, program=self.get_object())).data)
+
+    @documented(s.SettlementSerializer, code=201, request=s.SettleSerializer, conflict=True)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def settle(self, request, pk=None):
+        """Pay a center (or an enterprise, for reimbursement) its delivered redemptions; same key, same result."""
+        serializer = s.SettleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        center = ComputeCenter.objects.filter(pk=data.get("center")).first() if data.get("center") else None
+        enterprise = Enterprise.objects.filter(pk=data.get("enterprise")).first() if data.get("enterprise") else None
+        if data.get("center") and center is None:
+            raise exceptions.ValidationError({"center": ["unknown center"]})
+        if data.get("enterprise") and enterprise is None:
+            raise exceptions.ValidationError({"enterprise": ["unknown enterprise"]})
+        settlement = conflict_as_409(lambda: services.settlement_run(
+            actor=request.user, program=self.get_object(), center=center, enterprise=enterprise,
+            idempotency_key=data["idempotency_key"]))
+        return Response(s.SettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.EventSerializer(many=True), read=True)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        """The programme's timeline; non-reviewers see only the events of their own vouchers."""
+        program = self.get_object()
+        events = program.events.select_related("actor")
+        if not policies.programs.can(request.user, "review", program):
+            mine = policies.applications.visible(request.user, VoucherApplication.objects.filter(program=program))
+            events = events.filter(application__in=mine)
+        return Response(s.EventSerializer(events, many=True).data)
+
+
+def _lookup(model, pk, field):
+    obj = model.objects.filter(pk=pk).first() if pk else None
+    if pk and obj is None:
+        raise exceptions.ValidationError({field: [f"unknown {field} {pk}"]})
+    return obj
+
+
+@extend_schema(tags=["compute"])
+class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Voucher applications (申领): the enterprise's, its center's and its reviewers'."""
+
+    policy = policies.applications
+    queryset = VoucherApplication.objects.select_related("program")
+    serializer_class = s.ApplicationSerializer
+    filterset_class = filters.ApplicationFilter
+    permission_classes = [SignedIn]
+
+    @documented(s.ApplicationSerializer, code=201, request=s.ApplicationCreateSerializer)
+    def create(self, request):
+        serializer = s.ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
+        data["center"] = _lookup(ComputeCenter, data["center"], "center")
+        application = services.application_submit(actor=request.user, **data)
+        return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.ApplicationSerializer, request=s.CenterDecisionSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def review(self, request, pk=None):
+        serializer = s.CenterDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = services.application_review(actor=request.user, application=self.get_object(),
+                                                  **serializer.validated_data)
+        return Response(s.ApplicationSerializer(application).data)
+
+    @documented(s.VoucherSerializer, code=201, request=s.IssueSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def issue(self, request, pk=None):
+        """Issue the approved application's voucher (within budget and the yearly cap)."""
+        serializer = s.IssueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        voucher = services.voucher_issue(actor=request.user, application=self.get_object(),
+                                         valid_until=serializer.validated_data.get("valid_until"))
+        return Response(s.VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["compute"])
+class VoucherViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Vouchers (券) with their balances, derived from the ledger."""
+
+    policy = policies.vouchers
+    queryset = Voucher.objects.select_related("program")
+    serializer_class = s.VoucherSerializer
+    filterset_class = filters.VoucherFilter
+    permission_classes = [SignedIn]
+
+    @documented(s.RedemptionSerializer, code=201, request=s.RedeemSerializer, conflict=True)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def redeem(self, request, pk=None):
+        """The voucher's center redeems it against its own invoice (ratio × amount, up to the
+        balance). The same idempotency key with the same request returns the first redemption
+        (200), with another request 409."""
+        serializer = s.RedeemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        voucher = self.get_object()
+        before = Redemption.objects.filter(idempotency_key=data["idempotency_key"]).exists()
+        redemption = conflict_as_409(lambda: services.voucher_redeem(actor=request.user, voucher=voucher, **data))
+        return Response(s.RedemptionSerializer(redemption).data,
+                        status=status.HTTP_200_OK if before else status.HTTP_201_CREATED)
+
+    @documented(s.VoucherSerializer, request=s.ComputeReasonSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def revoke(self, request, pk=None):
+        serializer = s.ComputeReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        voucher = services.voucher_revoke(actor=request.user, voucher=self.get_object(), **serializer.validated_data)
+        return Response(s.VoucherSerializer(voucher).data)
+
+
+@extend_schema(tags=["compute"])
+class RedemptionViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    policy = policies.redemptions
+    queryset = Redemption.objects.all()
+    serializer_class = s.RedemptionSerializer
+    filterset_class = filters.RedemptionFilter
+    permission_classes = [SignedIn]
+
+    @documented(s.RedemptionSerializer, request=s.ComputeReasonSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reverse(self, request, pk=None):
+        """Correct a wrong, unsettled redemption with a reversing ledger transaction."""
+        serializer = s.ComputeReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        redemption = services.redemption_reverse(actor=request.user, redemption=self.get_object(),
+                                                 **serializer.validated_data)
+        return Response(s.RedemptionSerializer(redemption).data)
+
+
+@extend_schema(tags=["compute"])
+class SettlementViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    policy = policies.settlements
+    queryset = Settlement.objects.all()
+    serializer_class = s.SettlementSerializer
+    filterset_class = filters.SettlementFilter
+    permission_classes = [SignedIn]
+
+
+@extend_schema(tags=["compute"])
+class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Job requests (作业需求) and their ranked placement options."""
+
+    policy = policies.jobs
+    queryset = JobRequest.objects.all()
+    serializer_class = s.JobSerializer
+    filterset_class = filters.JobFilter
+    permission_classes = [SignedIn]
+
+    @documented(s.JobSerializer, code=201, request=s.JobCreateSerializer)
+    def create(self, request):
+        serializer = s.JobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
+        region = data.pop("region", "")
+        data["region"] = City.objects.filter(code=region).first() if region else None
+        if region and data["region"] is None:
+            raise exceptions.ValidationError({"region": [f"unknown city code {region}"]})
+        job = services.job_request_create(actor=request.user, **data)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @documented(s.OptionSerializer(many=True), read=True)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def options(self, request, pk=None):
+        """Centers ranked for this job, each with its cost before and after subsidy."""
+        return Response(s.OptionSerializer(rank_options(self.get_object()), many=True).data)
+
+    @documented(s.DispatchSerializer, code=201, request=s.DispatchInputSerializer, conflict=True)
+    @action(detail=True, methods=["post"], url_path="dispatch", filter_backends=[])
+    def dispatch_job(self, request, pk=None):
+        """Send the job to one option's center, holding the subsidy on a voucher in the same transaction."""
+        serializer = s.DispatchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = conflict_as_409(lambda: services.job_dispatch(actor=request.user, job=self.get_object(),
+                                                                 **serializer.validated_data))
+        return Response(s.DispatchSerializer(dispatch).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["compute"])
+class DispatchViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    policy = policies.dispatches
+    queryset = Dispatch.objects.all()
+    serializer_class = s.DispatchSerializer
+    filterset_class = filters.DispatchFilter
+    permission_classes = [SignedIn]
+
+    @documented(s.DispatchSerializer, request=s.UsageSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def usage(self, request, pk=None):
+        """The center reports metered usage with its invoice: the proof of delivery for settlement."""
+        serializer = s.UsageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = services.dispatch_report_usage(actor=request.user, dispatch=self.get_object(),
+                                                  **serializer.validated_data)
+        return Response(s.DispatchSerializer(dispatch).data)

@@ -1,0 +1,135 @@
+"""Reads the pages and the API share: capacity summaries and series, a programme's report
+and budget burn, an enterprise's vouchers with their balances."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from luzhi.compute import permissions
+from luzhi.compute.capacity import capacity_on, conventions
+from luzhi.compute.models import (
+    CenterKind,
+    LedgerAccount,
+    LedgerEntry,
+    Redemption,
+    Settlement,
+    Voucher,
+)
+from luzhi.compute.services import ledger
+from luzhi.indicators.periods import Period, PeriodType
+
+R = Redemption.Status
+
+
+def capacity_summary(day: date) -> dict:
+    """The province on ``day``: EFLOPS, intelligent share, by kind and by city."""
+    cap = capacity_on(day)
+    cities = []
+    for row in cap.by_city().values():
+        share = (row["intelligent"] * 100 / row["tflops"]).quantize(Decimal("0.01")) if row["tflops"] else Decimal(0)
+        cities.append({"code": row["code"], "city": row["city"], "centers": row["centers"],
+                       "eflops": (row["tflops"] / 1_000_000).quantize(Decimal("0.0001")), "intelligent_share": share})
+    cities.sort(key=lambda r: -r["eflops"])
+    return {
+        "day": day,
+        "eflops": cap.eflops(),
+        "intelligent_share": cap.intelligent_share(),
+        "by_kind": {str(k): cap.eflops(kind=k) for k in CenterKind.values},
+        "cities": cities,
+        "conventions": conventions(),
+        "unknown_cards": sum(c.unknown_cards for c in cap.centers),
+    }
+
+
+def capacity_series(*, start: date, end: date, region: str | None = None) -> list[dict]:
+    """Quarter by quarter from ``start`` to ``end``: EFLOPS by kind and the intelligent share."""
+    rows = []
+    period = Period.containing(PeriodType.QUARTER, start)
+    while period.start <= end:
+        day = min(period.end, end)
+        cap = capacity_on(day, region)
+        rows.append({
+            "period": str(period), "day": day, "eflops": cap.eflops(region=region),
+            "intelligent_share": cap.intelligent_share(region=region),
+            **{str(k): cap.eflops(region=region, kind=k) for k in CenterKind.values},
+        })
+        period = Period.containing(PeriodType.QUARTER, period.end + timedelta(days=1))
+    return rows
+
+
+def program_report(program) -> dict:
+    """A programme's figures (计划报告): budget, issued, redeemed, settled, and monthly burn."""
+    vouchers = Voucher.objects.filter(program=program)
+    totals = vouchers.aggregate(face=Sum("face_fen"), returned=Sum("returned_fen"), n=Count("pk"),
+                                enterprises=Count("enterprise", distinct=True))
+    redeemed = Redemption.objects.filter(program=program, status__in=[R.REDEEMED, R.SETTLED]).aggregate(
+        s=Sum("subsidy_fen"))["s"] or 0
+    held = Redemption.objects.filter(program=program, status=R.HELD).aggregate(s=Sum("subsidy_fen"))["s"] or 0
+    settled = Settlement.objects.filter(program=program).aggregate(s=Sum("amount_fen"))["s"] or 0
+    return {
+        "budget_fen": program.budget_fen,
+        "issued_fen": totals["face"] or 0,
+        "returned_fen": totals["returned"] or 0,
+        "redeemed_fen": redeemed,
+        "held_fen": held,
+        "settled_fen": settled,
+        "unissued_fen": ledger.program_unissued(program),
+        "vouchers": totals["n"],
+        "enterprises": totals["enterprises"],
+        "by_month": budget_burn(program),
+    }
+
+
+def budget_burn(program) -> list[dict]:
+    """Month by month, cumulative: issued (net), redeemed and paid, from the ledger."""
+    K = LedgerAccount.Kind
+    rows = (
+        LedgerEntry.objects.filter(account__program=program, account__kind__in=[K.UNISSUED, K.PAYABLE, K.PAID],
+                                   amount_fen__gt=0)
+        .exclude(transaction__kind="fund")
+        .annotate(month=TruncMonth("transaction__created_at"))
+        .values("month", "account__kind", "transaction__kind")
+        .annotate(s=Sum("amount_fen"))
+        .order_by("month")
+    )
+    issued = (
+        LedgerEntry.objects.filter(account__program=program, account__kind=K.UNISSUED)
+        .exclude(transaction__kind="fund")
+        .annotate(month=TruncMonth("transaction__created_at"))
+        .values("month").annotate(s=Sum("amount_fen")).order_by("month")
+    )
+    months: OrderedDict[str, dict] = OrderedDict()
+
+    def slot(month):
+        key = month.strftime("%Y-%m")
+        return months.setdefault(key, {"month": key, "issued": 0, "redeemed": 0, "paid": 0})
+
+    for row in issued:
+        slot(row["month"])["issued"] += -row["s"]  # money leaving the unissued budget
+    for row in rows:
+        if row["account__kind"] == K.PAYABLE:
+            slot(row["month"])["redeemed"] += row["s"]
+        elif row["account__kind"] == K.PAID:
+            slot(row["month"])["paid"] += row["s"]
+    running = {"issued": 0, "redeemed": 0, "paid": 0}
+    out = []
+    for key in sorted(months):
+        for name in running:
+            running[name] += months[key][name]
+        out.append({"month": key, **running})
+    return out
+
+
+def vouchers_for(user):
+    """The vouchers ``user`` may see, newest first, with their balances."""
+    rows = list(permissions.vouchers.visible(user).select_related("program", "center", "enterprise")
+                .order_by("-created_at")[:500])
+    for v in rows:
+        v.balance_fen = ledger.voucher_balance(v)
+        v.held_fen = ledger.voucher_held(v)
+    return rows
