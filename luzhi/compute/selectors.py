@@ -35,6 +35,10 @@ def capacity_summary(day: date) -> dict:
         cities.append({"code": row["code"], "city": row["city"], "centers": row["centers"],
                        "eflops": (row["tflops"] / 1_000_000).quantize(Decimal("0.0001")), "intelligent_share": share})
     cities.sort(key=lambda r: -r["eflops"])
+    by_city_kind: dict[str, dict[str, float]] = {}
+    for c in cap.centers:
+        slot = by_city_kind.setdefault(c.city_code, {})
+        slot[c.kind] = slot.get(c.kind, 0.0) + float(c.tflops) / 1_000_000
     return {
         "day": day,
         "eflops": cap.eflops(),
@@ -43,6 +47,7 @@ def capacity_summary(day: date) -> dict:
         "cities": cities,
         "conventions": conventions(),
         "unknown_cards": sum(c.unknown_cards for c in cap.centers),
+        "by_city_kind": by_city_kind,
     }
 
 

@@ -1,0 +1,1 @@
+"""The compute pages (thin: parse → policy → one service or selector → render)."""

@@ -1,0 +1,145 @@
+"""Pages of the voucher programmes: the list, a programme's budget burn and review queue,
+an enterprise's (or a center's) vouchers with their balances, applying and redeeming."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luzhi.compute import charts, selectors, services
+from luzhi.compute import permissions as policies
+from luzhi.compute.forms import ApplicationForm, RedeemForm
+from luzhi.compute.models import ComputeCenter, ReviewStatus, VoucherProgram
+from luzhi.core.forms import add_service_errors
+from luzhi.core.roles import is_center_operator, is_enterprise_user
+from luzhi.core.views import posted, signed_in
+from luzhi.registry.models import Enterprise
+
+
+def program_list(request):
+    programs = policies.programs.visible(request.user).select_related("unit")
+    return render(request, "compute/program_list.html", {"programs": programs})
+
+
+def program_detail(request, code: str):
+    """A programme: its rules, its budget burn, and (for its reviewers) the queue."""
+    program = policies.programs.get_or_404(request.user, "view", code=code)
+    report = selectors.program_report(program)
+    reviewer = policies.programs.can(request.user, "review", program)
+    applications = (
+        program.applications.select_related("enterprise", "center").order_by("-created_at")[:200] if reviewer else []
+    )
+    payees = (
+        ComputeCenter.objects.filter(redemptions__program=program, redemptions__status="redeemed",
+                                     redemptions__delivered=True).distinct()
+        if reviewer else []
+    )
+    return render(request, "compute/program_detail.html", {
+        "program": program, "report": report, "reviewer": reviewer, "applications": applications,
+        "payees": payees, "chart": charts.budget_burn(report["by_month"], program.budget_fen),
+        "settle_key": uuid.uuid4().hex,
+    })
+
+
+def _my_enterprises(user):
+    return Enterprise.objects.filter(members=user) if is_enterprise_user(user) else Enterprise.objects.none()
+
+
+def my_vouchers(request):
+    """An enterprise's vouchers and balances (and its applications); a center's vouchers to redeem."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    vouchers = selectors.vouchers_for(request.user)
+    enterprises = _my_enterprises(request.user)
+    centers = ComputeCenter.objects.filter(review_status=ReviewStatus.APPROVED, status="operating")
+    open_programs = VoucherProgram.objects.filter(status=VoucherProgram.Status.OPEN)
+    context = {
+        "vouchers": vouchers,
+        "applications": policies.applications.visible(request.user).select_related("program", "center")[:200],
+        "is_enterprise": is_enterprise_user(request.user), "is_operator": is_center_operator(request.user),
+        "open_programs": open_programs,
+        "application_form": ApplicationForm(enterprises=enterprises, centers=centers) if enterprises.exists() else None,
+        "redeem_form": None,
+    }
+    if is_center_operator(request.user):
+        redeemable = policies.vouchers.visible(request.user).filter(center__members=request.user, status="active")
+        context["redeem_form"] = RedeemForm(vouchers=redeemable, initial={"idempotency_key": uuid.uuid4().hex})
+    return render(request, "compute/my_vouchers.html", context)
+
+
+@require_POST
+def apply(request, code: str):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    program = policies.programs.get_or_404(request.user, "view", code=code)
+    centers = ComputeCenter.objects.filter(review_status=ReviewStatus.APPROVED)
+    form = ApplicationForm(posted(request), enterprises=_my_enterprises(request.user), centers=centers)
+    if form.is_valid():
+        try:
+            services.application_submit(actor=request.user, program=program, **form.cleaned_data)
+            messages.success(request, _("申领已提交,等待审核。"))
+            return redirect("compute:my_vouchers")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    messages.error(request, _("申领未提交:") + " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("compute:my_vouchers")
+
+
+@require_POST
+def redeem(request):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    vouchers = policies.vouchers.visible(request.user)
+    form = RedeemForm(posted(request), vouchers=vouchers)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        voucher = data.pop("voucher")
+        try:
+            r = services.voucher_redeem(actor=request.user, voucher=voucher, **data)
+            messages.success(request, _("已核销券 %(c)s:补贴 %(s)s 元。") % {"c": voucher.code, "s": r.subsidy_fen / 100})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("compute:my_vouchers")
+
+
+@require_POST
+def application_decide(request, pk: int):
+    """Approve, reject or issue (reviewers of the programme)."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    application = policies.applications.get_or_404(request.user, "view", pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "issue":
+            voucher = services.voucher_issue(actor=request.user, application=application)
+            messages.success(request, _("已发券 %s。") % voucher.code)
+        else:
+            services.application_review(actor=request.user, application=application, decision=action or "",
+                                        comment=request.POST.get("comment", ""))
+            messages.success(request, _("已审核。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("compute:program_detail", code=application.program.code)
+
+
+@require_POST
+def settle(request, code: str):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    program = policies.programs.get_or_404(request.user, "view", code=code)
+    center = ComputeCenter.objects.filter(pk=request.POST.get("center") or 0).first()
+    try:
+        s = services.settlement_run(actor=request.user, program=program, center=center,
+                                    idempotency_key=request.POST.get("idempotency_key", ""))
+        messages.success(request, _("已结算 %(n)s 元给 %(c)s。") % {"n": s.amount_fen / 100, "c": center})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("compute:program_detail", code=program.code)
+
