@@ -67,8 +67,11 @@ def _lock_program(program) -> VoucherProgram:
     return VoucherProgram.objects.select_for_update().get(pk=program.pk)
 
 
-def _lock_voucher(voucher) -> Voucher:
-    return Voucher.objects.select_for_update().get(pk=voucher.pk)
+def _lock_voucher(voucher, *, related: bool = False) -> Voucher:
+    qs = Voucher.objects.select_for_update(of=("self",))
+    if related:  # read the programme, center and enterprise in the same query (only the voucher is locked)
+        qs = qs.select_related("program", "center", "enterprise")
+    return qs.get(pk=voucher.pk)
 
 
 def _use_row(program, enterprise, year) -> EnterpriseYearUse:
@@ -219,7 +222,7 @@ def voucher_redeem(*, actor, voucher: Voucher, invoice_no: str, invoice_date: da
                "amount": amount}
     digest = fingerprint(payload)
     permissions.vouchers.require(actor, "redeem", voucher)
-    voucher = _lock_voucher(voucher)
+    voucher = _lock_voucher(voucher, related=True)
     earlier = _replay(key, digest)
     if earlier is not None:
         return earlier

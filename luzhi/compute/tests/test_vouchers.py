@@ -343,3 +343,9 @@ def test_database_refuses_to_commit_an_unbalanced_transaction(program):
         LedgerEntry.objects.create(transaction=txn, account=ledger.account("unissued", program), amount_fen=5)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_redemption_query_count(voucher, operator, django_assert_max_num_queries):
+    redeem(operator, voucher, 1000, "warm-0000001")  # accounts exist after the first
+    with django_assert_max_num_queries(22):
+        redeem(operator, voucher, 1000, "count-000001")
