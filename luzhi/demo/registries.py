@@ -232,12 +232,13 @@ def _credit_code(rng: random.Random, city: City, used: set[str]) -> str:
 
 
 def _name(rng: random.Random, city: City, used: set[str]) -> str:
+    """A plausible company name: the city, two or three different words, a suffix."""
     while True:
-        name = f"{city.name}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIX)}"
+        name = f"{city.name}{''.join(rng.sample(WORDS, 2))}{rng.choice(SUFFIX)}"
         if name not in used:
             used.add(name)
             return name
-        name = f"山东{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIX)}"
+        name = f"山东{''.join(rng.sample(WORDS, 3))}{rng.choice(SUFFIX)}"
         if name not in used:
             used.add(name)
             return name
