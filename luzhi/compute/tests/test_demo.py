@@ -26,3 +26,13 @@ def test_demo_seed_is_idempotent_and_consistent(db):
     assert ComputeCenter.objects.filter(code=demo.DEMO_CENTER).count() == 1
     assert Voucher.objects.count() == Voucher.objects.values("application").distinct().count()
     assert invariants.violations() == []
+
+
+def test_compute_command_checks_the_invariants(voucher):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("compute", "check", stdout=out)
+    assert "invariants hold" in out.getvalue()

@@ -16,6 +16,7 @@ from luzhi.compute import permissions as policies
 from luzhi.compute.forms import ApplicationForm, RedeemForm
 from luzhi.compute.models import ComputeCenter, ReviewStatus, VoucherProgram
 from luzhi.core.forms import add_service_errors
+from luzhi.core.history import event_entries
 from luzhi.core.roles import is_center_operator, is_enterprise_user
 from luzhi.core.views import posted, signed_in
 from luzhi.registry.models import Enterprise
@@ -39,8 +40,11 @@ def program_detail(request, code: str):
                                      redemptions__delivered=True).distinct()
         if reviewer else []
     )
+    events = program.events.select_related("actor").order_by("-created_at", "-pk")[:100] if reviewer else []
+    timeline = event_entries(events, user=request.user, type_label=lambda e: e.get_kind_display(),
+                             reason=lambda e: e.note, summary=lambda e: f"{e.amount_fen / 100:.2f} 元" if e.amount_fen else "")
     return render(request, "compute/program_detail.html", {
-        "program": program, "report": report, "reviewer": reviewer, "applications": applications,
+        "program": program, "report": report, "reviewer": reviewer, "applications": applications, "timeline": timeline,
         "payees": payees, "chart": charts.budget_burn(report["by_month"], program.budget_fen),
         "settle_key": uuid.uuid4().hex,
     })
