@@ -3,7 +3,6 @@ and budget burn, an enterprise's vouchers with their balances."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -91,42 +90,27 @@ def program_report(program) -> dict:
 
 
 def budget_burn(program) -> list[dict]:
-    """Month by month, cumulative: issued (net), redeemed and paid, from the ledger."""
+    """Month by month, cumulative, from the ledger: issued (net of balances returned),
+    redeemed (net of reversals) and paid."""
     K = LedgerAccount.Kind
-    rows = (
-        LedgerEntry.objects.filter(account__program=program, account__kind__in=[K.UNISSUED, K.PAYABLE, K.PAID],
-                                   amount_fen__gt=0)
-        .exclude(transaction__kind="fund")
-        .annotate(month=TruncMonth("transaction__created_at"))
-        .values("month", "account__kind", "transaction__kind")
-        .annotate(s=Sum("amount_fen"))
-        .order_by("month")
-    )
-    issued = (
-        LedgerEntry.objects.filter(account__program=program, account__kind=K.UNISSUED)
-        .exclude(transaction__kind="fund")
-        .annotate(month=TruncMonth("transaction__created_at"))
-        .values("month").annotate(s=Sum("amount_fen")).order_by("month")
-    )
-    months: OrderedDict[str, dict] = OrderedDict()
+    entries = LedgerEntry.objects.filter(account__program=program).annotate(
+        month=TruncMonth("transaction__created_at"))
 
-    def slot(month):
-        key = month.strftime("%Y-%m")
-        return months.setdefault(key, {"month": key, "issued": 0, "redeemed": 0, "paid": 0})
+    def monthly(qs, sign=1):
+        return {r["month"].strftime("%Y-%m"): sign * r["s"]
+                for r in qs.values("month").annotate(s=Sum("amount_fen")).order_by("month")}
 
-    for row in issued:
-        slot(row["month"])["issued"] += -row["s"]  # money leaving the unissued budget
-    for row in rows:
-        if row["account__kind"] == K.PAYABLE:
-            slot(row["month"])["redeemed"] += row["s"]
-        elif row["account__kind"] == K.PAID:
-            slot(row["month"])["paid"] += row["s"]
-    running = {"issued": 0, "redeemed": 0, "paid": 0}
+    series = {
+        "issued": monthly(entries.filter(account__kind=K.UNISSUED).exclude(transaction__kind="fund"), -1),
+        "redeemed": monthly(entries.filter(account__kind=K.PAYABLE).exclude(transaction__kind="settle")),
+        "paid": monthly(entries.filter(account__kind=K.PAID)),
+    }
+    running = {name: 0 for name in series}
     out = []
-    for key in sorted(months):
-        for name in running:
-            running[name] += months[key][name]
-        out.append({"month": key, **running})
+    for month in sorted(set().union(*series.values())):
+        for name, values in series.items():
+            running[name] += values.get(month, 0)
+        out.append({"month": month, **running})
     return out
 
 

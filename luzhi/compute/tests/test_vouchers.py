@@ -349,3 +349,17 @@ def test_redemption_query_count(voucher, operator, django_assert_max_num_queries
     redeem(operator, voucher, 1000, "warm-0000001")  # accounts exist after the first
     with django_assert_max_num_queries(22):
         redeem(operator, voucher, 1000, "count-000001")
+
+
+def test_budget_burn_nets_returns_and_reversals(voucher, operator, plan_officer, program, center):
+    from luzhi.compute.selectors import budget_burn, program_report
+
+    r = redeem(operator, voucher, 100_000, "burn-0000001")
+    redeem(operator, voucher, 100_000, "burn-0000002")
+    services.redemption_reverse(actor=plan_officer, redemption=r, reason="作废")
+    services.settlement_run(actor=plan_officer, program=program, center=center, idempotency_key="burn-settle-1")
+    services.voucher_revoke(actor=plan_officer, voucher=voucher, reason="抽查")
+    (month,) = budget_burn(program)
+    assert (month["issued"], month["redeemed"], month["paid"]) == (30_000, 30_000, 30_000)
+    report = program_report(program)
+    assert (report["issued_fen"] - report["returned_fen"], report["redeemed_fen"]) == (30_000, 30_000)
