@@ -27,7 +27,9 @@ from luzhi.plan.models import (
     Section,
     Target,
 )
+from luzhi.plan import conf
 from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan
+from luzhi.plan.parsing.decoding import check_size
 from luzhi.plan.selectors import plan_to_document
 
 PERIOD_RE = re.compile(r"(20\d\d)\s*[—–\-~～至]+\s*(20\d\d)")
@@ -71,12 +73,40 @@ class ImportResult:
     created_units: list[str] = field(default_factory=list)
 
 
+def _warning_problems(doc: dict, source: str) -> list[ImportProblem]:
+    """The parser's warnings (a number written twice …) as reasons to refuse the import."""
+    problems = []
+    for warning in doc.get("warnings") or []:
+        lines = warning.get("lines") or [None]
+        line, text = (lines[-1], None)
+        if source and line:
+            text = source.split("\n")[line - 1].strip()[:120]
+        message = str(warning.get("message", ""))
+        # The message already names both lines; drop its own "第N行: " prefix.
+        message = message.split(": ", 1)[1] if message.startswith("第") else message
+        problems.append(ImportProblem(message, line=line, text=text))
+    return problems
+
+
+def plain_newlines(text: str) -> str:
+    """``\r\n`` and a lone ``\r`` as ``\n``: the same plan saved on Windows is the same plan."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def load_plan_document(*, data: bytes, source_name: str = "") -> dict:
-    """Turn uploaded bytes into a plan document: JSON as exported, or a plan text to parse."""
+    """Turn uploaded bytes into a plan document: JSON as exported, or a plan text to parse.
+
+    A text is stored with ``\n`` line endings, so re-importing it with CRLF (or a
+    BOM) changes nothing. Oversized files and texts the parser warns about (a
+    task number written twice) are refused with every problem named.
+    """
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if source_name.lower().endswith(".json") or stripped.startswith(b"{"):
         try:
+            check_size(len(data), conf.PLAN_JSON_MAX_BYTES)
             doc = json.loads(stripped.decode("utf-8"))
+        except ParseError as exc:
+            raise PlanImportError([ImportProblem(exc.message)]) from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             line = getattr(exc, "lineno", None)
             raise PlanImportError(
@@ -86,12 +116,20 @@ def load_plan_document(*, data: bytes, source_name: str = "") -> dict:
             validate_plan_document(doc)
         except DocumentError as exc:
             raise PlanImportError([ImportProblem(exc.message, where=exc.where)]) from exc
+        problems = _warning_problems(doc, doc.get("source_text") or "")
+        if problems:
+            raise PlanImportError(problems)
+        doc.pop("warnings", None)
         return doc
     try:
-        text = decode_plan_bytes(data)
-        doc = parse_plan(text)
+        text = plain_newlines(decode_plan_bytes(data, max_bytes=conf.PLAN_TEXT_MAX_BYTES))
+        doc = parse_plan(text, max_chars=conf.PLAN_TEXT_MAX_BYTES)
     except ParseError as exc:
         raise PlanImportError([ImportProblem(exc.message, line=exc.line, text=exc.text)]) from exc
+    problems = _warning_problems(doc, text)
+    if problems:
+        raise PlanImportError(problems)
+    doc.pop("warnings", None)
     doc["source_text"] = text
     return doc
 
