@@ -78,13 +78,19 @@ def main() -> None:
     seed_s = statistics.median(seed_runs)
 
     print(f"database: {connection.vendor}")
-    print(f"{'plan':<12}{'bytes':>10}{'sections':>10}{'tasks':>8}{'targets':>9}{'parse_s':>10}{'import_s':>10}")
+    print(
+        f"{'plan':<12}{'bytes':>10}{'sections':>10}{'tasks':>8}{'targets':>9}{'parse_s':>10}{'import_s':>10}"
+    )
     for label, size, sections, tasks, targets, parse_s, import_s in rows:
-        print(f"{label:<12}{size:>10}{sections:>10}{tasks:>8}{targets:>9}{parse_s:>10.3f}{import_s:>10.3f}")
+        print(
+            f"{label:<12}{size:>10}{sections:>10}{tasks:>8}{targets:>9}{parse_s:>10.3f}{import_s:>10.3f}"
+        )
     scaling = [_parse_scaling(copies) for copies in (10, 100)]
     print(f"{'parse only':<12}{'bytes':>10}{'parse_s':>10}{'peak_MB':>10}{'peak/byte':>10}")
     for copies, size, parse_s, peak in scaling:
-        print(f"{copies:>4}x seed  {size:>10}{parse_s:>10.3f}{peak / 1e6:>10.1f}{peak / size:>10.1f}")
+        print(
+            f"{copies:>4}x seed  {size:>10}{parse_s:>10.3f}{peak / 1e6:>10.1f}{peak / size:>10.1f}"
+        )
     ratio = scaling[1][2] / scaling[0][2]
     mem_per_byte = scaling[1][3] / scaling[1][1]
     print(

@@ -16,7 +16,6 @@ from luzhi.core.text import normalize_name
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
 
 
-
 @transaction.atomic
 def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FILE) -> dict:
     """Create or update the 16 cities, the canonical units and their aliases.
@@ -112,9 +111,7 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create a user with a role (and a unit for reporters), validating the combination."""
-    user = User(
-        username=username, role=role, unit=unit, display_name=display_name, email=email
-    )
+    user = User(username=username, role=role, unit=unit, display_name=display_name, email=email)
     user.set_password(password)
     user.full_clean()
     record_change(user, actor, "user created")
@@ -123,7 +120,14 @@ def user_create(
 
 
 UNIT_EDITABLE_FIELDS = (
-    "name", "short_name", "kind", "city", "order", "contact_name", "contact_phone", "contact_email",
+    "name",
+    "short_name",
+    "kind",
+    "city",
+    "order",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 
 
@@ -179,8 +183,13 @@ def unit_create_full(
 
     require(is_plan_office(actor), _("只有专项办可以新建单位。"))
     unit = Unit(
-        name=name.strip(), short_name=short_name.strip(), kind=kind, city=city, order=order,
-        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(),
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        city=city,
+        order=order,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
         contact_email=contact_email.strip(),
     )
     unit.full_clean()

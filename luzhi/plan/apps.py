@@ -17,16 +17,24 @@ class PlanConfig(AppConfig):
         nav.register(nav.NavItem("matrix", _("分工表"), "plan:matrix", 20))
         nav.register(
             nav.NavItem(
-                "units", _("责任单位"), "plan:unit_list", 50,
+                "units",
+                _("责任单位"),
+                "plan:unit_list",
+                50,
                 current=("plan:unit_list", "plan:unit_detail"),
             )
         )
         nav.register(
-            nav.NavItem("my_tasks", _("我的任务"), "plan:my_tasks", 60, visible=roles.is_unit_reporter)
+            nav.NavItem(
+                "my_tasks", _("我的任务"), "plan:my_tasks", 60, visible=roles.is_unit_reporter
+            )
         )
         nav.register(
             nav.NavItem(
-                "plan_versions", _("计划版本与导入"), "plan:plan_list", 90,
+                "plan_versions",
+                _("计划版本与导入"),
+                "plan:plan_list",
+                90,
                 visible=roles.is_plan_office,
                 current=("plan:plan_list", "plan:plan_import", "plan:import_detail"),
             )

@@ -245,9 +245,7 @@ class Target(TimeStampedModel):
         if self.cmp == self.Cmp.RANGE and self.value_max is not None:
             text = f"{value}–{_fmt(self.value_max)}{self.unit}"
         else:
-            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}.get(
-                self.cmp, ""
-            )
+            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}.get(self.cmp, "")
             text = f"{symbol}{value}{self.unit}"
         return f"{text}/年" if self.per == self.Per.YEAR else text
 

@@ -16,6 +16,7 @@ from luzhi.accounts.services import unit_create
 from luzhi.core.history import record_change
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.core.text import normalize_name
+from luzhi.plan import conf
 from luzhi.plan.diff import diff_is_empty, diff_plans
 from luzhi.plan.document import DocumentError, validate_plan_document
 from luzhi.plan.models import (
@@ -27,7 +28,6 @@ from luzhi.plan.models import (
     Section,
     Target,
 )
-from luzhi.plan import conf
 from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan
 from luzhi.plan.parsing.decoding import check_size
 from luzhi.plan.selectors import plan_to_document
