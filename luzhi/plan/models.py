@@ -213,7 +213,8 @@ class Target(TimeStampedModel):
     value_max = models.DecimalField(
         _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    unit = models.CharField(_("单位"), max_length=20)
+    # Blank for a bare number: an upper bound such as a data centre's PUE (降至1.25以下).
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
     by_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
     per = models.CharField(_("周期"), max_length=5, choices=Per.choices, blank=True)
     raw = models.CharField(_("原文"), max_length=500)

@@ -1,6 +1,7 @@
 """The plan import service: versions, diffs, unit resolution, atomicity, permissions."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -280,3 +281,23 @@ def test_target_update_records_who_and_why(seed_plan, plan_officer, reporter_sti
     assert record.history_user == plan_officer
     assert record.history_change_reason == "专项办复核"
     assert record.value == 155
+
+
+def test_an_upper_bound_target_is_stored_and_can_be_corrected(db, plan_officer):
+    text = (
+        "某市数据中心绿色发展方案\n一、主要目标\n到2027年,数据中心PUE降至1.25以下,失业率低于5%。\n"
+    )
+    result = _import(text)
+    pue, jobless = Target.objects.filter(section__plan=result.plan).order_by("order")
+    assert (pue.metric, pue.cmp, pue.value, pue.unit, pue.by_year) == (
+        "数据中心PUE",
+        "<=",
+        Decimal("1.25"),
+        "",
+        2027,
+    )
+    assert (jobless.cmp, jobless.unit, jobless.display_value) == ("<", "%", "<5%")
+    assert pue.display_value == "≤1.25"
+    target_update(actor=plan_officer, target=pue, reason="省里收紧", value=Decimal("1.2"))
+    pue.refresh_from_db()
+    assert pue.value == Decimal("1.2") and pue.unit == ""

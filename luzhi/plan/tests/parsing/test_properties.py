@@ -34,7 +34,7 @@ def check_spans(text: str, doc: dict) -> None:
             assert not any(mark in name for name in names for mark in "☆★")
         for target in sec["targets"]:
             assert target["metric"].strip()
-            assert target["cmp"] in {">=", ">", "=", "≈", "range"}
+            assert target["cmp"] in {">=", ">", "=", "≈", "range", "<=", "<"}
             assert (target["cmp"] == "range") == (target["value_max"] is not None)
 
 
