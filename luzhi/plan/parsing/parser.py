@@ -4,6 +4,7 @@ from .assignments import find_assignments
 from .decoding import MAX_PLAN_BYTES, MAX_PLAN_CHARS, check_size, decode_plan_bytes
 from .errors import ParseError
 from .header import read_header
+from .notes import scan_notes
 from .structure import (
     Node,
     assign_paths_and_kinds,
@@ -48,10 +49,11 @@ def parse_plan(text: str, *, max_chars: int = MAX_PLAN_CHARS) -> dict:
             doc.original[slice(*strip_span(doc.original, 0, len(text)))].split("\n", 1)[0].strip()
         )
 
+    notes = scan_notes(doc.norm)
     sections = []
     for node in nodes:
         title_span, body_span = parts[id(node)]
-        assignments, brackets = find_assignments(doc, *body_span)
+        assignments, brackets = find_assignments(doc, *body_span, notes)
         targets = find_targets(doc, *body_span, brackets, default_by=_goal_deadline(doc, node))
         span = strip_span(doc.original, node.heading.start, node.end)
         sections.append(

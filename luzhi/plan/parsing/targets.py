@@ -10,10 +10,18 @@ brackets blanked out, so ``(每秒百亿亿次浮点运算)`` or ``(FP16)`` neve
 """
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from .errors import ParseError
+from .metrics import (
+    DELIMITER_RE,
+    DELIMITERS,
+    MASK,
+    Bounds,
+    after_noun,
+    metric_of,
+    skip_spaces,
+)
 from .numerals import chinese_to_int
 from .textmap import PlanText
 
@@ -52,29 +60,9 @@ _RANGE_SEPARATORS = "—–-~至到"
 _DECREASE_WORDS = ("降低", "下降", "减少", "压降", "压缩", "缩短", "节约", "节省", "降")
 # An upper bound in a clause about a grant is the grant's cap (补贴最高50万元), not a target.
 _GRANT_WORDS = ("补贴", "补助", "奖励", "奖补", "资助", "给予", "扶持", "贴息", "支持")
-# Words that end the reach of 每年 within a sentence: what follows is a total.
-_TOTAL_WORDS = ("累计", "总计", "合计", "共计")
-# Scope words in front of a metric that do not name it.
-_LEADING_WORDS = (
-    "力争", "争取", "全省", "全市", "全区", "全县", "全国", "我省", "我市", "本省", "本市",
-    "省内", "市内", "其中", "累计", "总计", "确保", "每年", "年均", "到", "使",
-)  # fmt: skip
-# Verbs that open the object a quantity counts: the metric starts after the
-# last of them (打造具有国内竞争力的行业级大模型10个 → 行业级大模型).
-_VERBS = (
-    "打造", "培育", "建设", "建成", "共建", "新建", "新增", "引进", "引育", "布局", "争创",
-    "孵化", "形成", "发布", "推出", "取得", "实施", "开展", "举办", "支持", "发放", "带动",
-    "实现", "认定", "遴选", "创建", "部署", "推动", "推广", "突破", "给予", "安排", "开放",
-    "培训", "培养", "组织", "汇聚", "招引", "设立", "提供",
-)  # fmt: skip
-# Attribute nouns that need their owner: 设立产业基金,规模约50亿元 → 产业基金规模.
-_ATTRIBUTES = ("规模", "总量", "数量", "总额", "金额", "比例", "占比", "产值", "收入")
-_TRAILING_WORDS = ("达到", "达", "为", "要", "将")
-_MODIFIER_ENDINGS = "级型类性式"  # 国家级、省级科技人才: a modifier sharing a head noun
-
-DELIMITERS = set(",;。:!?、|\n\r()")
-_MASK = "|"
-
+# Words that end the reach of 每年 within a sentence: what follows is a total
+# (累计…, 未来五年…, 三年内…).
+TOTAL_RE = re.compile(r"累计|总计|合计|共计|[两二三四五六七八九十\d]+年(?:内|间|来)?")
 ARABIC_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?")
 CHINESE_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 NUMBER_START_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
@@ -82,7 +70,6 @@ TAIL_RE = re.compile(r"[A-Za-z0-9.,]*")
 DEADLINE_RE = re.compile(
     r"(?<!\d)(?:力争|争取)?(?:到|至|截至|截止到|截止)\s*(\d{4})\s*年(?:底|末)?"
 )
-DELIMITER_RE = re.compile("[" + re.escape("".join(sorted(DELIMITERS))) + "]")
 # Sentence ends: 每年 reaches every clause of its sentence (每年发放算力券不少于3000万元,
 # 服务中小企业100家以上: both per year). Brackets (masked) do not end a sentence.
 SENTENCE_RE = re.compile(r"[。;!?\n\r]")
@@ -130,26 +117,10 @@ def _match_unit(m: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
-class _Bounds:
-    """Where the clause (or sentence) holding an offset begins, by bisection.
-
-    Only the delimiter positions are kept (one int each), not an entry per
-    character, so memory follows the number of clauses, not the text's length.
-    """
-
-    def __init__(self, m: str, pattern: re.Pattern) -> None:
-        self.stops = [match.start() for match in pattern.finditer(m)]
-
-    def start(self, pos: int) -> int:
-        """Just after the last delimiter before ``pos`` (0 if none)."""
-        index = bisect_right(self.stops, pos - 1)
-        return self.stops[index - 1] + 1 if index else 0
-
-
 class _Scanner:
     """Finds the quantities of one section's text (brackets blanked out)."""
 
-    def __init__(self, doc: PlanText, base: int, masked: str, clauses: _Bounds) -> None:
+    def __init__(self, doc: PlanText, base: int, masked: str, clauses: Bounds) -> None:
         self.doc = doc
         self.base = base  # offset of the masked text in the document
         self.m = masked
@@ -195,9 +166,9 @@ class _Scanner:
                 self._check_junk(p, first.end, tail)
                 return None, tail
         numbers = [first]
-        sep = _skip_spaces(m, first.end)
+        sep = skip_spaces(m, first.end)
         if sep < len(m) and m[sep] in _RANGE_SEPARATORS:
-            second = _skip_spaces(m, sep + 1)
+            second = skip_spaces(m, sep + 1)
             if second < len(m) and NUMBER_START_RE.match(m, second):
                 numbers.append(self._number_at(second))
         last = numbers[-1]
@@ -217,7 +188,7 @@ class _Scanner:
         unit_pos, value, value_max = _magnitude(m, unit_pos, last, value, value_max)
         more = m[unit_pos : unit_pos + 1] in ("余", "多")
         unit = _match_unit(m, unit_pos + (1 if more else 0))
-        spaced = _skip_spaces(m, unit_pos)
+        spaced = skip_spaces(m, unit_pos)
         if unit is None and spaced > unit_pos and m[spaced : spaced + 1] in ("E", "e", "P", "p"):
             unit = _match_unit(m, spaced)  # 200 EFLOPS: an ASCII unit after a space
         if unit is None and not more and not last.chinese:
@@ -238,7 +209,7 @@ class _Scanner:
         if any(m.startswith(word, end) for word, cmp in _SUFFIXES if cmp in UPPER):
             return "", end
         prefixed = any(m.endswith(word, 0, p) for word, cmp in _PREFIXES if cmp in UPPER)
-        after = _skip_spaces(m, end)
+        after = skip_spaces(m, end)
         if prefixed and (after >= len(m) or m[after] in DELIMITERS):
             return "", end
         return None
@@ -310,12 +281,6 @@ class _Scanner:
         )
 
 
-def _skip_spaces(m: str, pos: int) -> int:
-    while pos < len(m) and m[pos] in " \t":
-        pos += 1
-    return pos
-
-
 def _split_chinese_money(m: str, end: int, numeral: str) -> tuple[int | None, int]:
     """十亿元 is 10 亿元, 万亿元 is 1 万亿元: a trailing 万/亿 before 元 belongs to the unit."""
     if m.startswith("元", end):
@@ -341,88 +306,6 @@ def _magnitude(
     return pos + 1, value * factor, None if value_max is None else value_max * factor
 
 
-# ---------------------------------------------------------------- metrics
-
-
-def _strip_span(m: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and m[start] in ' \t“”"':
-        start += 1
-    while end > start and m[end - 1] in ' \t“”"':
-        end -= 1
-    return start, end
-
-
-def _after_noun(m: str, end: int) -> tuple[int, int]:
-    """The noun phrase right after a quantity, up to the clause end (or 并)."""
-    delimiter = DELIMITER_RE.search(m, end)
-    stop = delimiter.start() if delimiter else len(m)
-    conjunction = m.find("并", end, stop)
-    if conjunction != -1:
-        stop = conjunction
-    start, stop = _strip_span(m, end, stop)
-    if m.endswith("等", start, stop) and stop - start > 1:
-        stop -= 1
-    return start, stop
-
-
-def _before_noun(m: str, start: int, end: int) -> tuple[int, int]:
-    """The subject of the clause before a quantity: 全省算力规模达到 → 算力规模.
-
-    The clause may open with a verb phrase (打造具有国内竞争力的行业级大模型):
-    the noun is what follows its last 的, without scope words and verbs.
-    """
-    start, end = _strip_span(m, start, end)
-    for word in _TRAILING_WORDS:
-        if m.endswith(word, start, end) and end - start > len(word):
-            end -= len(word)
-            break
-    start = max(start, _after_last_verb(m, start, end))
-    last_de = m.rfind("的", start, end)
-    if last_de != -1 and last_de + 1 < end and not _has_digit(m, start, last_de):
-        # 具有国内竞争力的行业级大模型 → 行业级大模型; but a quantified qualifier
-        # (营业收入超10亿元的企业) is part of what is counted.
-        start = last_de + 1
-    changed = True
-    while changed:
-        changed = False
-        for word in _LEADING_WORDS:
-            if m.startswith(word, start) and end - start > len(word):
-                start += len(word)
-                changed = True
-    return _strip_span(m, start, end)
-
-
-def _has_digit(m: str, start: int, end: int) -> bool:
-    return any(ch.isdigit() for ch in m[start:end])
-
-
-def _after_last_verb(m: str, start: int, end: int) -> int:
-    """Where the object of the clause's last verb starts; ``start`` if no verb.
-
-    A verb that would leave less than two characters is part of the noun
-    (专业科技企业孵化器), so an earlier one is taken.
-    """
-    best = start
-    for verb in _VERBS:
-        pos = m.rfind(verb, start, end)
-        while pos != -1 and end - (pos + len(verb)) < 2:
-            pos = m.rfind(verb, start, pos)
-        if pos != -1:
-            best = max(best, pos + len(verb))
-    return best
-
-
-def _shares_head(m: str, noun: tuple[int, int], nxt: Quantity) -> bool:
-    """90名国家级、150名省级科技人才: a short modifier, 、, and the next quantity."""
-    start, end = noun
-    return (
-        0 < end - start <= 5
-        and m[end - 1] in _MODIFIER_ENDINGS
-        and m[end : end + 1] == "、"
-        and _skip_spaces(m, end + 1) == nxt.start
-    )
-
-
 def find_targets(
     doc: PlanText,
     start: int,
@@ -439,20 +322,20 @@ def find_targets(
     """
     chars = list(doc.norm[start:end])
     for open_, close in brackets:
-        chars[open_ - start : close - start] = _MASK * (close - open_)
+        chars[open_ - start : close - start] = MASK * (close - open_)
     m = "".join(chars)
     if not NUMBER_START_RE.search(m):
         return []  # most task texts: nothing to scan
-    clauses = _Bounds(m, DELIMITER_RE)
-    sentences = _Bounds(m, SENTENCE_RE)
+    clauses = Bounds(m, DELIMITER_RE)
+    sentences = Bounds(m, SENTENCE_RE)
     deadlines = [(match.end(), int(match.group(1))) for match in DEADLINE_RE.finditer(m)]
     quantities = _Scanner(doc, start, m, clauses).quantities()
-    nouns = [_after_noun(m, q.end) for q in quantities]
+    nouns = [after_noun(m, q.end) for q in quantities]
     targets = []
     for index, quantity in enumerate(quantities):
         if m.startswith("的", nouns[index][0]):
             continue  # 超过1000万元的企业: a threshold describing a noun, not a target
-        metric = _metric(doc, start, m, clauses, quantities, nouns, index, deadlines)
+        metric = metric_of(doc, start, m, clauses, quantities, nouns, index, deadlines)
         if not metric:
             continue
         per_year = _per_year(m, sentences.start(quantity.start), quantity.start, deadlines)
@@ -491,60 +374,10 @@ def _per_year(m: str, sentence: int, pos: int, deadlines: list[tuple[int, int]])
     mark += sentence
     if any(mark < end <= pos for end, _ in deadlines):
         return False
-    return not any(m.find(word, mark, pos) != -1 for word in _TOTAL_WORDS)
-
-
-def _last_deadline(deadlines: list[tuple[int, int]], pos: int) -> int:
-    """The end of the last deadline phrase before ``pos`` (0 if none)."""
-    return max((end for end, _ in deadlines if end <= pos), default=0)
+    return TOTAL_RE.search(m, mark + 2, pos) is None
 
 
 def first_deadline(norm: str, start: int, end: int) -> int | None:
     """The year of the first deadline (到2027年) in ``norm[start:end]``, if any."""
     match = DEADLINE_RE.search(norm, start, end)
     return int(match.group(1)) if match else None
-
-
-def _metric(
-    doc: PlanText,
-    base: int,
-    m: str,
-    clauses: _Bounds,
-    quantities: list[Quantity],
-    nouns: list[tuple[int, int]],
-    index: int,
-    deadlines: list[tuple[int, int]],
-) -> str:
-    """The metric of quantity ``index`` as written in the original text."""
-    original = doc.original
-    quantity = quantities[index]
-    noun = nouns[index]
-    if noun[0] < noun[1]:
-        name = original[base + noun[0] : base + noun[1]]
-        if index + 1 < len(quantities) and _shares_head(m, noun, quantities[index + 1]):
-            head = nouns[index + 1]
-            following = m[head[0] : head[1]]
-            cut = following.find(m[noun[1] - 1])
-            head_start = head[0] + cut + 1 if 0 <= cut < len(following) - 1 else head[0]
-            name += original[base + head_start : base + head[1]]
-        return name
-    clause = clauses.start(quantity.start)
-    for deadline_end, _ in deadlines:
-        if clause <= deadline_end <= quantity.start:
-            clause = deadline_end
-    start, end = _before_noun(m, clause, quantity.start)
-    if start >= end and clause and m[clause - 1] == _MASK:
-        # 电能利用效率(PUE)降至1.25以下: the subject stands before the bracket.
-        back = clause - 1
-        while back and m[back - 1] == _MASK:
-            back -= 1
-        start, end = _before_noun(
-            m, max(clauses.start(back), _last_deadline(deadlines, back)), back
-        )
-    name = original[base + start : base + end]
-    if m[start:end] in _ATTRIBUTES and clause >= 2 and m[clause - 1] == ",":
-        # A bare attribute (规模) belongs to the object of the clause before.
-        owner = _before_noun(m, clauses.start(clause - 1), clause - 1)
-        if owner[0] < owner[1]:
-            name = original[base + owner[0] : base + owner[1]] + name
-    return name

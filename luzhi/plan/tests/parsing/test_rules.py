@@ -412,3 +412,34 @@ def test_chinese_numerals(numeral, value):
 def test_numeral_round_trip_and_circled():
     assert all(chinese_to_int(int_to_chinese(n)) == n for n in range(1, 1000))
     assert [circled_to_int(c) for c in "①⑳㉑㊿⑴"] == [1, 20, 21, 50, 1]
+
+
+@pytest.mark.parametrize("script", [str, traditional], ids=["simplified", "traditional"])
+def test_a_note_inside_the_unit_list_is_no_unit_and_its_mark_carries_on(script):
+    doc = parse_plan(
+        script(
+            "某县行动计划\n一、重点任务\n(一)推进工业制造。打造标杆项目。"
+            "(责任单位:☆县工信局、县大数据中心、县卫健局。标☆的为牵头单位,下同。)\n"
+            "(二)推进现代农业。发展智慧农业。(责任单位:☆县农业农村局、县科技局)\n"
+        )
+    )
+    first, second = (section(doc, path)["assignments"][0] for path in ("一/(一)", "一/(二)"))
+    assert [normalize(n) for n in first["lead"] + first["responsible"]] == [
+        "县工信局",
+        "县大数据中心",
+        "县卫健局",
+    ]
+    assert [normalize(n) for n in first["lead"]] == ["县工信局"]
+    assert [normalize(n) for n in second["lead"]] == ["县农业农村局"]
+
+
+def test_a_lead_marked_after_its_name_is_no_longer_refused():
+    task = one_task(
+        "建设算力中心。\n责任单位:市发展改革委(牵头)、市大数据局(牵头)、市财政局,各县市区政府\n"
+    )
+    assert roles(task["assignments"][0]) == (
+        ["市发展改革委", "市大数据局"],
+        ["市财政局", "各县市区政府"],
+        [],
+        False,
+    )
