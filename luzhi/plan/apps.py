@@ -11,7 +11,8 @@ class PlanConfig(AppConfig):
     url_prefix = "plan/"
 
     def ready(self) -> None:
-        from luzhi.core import nav, roles
+        from luzhi.core import nav
+        from luzhi.plan.permissions import plans, tasks
 
         nav.register(nav.NavItem("home", _("计划总览"), "home", 10))
         nav.register(nav.NavItem("matrix", _("分工表"), "plan:matrix", 20))
@@ -26,7 +27,11 @@ class PlanConfig(AppConfig):
         )
         nav.register(
             nav.NavItem(
-                "my_tasks", _("我的任务"), "plan:my_tasks", 60, visible=roles.is_unit_reporter
+                "my_tasks",
+                _("我的任务"),
+                "plan:my_tasks",
+                60,
+                visible=lambda user: tasks.can(user, "view_mine"),
             )
         )
         nav.register(
@@ -35,7 +40,7 @@ class PlanConfig(AppConfig):
                 _("计划版本与导入"),
                 "plan:plan_list",
                 90,
-                visible=roles.is_plan_office,
+                visible=lambda user: plans.can(user, "view_versions"),
                 current=("plan:plan_list", "plan:plan_import", "plan:import_detail"),
             )
         )

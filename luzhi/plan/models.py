@@ -231,8 +231,11 @@ class Target(TimeStampedModel):
         return f"{self.metric} {self.display_value}"
 
     def clean(self) -> None:
+        """The one place the range rule lives (pages, API, admin and import alike)."""
         if self.cmp == self.Cmp.RANGE:
-            if self.value_max is None or (self.value is not None and self.value_max < self.value):
+            if self.value_max is None:
+                raise ValidationError({"value_max": _("区间目标必须有上限。")})
+            if self.value is not None and self.value_max < self.value:
                 raise ValidationError({"value_max": _("区间目标的上限必须不小于下限。")})
         elif self.value_max is not None:
             raise ValidationError({"value_max": _("只有区间目标才有上限。")})

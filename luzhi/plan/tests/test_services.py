@@ -218,7 +218,7 @@ def test_create_units_only_when_asked(seed_plan):
 
 def test_import_is_all_or_nothing_when_a_late_step_fails(seed_plan, monkeypatch):
     """A failure after sections are written leaves no trace of the new version."""
-    from luzhi.plan import services
+    from luzhi.plan.services import imports as services
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
