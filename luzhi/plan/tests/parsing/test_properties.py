@@ -82,6 +82,6 @@ def test_parse_memory_grows_with_the_text_not_faster():
         tracemalloc.stop()
         return top, len(text.encode("utf-8"))
 
-    (small, _), (large, size) = peak(5), peak(20)
+    (small, _), (large, size) = peak(3), peak(12)
     assert large < 5 * small
     assert large < 15 * size, f"parsing {size} bytes peaked at {large} bytes"
