@@ -10,6 +10,7 @@ parser's peak memory per byte of text. Targets: seed under 1 s, 100× under
 30 s, parse_ratio under 15, mem_per_byte under 15.
 
     .venv/bin/python bench/plan_import.py [--copies 100] [--repeat 3]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_plan .venv/bin/python bench/plan_import.py
 """
 
 import argparse
@@ -34,8 +35,10 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp.name}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
     if os.environ["DATABASE_URL"].startswith("postgres"):
-        # Use a database of our own so nothing else is touched.
-        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/luzhi_bench"
+        # A database of our own, named after the one given (…/h_plan → h_plan_bench), so
+        # nothing else is touched and benchmarks run by others at the same time do not clash.
+        base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+        os.environ["DATABASE_URL"] = f"{base}/{name or 'luzhi'}_bench"
         _recreate_postgres_db()
 
     import django
@@ -122,10 +125,11 @@ def _parse_scaling(copies: int) -> tuple[int, int, float, int]:
 def _recreate_postgres_db() -> None:
     import psycopg
 
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS luzhi_bench")
-        conn.execute("CREATE DATABASE luzhi_bench")
+    base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    url = f"{base}/postgres".replace("postgres://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":
