@@ -161,7 +161,7 @@ def test_task_history_shows_changes_with_users_only_to_signed_in(
     client.force_login(reporter_sti)
     signed_in = _html(client.get(url))
     # One history for every record (core/_history.html): users by their user name.
-    assert 'data-testid="history-user">plan_officer<' in signed_in
+    assert 'data-testid="history-user">专项办 王主任<' in signed_in
     assert 'data-testid="history-user"' not in public
 
     history = client.get(reverse("plan:task_history", args=[task.pk]))
