@@ -166,6 +166,20 @@ def test_1000_issues_against_one_programme(world):
     assert invariants.violations(program) == []
 
 
+def _wait_for_backend_gone(application_name: str) -> None:
+    """Wait until the server has dropped the killed worker's session (and end it if it lingers),
+    so the test database can be dropped at the end of the run."""
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
+            pids = [row[0] for row in cursor.fetchall()]
+            if not pids:
+                return
+            time.sleep(0.1)
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def test_killed_settlement_worker_retried_with_the_same_key(world, tmp_path):
     """A worker process settles a center and is killed (SIGKILL) before its transaction
     commits; the retry with the same key pays exactly once, and nothing is lost."""
@@ -181,7 +195,8 @@ def test_killed_settlement_worker_retried_with_the_same_key(world, tmp_path):
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+                        "?application_name=luzhi-settle-worker",
         "DJANGO_SETTINGS_MODULE": "luzhi.settings",
     }
     worker = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
@@ -198,6 +213,7 @@ def test_killed_settlement_worker_retried_with_the_same_key(world, tmp_path):
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.wait(timeout=30)
+        _wait_for_backend_gone("luzhi-settle-worker")
     assert not Settlement.objects.exists()  # the killed transaction left nothing
     assert set(Redemption.objects.values_list("status", flat=True)) == {"redeemed"}
     assert invariants.violations(program) == []
