@@ -1,0 +1,101 @@
+"""Text normalisation and tokenizers.
+
+:class:`Tokenizer` segments with jieba (its own instance, not the global one)
+after adding every lexicon word, maps each word to its concept and drops
+stopwords, punctuation and single characters that are not lexicon words.
+:func:`char_tokens` is the plain character baseline the benchmark compares with.
+
+Text is capped at :data:`MAX_CHARS` characters before segmentation: a very
+long description costs time and adds nothing a reader would match on; callers
+that accept text from people tell them when they cut it (see ``cli.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from luzhi.scenarios.ranking.lexicon import Lexicon, load_lexicon
+
+MAX_CHARS = 4000
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_WORDISH = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_CHAR_OR_WORD = re.compile(r"[\u3400-\u9fff]|[0-9a-z]+")
+
+
+def normalise(text: str | None, limit: int = MAX_CHARS) -> str:
+    """Lower-case, half-width, without markup, one space between words, at most ``limit`` chars."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", html.unescape(str(text)))
+    text = _TAG.sub(" ", text)
+    return _SPACE.sub(" ", text).strip().lower()[:limit]
+
+
+def char_tokens(text: str | None) -> list[str]:
+    """The baseline: every CJK character, and every run of letters and digits, as a token."""
+    return _CHAR_OR_WORD.findall(normalise(text))
+
+
+class Tokenizer:
+    """jieba with the domain lexicon, synonyms mapped to their concept.
+
+    ``lexicon=None`` gives plain jieba (the benchmark's "jieba + BM25"): no
+    domain words, no synonyms, the same stopwords.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, *, stopwords: frozenset | None = None):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.lexicon = lexicon
+        self.stopwords = stopwords if stopwords is not None else (
+            lexicon.stopwords if lexicon else load_lexicon().stopwords
+        )
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _initialise(self) -> None:
+        with self._lock:
+            if self._ready:
+                return
+            self._jieba.initialize()
+            if self.lexicon is not None:
+                for word in self.lexicon.words:
+                    # A high frequency makes jieba prefer the whole term over its parts.
+                    self._jieba.add_word(word, freq=200_000)
+            self._ready = True
+
+    def words(self, text: str | None) -> list[str]:
+        """The words of ``text`` as written (lower-case), stopwords and punctuation dropped."""
+        if not self._ready:
+            self._initialise()
+        words = []
+        known = self.lexicon.concept if self.lexicon else {}
+        for word in self._jieba.cut(normalise(text), HMM=False):
+            word = word.strip()
+            if not word or word in self.stopwords or not _WORDISH.search(word):
+                continue
+            if len(word) == 1 and word not in known:
+                continue
+            words.append(word)
+        return words
+
+    def tokens(self, text: str | None) -> list[str]:
+        """The concepts of ``text``: each word mapped to its lexicon concept."""
+        if self.lexicon is None:
+            return self.words(text)
+        canonical = self.lexicon.concept
+        return [canonical.get(w, w) for w in self.words(text)]
+
+
+@lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    """The tokenizer with LuZhi's lexicon, one per process (jieba loads in about a second)."""
+    return Tokenizer(load_lexicon())
