@@ -57,7 +57,10 @@ def test_relevant_beats_the_hard_negative():
 def test_synonyms_meet_through_the_lexicon():
     tokenizer = default_tokenizer()
     # 外观检测, 表面缺陷检测 and 瑕疵检测 are one concept; plain jieba keeps them apart.
-    assert set(tokenizer.tokens("外观检测")) == set(tokenizer.tokens("表面缺陷检测")) == set(tokenizer.tokens("瑕疵检测"))
+    concepts = [{t for t in tokenizer.tokens(x) if not t.startswith("#")} for x in ("外观检测", "表面缺陷检测", "瑕疵检测")]
+    assert concepts[0] == concepts[1] == concepts[2] == {"视觉质检"}
+    # The characters of the words come too, marked, for partial overlap (焊缝 / 焊接).
+    assert "#焊" in tokenizer.tokens("焊缝") and "#焊" in tokenizer.tokens("焊接")
     plain = Tokenizer()
     assert set(plain.tokens("外观检测")) != set(plain.tokens("表面缺陷检测"))
 
@@ -160,3 +163,23 @@ def test_the_command_loads_no_django():
     code = "import sys; import luzhi.scenarios.ranking.cli; print(any(m.startswith('django') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
     assert out.strip() == "False"
+
+
+def test_the_vectorised_matrix_equals_bm25s_own():
+    import random
+
+    import bm25s
+
+    from luzhi.scenarios.ranking.index import build_bm25
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(40)]
+    corpus = [[rng.choice(words) for _ in range(rng.randint(1, 30))] for _ in range(200)]
+    mine = build_bm25(corpus)
+    reference = bm25s.BM25(k1=1.5, b=0.75)
+    reference.index(corpus, show_progress=False)
+    for _ in range(20):
+        query = rng.sample(words, 4)
+        a = mine.get_scores_from_ids([mine.vocab_dict[w] for w in query if w in mine.vocab_dict])
+        b = reference.get_scores_from_ids([reference.vocab_dict[w] for w in query if w in reference.vocab_dict])
+        assert np.allclose(a, b, atol=1e-6)
