@@ -232,12 +232,15 @@ def _credit_code(rng: random.Random, city: City, used: set[str]) -> str:
 
 
 def _name(rng: random.Random, city: City, used: set[str]) -> str:
+    """A plausible company name: the city, two or three different words, a suffix."""
     while True:
-        name = f"{city.name}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIX)}"
+        suffix = rng.choice(SUFFIX)
+        words = [w for w in WORDS if w not in suffix]  # no 智能智能科技
+        name = f"{city.name}{''.join(rng.sample(words, 2))}{suffix}"
         if name not in used:
             used.add(name)
             return name
-        name = f"山东{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIX)}"
+        name = f"山东{''.join(rng.sample(words, 3))}{suffix}"
         if name not in used:
             used.add(name)
             return name

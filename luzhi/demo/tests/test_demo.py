@@ -93,3 +93,16 @@ def test_seeded_cockpit_has_statuses_trends_cities_and_reviews(seed_plan):
     assert old.events.first().at.date() > date(2025, 3, 31) and old.history.exists()
     assert CityAllocation.objects.filter(indicator__code="leading-enterprises").count() >= 10
     assert Milestone.objects.filter(indicator__code="compute-total").count() == 3
+
+
+def test_demo_company_names_never_double_a_word(db):
+    import random
+
+    from luzhi.accounts.models import City
+    from luzhi.demo.registries import WORDS, _name
+
+    rng, used = random.Random(42), set()
+    city = City.objects.get(name="济南")
+    for _ in range(3000):
+        name = _name(rng, city, used)
+        assert not any(word + word in name for word in WORDS), name
