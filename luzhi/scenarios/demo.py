@@ -96,6 +96,7 @@ def seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> s
     _recognise(office, public, rng, today, start=first.published_on)
     services.index_rebuild()
     events = _events(office, units, public, solutions, today)
+    _snapshot(today)
     return (
         f"scenarios: {len(created)} scenarios in 2 batches, {len(solutions)} solutions, "
         f"{Recognition.objects.filter(status='approved').count()} recognitions, {events} events"
@@ -147,3 +148,21 @@ def _events(office, units, scenarios, solutions, today) -> int:
         organiser=units.get("省工业和信息化厅"), tables=10, meeting_limit=4,
     )
     return 2
+
+
+def _snapshot(today: date) -> int:
+    """Store the computed values of this app's indicators for every completed quarter, as the
+    demo does for the registries' (which ran before these recognitions existed)."""
+    from luzhi.indicators.models import Indicator
+    from luzhi.indicators.periods import Period, PeriodType
+    from luzhi.indicators.services import computed_snapshot
+    from luzhi.scenarios.indicators import FUNCTIONS
+
+    written = 0
+    for indicator in Indicator.objects.filter(method=Indicator.Method.COMPUTED, function__in=list(FUNCTIONS)):
+        last_day = min(today - timedelta(days=1), date(indicator.deadline_year or 2027, 12, 31))
+        period = Period.containing(PeriodType(indicator.frequency), date(indicator.baseline_year + 1, 1, 1))
+        while period.end <= last_day:
+            written += len(computed_snapshot(indicator=indicator, period=period))
+            period = Period.containing(period.type, period.end + timedelta(days=1))
+    return written
