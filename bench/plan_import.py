@@ -1,11 +1,16 @@
 """Benchmark: parse and import the seed plan and a synthetic plan 100× its size.
 
 Runs against a fresh database of its own (a temporary SQLite file unless
-DATABASE_URL is set, e.g. to PostgreSQL), migrated from scratch. Prints a
-small table; the last line reads ``seed_s=… big_s=…`` where each figure is
-parse + import wall time. Targets: seed under 1 s, 100× under 30 s.
+DATABASE_URL is set, e.g. to PostgreSQL), migrated from scratch. Prints two
+small tables: parse + import of the seed and the big plan, then the parser
+alone on 10× and 100× the seed (time and peak memory, traced). The last line
+reads ``seed_s=… big_s=… parse_ratio=… mem_per_byte=…``: parse + import wall
+time, how much longer 10× the text takes to parse (≈10 when linear), and the
+parser's peak memory per byte of text. Targets: seed under 1 s, 100× under
+30 s, parse_ratio under 15, mem_per_byte under 15.
 
     .venv/bin/python bench/plan_import.py [--copies 100] [--repeat 3]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_plan .venv/bin/python bench/plan_import.py
 """
 
 import argparse
@@ -30,8 +35,10 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp.name}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
     if os.environ["DATABASE_URL"].startswith("postgres"):
-        # Use a database of our own so nothing else is touched.
-        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/luzhi_bench"
+        # A database of our own, named after the one given (…/h_plan → h_plan_bench), so
+        # nothing else is touched and benchmarks run by others at the same time do not clash.
+        base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+        os.environ["DATABASE_URL"] = f"{base}/{name or 'luzhi'}_bench"
         _recreate_postgres_db()
 
     import django
@@ -74,19 +81,55 @@ def main() -> None:
     seed_s = statistics.median(seed_runs)
 
     print(f"database: {connection.vendor}")
-    print(f"{'plan':<12}{'bytes':>10}{'sections':>10}{'tasks':>8}{'targets':>9}{'parse_s':>10}{'import_s':>10}")
+    print(
+        f"{'plan':<12}{'bytes':>10}{'sections':>10}{'tasks':>8}{'targets':>9}{'parse_s':>10}{'import_s':>10}"
+    )
     for label, size, sections, tasks, targets, parse_s, import_s in rows:
-        print(f"{label:<12}{size:>10}{sections:>10}{tasks:>8}{targets:>9}{parse_s:>10.3f}{import_s:>10.3f}")
-    print(f"seed_s={seed_s:.3f} big_s={big_s:.3f}")
+        print(
+            f"{label:<12}{size:>10}{sections:>10}{tasks:>8}{targets:>9}{parse_s:>10.3f}{import_s:>10.3f}"
+        )
+    scaling = [_parse_scaling(copies) for copies in (10, 100)]
+    print(f"{'parse only':<12}{'bytes':>10}{'parse_s':>10}{'peak_MB':>10}{'peak/byte':>10}")
+    for copies, size, parse_s, peak in scaling:
+        print(
+            f"{copies:>4}x seed  {size:>10}{parse_s:>10.3f}{peak / 1e6:>10.1f}{peak / size:>10.1f}"
+        )
+    ratio = scaling[1][2] / scaling[0][2]
+    mem_per_byte = scaling[1][3] / scaling[1][1]
+    print(
+        f"seed_s={seed_s:.3f} big_s={big_s:.3f} parse_ratio={ratio:.1f} "
+        f"mem_per_byte={mem_per_byte:.1f}"
+    )
+
+
+def _parse_scaling(copies: int) -> tuple[int, int, float, int]:
+    """Decode + parse of ``copies`` × the seed: (copies, bytes, best seconds of 3, peak bytes)."""
+    import tracemalloc
+
+    from luzhi.plan.parsing import parse_plan_bytes
+    from luzhi.plan.parsing.synthetic import make_synthetic_plan
+
+    data = make_synthetic_plan(copies).encode("utf-8")
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        parse_plan_bytes(data)
+        best = min(best, time.perf_counter() - started)
+    tracemalloc.start()
+    parse_plan_bytes(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return copies, len(data), best, peak
 
 
 def _recreate_postgres_db() -> None:
     import psycopg
 
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS luzhi_bench")
-        conn.execute("CREATE DATABASE luzhi_bench")
+    base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    url = f"{base}/postgres".replace("postgres://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

@@ -8,13 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.accounts.permissions import can_edit_unit_contact
+from luzhi.accounts.permissions import units, users
 from luzhi.core.history import record_change
-from luzhi.core.permissions import require
 from luzhi.core.text import normalize_name
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
-
 
 
 @transaction.atomic
@@ -74,7 +72,12 @@ def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FIL
 
 @transaction.atomic
 def unit_create(*, actor: User | None, name: str, kind: str = Unit.Kind.OTHER) -> Unit:
-    """Create a unit known only by the name a plan text uses (import with --create-units)."""
+    """Create a unit known only by the name a plan text uses (import with --create-units).
+
+    ``actor`` None is a command run on the server (``luzhi plan import``).
+    """
+    if actor is not None:
+        units.require(actor, "create")
     unit = Unit(name=name, short_name="", kind=kind)
     unit.full_clean()
     record_change(unit, actor, "created on plan import")
@@ -90,7 +93,7 @@ def unit_update_contact(
     *, actor: User, unit: Unit, contact_name: str, contact_phone: str, contact_email: str
 ) -> Unit:
     """Change a unit's contact details: its own reporters or the plan office only."""
-    require(can_edit_unit_contact(actor, unit), _("您只能修改本单位的联系信息。"))
+    units.require(actor, "edit_contact", unit)
     unit.contact_name = contact_name.strip()
     unit.contact_phone = contact_phone.strip()
     unit.contact_email = contact_email.strip()
@@ -111,10 +114,13 @@ def user_create(
     display_name: str = "",
     email: str = "",
 ) -> User:
-    """Create a user with a role (and a unit for reporters), validating the combination."""
-    user = User(
-        username=username, role=role, unit=unit, display_name=display_name, email=email
-    )
+    """Create a user with a role (and a unit for reporters), validating the combination.
+
+    ``actor`` None is a command or the demo loader run on the server.
+    """
+    if actor is not None:
+        users.require(actor, "create")
+    user = User(username=username, role=role, unit=unit, display_name=display_name, email=email)
     user.set_password(password)
     user.full_clean()
     record_change(user, actor, "user created")
@@ -123,7 +129,14 @@ def user_create(
 
 
 UNIT_EDITABLE_FIELDS = (
-    "name", "short_name", "kind", "city", "order", "contact_name", "contact_phone", "contact_email",
+    "name",
+    "short_name",
+    "kind",
+    "city",
+    "order",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 
 
@@ -175,12 +188,15 @@ def unit_create_full(
     table, so plan texts naming the unit any of these ways resolve to it. A name
     already used by another unit refuses the whole creation.
     """
-    from luzhi.core.permissions import is_plan_office
-
-    require(is_plan_office(actor), _("只有专项办可以新建单位。"))
+    units.require(actor, "create")
     unit = Unit(
-        name=name.strip(), short_name=short_name.strip(), kind=kind, city=city, order=order,
-        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(),
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        city=city,
+        order=order,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
         contact_email=contact_email.strip(),
     )
     unit.full_clean()
@@ -204,9 +220,7 @@ def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields) -> Unit:
     older plan texts use them); a name that belongs to another unit is refused.
     A call that changes nothing writes nothing.
     """
-    from luzhi.core.permissions import is_plan_office
-
-    require(is_plan_office(actor), _("只有专项办可以修改单位。"))
+    units.require(actor, "edit", unit)
     unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
@@ -239,9 +253,7 @@ def unit_alias_add(*, actor: User, unit: Unit, alias: str) -> tuple[UnitAlias, b
     writing: traditional, full-width) is a no-op; a name that belongs to another
     unit is refused with a message naming that unit.
     """
-    from luzhi.core.permissions import is_plan_office
-
-    require(is_plan_office(actor), _("只有专项办可以添加单位别名。"))
+    units.require(actor, "add_alias", unit)
     if not normalize_name(alias or ""):
         raise ValidationError({"alias": _("别名不能为空。")})
     if len(alias.strip()) > UnitAlias._meta.get_field("alias").max_length:
@@ -260,12 +272,7 @@ def user_token_rotate(*, actor: User, user: User):
     """
     from rest_framework.authtoken.models import Token
 
-    from luzhi.core.permissions import is_plan_office
-
-    require(
-        bool(actor and actor.is_authenticated and (actor.pk == user.pk or is_plan_office(actor))),
-        _("您只能管理自己的 API 令牌。"),
-    )
+    users.require(actor, "manage_token", user)
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
 
@@ -275,11 +282,6 @@ def user_token_revoke(*, actor: User, user: User) -> bool:
     """Delete the user's API token; returns whether there was one."""
     from rest_framework.authtoken.models import Token
 
-    from luzhi.core.permissions import is_plan_office
-
-    require(
-        bool(actor and actor.is_authenticated and (actor.pk == user.pk or is_plan_office(actor))),
-        _("您只能管理自己的 API 令牌。"),
-    )
+    users.require(actor, "manage_token", user)
     deleted, _details = Token.objects.filter(user=user).delete()
     return bool(deleted)

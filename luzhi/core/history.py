@@ -62,7 +62,8 @@ class Entry:
     what: str  # the model's verbose name (e.g. 目标)
     object_id: int | None
     summary: str = ""
-    user: str | None = None  # None when hidden
+    user: str | None = None  # the username (API); None when hidden
+    user_name: str | None = None  # the display name (pages); None when hidden
     reason: str | None = None  # None when hidden or empty
     changes: list[Change] = field(default_factory=list)
 
@@ -171,6 +172,7 @@ def record_entries(
                 object_id=key[1],
                 summary=summary(record) if summary else _summary(record, opts, related),
                 user=(history_user.get_username() if history_user else None) if show else None,
+                user_name=(str(history_user) if history_user else None) if show else None,
                 reason=reason if show_reasons else None,
                 changes=changes,
             )
@@ -219,7 +221,8 @@ def event_entries(
                 what=str(opts.verbose_name),
                 object_id=event.pk,
                 summary=summary(event) if summary else "",
-                user=(str(actor) if actor else None) if show else None,
+                user=(actor.get_username() if actor else None) if show else None,
+                user_name=(str(actor) if actor else None) if show else None,
                 reason=(reason(event) or None) if (reason and show) else None,
             )
         )

@@ -11,7 +11,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from luzhi.plan.api.serializers import target_range_errors
 from luzhi.plan.models import (
     Assignment,
     AssignmentUnit,
@@ -114,17 +113,11 @@ class AssignmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 class TargetForm(CorrectionForm):
+    """A target correction; the model form runs ``Target.clean()`` (the range rule)."""
+
     class Meta:
         model = Target
         fields = TARGET_FIELDS
-
-    def clean(self):
-        data = super().clean()
-        for field, message in target_range_errors(
-            data.get("cmp"), data.get("value"), data.get("value_max")
-        ).items():
-            self.add_error(field, message)
-        return data
 
 
 @admin.register(Target)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 KINDS = {"goal", "heading", "action", "task"}
-CMPS = {">=", ">", "=", "≈", "range"}
+CMPS = {">=", ">", "=", "≈", "range", "<=", "<"}
 ROLE_KEYS = ("lead", "responsible", "joint")
 PATH_RE = re.compile(r"^[^/\s]+(/[^/\s]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,13 +1,11 @@
-"""The responsibility matrix (分工表) as an .xlsx workbook (openpyxl).
+"""The responsibility matrix (分工表) as an .xlsx workbook, written through ``core.xlsx``.
 
 Sheet 1 is the matrix: three header rows (action, task number, task title),
 one row per unit with 牵头 / 责任 / 共同 in the cells and per-role totals,
 panes frozen below the headers and right of the unit names. Sheet 2 is the
 legend: what the roles mean, which plan and which filters the export shows.
+Every text cell stays text (``core.xlsx`` neutralises formula-like text).
 """
-
-from io import BytesIO
-from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+# Re-exported for callers of the first apps (indicators, supervision import it from
+# here); new code imports it from luzhi.core.files. Remove once they have moved.
+from luzhi.core.files import content_disposition  # noqa: F401
+from luzhi.core.xlsx import workbook_bytes
 from luzhi.plan.models import Plan, Section
 from luzhi.plan.selectors import Matrix
 
@@ -132,11 +134,4 @@ def matrix_workbook(
     for role, r in zip(ROLES, range(len(rows) - 2, len(rows) + 1), strict=True):
         legend.cell(row=r, column=1).fill = PatternFill("solid", fgColor=ROLE_FILLS[role])
 
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def content_disposition(name: str, fallback: str) -> str:
-    """``attachment`` with an ASCII ``filename`` and the real (UTF-8) ``filename*`` (RFC 6266)."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return workbook_bytes(wb)

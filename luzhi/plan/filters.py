@@ -1,4 +1,9 @@
-"""FilterSets for plan data, shared by the API's read endpoints and the web pages."""
+"""FilterSets for plan data, shared by the API's read endpoints and the web pages.
+
+One per model: the API viewsets name them as ``filterset_class``; the matrix page
+builds :class:`AssignmentUnitFilter` (its form is the page's filter form) and
+the units page :class:`luzhi.accounts.filters.UnitFilter`.
+"""
 
 import django_filters
 from django.db.models import QuerySet
@@ -41,8 +46,13 @@ class SectionFilter(django_filters.FilterSet):
         fields = ["plan", "kind", "path", "parent"]
 
     def filter_path_prefix(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.rstrip("/")
-        return queryset.filter(path__startswith=f"{value}/") if value else queryset
+        return under_path(queryset, "path", value)
+
+
+def under_path(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    """Rows whose ``field`` (a section path) lies under the section ``value`` (e.g. 二/(一))."""
+    value = (value or "").rstrip("/")
+    return queryset.filter(**{f"{field}__startswith": f"{value}/"}) if value else queryset
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -84,16 +94,66 @@ class _UnitRoleFilterSet(django_filters.FilterSet):
 
 
 class TaskFilter(_UnitRoleFilterSet):
-    """Tasks by plan, parent action, path, and the units assigned to them (with a role)."""
+    """Tasks by plan, parent action, path, action (a subtree, ``二/(一)``), and the units
+    assigned to them (with a role)."""
 
     unit_role_prefix = "assignments__units__"
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("计划"))
     parent = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("所属行动"))
     path = django_filters.CharFilter(label=_("编号路径"))
+    action = django_filters.CharFilter(method="filter_action", label=_("行动"))
 
     class Meta:
         model = Task
-        fields = ["plan", "parent", "path", "unit", "role"]
+        fields = ["plan", "parent", "path", "action", "unit", "role"]
+
+    def filter_action(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return under_path(queryset, "path", value)
+
+
+class AssignmentUnitFilter(django_filters.FilterSet):
+    """The responsibility matrix's cells (assignment units) by action and by unit.
+
+    Built for one plan (:meth:`for_plan`): the action is one of the plan's parts
+    or actions and the unit one of the units carrying its tasks, so a value that
+    is not in the plan is a form error (and ignored), never a query on raw input.
+    """
+
+    action = django_filters.ChoiceFilter(method="filter_action", label=_("行动"))
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.none(), label=_("单位"), empty_label=_("全部单位")
+    )
+
+    class Meta:
+        model = AssignmentUnit
+        fields = ["action", "unit"]
+
+    @classmethod
+    def for_plan(
+        cls, data, plan: Plan, groups: list[Section], units: QuerySet
+    ) -> "AssignmentUnitFilter":
+        """The matrix filter of ``plan``: choices from its parts and actions and its units."""
+        filterset = cls(
+            data or None,
+            queryset=AssignmentUnit.objects.filter(assignment__section__plan=plan),
+        )
+        filterset.filters["action"].extra["choices"] = [
+            (section.path, f"{section.path} {section.title}") for section in groups
+        ]
+        filterset.filters["action"].extra["empty_label"] = _("全部行动与举措")
+        filterset.filters["unit"].queryset = units
+        return filterset
+
+    def filter_action(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return under_path(queryset, "assignment__section__path", value)
+
+    def cleaned(self) -> dict:
+        """The valid filters (``action`` path or "", ``unit`` or None); invalid ones are dropped."""
+        if not self.is_bound:
+            return {"action": "", "unit": None}
+        self.form.is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        return {"action": data.get("action") or "", "unit": data.get("unit")}
 
 
 class AssignmentFilter(_UnitRoleFilterSet):

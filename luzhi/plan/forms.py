@@ -1,4 +1,5 @@
-"""Forms of the plan pages: the matrix filter, the plan upload, a unit's contact details."""
+"""Forms of the plan pages: the plan upload and a unit's contact details (the matrix's
+filter form is its FilterSet's, ``luzhi.plan.filters.AssignmentUnitFilter``)."""
 
 from pathlib import PurePath
 
@@ -8,38 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import Unit
-
 PLAN_UPLOAD_SUFFIXES = (".txt", ".json")
-
-
-class MatrixFilterForm(forms.Form):
-    """Filter the responsibility matrix by action (path like 二/(一)) and by unit.
-
-    Built from the plan's actions and the units that carry tasks, so a path or
-    unit id that is not in the plan is a form error, never a query on raw input.
-    """
-
-    action = forms.ChoiceField(label=_("行动"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
-    )
-
-    def __init__(self, *args, actions=(), units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("全部行动与举措"))] + [
-            (section.path, f"{section.path} {section.title}") for section in actions
-        ]
-        if units is not None:
-            self.fields["unit"].queryset = units
-
-    def filters(self) -> dict:
-        """The valid filters (an invalid value is dropped rather than failing the page)."""
-        if not self.is_bound:
-            return {"action": "", "unit": None}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {"action": data.get("action") or "", "unit": data.get("unit")}
 
 
 class PlanImportForm(forms.Form):

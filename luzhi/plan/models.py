@@ -213,7 +213,8 @@ class Target(TimeStampedModel):
     value_max = models.DecimalField(
         _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    unit = models.CharField(_("单位"), max_length=20)
+    # Blank for a bare number: an upper bound such as a data centre's PUE (降至1.25以下).
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
     by_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
     per = models.CharField(_("周期"), max_length=5, choices=Per.choices, blank=True)
     raw = models.CharField(_("原文"), max_length=500)
@@ -230,8 +231,11 @@ class Target(TimeStampedModel):
         return f"{self.metric} {self.display_value}"
 
     def clean(self) -> None:
+        """The one place the range rule lives (pages, API, admin and import alike)."""
         if self.cmp == self.Cmp.RANGE:
-            if self.value_max is None or (self.value is not None and self.value_max < self.value):
+            if self.value_max is None:
+                raise ValidationError({"value_max": _("区间目标必须有上限。")})
+            if self.value is not None and self.value_max < self.value:
                 raise ValidationError({"value_max": _("区间目标的上限必须不小于下限。")})
         elif self.value_max is not None:
             raise ValidationError({"value_max": _("只有区间目标才有上限。")})
@@ -245,9 +249,7 @@ class Target(TimeStampedModel):
         if self.cmp == self.Cmp.RANGE and self.value_max is not None:
             text = f"{value}–{_fmt(self.value_max)}{self.unit}"
         else:
-            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}.get(
-                self.cmp, ""
-            )
+            symbol = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}.get(self.cmp, "")
             text = f"{symbol}{value}{self.unit}"
         return f"{text}/年" if self.per == self.Per.YEAR else text
 

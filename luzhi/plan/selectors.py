@@ -1,15 +1,23 @@
-"""Reads of plan data: the current plan, the plan document, the responsibility matrix."""
+"""Reads of plan data: the current plan, the plan document, the responsibility matrix,
+and what each page shows (the ``page_*`` functions, each a fixed number of queries
+whatever the plan's size)."""
 
-from collections import OrderedDict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from luzhi.accounts.models import Unit
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target
-
-ROLE_ORDER = {"lead": 0, "responsible": 1, "joint": 2}
+from luzhi.core.history import Entry, record_entries
+from luzhi.plan.matrix import (  # noqa: F401  (re-exported: pages read the matrix through here)
+    Matrix,
+    MatrixRow,
+    matrix_groups,
+    plan_units,
+    responsibility_matrix,
+)
+from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, Section, Target
 
 
 def current_plans() -> QuerySet[Plan]:
@@ -110,57 +118,6 @@ def plan_to_document(plan: Plan | None, *, include_source: bool = True) -> dict:
     return doc
 
 
-@dataclass
-class MatrixRow:
-    """One unit's row of the responsibility matrix: its role per task."""
-
-    unit: Unit
-    cells: list[list[str]] = field(default_factory=list)  # per task: roles, e.g. ["lead"]
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"lead": 0, "responsible": 0, "joint": 0}
-    )
-
-
-@dataclass
-class Matrix:
-    """Units × tasks with each cell's roles (lead / responsible / joint)."""
-
-    tasks: list[Section]
-    rows: list[MatrixRow]
-
-
-def responsibility_matrix(
-    plan: Plan, *, action_path: str | None = None, unit: Unit | None = None
-) -> Matrix:
-    """Build the 分工表 for a plan, optionally only one action's tasks or one unit's row.
-
-    Three queries whatever the size: tasks, assignment units, units.
-    """
-    tasks_qs = plan.sections.filter(kind=Section.Kind.TASK).order_by("order")
-    if action_path:
-        tasks_qs = tasks_qs.filter(path__startswith=f"{action_path}/")
-    tasks = list(tasks_qs)
-    index = {task.pk: i for i, task in enumerate(tasks)}
-    links = AssignmentUnit.objects.filter(assignment__section__in=[t.pk for t in tasks])
-    if unit is not None:
-        links = links.filter(unit=unit)
-    roles_by_unit: dict[int, dict[int, set[str]]] = OrderedDict()
-    for unit_id, section_id, role in links.values_list("unit_id", "assignment__section_id", "role"):
-        roles_by_unit.setdefault(unit_id, {}).setdefault(index[section_id], set()).add(role)
-    units = Unit.objects.in_bulk(list(roles_by_unit))
-    rows = []
-    for unit_id, cells in roles_by_unit.items():
-        row = MatrixRow(unit=units[unit_id])
-        for i in range(len(tasks)):
-            roles = sorted(cells.get(i, ()), key=ROLE_ORDER.__getitem__)
-            row.cells.append(roles)
-            for role in roles:
-                row.counts[role] += 1
-        rows.append(row)
-    rows.sort(key=lambda r: (-r.counts["lead"], r.unit.order, r.unit.name))
-    return Matrix(tasks=tasks, rows=rows)
-
-
 def unit_tasks(plan: Plan, unit: Unit) -> dict[str, list[Section]]:
     """The tasks of a plan a unit leads, is responsible for, or shares jointly."""
     result: dict[str, list[Section]] = {"lead": [], "responsible": [], "joint": []}
@@ -176,3 +133,298 @@ def unit_tasks(plan: Plan, unit: Unit) -> dict[str, list[Section]]:
             seen[link.role].add(section.pk)
             result[link.role].append(section)
     return result
+
+
+# ------------------------------------------------------------------ page reads
+
+
+@dataclass
+class ActionBlock:
+    """An action (or a part's own tasks, e.g. 重点举措) with its tasks for the home page."""
+
+    section: Section
+    tasks: list[Section] = field(default_factory=list)
+
+
+def _units_with_role(section: Section, role: str) -> list[Unit]:
+    """The distinct units holding ``role`` in a section's (prefetched) assignments."""
+    seen, units = set(), []
+    for assignment in section.assignments.all():
+        for link in assignment.units.all():
+            if link.role == role and link.unit_id not in seen:
+                seen.add(link.unit_id)
+                units.append(link.unit)
+    return units
+
+
+def page_plan_overview(plan: Plan) -> dict:
+    """Everything the home page shows, from six queries whatever the plan's size."""
+    sections = list(sections_with_details(plan))
+    issuers = list(plan.issuer_links.select_related("unit").order_by("order"))
+    children: dict[int | None, list[Section]] = defaultdict(list)
+    for s in sections:
+        children[s.parent_id].append(s)
+    unit_ids = set()
+    for s in sections:
+        s.lead_units = _units_with_role(s, AssignmentUnit.Role.LEAD)
+        s.joint_units = _units_with_role(s, AssignmentUnit.Role.JOINT)
+        for assignment in s.assignments.all():
+            unit_ids.update(link.unit_id for link in assignment.units.all())
+    goals = [s for s in sections if s.kind == Section.Kind.GOAL]
+    parts = []
+    for part in (s for s in sections if s.parent_id is None and s.kind == Section.Kind.HEADING):
+        actions = [
+            ActionBlock(a, [t for t in children[a.pk] if t.kind == Section.Kind.TASK])
+            for a in children[part.pk]
+            if a.kind == Section.Kind.ACTION
+        ]
+        own_tasks = [t for t in children[part.pk] if t.kind == Section.Kind.TASK]
+        parts.append({"section": part, "actions": actions, "tasks": own_tasks})
+    tasks = [s for s in sections if s.kind == Section.Kind.TASK]
+    return {
+        "issuers": issuers,
+        "goal": goals[0] if goals else None,
+        "main_targets": [t for g in goals for t in g.targets.all()],
+        "parts": parts,
+        "counts": {
+            "actions": sum(1 for s in sections if s.kind == Section.Kind.ACTION),
+            "tasks": len(tasks),
+            "targets": sum(len(s.targets.all()) for s in sections),
+            "units": len(unit_ids),
+        },
+    }
+
+
+def page_newest_version(plan: Plan) -> Plan:
+    """The newest version of ``plan``'s lineage (``plan`` itself when it is in force)."""
+    newest = (
+        Plan.objects.filter(lineage=plan.lineage)
+        .order_by("-version")
+        .only("pk", "version", "lineage")
+        .first()
+    )
+    # The plan policy reads this instead of asking the database again.
+    plan.is_newest = newest is None or newest.pk == plan.pk
+    return newest or plan
+
+
+def page_neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    """The tasks before and after ``section`` in its plan (two indexed queries)."""
+    tasks = Section.objects.filter(plan_id=section.plan_id, kind=Section.Kind.TASK).only(
+        "pk", "plan_id", "path", "title", "order"
+    )
+    previous_task = tasks.filter(order__lt=section.order).order_by("-order").first()
+    next_task = tasks.filter(order__gt=section.order).order_by("order").first()
+    return previous_task, next_task
+
+
+def page_children(section: Section) -> list[Section]:
+    """The direct children of a part or an action."""
+    return list(
+        section.children.order_by("order").only(
+            "pk", "plan_id", "path", "title", "kind", "parent_id"
+        )
+    )
+
+
+def page_section_history(section: Section, *, user, show_users: bool | None = None) -> list[Entry]:
+    """Changes to a section, its assignments (and their units) and its targets, newest first,
+    as :mod:`luzhi.core.history` entries (rendered by ``core/_history.html``).
+
+    Four queries: the section's, its assignments', their units' and its targets'
+    records. The foreign keys never change after an import, so they are left out
+    of the diffs, which also saves a name lookup per related model.
+    """
+    records = list(section.history.select_related("history_user"))
+    assignment_records = list(
+        Assignment.history.filter(section_id=section.pk).select_related("history_user")
+    )
+    records += assignment_records
+    records += AssignmentUnit.history.filter(
+        assignment_id__in={r.id for r in assignment_records}
+    ).select_related("history_user")
+    records += Target.history.filter(section_id=section.pk).select_related("history_user")
+    return record_entries(
+        records,
+        user=user,
+        hidden_fields=HISTORY_HIDDEN,
+        summary=_history_summary,
+        show_users=show_users,
+    )
+
+
+#: Links set by the import that never change; hiding them also saves their name lookups.
+HISTORY_HIDDEN = {"plan", "parent", "section", "assignment", "unit"}
+
+
+def _history_summary(record) -> str:
+    """What a history entry is about: the section, the bracket, the unit and role, the target."""
+    model = record.instance_type
+    if model is Section:
+        return f"{record.path} {record.title}"
+    if model is Assignment:
+        return record.raw
+    if model is AssignmentUnit:
+        return f"{record.name_as_written} ({record.get_role_display()})"
+    return f"{record.metric} {record.raw}"
+
+
+def page_version_changes(section: Section) -> list[dict]:
+    """What each import of this plan changed at this section's path (one query)."""
+    records = (
+        PlanImport.objects.filter(
+            plan__lineage=section.plan.lineage, outcome=PlanImport.Outcome.NEW_VERSION
+        )
+        .select_related("plan", "actor")
+        .defer("plan__source_text")
+        .order_by("-created_at", "-pk")
+    )
+    result = []
+    for record in records:
+        diff = record.diff or {}
+        items = []
+        for group in ("sections", "assignments", "targets"):
+            for kind, entries in (diff.get(group) or {}).items():
+                for entry in entries:
+                    if entry.get("path") == section.path:
+                        items.append({"group": group, "kind": kind, "entry": entry})
+        if items:
+            result.append({"record": record, "items": items})
+    return result
+
+
+def page_column_groups(tasks: list[Section], groups: dict[int, Section]) -> list[dict]:
+    """Runs of consecutive matrix columns under the same action, for the header row."""
+    runs: list[dict] = []
+    for task in tasks:
+        if runs and runs[-1]["parent_id"] == task.parent_id:
+            runs[-1]["span"] += 1
+        else:
+            runs.append(
+                {"parent_id": task.parent_id, "section": groups.get(task.parent_id), "span": 1}
+            )
+    return runs
+
+
+@dataclass
+class UnitCounts:
+    """A unit and how many tasks it leads, is responsible for, or shares."""
+
+    unit: Unit
+    lead: int = 0
+    responsible: int = 0
+    joint: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.lead + self.responsible + self.joint
+
+
+def page_unit_counts(plan: Plan, units: QuerySet[Unit] | None = None) -> list[UnitCounts]:
+    """Units carrying tasks in ``plan`` (among ``units``, e.g. a filter's result) with
+    per-role task counts (two queries)."""
+    links = AssignmentUnit.objects.filter(assignment__section__plan=plan)
+    if units is not None:
+        links = links.filter(unit__in=units.values("pk"))
+    counts = (
+        links.values("unit_id", "role")
+        .annotate(n=Count("assignment__section", distinct=True))
+        .order_by()
+    )
+    rows: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in counts:
+        rows[row["unit_id"]][row["role"]] = row["n"]
+    units = Unit.objects.select_related("city").in_bulk(list(rows))
+    result = [UnitCounts(units[unit_id], **roles) for unit_id, roles in rows.items()]
+    result.sort(key=lambda r: (-r.lead, -r.total, r.unit.order, r.unit.name))
+    return result
+
+
+def page_import_diff(record: PlanImport) -> dict:
+    """The diff of an import, with before/after title and text of changed sections (two queries)."""
+    diff = record.diff or {}
+    sections = diff.get("sections") or {}
+    changed_paths = [item["path"] for item in sections.get("changed", [])]
+    before, after = {}, {}
+    if changed_paths:
+        after = {s.path: s for s in record.plan.sections.filter(path__in=changed_paths)}
+        if record.plan.previous_id:
+            before = {
+                s.path: s
+                for s in Section.objects.filter(
+                    plan_id=record.plan.previous_id, path__in=changed_paths
+                )
+            }
+    changed_sections = [
+        {**item, "before": before.get(item["path"]), "after": after.get(item["path"])}
+        for item in sections.get("changed", [])
+    ]
+
+    def shown(value):
+        return "、".join(value) if isinstance(value, list) else value
+
+    plan_changes = [
+        {"field": name, "before": shown(values.get("before")), "after": shown(values.get("after"))}
+        for name, values in (diff.get("plan") or {}).items()
+    ]
+    groups = ("sections", "assignments", "targets")
+    counts = {g: sum(len(v) for v in (diff.get(g) or {}).values()) for g in groups}
+    return {
+        "diff": diff,
+        "plan_changes": plan_changes,
+        "sections_added": sections.get("added", []),
+        "sections_removed": sections.get("removed", []),
+        "sections_changed": changed_sections,
+        "assignments": diff.get("assignments") or {},
+        "targets": diff.get("targets") or {},
+        "change_counts": counts,
+        "change_total": sum(counts.values()) + len(plan_changes),
+    }
+
+
+def page_plan_versions() -> dict:
+    """Every version of every plan (with section counts) and the last hundred imports."""
+    versions = list(
+        Plan.objects.defer("source_text")
+        .select_related("imported_by")
+        .annotate(section_count=Count("sections"))
+        .order_by("lineage", "-version")
+    )
+    newest_ids, seen = set(), set()
+    for plan in versions:
+        if plan.lineage not in seen:
+            seen.add(plan.lineage)
+            newest_ids.add(plan.pk)
+    current = current_plan()
+    imports = list(
+        PlanImport.objects.select_related("plan", "actor").defer("plan__source_text", "diff")[:100]
+    )
+    return {
+        "versions": versions,
+        "newest_ids": newest_ids,
+        "current_id": current.pk if current else None,
+        "imports": imports,
+    }
+
+
+def page_plan_source(plan: Plan) -> dict:
+    """A version's newer version (if any), its section list and the spans to mark in its text:
+    ``assignment_spans`` as (start, end), ``target_spans`` as (start, end, metric)."""
+    newer = Plan.objects.filter(previous_id=plan.pk).only("pk", "version").first()
+    plan.is_newest = newer is None
+    return {
+        "newer": newer,
+        "sections": list(
+            plan.sections.order_by("order").only(
+                "pk", "plan_id", "path", "kind", "title", "parent_id"
+            )
+        ),
+        "assignment_spans": list(
+            Assignment.objects.filter(section__plan=plan).values_list("span_start", "span_end")
+        ),
+        "target_spans": list(
+            Target.objects.filter(section__plan=plan).values_list(
+                "span_start", "span_end", "metric"
+            )
+        ),
+    }

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from luzhi.accounts.models import City, Unit, UnitAlias
-from luzhi.accounts.permissions import can_view_unit_contact
+from luzhi.accounts.permissions import units
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
@@ -65,7 +65,7 @@ class UnitSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not can_view_unit_contact(getattr(request, "user", None), instance):
+        if not units.can(getattr(request, "user", None), "view_contact", instance):
             for name in CONTACT_FIELDS:
                 data.pop(name, None)
         return data

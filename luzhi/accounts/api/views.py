@@ -26,13 +26,14 @@ from luzhi.accounts.api.serializers import (
 )
 from luzhi.accounts.filters import UnitFilter
 from luzhi.accounts.models import City, Unit, UnitAlias
-from luzhi.accounts.permissions import can_view_unit_contact
+from luzhi.accounts.permissions import cities, units
 from luzhi.accounts.services import (
     unit_alias_add,
     unit_create_full,
     unit_update,
     unit_update_contact,
 )
+from luzhi.core.api import PolicyQuerysetMixin
 from luzhi.core.api_history import HistoryMixin
 
 ERRORS = {
@@ -45,9 +46,10 @@ ERRORS = {
 }
 
 
-class UnitViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Government units (单位) with aliases; ``?search=`` matches any name or alias."""
 
+    policy = units
     queryset = Unit.objects.select_related("city").prefetch_related("aliases")
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
@@ -65,7 +67,7 @@ class UnitViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         ]
 
     def get_history_hidden_fields(self, obj) -> set[str]:
-        if can_view_unit_contact(self.request.user, obj):
+        if units.can(self.request.user, "view_contact", obj):
             return set()
         return set(CONTACT_FIELDS)
 
@@ -137,9 +139,10 @@ class UnitViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CityViewSet(viewsets.ReadOnlyModelViewSet):
+class CityViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """Shandong's 16 prefecture-level cities (reference data)."""
 
+    policy = cities
     queryset = City.objects.all()
     serializer_class = CitySerializer
     pagination_class = None

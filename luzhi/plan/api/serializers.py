@@ -203,18 +203,6 @@ class TaskSerializer(serializers.ModelSerializer):
 # --- write requests --------------------------------------------------------------------------
 
 
-def target_range_errors(cmp, value, value_max) -> dict[str, str]:
-    """What is wrong with a target's bounds (shared by the API and the admin form)."""
-    if cmp == Target.Cmp.RANGE:
-        if value_max is None:
-            return {"value_max": _("区间目标必须有上限。")}
-        if value is not None and value_max < value:
-            return {"value_max": _("区间上限不能小于下限。")}
-    elif value_max is not None:
-        return {"value_max": _("只有区间目标才有上限。")}
-    return {}
-
-
 class ReasonField(serializers.CharField):
     """Why the plan office changes the record; kept in the record's history."""
 
@@ -225,7 +213,11 @@ class ReasonField(serializers.CharField):
 
 
 class TargetUpdateSerializer(serializers.ModelSerializer):
-    """A correction of a stored target; fields left out keep their value."""
+    """A correction of a stored target; fields left out keep their value.
+
+    Only the fields' types are checked here; the range rule lives in
+    ``Target.clean()`` and ``target_update`` applies it (a 400 naming ``value_max``).
+    """
 
     reason = ReasonField()
 
@@ -236,20 +228,6 @@ class TargetUpdateSerializer(serializers.ModelSerializer):
             name: {"required": False}
             for name in ["metric", "cmp", "value", "value_max", "unit", "by_year", "per"]
         }
-
-    def validate(self, attrs):
-        # The target as it would be after the change: a range needs value_max >= value.
-        target = self.instance
-        cmp = attrs.get("cmp", target.cmp)
-        if cmp != Target.Cmp.RANGE and "value_max" not in attrs and target.value_max is not None:
-            # A range corrected to another comparator drops its upper bound.
-            attrs["value_max"] = None
-        errors = target_range_errors(
-            cmp, attrs.get("value", target.value), attrs.get("value_max", target.value_max)
-        )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
 
 
 class SectionUpdateSerializer(serializers.Serializer):

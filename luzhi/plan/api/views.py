@@ -15,9 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.core.api import ProblemsError
+from luzhi.core.api import PolicyQuerysetMixin, ProblemsError
 from luzhi.core.api_history import HistoryMixin
-from luzhi.plan import permissions
 from luzhi.plan.api.serializers import (
     AssignmentSerializer,
     AssignmentUnitsSerializer,
@@ -42,7 +41,8 @@ from luzhi.plan.filters import (
     TaskFilter,
 )
 from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
-from luzhi.plan.selectors import current_plan, current_plans, plan_to_document
+from luzhi.plan.permissions import assignments, plans, sections, targets, tasks
+from luzhi.plan.selectors import current_plan, plan_to_document
 from luzhi.plan.services import (
     PlanImportError,
     assignment_set_units,
@@ -63,37 +63,21 @@ ERRORS = {
 }
 
 
-class PlanScopedMixin:
-    """Restrict every queryset to the plan versions the requesting user may read.
-
-    The same policy as the plan pages (``luzhi.plan.permissions.can_view_plan``):
-    anyone reads the version in force of each plan; superseded versions are the
-    plan office's working material.
-    """
-
-    plan_lookup = "plan"  # the path from this viewset's model to its Plan
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        user = self.request.user
-        if permissions.can_view_plan_versions(user):
-            return queryset
-        in_force = current_plans().values("pk")
-        lookup = f"{self.plan_lookup}__in" if self.plan_lookup else "pk__in"
-        return queryset.filter(**{lookup: in_force})
-
-
 def _units_prefetch() -> Prefetch:
     return Prefetch(
         "units", queryset=AssignmentUnit.objects.order_by("order").select_related("unit")
     )
 
 
-class PlanViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
-    """Plan versions; ``?lineage=`` all versions of one plan, ``?current=true`` the newest ones."""
+class PlanViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Plan versions; ``?lineage=`` all versions of one plan, ``?current=true`` the newest ones.
 
+    Everyone reads the version in force of each plan; superseded versions are the
+    plan office's (others get 404), as on the pages (``luzhi.plan.permissions``).
+    """
+
+    policy = plans
     queryset = Plan.objects.order_by("lineage", "-version")
-    plan_lookup = ""
     filterset_class = PlanFilter
     ordering_fields = ["issued", "version", "created_at", "title"]
 
@@ -200,9 +184,10 @@ class PlanViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class SectionViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """The plan tree: parts, actions, goals and tasks of every plan version."""
 
+    policy = sections
     queryset = Section.objects.order_by("plan", "order")
     serializer_class = SectionSerializer
     filterset_class = SectionFilter
@@ -221,7 +206,7 @@ class SectionViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSe
         return Response(SectionSerializer(section, context=self.get_serializer_context()).data)
 
 
-class TaskViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Tasks with their assignments (units and roles) and targets.
 
     The list shows the current plan's tasks unless ``?plan=`` picks a version.
@@ -238,6 +223,7 @@ class TaskViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
             Prefetch("targets", queryset=Target.objects.order_by("order")),
         )
     )
+    policy = tasks
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     ordering_fields = ["order", "path"]
@@ -250,7 +236,7 @@ class TaskViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
-class AssignmentViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Assignments (分工): which units lead, are responsible or share a section's work."""
 
     queryset = (
@@ -258,8 +244,8 @@ class AssignmentViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelVie
         .select_related("section")
         .prefetch_related(_units_prefetch())
     )
+    policy = assignments
     serializer_class = AssignmentSerializer
-    plan_lookup = "section__plan"
     filterset_class = AssignmentFilter
     ordering_fields = ["order", "section__order"]
 
@@ -292,14 +278,14 @@ class AssignmentViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelVie
         return Response(AssignmentSerializer(fresh, context=self.get_serializer_context()).data)
 
 
-class TargetViewSet(PlanScopedMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class TargetViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Quantitative targets (目标) as written in the plan."""
 
     queryset = Target.objects.order_by("section__plan", "section__order", "order").select_related(
         "section"
     )
+    policy = targets
     serializer_class = TargetSerializer
-    plan_lookup = "section__plan"
     filterset_class = TargetFilter
     ordering_fields = ["order", "by_year", "metric"]
 

@@ -6,7 +6,9 @@ as GBK gives plausible-looking nonsense, so a decoded text must also look like
 Chinese prose (enough common CJK characters, almost no control characters).
 """
 
+import re
 import unicodedata
+from collections import Counter
 
 from .errors import ParseError
 from .textmap import normalize
@@ -20,6 +22,35 @@ _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f"}
 _MIN_CJK_SHARE = 0.25
 _MIN_COMMON_SHARE = 0.9
 _MAX_CONTROL_SHARE = 0.01
+#: A plan is well under 1 MB (the Shandong plan is 15 kB); anything past this is
+#: another kind of file, refused before any work is done on it.
+MAX_PLAN_BYTES = 2 * 1024 * 1024
+#: The same ceiling for a text handed to the parser directly (2 MB of GBK Chinese).
+MAX_PLAN_CHARS = 1_000_000
+_BAD_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_size(size: int, limit: int, *, chars: bool = False) -> None:
+    """Refuse a plan larger than ``limit`` (bytes, or characters) with a clear message."""
+    if size <= limit:
+        return
+    if chars:
+        raise ParseError(
+            f"计划文本过长 ({size} 个字符), 上限 {limit} 个字符; 行动计划通常不足 1 MB,"
+            " 请检查是否选错了文件",
+            f"the plan text is too long ({size} characters, at most {limit}); plans are well"
+            " under 1 MB, check that this is the right file",
+        )
+    raise ParseError(
+        f"文件过大 ({_megabytes(size)}), 上限 {_megabytes(limit)}; 行动计划通常不足 1 MB,"
+        " 请检查是否选错了文件",
+        f"the file is too large ({_megabytes(size)}, at most {_megabytes(limit)}); plans are"
+        " well under 1 MB, check that this is the right file",
+    )
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -54,30 +85,35 @@ def _is_common(ch: str) -> bool:
 
 
 def _check_looks_chinese(text: str, encoding: str) -> None:
-    """Refuse a decoded text that is not Chinese prose, naming the first bad line."""
-    visible = [ch for ch in text if not ch.isspace()]
+    """Refuse a decoded text that is not Chinese prose, naming the first bad line.
+
+    Works on character counts (one ``Counter`` pass in C), never on a list of
+    the characters, so memory stays a small multiple of the distinct characters.
+    """
+    counts = Counter(text)
+    visible = sum(n for ch, n in counts.items() if not ch.isspace())
     if not visible:
         raise ParseError("文件内容为空", "the file is empty", line=None)
-    controls = [
-        i
-        for i, ch in enumerate(text)
+    controls = sum(
+        n
+        for ch, n in counts.items()
         if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
-    ]
-    if len(controls) > _MAX_CONTROL_SHARE * len(text):
-        first = controls[0]
-        line = text.count("\n", 0, first) + 1
+    )
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        first = _BAD_CONTROL_RE.search(text)
+        line = text.count("\n", 0, first.start()) + 1 if first else None
         raise ParseError(
             f"控制字符过多, 不是文本文件 (按 {encoding} 解码)",
             f"too many control characters, not a text file (decoded as {encoding})",
             line=line,
         )
-    cjk = [ch for ch in visible if _is_cjk(ch)]
-    if len(cjk) < 2 or len(cjk) < _MIN_CJK_SHARE * len(visible):
+    distinct = [ch for ch in counts if _is_cjk(ch)]
+    cjk = sum(counts[ch] for ch in distinct)
+    if cjk < 2 or cjk < _MIN_CJK_SHARE * visible:
         raise ParseError(
             f"中文字符太少, 不是中文计划文本 (按 {encoding} 解码)",
             f"too few Chinese characters to be a plan text (decoded as {encoding})",
         )
-    distinct = set(cjk)
     common = sum(1 for ch in distinct if _is_common(ch))
     if common < _MIN_COMMON_SHARE * len(distinct):
         raise ParseError(
@@ -86,8 +122,12 @@ def _check_looks_chinese(text: str, encoding: str) -> None:
         )
 
 
-def decode_plan_bytes(data: bytes) -> str:
-    """Decode a plan file: UTF-8 (BOM stripped), else GB18030/GBK; ParseError otherwise."""
+def decode_plan_bytes(data: bytes, *, max_bytes: int = MAX_PLAN_BYTES) -> str:
+    """Decode a plan file: UTF-8 (BOM stripped), else GB18030/GBK; ParseError otherwise.
+
+    A file over ``max_bytes`` is refused before it is decoded.
+    """
+    check_size(len(data), max_bytes)
     if not data or not data.strip():
         raise ParseError("文件为空", "the file is empty")
     for bom, name in _BOMS_REFUSED.items():

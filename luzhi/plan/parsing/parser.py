@@ -1,9 +1,10 @@
 """Plan text → the plan JSON document (docs/plan-json.md)."""
 
 from .assignments import find_assignments
-from .decoding import decode_plan_bytes
+from .decoding import MAX_PLAN_BYTES, MAX_PLAN_CHARS, check_size, decode_plan_bytes
 from .errors import ParseError
 from .header import read_header
+from .notes import scan_notes
 from .structure import (
     Node,
     assign_paths_and_kinds,
@@ -18,13 +19,15 @@ from .textmap import PlanText
 TARGET_KINDS = ("goal", "task")
 
 
-def parse_plan(text: str) -> dict:
+def parse_plan(text: str, *, max_chars: int = MAX_PLAN_CHARS) -> dict:
     """Parse a decoded plan text into the plan document; ParseError if it cannot.
 
     Every ``span`` indexes ``text`` as passed: ``text[start:end]`` is the clause.
+    A text over ``max_chars`` characters is refused before any work is done.
     """
     if not isinstance(text, str) or not text.strip():
         raise ParseError("计划文本为空", "the plan text is empty")
+    check_size(len(text), max_chars, chars=True)
     doc = PlanText(text)
     roots = build_tree(doc)
     if not roots:
@@ -38,7 +41,7 @@ def parse_plan(text: str) -> dict:
         title_span, body_span = heading_parts(doc, node)
         node.title_norm = doc.norm[slice(*title_span)]
         parts[id(node)] = (title_span, body_span)
-    assign_paths_and_kinds(roots)
+    repeats = assign_paths_and_kinds(roots)
 
     header = read_header(doc, roots[0].heading.line)
     if not header["title"]:
@@ -46,10 +49,11 @@ def parse_plan(text: str) -> dict:
             doc.original[slice(*strip_span(doc.original, 0, len(text)))].split("\n", 1)[0].strip()
         )
 
+    notes = scan_notes(doc.norm)
     sections = []
     for node in nodes:
         title_span, body_span = parts[id(node)]
-        assignments, brackets = find_assignments(doc, *body_span)
+        assignments, brackets = find_assignments(doc, *body_span, notes)
         targets = find_targets(doc, *body_span, brackets, default_by=_goal_deadline(doc, node))
         span = strip_span(doc.original, node.heading.start, node.end)
         sections.append(
@@ -65,7 +69,29 @@ def parse_plan(text: str) -> dict:
                 "targets": targets if node.kind in TARGET_KINDS else [],
             }
         )
-    return {**header, "sections": sections}
+    return {**header, "sections": sections, "warnings": _repeat_warnings(doc, repeats)}
+
+
+def _repeat_warnings(doc: PlanText, repeats: list[tuple[Node, Node]]) -> list[dict]:
+    """One warning per number written twice under the same parent, naming both lines."""
+    warnings = []
+    for repeat, first in repeats:
+        start, end = repeat.heading.start, repeat.heading.rest
+        number = doc.original[start:end].strip()
+        lines = [first.heading.line + 1, repeat.heading.line + 1]
+        warnings.append(
+            {
+                "code": "duplicate_number",
+                "path": repeat.path,
+                "lines": lines,
+                "message": (
+                    f"第{lines[1]}行: 编号 “{number}” 与第{lines[0]}行重复 (同一上级下编号不能重复)"
+                    f" (line {lines[1]}: number {number!r} repeats line {lines[0]};"
+                    " numbers must be unique under one parent)"
+                ),
+            }
+        )
+    return warnings
 
 
 def _goal_deadline(doc: PlanText, node: Node) -> int | None:
@@ -82,6 +108,6 @@ def _goal_deadline(doc: PlanText, node: Node) -> int | None:
     return first_deadline(doc.norm, top.heading.start, top.end)
 
 
-def parse_plan_bytes(data: bytes) -> dict:
+def parse_plan_bytes(data: bytes, *, max_bytes: int = MAX_PLAN_BYTES) -> dict:
     """``parse_plan(decode_plan_bytes(data))``: a plan file's bytes to its document."""
-    return parse_plan(decode_plan_bytes(data))
+    return parse_plan(decode_plan_bytes(data, max_bytes=max_bytes), max_chars=max_bytes)

@@ -192,20 +192,29 @@ def walk(nodes: list[Node]):
         yield from walk(node.children)
 
 
-def assign_paths_and_kinds(roots: list[Node]) -> None:
+def assign_paths_and_kinds(roots: list[Node]) -> list[tuple[Node, Node]]:
     """Set ``path`` (labels joined by /, made unique) and ``kind`` on every node.
 
-    Needs ``title_norm`` set first: a part is a goal by its title.
+    Needs ``title_norm`` set first: a part is a goal by its title. Returns the
+    repeated numbers as ``(repeat, first)`` pairs: a number written twice under
+    one parent (a typo the plan office must fix before importing).
     """
+    first: dict[str, Node] = {}
     seen: dict[str, int] = {}
+    repeats: list[tuple[Node, Node]] = []
     for node in walk(roots):
         label = node.heading.label
         base = f"{node.parent.path}/{label}" if node.parent and node.parent.path else label
         count = seen.get(base, 0) + 1
         seen[base] = count
-        # A repeated number (a typo in the text) still needs a unique path.
+        # A repeated number still needs a unique path so the document stays well formed.
         node.path = base if count == 1 else f"{base}#{count}"
+        if count == 1:
+            first[base] = node
+        else:
+            repeats.append((node, first[base]))
         node.kind = _kind(node)
+    return repeats
 
 
 def _kind(node: Node) -> str:

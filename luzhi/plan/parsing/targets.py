@@ -2,7 +2,8 @@
 
 A target is a number (Arabic, Chinese, or the bare 万亿元) followed by a unit
 from a fixed list, with an optional comparator word before it (不少于, 突破,
-约, 达到 …) or after the unit (以上, 左右). Its metric is the noun it counts:
+约, 达到, 不超过, 降至 …) or after the unit (以上, 左右, 以下, 以内). An upper
+bound (PUE降至1.25以下) may have no unit at all. Its metric is the noun it counts:
 the noun phrase right after the quantity when there is one, else the subject
 of the clause before it. Everything is matched on the normalised copy with
 brackets blanked out, so ``(每秒百亿亿次浮点运算)`` or ``(FP16)`` never count.
@@ -12,6 +13,15 @@ import re
 from dataclasses import dataclass
 
 from .errors import ParseError
+from .metrics import (
+    DELIMITER_RE,
+    DELIMITERS,
+    MASK,
+    Bounds,
+    after_noun,
+    metric_of,
+    skip_spaces,
+)
 from .numerals import chinese_to_int
 from .textmap import PlanText
 
@@ -26,42 +36,33 @@ _UNIT_WORDS = (
     "名单", "名称", "所属", "件事",
 )  # fmt: skip
 
-# Comparator words before the number; tried longest first (不超过 before 超过).
+# Comparator words before the number; tried longest first (不超过 before 超过,
+# 不低于 before 低于). Upper bounds (lower is better, e.g. a data centre's PUE)
+# are <= or <; "down to" (降至) is a level, not a cut.
 _PREFIX_WORDS = (
     ("不少于", ">="), ("不低于", ">="), ("至少", ">="),
     ("超过", ">"), ("突破", ">"), ("多于", ">"), ("高于", ">"), ("超", ">"), ("逾", ">"),
     ("达到", "="), ("达", "="),
     ("约", "≈"), ("近", "≈"),
-    # Upper bounds have no comparator in the JSON: such quantities are skipped.
-    ("不超过", None), ("不高于", None), ("少于", None), ("低于", None), ("控制在", None),
-    ("最高", None), ("最多", None),
+    ("不超过", "<="), ("不高于", "<="), ("不大于", "<="), ("控制在", "<="),
+    ("最高", "<="), ("最多", "<="),
+    ("降至", "<="), ("降到", "<="), ("降低至", "<="), ("降低到", "<="), ("下降至", "<="),
+    ("下降到", "<="), ("压降至", "<="), ("压降到", "<="), ("压减至", "<="), ("减少至", "<="),
+    ("减少到", "<="), ("缩短至", "<="), ("缩短到", "<="), ("压缩至", "<="), ("压缩到", "<="),
+    ("少于", "<"), ("低于", "<"), ("小于", "<"),
 )  # fmt: skip
 _PREFIXES = tuple(sorted(_PREFIX_WORDS, key=lambda item: -len(item[0])))
-_SUFFIXES = (("以上", ">="), ("左右", "≈"), ("以下", None), ("以内", None))
+# 以下 and 以内 include the number itself (民法典 第1259条: 以上、以下、以内 包括本数).
+_SUFFIXES = (("以上", ">="), ("左右", "≈"), ("以下", "<="), ("以内", "<="))
+UPPER = ("<=", "<")
 _RANGE_SEPARATORS = "—–-~至到"
 # A percentage in a clause about cutting something is a reduction, not a target.
 _DECREASE_WORDS = ("降低", "下降", "减少", "压降", "压缩", "缩短", "节约", "节省", "降")
-# Scope words in front of a metric that do not name it.
-_LEADING_WORDS = (
-    "力争", "争取", "全省", "全市", "全区", "全县", "全国", "我省", "我市", "本省", "本市",
-    "省内", "市内", "其中", "累计", "总计", "确保", "每年", "年均", "到", "使",
-)  # fmt: skip
-# Verbs that open the object a quantity counts: the metric starts after the
-# last of them (打造具有国内竞争力的行业级大模型10个 → 行业级大模型).
-_VERBS = (
-    "打造", "培育", "建设", "建成", "共建", "新建", "新增", "引进", "引育", "布局", "争创",
-    "孵化", "形成", "发布", "推出", "取得", "实施", "开展", "举办", "支持", "发放", "带动",
-    "实现", "认定", "遴选", "创建", "部署", "推动", "推广", "突破", "给予", "安排", "开放",
-    "培训", "培养", "组织", "汇聚", "招引", "设立", "提供",
-)  # fmt: skip
-# Attribute nouns that need their owner: 设立产业基金,规模约50亿元 → 产业基金规模.
-_ATTRIBUTES = ("规模", "总量", "数量", "总额", "金额", "比例", "占比", "产值", "收入")
-_TRAILING_WORDS = ("达到", "达", "为", "要", "将")
-_MODIFIER_ENDINGS = "级型类性式"  # 国家级、省级科技人才: a modifier sharing a head noun
-
-DELIMITERS = set(",;。:!?、|\n\r()")
-_MASK = "|"
-
+# An upper bound in a clause about a grant is the grant's cap (补贴最高50万元), not a target.
+_GRANT_WORDS = ("补贴", "补助", "奖励", "奖补", "资助", "给予", "扶持", "贴息", "支持")
+# Words that end the reach of 每年 within a sentence: what follows is a total
+# (累计…, 未来五年…, 三年内…).
+TOTAL_RE = re.compile(r"累计|总计|合计|共计|[两二三四五六七八九十\d]+年(?:内|间|来)?")
 ARABIC_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?")
 CHINESE_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 NUMBER_START_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
@@ -69,7 +70,9 @@ TAIL_RE = re.compile(r"[A-Za-z0-9.,]*")
 DEADLINE_RE = re.compile(
     r"(?<!\d)(?:力争|争取)?(?:到|至|截至|截止到|截止)\s*(\d{4})\s*年(?:底|末)?"
 )
-DELIMITER_RE = re.compile("[" + re.escape("".join(sorted(DELIMITERS))) + "]")
+# Sentence ends: 每年 reaches every clause of its sentence (每年发放算力券不少于3000万元,
+# 服务中小企业100家以上: both per year). Brackets (masked) do not end a sentence.
+SENTENCE_RE = re.compile(r"[。;!?\n\r]")
 
 
 @dataclass
@@ -114,27 +117,10 @@ def _match_unit(m: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
-class _Clauses:
-    """Clause boundaries of a section's text, computed once in linear time.
-
-    ``start[i]`` is where the clause holding offset ``i`` begins (just after
-    the previous delimiter), so no rule walks back character by character.
-    """
-
-    def __init__(self, m: str) -> None:
-        self.start = [0] * (len(m) + 1)
-        previous = 0
-        for match in DELIMITER_RE.finditer(m):
-            here = match.start() + 1
-            self.start[previous:here] = [previous] * (here - previous)
-            previous = here
-        self.start[previous:] = [previous] * (len(m) + 1 - previous)
-
-
 class _Scanner:
     """Finds the quantities of one section's text (brackets blanked out)."""
 
-    def __init__(self, doc: PlanText, base: int, masked: str, clauses: _Clauses) -> None:
+    def __init__(self, doc: PlanText, base: int, masked: str, clauses: Bounds) -> None:
         self.doc = doc
         self.base = base  # offset of the masked text in the document
         self.m = masked
@@ -171,13 +157,18 @@ class _Scanner:
             return None, TAIL_RE.match(m, first.end).end()
         if not first.chinese:
             tail = TAIL_RE.match(m, first.end).end()
+            if (
+                m[first.end : first.end + 1] == ","
+                and not m[first.end + 1 : first.end + 2].isdigit()
+            ):
+                tail = first.end  # PUE不超过1.3,单位能耗…: the comma ends the clause
             if tail > first.end and not _match_unit(m, first.end):
                 self._check_junk(p, first.end, tail)
                 return None, tail
         numbers = [first]
-        sep = _skip_spaces(m, first.end)
+        sep = skip_spaces(m, first.end)
         if sep < len(m) and m[sep] in _RANGE_SEPARATORS:
-            second = _skip_spaces(m, sep + 1)
+            second = skip_spaces(m, sep + 1)
             if second < len(m) and NUMBER_START_RE.match(m, second):
                 numbers.append(self._number_at(second))
         last = numbers[-1]
@@ -197,11 +188,31 @@ class _Scanner:
         unit_pos, value, value_max = _magnitude(m, unit_pos, last, value, value_max)
         more = m[unit_pos : unit_pos + 1] in ("余", "多")
         unit = _match_unit(m, unit_pos + (1 if more else 0))
+        spaced = skip_spaces(m, unit_pos)
+        if unit is None and spaced > unit_pos and m[spaced : spaced + 1] in ("E", "e", "P", "p"):
+            unit = _match_unit(m, spaced)  # 200 EFLOPS: an ASCII unit after a space
+        if unit is None and not more and not last.chinese:
+            unit = self._bare_upper_bound(p, unit_pos)
         if unit is None or m.startswith("百分点", unit[1]):
             return None, last.end
         lone = len(numbers) == 1 and first.chinese in ("百", "千", "万")
         quantity = self._finish(p, value, value_max, more, unit, lone)
         return quantity, unit[1]
+
+    def _bare_upper_bound(self, p: int, end: int) -> tuple[str, int] | None:
+        """A number without a unit counts when an upper bound frames it (PUE降至1.25以下).
+
+        The "unit" is then empty. The number must stand alone: followed by 以下/以内,
+        or preceded by an upper-bound word and followed by the clause's end.
+        """
+        m = self.m
+        if any(m.startswith(word, end) for word, cmp in _SUFFIXES if cmp in UPPER):
+            return "", end
+        prefixed = any(m.endswith(word, 0, p) for word, cmp in _PREFIXES if cmp in UPPER)
+        after = skip_spaces(m, end)
+        if prefixed and (after >= len(m) or m[after] in DELIMITERS):
+            return "", end
+        return None
 
     def _finish(
         self,
@@ -212,35 +223,38 @@ class _Scanner:
         unit: tuple[str, int],
         lone: bool,
     ) -> Quantity | None:
-        """Comparator words around the quantity; None for upper bounds and reductions."""
+        """Comparator words around the quantity; None for reductions, grant caps and lone 百."""
         m = self.m
         unit_text, unit_end = unit
         raw_start, raw_end = p, unit_end
         prefix_cmp = suffix_cmp = None
         for word, cmp in _PREFIXES:
             if m.endswith(word, 0, p):
-                prefix_cmp, raw_start = (cmp or "upper"), p - len(word)
+                prefix_cmp, raw_start = cmp, p - len(word)
                 break
         for word, cmp in _SUFFIXES:
             if m.startswith(word, unit_end):
-                suffix_cmp, raw_end = (cmp or "upper"), unit_end + len(word)
+                suffix_cmp, raw_end = cmp, unit_end + len(word)
                 break
-        if "upper" in (prefix_cmp, suffix_cmp):
-            return None  # 不超过, 以下: an upper bound has no comparator in the JSON
         if lone and prefix_cmp is None and suffix_cmp is None and not more:
             return None  # 百企百景, 千家万户: a lone 百/千/万 counts only with a comparator
-        if unit_text == "%" and self._in_reduction(raw_start):
-            return None
         if value_max is not None:
             cmp = "range"
         else:
             cmp = suffix_cmp or (">" if more else None) or prefix_cmp or "="
+        if cmp in UPPER:
+            if self._in_clause(raw_start, _GRANT_WORDS):
+                return None  # 单个项目补贴最高50万元: a grant's cap
+        elif not unit_text:
+            return None  # a bare number is a target only as an upper bound
+        elif unit_text == "%" and self._in_clause(raw_start, _DECREASE_WORDS):
+            return None  # 成本降低20%: a cut, not a level
         return Quantity(raw_start, raw_end, cmp, value, value_max, unit_text)
 
-    def _in_reduction(self, pos: int) -> bool:
-        """Whether the clause before ``pos`` is about cutting something (降低成本20%)."""
-        clause = self.m[self.clauses.start[pos] : pos]
-        return any(word in clause for word in _DECREASE_WORDS)
+    def _in_clause(self, pos: int, words: tuple[str, ...]) -> bool:
+        """Whether the clause before ``pos`` holds one of ``words`` (降低成本20%, 补贴最高…)."""
+        clause = self.m[self.clauses.start(pos) : pos]
+        return any(word in clause for word in words)
 
     def _check_junk(self, p: int, end: int, tail: int) -> None:
         """Digits mixed with letters or stray dots before a unit: an unreadable target."""
@@ -265,12 +279,6 @@ class _Scanner:
             line=line,
             text=text,
         )
-
-
-def _skip_spaces(m: str, pos: int) -> int:
-    while pos < len(m) and m[pos] in " \t":
-        pos += 1
-    return pos
 
 
 def _split_chinese_money(m: str, end: int, numeral: str) -> tuple[int | None, int]:
@@ -298,88 +306,6 @@ def _magnitude(
     return pos + 1, value * factor, None if value_max is None else value_max * factor
 
 
-# ---------------------------------------------------------------- metrics
-
-
-def _strip_span(m: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and m[start] in ' \t“”"':
-        start += 1
-    while end > start and m[end - 1] in ' \t“”"':
-        end -= 1
-    return start, end
-
-
-def _after_noun(m: str, end: int) -> tuple[int, int]:
-    """The noun phrase right after a quantity, up to the clause end (or 并)."""
-    delimiter = DELIMITER_RE.search(m, end)
-    stop = delimiter.start() if delimiter else len(m)
-    conjunction = m.find("并", end, stop)
-    if conjunction != -1:
-        stop = conjunction
-    start, stop = _strip_span(m, end, stop)
-    if m.endswith("等", start, stop) and stop - start > 1:
-        stop -= 1
-    return start, stop
-
-
-def _before_noun(m: str, start: int, end: int) -> tuple[int, int]:
-    """The subject of the clause before a quantity: 全省算力规模达到 → 算力规模.
-
-    The clause may open with a verb phrase (打造具有国内竞争力的行业级大模型):
-    the noun is what follows its last 的, without scope words and verbs.
-    """
-    start, end = _strip_span(m, start, end)
-    for word in _TRAILING_WORDS:
-        if m.endswith(word, start, end) and end - start > len(word):
-            end -= len(word)
-            break
-    start = max(start, _after_last_verb(m, start, end))
-    last_de = m.rfind("的", start, end)
-    if last_de != -1 and last_de + 1 < end and not _has_digit(m, start, last_de):
-        # 具有国内竞争力的行业级大模型 → 行业级大模型; but a quantified qualifier
-        # (营业收入超10亿元的企业) is part of what is counted.
-        start = last_de + 1
-    changed = True
-    while changed:
-        changed = False
-        for word in _LEADING_WORDS:
-            if m.startswith(word, start) and end - start > len(word):
-                start += len(word)
-                changed = True
-    return _strip_span(m, start, end)
-
-
-def _has_digit(m: str, start: int, end: int) -> bool:
-    return any(ch.isdigit() for ch in m[start:end])
-
-
-def _after_last_verb(m: str, start: int, end: int) -> int:
-    """Where the object of the clause's last verb starts; ``start`` if no verb.
-
-    A verb that would leave less than two characters is part of the noun
-    (专业科技企业孵化器), so an earlier one is taken.
-    """
-    best = start
-    for verb in _VERBS:
-        pos = m.rfind(verb, start, end)
-        while pos != -1 and end - (pos + len(verb)) < 2:
-            pos = m.rfind(verb, start, pos)
-        if pos != -1:
-            best = max(best, pos + len(verb))
-    return best
-
-
-def _shares_head(m: str, noun: tuple[int, int], nxt: Quantity) -> bool:
-    """90名国家级、150名省级科技人才: a short modifier, 、, and the next quantity."""
-    start, end = noun
-    return (
-        0 < end - start <= 5
-        and m[end - 1] in _MODIFIER_ENDINGS
-        and m[end : end + 1] == "、"
-        and _skip_spaces(m, end + 1) == nxt.start
-    )
-
-
 def find_targets(
     doc: PlanText,
     start: int,
@@ -396,23 +322,23 @@ def find_targets(
     """
     chars = list(doc.norm[start:end])
     for open_, close in brackets:
-        chars[open_ - start : close - start] = _MASK * (close - open_)
+        chars[open_ - start : close - start] = MASK * (close - open_)
     m = "".join(chars)
     if not NUMBER_START_RE.search(m):
         return []  # most task texts: nothing to scan
-    clauses = _Clauses(m)
+    clauses = Bounds(m, DELIMITER_RE)
+    sentences = Bounds(m, SENTENCE_RE)
     deadlines = [(match.end(), int(match.group(1))) for match in DEADLINE_RE.finditer(m)]
     quantities = _Scanner(doc, start, m, clauses).quantities()
-    nouns = [_after_noun(m, q.end) for q in quantities]
+    nouns = [after_noun(m, q.end) for q in quantities]
     targets = []
     for index, quantity in enumerate(quantities):
         if m.startswith("的", nouns[index][0]):
             continue  # 超过1000万元的企业: a threshold describing a noun, not a target
-        metric = _metric(doc, start, m, clauses, quantities, nouns, index, deadlines)
+        metric = metric_of(doc, start, m, clauses, quantities, nouns, index, deadlines)
         if not metric:
             continue
-        clause = m[clauses.start[quantity.start] : quantity.start]
-        per_year = "每年" in clause or "年均" in clause
+        per_year = _per_year(m, sentences.start(quantity.start), quantity.start, deadlines)
         by = None
         if not per_year:
             by = default_by
@@ -438,44 +364,20 @@ def find_targets(
     return targets
 
 
+def _per_year(m: str, sentence: int, pos: int, deadlines: list[tuple[int, int]]) -> bool:
+    """每年/年均 earlier in the sentence makes a quantity recurring, unless a deadline
+    (到2027年) or a total (累计) comes between them."""
+    before = m[sentence:pos]
+    mark = max(before.rfind("每年"), before.rfind("年均"))
+    if mark == -1:
+        return False
+    mark += sentence
+    if any(mark < end <= pos for end, _ in deadlines):
+        return False
+    return TOTAL_RE.search(m, mark + 2, pos) is None
+
+
 def first_deadline(norm: str, start: int, end: int) -> int | None:
     """The year of the first deadline (到2027年) in ``norm[start:end]``, if any."""
     match = DEADLINE_RE.search(norm, start, end)
     return int(match.group(1)) if match else None
-
-
-def _metric(
-    doc: PlanText,
-    base: int,
-    m: str,
-    clauses: _Clauses,
-    quantities: list[Quantity],
-    nouns: list[tuple[int, int]],
-    index: int,
-    deadlines: list[tuple[int, int]],
-) -> str:
-    """The metric of quantity ``index`` as written in the original text."""
-    original = doc.original
-    quantity = quantities[index]
-    noun = nouns[index]
-    if noun[0] < noun[1]:
-        name = original[base + noun[0] : base + noun[1]]
-        if index + 1 < len(quantities) and _shares_head(m, noun, quantities[index + 1]):
-            head = nouns[index + 1]
-            following = m[head[0] : head[1]]
-            cut = following.find(m[noun[1] - 1])
-            head_start = head[0] + cut + 1 if 0 <= cut < len(following) - 1 else head[0]
-            name += original[base + head_start : base + head[1]]
-        return name
-    clause = clauses.start[quantity.start]
-    for deadline_end, _ in deadlines:
-        if clause <= deadline_end <= quantity.start:
-            clause = deadline_end
-    start, end = _before_noun(m, clause, quantity.start)
-    name = original[base + start : base + end]
-    if m[start:end] in _ATTRIBUTES and clause >= 2 and m[clause - 1] == ",":
-        # A bare attribute (规模) belongs to the object of the clause before.
-        owner = _before_noun(m, clauses.start[clause - 1], clause - 1)
-        if owner[0] < owner[1]:
-            name = original[base + owner[0] : base + owner[1]] + name
-    return name

@@ -20,6 +20,8 @@ _EXTRA_WIDTH = {
     "\u3000": " ",  # ideographic space, used for indentation
     "\u00a0": " ",
     "\u301c": "~",  # wave dash, an alternative 〜 for ranges
+    "\u3014": "(",  # 〔 and 〕: some plans bracket their assignments so (延安)
+    "\u3015": ")",
 }
 
 

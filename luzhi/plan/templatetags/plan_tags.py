@@ -21,7 +21,7 @@ ROLE_TITLES = {
     "responsible": _("责任单位"),
     "joint": _("按职责分工负责"),
 }
-CMP_SYMBOLS = {"=": "", ">=": "≥", ">": ">", "≈": "≈"}
+CMP_SYMBOLS = {"=": "", ">=": "≥", ">": ">", "≈": "≈", "<=": "≤", "<": "<"}
 
 
 @dataclass(frozen=True)

@@ -604,3 +604,32 @@ def test_admin_target_correction_goes_through_the_service(admin_client, range_ta
     assert (range_target.value, range_target.value_max) == (Decimal(2), Decimal(3))
     record = range_target.history.first()
     assert (record.history_user.username, record.history_change_reason) == ("root", "核对")
+
+
+def test_the_range_rule_lives_once_and_says_the_same_everywhere(
+    admin_client, client_as, plan_officer, range_target
+):
+    """Target.clean() is the one place: the service, the API and the admin give its words."""
+    from django.core.exceptions import ValidationError
+
+    from luzhi.plan.services import target_update
+
+    message = "区间目标的上限必须不小于下限。"
+    with pytest.raises(ValidationError) as caught:
+        target_update(actor=plan_officer, target=range_target, reason="x", value=Decimal(5))
+    assert caught.value.message_dict == {"value_max": [message]}
+    range_target.refresh_from_db()
+    api = client_as(plan_officer).patch(
+        f"/api/targets/{range_target.pk}/", {"value": "5", "reason": "x"}, format="json"
+    )
+    assert api.json()["error"]["fields"] == {"value_max": [message]}
+    form = {"metric": range_target.metric, "cmp": "range", "unit": range_target.unit}
+    form |= {"by_year": range_target.by_year or "", "per": range_target.per, "reason": "x"}
+    admin = admin_client.post(
+        f"/admin/plan/target/{range_target.pk}/change/", form | {"value": "5", "value_max": "2"}
+    )
+    assert message in admin.content.decode()
+    missing = admin_client.post(
+        f"/admin/plan/target/{range_target.pk}/change/", form | {"value": "5", "value_max": ""}
+    )
+    assert "区间目标必须有上限。" in missing.content.decode()

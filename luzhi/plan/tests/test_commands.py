@@ -39,6 +39,16 @@ def test_parse_exits_2_on_bad_input_naming_the_problem(tmp_path):
     assert proc.stdout == ""
 
 
+def test_parse_warns_about_a_repeated_task_number(tmp_path):
+    path = tmp_path / "twice.txt"
+    path.write_text("一、重点任务\n(一)行动\n1. 甲。\n2. 乙。\n2. 丙。\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("plan", "parse", str(path), stdout=out, stderr=err)
+    doc = json.loads(out.getvalue())
+    assert [w["lines"] for w in doc["warnings"]] == [[4, 5]]
+    assert "warning" in err.getvalue() and "第5行" in err.getvalue() and "第4行" in err.getvalue()
+
+
 def test_missing_file_exits_2(tmp_path):
     with pytest.raises(CommandError) as caught:
         _run("plan", "parse", str(tmp_path / "nope.txt"))

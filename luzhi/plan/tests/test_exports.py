@@ -118,3 +118,21 @@ def test_content_disposition_quotes_the_utf8_name():
         "attachment; filename=\"luzhi-matrix.xlsx\"; filename*=UTF-8''"
         "%E5%88%86%E5%B7%A5%E8%A1%A8%202025.xlsx"
     )
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","点我")', "+1", "-2+3", "@SUM(A1)"])
+def test_formula_like_text_in_the_matrix_stays_text(client, seed_plan, plan_officer, text):
+    """Titles and names come from uploaded plans: the export never writes them as formulas."""
+    from luzhi.accounts.services import unit_update
+    from luzhi.plan.services import section_update
+
+    task = seed_plan.sections.get(path="二/(一)/1")
+    section_update(actor=plan_officer, section=task, reason="测试", title=text)
+    sti = Unit.objects.get(short_name="省科技厅")
+    unit_update(actor=plan_officer, unit=sti, short_name=f"{text}厅")
+    _, wb = _workbook(client)
+    ws = wb["分工表"]
+    title = ws["B3"]
+    assert title.value == "'" + text and title.data_type == "s"
+    name = next(c for c in ws["A"] if c.value and str(c.value).endswith("厅") and "'" in c.value)
+    assert name.value == f"'{text}厅" and name.data_type == "s"

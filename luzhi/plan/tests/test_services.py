@@ -1,6 +1,7 @@
 """The plan import service: versions, diffs, unit resolution, atomicity, permissions."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -88,6 +89,65 @@ def test_reimporting_the_same_text_changes_nothing(seed_plan):
     assert _counts() == before
 
 
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.replace("\n", "\r\n").encode("utf-8"),
+        lambda text: text.replace("\n", "\r").encode("utf-8"),
+        lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
+    ],
+    ids=["crlf", "cr", "bom+crlf"],
+)
+def test_reimporting_with_other_line_endings_changes_nothing(seed_plan, encode):
+    before = _counts()
+    result = plan_import(actor=None, data=encode(SEED), source_name="windows.txt")
+    assert result.outcome == PlanImport.Outcome.UNCHANGED
+    assert result.plan.pk == seed_plan.pk
+    assert _counts() == before
+
+
+def test_a_crlf_text_is_stored_with_plain_newlines(seed_plan):
+    Plan.objects.filter(pk=seed_plan.pk).update(lineage="moved-away")
+    result = plan_import(
+        actor=None, data=SEED.replace("\n", "\r\n").encode("utf-8"), source_name="w.txt"
+    )
+    assert result.outcome == PlanImport.Outcome.CREATED
+    stored = result.plan.source_text
+    assert "\r" not in stored
+    target = Target.objects.filter(section__plan=result.plan).first()
+    assert stored[target.span_start : target.span_end] == target.raw
+
+
+def test_a_task_number_written_twice_refuses_the_import_naming_both_lines(seed_plan):
+    lines = SEED.split("\n")
+    second = next(i for i, line in enumerate(lines) if line.startswith("2."))
+    third = next(i for i, line in enumerate(lines) if line.startswith("3.") and i > second)
+    lines[third] = "2." + lines[third][2:]
+    before = _counts()
+    with pytest.raises(PlanImportError) as caught:
+        _import("\n".join(lines))
+    [problem] = caught.value.problems
+    assert problem.line == third + 1
+    assert f"第{second + 1}行" in problem.message and "2." in problem.message
+    assert problem.text.startswith("2.")
+    assert _counts() == before
+
+
+def test_oversized_files_are_refused_before_parsing(seed_plan, monkeypatch):
+    from luzhi.plan import conf
+
+    before = _counts()
+    monkeypatch.setattr(conf, "PLAN_TEXT_MAX_BYTES", 100_000)
+    big = (SEED * 8).encode("utf-8")
+    with pytest.raises(PlanImportError, match="上限") as caught:
+        plan_import(actor=None, data=big, source_name="big.txt")
+    assert "1 MB" in str(caught.value)
+    monkeypatch.setattr(conf, "PLAN_JSON_MAX_BYTES", 1000)
+    with pytest.raises(PlanImportError, match="文件过大"):
+        plan_import(actor=None, data=b"{" + b" " * 2000 + b"}", source_name="big.json")
+    assert _counts() == before
+
+
 def test_importing_the_exported_json_is_lossless(seed_plan):
     exported = plan_to_document(seed_plan)
     data = json.dumps(exported, ensure_ascii=False).encode("utf-8")
@@ -158,7 +218,7 @@ def test_create_units_only_when_asked(seed_plan):
 
 def test_import_is_all_or_nothing_when_a_late_step_fails(seed_plan, monkeypatch):
     """A failure after sections are written leaves no trace of the new version."""
-    from luzhi.plan import services
+    from luzhi.plan.services import imports as services
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -221,3 +281,23 @@ def test_target_update_records_who_and_why(seed_plan, plan_officer, reporter_sti
     assert record.history_user == plan_officer
     assert record.history_change_reason == "专项办复核"
     assert record.value == 155
+
+
+def test_an_upper_bound_target_is_stored_and_can_be_corrected(db, plan_officer):
+    text = (
+        "某市数据中心绿色发展方案\n一、主要目标\n到2027年,数据中心PUE降至1.25以下,失业率低于5%。\n"
+    )
+    result = _import(text)
+    pue, jobless = Target.objects.filter(section__plan=result.plan).order_by("order")
+    assert (pue.metric, pue.cmp, pue.value, pue.unit, pue.by_year) == (
+        "数据中心PUE",
+        "<=",
+        Decimal("1.25"),
+        "",
+        2027,
+    )
+    assert (jobless.cmp, jobless.unit, jobless.display_value) == ("<", "%", "<5%")
+    assert pue.display_value == "≤1.25"
+    target_update(actor=plan_officer, target=pue, reason="省里收紧", value=Decimal("1.2"))
+    pue.refresh_from_db()
+    assert pue.value == Decimal("1.2") and pue.unit == ""

@@ -80,7 +80,7 @@ def test_home_shows_the_plan_at_a_glance(client, seed_plan):
 
 
 def test_home_without_a_plan_says_so(client, db, monkeypatch):
-    monkeypatch.setattr("luzhi.plan.views.current_plan", lambda: None)
+    monkeypatch.setattr("luzhi.plan.views.pages.current_plan", lambda: None)
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "尚未导入行动计划" in _html(response)
@@ -156,11 +156,13 @@ def test_task_history_shows_changes_with_users_only_to_signed_in(
     assert "按新文件更正" in public
     assert "修改" in public and "目标值" in public
     assert "150" in public and "160" in public
-    assert "专项办 王主任" not in public  # the public sees what changed, not who
+    assert "专项办 王主任" not in public and "plan_officer" not in public  # what, not who
 
     client.force_login(reporter_sti)
     signed_in = _html(client.get(url))
-    assert "专项办 王主任" in signed_in
+    # One history for every record (core/_history.html): users by their user name.
+    assert 'data-testid="history-user">专项办 王主任<' in signed_in
+    assert 'data-testid="history-user"' not in public
 
     history = client.get(reverse("plan:task_history", args=[task.pk]))
     assert history.status_code == 200
@@ -263,7 +265,8 @@ def test_matrix_query_count_is_bounded_and_independent_of_filters(
 
 
 def test_unit_list_counts_roles(client, seed_plan, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    # Counts, units, and the city list of the filter form.
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("plan:unit_list"))
     rows = {row.unit.short_name: row for row in response.context["rows"]}
     assert len(rows) == 18
@@ -271,6 +274,36 @@ def test_unit_list_counts_roles(client, seed_plan, django_assert_max_num_queries
     assert rows["省商务厅"].joint == 1 and rows["省商务厅"].lead == 0
     assert rows["省科技厅"] is response.context["rows"][0]
     assert reverse("plan:unit_detail", args=[rows["省教育厅"].unit.pk]) in _html(response)
+
+
+def test_unit_list_filters_like_the_units_api(client, seed_plan, django_assert_max_num_queries):
+    """The page's filter form is the API's UnitFilter: name or alias (traditional too), kind."""
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("plan:unit_list"), {"search": "科技廳"})
+    assert [row.unit.short_name for row in response.context["rows"]] == ["省科技厅"]
+    html = _html(response)
+    assert 'for="id_search"' in html and 'for="id_kind"' in html
+    api = client.get("/api/units/", {"search": "科技廳"}).json()["results"]
+    assert [unit["short_name"] for unit in api] == ["省科技厅"]
+    party = client.get(reverse("plan:unit_list"), {"kind": "party"}).context["rows"]
+    assert 0 < len(party) < 18 and {row.unit.kind for row in party} == {"party"}
+    nothing = client.get(reverse("plan:unit_list"), {"search": "不存在的单位"})
+    assert nothing.context["rows"] == [] and "没有符合筛选条件的单位" in _html(nothing)
+    invalid = client.get(reverse("plan:unit_list"), {"kind": "<script>"})
+    assert len(invalid.context["rows"]) == 18 and "<script>" not in _html(invalid)
+
+
+def test_section_history_is_four_queries_whatever_it_holds(
+    seed_plan, plan_officer, anonymous, django_assert_num_queries
+):
+    from luzhi.plan.selectors import page_section_history
+
+    task = _task(seed_plan, "二/(一)/1")
+    target_update(actor=plan_officer, target=task.targets.get(), reason="r", value=Decimal(151))
+    with django_assert_num_queries(4):
+        entries = page_section_history(task, user=anonymous)
+    assert entries[0].summary.startswith("基础研究项目") and entries[0].user is None
+    assert {entry.what for entry in entries} == {"章节", "分工", "分工单位", "目标"}
 
 
 def test_unit_page_lists_tasks_by_role(client, seed_plan):

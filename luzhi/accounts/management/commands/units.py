@@ -14,5 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = reference_data_sync(actor=None)
         self.stdout.write(
-            "reference data: {cities} cities, {units} units, {aliases} aliases created".format(**created)
+            "reference data: {cities} cities, {units} units, {aliases} aliases created".format(
+                **created
+            )
         )

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             doc = parse_plan_bytes(self._read(file))
         except ParseError as exc:
             raise CommandError(f"{file}: {exc}", returncode=2) from exc
+        for warning in doc["warnings"]:
+            # Printed, not fatal: the document is still written; `plan import` refuses it.
+            self.stderr.write(f"{file}: warning: {warning['message']}")
         self._write_json(doc)
 
     def handle_import(self, *, file, create_units, **_):

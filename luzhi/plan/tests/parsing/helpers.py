@@ -11,9 +11,16 @@ FIXTURES = HERE / "fixtures"
 REPO = Path(__file__).resolve().parents[4]
 SEED_NAME = "shandong-ai-action-plan-2025-2027.txt"
 SEED = REPO / "luzhi" / "plan" / "seed" / SEED_NAME
-# The shared copy the repo's seed was taken from (present beside the repo on
-# developer machines and in CI, but the tests never depend on it).
-SHARED_SEED = REPO / ".." / "shared" / "plan" / SEED_NAME
+# The shared copy the repo's seed was taken from: beside the checkout, or beside the
+# directory holding it (git worktrees sit one level deeper). None when absent.
+SHARED_SEED = next(
+    (
+        folder / "shared" / "plan" / SEED_NAME
+        for folder in REPO.parents
+        if (folder / "shared" / "plan" / SEED_NAME).exists()
+    ),
+    None,
+)
 
 # Variant plans: fixture file → expected JSON name.
 VARIANTS = {

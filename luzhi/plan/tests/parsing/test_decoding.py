@@ -74,3 +74,28 @@ def test_control_characters_are_refused():
 def test_text_without_chinese_is_refused():
     with pytest.raises(ParseError, match="too few Chinese"):
         decode_plan_bytes(b"1. An English plan\n2. Another item\n")
+
+
+def test_oversized_files_and_texts_are_refused_with_a_clear_message():
+    from luzhi.plan.parsing import parse_plan
+    from luzhi.plan.parsing.decoding import MAX_PLAN_BYTES, MAX_PLAN_CHARS
+
+    with pytest.raises(ParseError, match="1 MB") as caught:
+        decode_plan_bytes(PLAN.encode("utf-8") * (MAX_PLAN_BYTES // 40))
+    assert "文件过大" in str(caught.value) and "at most 2.0 MB" in str(caught.value)
+    with pytest.raises(ParseError, match="计划文本过长"):
+        parse_plan("一" * (MAX_PLAN_CHARS + 1))
+    assert decode_plan_bytes(PLAN.encode("utf-8"), max_bytes=len(PLAN.encode("utf-8"))) == PLAN
+
+
+def test_decoding_memory_stays_proportional_to_the_text():
+    """The Chinese-text check counts characters; it never lists them (40 bytes each)."""
+    import tracemalloc
+
+    data = SEED.read_bytes() * 40  # 600 kB
+    tracemalloc.start()
+    decode_plan_bytes(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # The decoded text itself takes up to 4 bytes a character; allow a few copies of it.
+    assert peak < 5 * len(data), f"decoding {len(data)} bytes peaked at {peak} bytes"

@@ -283,6 +283,72 @@ def test_deadlines_and_per_year():
     ]
 
 
+def traditional(text: str) -> str:
+    """The same text in traditional characters (OpenCC s2t), to check both scripts."""
+    from opencc import OpenCC
+
+    return OpenCC("s2t").convert(text)
+
+
+def simplified_facts(facts: list[tuple]) -> list[tuple]:
+    """Target facts with the metric folded to simplified characters (names stay as written)."""
+    return [(normalize(f[0]), *f[1:]) for f in facts]
+
+
+@pytest.mark.parametrize("script", [str, traditional], ids=["simplified", "traditional"])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "到2027年,数据中心电能利用效率(PUE)降至1.25以下。",
+            [("数据中心电能利用效率", "<=", 1.25, None, "", 2027, None)],
+        ),
+        ("居民消费价格涨幅控制在3%以内。", [("居民消费价格涨幅", "<=", 3, None, "%", None, None)]),
+        (
+            "数据中心PUE不超过1.3,城镇调查失业率低于5.5%。",
+            [
+                ("数据中心PUE", "<=", 1.3, None, "", None, None),
+                ("城镇调查失业率", "<", 5.5, None, "%", None, None),
+            ],
+        ),
+        (
+            "平均电能利用效率降至1.5以下,整体上架率不低于60%。",
+            [
+                ("平均电能利用效率", "<=", 1.5, None, "", None, None),
+                ("整体上架率", ">=", 60, None, "%", None, None),
+            ],
+        ),
+        ("单位算力能耗降低到0.8以下。", [("单位算力能耗", "<=", 0.8, None, "", None, None)]),
+    ],
+)
+def test_upper_bounds_are_targets_with_lte_and_lt(script, sentence, expected):
+    assert simplified_facts(goal_targets(script(sentence))) == expected
+
+
+def test_upper_bound_raw_and_span():
+    text = "某市行动方案\n一、主要目标\n新建数据中心PUE降至1.25以下。\n"
+    [target] = section(parse_plan(text), "一")["targets"]
+    assert target["raw"] == "降至1.25以下" == text[slice(*target["span"])]
+
+
+@pytest.mark.parametrize("script", [str, traditional], ids=["simplified", "traditional"])
+def test_every_year_reaches_every_clause_of_its_sentence(script):
+    task = one_task(
+        script(
+            "推广算力券。每年发放算力券不少于3000万元，服务中小企业100家以上。"
+            "每年支持项目50项,到2027年累计支持300项;每年培育企业10家,累计培育50家。"
+        )
+    )
+    assert [(t["value"], t["unit"], t["by"], t["per"]) for t in task["targets"]] == [
+        (3000, "万元", None, "year"),
+        (100, "家", None, "year"),
+        (50, "项", None, "year"),
+        (300, "项", 2027, None),
+        (10, "家", None, "year"),
+        (50, "家", 2027, None),  # a total: the task's deadline governs it, 每年 does not
+    ]
+
+
 def test_goal_deadline_governs_targets_written_before_it():
     [facts] = goal_targets("建成平台5个,力争到2027年全面完成。")
     assert facts[5] == 2027
@@ -298,6 +364,7 @@ def test_goal_deadline_governs_targets_written_before_it():
         "推动百企百景,走进千家万户。",
         "企业用能成本降低20%。",
         "单个项目补贴最高50万元,不超过10家。",
+        "对首次认定的企业给予不超过100万元奖励。",
         "对产值超过1000万元的企业给予支持。",
         "提高2个百分点。",
         "联系电话0531-86012345。",
@@ -345,3 +412,34 @@ def test_chinese_numerals(numeral, value):
 def test_numeral_round_trip_and_circled():
     assert all(chinese_to_int(int_to_chinese(n)) == n for n in range(1, 1000))
     assert [circled_to_int(c) for c in "①⑳㉑㊿⑴"] == [1, 20, 21, 50, 1]
+
+
+@pytest.mark.parametrize("script", [str, traditional], ids=["simplified", "traditional"])
+def test_a_note_inside_the_unit_list_is_no_unit_and_its_mark_carries_on(script):
+    doc = parse_plan(
+        script(
+            "某县行动计划\n一、重点任务\n(一)推进工业制造。打造标杆项目。"
+            "(责任单位:☆县工信局、县大数据中心、县卫健局。标☆的为牵头单位,下同。)\n"
+            "(二)推进现代农业。发展智慧农业。(责任单位:☆县农业农村局、县科技局)\n"
+        )
+    )
+    first, second = (section(doc, path)["assignments"][0] for path in ("一/(一)", "一/(二)"))
+    assert [normalize(n) for n in first["lead"] + first["responsible"]] == [
+        "县工信局",
+        "县大数据中心",
+        "县卫健局",
+    ]
+    assert [normalize(n) for n in first["lead"]] == ["县工信局"]
+    assert [normalize(n) for n in second["lead"]] == ["县农业农村局"]
+
+
+def test_a_lead_marked_after_its_name_is_no_longer_refused():
+    task = one_task(
+        "建设算力中心。\n责任单位:市发展改革委(牵头)、市大数据局(牵头)、市财政局,各县市区政府\n"
+    )
+    assert roles(task["assignments"][0]) == (
+        ["市发展改革委", "市大数据局"],
+        ["市财政局", "各县市区政府"],
+        [],
+        False,
+    )

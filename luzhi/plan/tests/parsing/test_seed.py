@@ -116,9 +116,8 @@ def seed():
 
 
 def test_repo_seed_is_the_shared_plan():
-    assert SHARED_SEED.resolve() == (SEED.parents[4] / "shared" / "plan" / SEED.name).resolve()
-    if not SHARED_SEED.exists():
-        pytest.skip("shared/plan is not beside this checkout")
+    if SHARED_SEED is None:
+        pytest.skip("no shared/plan beside this checkout or its parent folders")
     assert SEED.read_bytes() == SHARED_SEED.read_bytes()
 
 

@@ -245,9 +245,13 @@ def test_yantai_task_targets():
     assert facts["二/(一)/2"] == [("一次性奖励", "=", 20, None, "万元", None, None)]
     assert facts["二/(二)/1"] == [
         ("应用场景清单", ">=", 2, None, "批次", None, "year"),
-        ("示范场景", "≈", 30, None, "个", None, None),
+        # 每年 reaches every clause of its sentence: 30 scenes a year too.
+        ("示范场景", "≈", 30, None, "个", None, "year"),
     ]
-    assert facts["二/(二)/2"][0] == ("对接会", ">=", 10, None, "次", None, "year")
+    assert facts["二/(二)/2"] == [
+        ("对接会", ">=", 10, None, "次", None, "year"),
+        ("服务企业", "≈", 500, None, "家", None, "year"),
+    ]
     assert facts["二/(三)/1"] == [
         ("人工智能领军企业", "=", 5, None, "家", 2027, None),
         ("专精特新企业", ">=", 50, None, "家", 2027, None),

@@ -1,4 +1,4 @@
-"""Writes to plan data. The import is one transaction: it writes everything or nothing."""
+"""Importing a plan text (or its JSON export): one transaction that writes everything or nothing."""
 
 import hashlib
 import json
@@ -14,8 +14,8 @@ from simple_history.utils import bulk_create_with_history
 from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.accounts.services import unit_create
 from luzhi.core.history import record_change
-from luzhi.core.permissions import is_plan_office, require
 from luzhi.core.text import normalize_name
+from luzhi.plan import conf
 from luzhi.plan.diff import diff_is_empty, diff_plans
 from luzhi.plan.document import DocumentError, validate_plan_document
 from luzhi.plan.models import (
@@ -28,6 +28,8 @@ from luzhi.plan.models import (
     Target,
 )
 from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan
+from luzhi.plan.parsing.decoding import check_size
+from luzhi.plan.permissions import plans
 from luzhi.plan.selectors import plan_to_document
 
 PERIOD_RE = re.compile(r"(20\d\d)\s*[—–\-~～至]+\s*(20\d\d)")
@@ -71,12 +73,40 @@ class ImportResult:
     created_units: list[str] = field(default_factory=list)
 
 
+def _warning_problems(doc: dict, source: str) -> list[ImportProblem]:
+    """The parser's warnings (a number written twice …) as reasons to refuse the import."""
+    problems = []
+    for warning in doc.get("warnings") or []:
+        lines = warning.get("lines") or [None]
+        line, text = (lines[-1], None)
+        if source and line:
+            text = source.split("\n")[line - 1].strip()[:120]
+        message = str(warning.get("message", ""))
+        # The message already names both lines; drop its own "第N行: " prefix.
+        message = message.split(": ", 1)[1] if message.startswith("第") else message
+        problems.append(ImportProblem(message, line=line, text=text))
+    return problems
+
+
+def plain_newlines(text: str) -> str:
+    """``\r\n`` and a lone ``\r`` as ``\n``: the same plan saved on Windows is the same plan."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def load_plan_document(*, data: bytes, source_name: str = "") -> dict:
-    """Turn uploaded bytes into a plan document: JSON as exported, or a plan text to parse."""
+    """Turn uploaded bytes into a plan document: JSON as exported, or a plan text to parse.
+
+    A text is stored with ``\n`` line endings, so re-importing it with CRLF (or a
+    BOM) changes nothing. Oversized files and texts the parser warns about (a
+    task number written twice) are refused with every problem named.
+    """
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if source_name.lower().endswith(".json") or stripped.startswith(b"{"):
         try:
+            check_size(len(data), conf.PLAN_JSON_MAX_BYTES)
             doc = json.loads(stripped.decode("utf-8"))
+        except ParseError as exc:
+            raise PlanImportError([ImportProblem(exc.message)]) from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             line = getattr(exc, "lineno", None)
             raise PlanImportError(
@@ -86,12 +116,20 @@ def load_plan_document(*, data: bytes, source_name: str = "") -> dict:
             validate_plan_document(doc)
         except DocumentError as exc:
             raise PlanImportError([ImportProblem(exc.message, where=exc.where)]) from exc
+        problems = _warning_problems(doc, doc.get("source_text") or "")
+        if problems:
+            raise PlanImportError(problems)
+        doc.pop("warnings", None)
         return doc
     try:
-        text = decode_plan_bytes(data)
-        doc = parse_plan(text)
+        text = plain_newlines(decode_plan_bytes(data, max_bytes=conf.PLAN_TEXT_MAX_BYTES))
+        doc = parse_plan(text, max_chars=conf.PLAN_TEXT_MAX_BYTES)
     except ParseError as exc:
         raise PlanImportError([ImportProblem(exc.message, line=exc.line, text=exc.text)]) from exc
+    problems = _warning_problems(doc, text)
+    if problems:
+        raise PlanImportError(problems)
+    doc.pop("warnings", None)
     doc["source_text"] = text
     return doc
 
@@ -171,7 +209,7 @@ def plan_import(
     ``create_units``. Only the plan office (or a command run without a user) may import.
     """
     if actor is not None:
-        require(is_plan_office(actor), _("只有专项办可以导入行动计划。"))
+        plans.require(actor, "import")
     doc = load_plan_document(data=data, source_name=source_name)
     digest = document_digest(doc)
     lineage = normalize_name(doc["title"])
@@ -320,186 +358,3 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
     )
     bulk_create_with_history(targets, Target, default_user=actor, default_change_reason=reason)
     return plan
-
-
-@transaction.atomic
-def target_update(*, actor: User, target: Target, reason: str, **fields) -> Target:
-    """Correct a stored target (plan office only); the reason is kept in its history."""
-    require(is_plan_office(actor), _("只有专项办可以修改目标。"))
-    allowed = {"metric", "cmp", "value", "value_max", "unit", "by_year", "per"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"cannot change {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(target, name, value)
-    target.full_clean()
-    record_change(target, actor, reason)
-    target.save()
-    return target
-
-
-def _require_reason(reason: str) -> str:
-    """Edits to plan data must say why; the reason is kept in the record's history."""
-    # Imported here: this block is appended to a module whose imports another change owns.
-    from django.core.exceptions import ValidationError
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请说明修改原因。")})
-    return reason
-
-
-@transaction.atomic
-def section_update(
-    *, actor: User, section: Section, reason: str, title: str | None = None, text: str | None = None
-) -> Section:
-    """Correct a section's title or text (plan office only); who and why go into its history.
-
-    Only the given fields change; a call that changes nothing writes nothing.
-    """
-    require(is_plan_office(actor), _("只有专项办可以修改章节。"))
-    reason = _require_reason(reason)
-    changes = {
-        name: value
-        for name, value in (("title", title), ("text", text))
-        if value is not None and value != getattr(section, name)
-    }
-    if not changes:
-        return section
-    for name, value in changes.items():
-        setattr(section, name, value)
-    section.full_clean()
-    record_change(section, actor, reason)
-    section.save()
-    return section
-
-
-def _resolve_unit_refs(refs_by_role: dict[str, list]) -> dict[str, list[tuple[Unit, str]]]:
-    """Resolve unit references (Unit, id, or a name as written) per role, or raise naming each bad one.
-
-    Names are matched through the alias table on their normalised form, so
-    traditional characters or full-width punctuation find the same unit.
-    """
-    from django.core.exceptions import ValidationError
-
-    ids = {ref for refs in refs_by_role.values() for ref in refs if isinstance(ref, int)}
-    names = {
-        normalize_name(ref)
-        for refs in refs_by_role.values()
-        for ref in refs
-        if isinstance(ref, str)
-    }
-    by_id = Unit.objects.in_bulk(list(ids))
-    by_name = {
-        a.normalized: a.unit
-        for a in UnitAlias.objects.filter(normalized__in=list(names)).select_related("unit")
-    }
-    resolved: dict[str, list[tuple[Unit, str]]] = {}
-    errors: dict[str, list[str]] = {}
-    for role, refs in refs_by_role.items():
-        resolved[role] = []
-        for ref in refs:
-            if isinstance(ref, Unit):
-                unit, written = ref, ref.short_name or ref.name
-            elif isinstance(ref, int):
-                unit = by_id.get(ref)
-                written = (unit.short_name or unit.name) if unit else ""
-                if unit is None:
-                    errors.setdefault(role, []).append(
-                        _("没有编号为 %(id)s 的单位。") % {"id": ref}
-                    )
-                    continue
-            else:
-                written = ref.strip()
-                unit = by_name.get(normalize_name(ref))
-                if unit is None:
-                    errors.setdefault(role, []).append(
-                        _("未知单位“%(name)s”:请先在单位别名表中添加。") % {"name": ref}
-                    )
-                    continue
-            resolved[role].append((unit, written))
-    if errors:
-        raise ValidationError(errors)
-    return resolved
-
-
-@transaction.atomic
-def assignment_set_units(
-    *,
-    actor: User,
-    assignment: Assignment,
-    reason: str,
-    units: dict[str, list],
-    open_ended: bool | None = None,
-) -> Assignment:
-    """Replace an assignment's units role by role (plan office only).
-
-    ``units`` maps a role (``lead``, ``responsible``, ``joint``) to the units that
-    should hold it, each a :class:`Unit`, a unit id or a name resolved through the
-    alias table. Roles not given keep their units. Unchanged links are kept;
-    removed and added ones are recorded in the history of ``AssignmentUnit`` with
-    the actor and reason, and the assignment's own history gets an entry too.
-    Refuses unknown units, a unit listed twice and an assignment left with no unit.
-    """
-    from django.core.exceptions import ValidationError
-
-    require(is_plan_office(actor), _("只有专项办可以修改分工。"))
-    reason = _require_reason(reason)
-    roles = [role for role, _label in AssignmentUnit.Role.choices]
-    unknown_roles = set(units) - set(roles)
-    if unknown_roles:
-        raise ValidationError(
-            {role: _("未知的分工角色,应为 lead、responsible 或 joint。") for role in unknown_roles}
-        )
-    resolved = _resolve_unit_refs({role: list(refs) for role, refs in units.items()})
-    existing = list(assignment.units.select_related("unit").order_by("order"))
-    wanted: list[tuple[Unit, str, str]] = []  # (unit, role, name as written)
-    for role in roles:
-        if role in resolved:
-            wanted.extend((unit, role, written) for unit, written in resolved[role])
-        else:
-            wanted.extend(
-                (link.unit, role, link.name_as_written) for link in existing if link.role == role
-            )
-    seen: dict[int, str] = {}
-    for unit, role, _written in wanted:
-        if unit.pk in seen:
-            raise ValidationError(
-                {role: _("单位“%(unit)s”在同一分工中出现了两次。") % {"unit": unit.name}}
-            )
-        seen[unit.pk] = role
-    if not wanted:
-        raise ValidationError({"units": _("分工至少需要一个单位。")})
-
-    # A unit that keeps its role keeps the name the plan text wrote for it.
-    written_before = {(link.unit_id, link.role): link.name_as_written for link in existing}
-    wanted = [
-        (unit, role, written_before.get((unit.pk, role), written)) for unit, role, written in wanted
-    ]
-    unchanged_units = [(link.unit_id, link.role, link.name_as_written) for link in existing] == [
-        (unit.pk, role, written) for unit, role, written in wanted
-    ]
-    if unchanged_units and (open_ended is None or open_ended == assignment.open_ended):
-        return assignment
-
-    available = {(link.unit_id, link.role): link for link in existing}
-    for order, (unit, role, written) in enumerate(wanted):
-        link = available.pop((unit.pk, role), None)
-        if link is not None and (link.order, link.name_as_written) == (order, written):
-            continue
-        if link is None:
-            link = AssignmentUnit(assignment=assignment, unit=unit, role=role)
-        link.order = order
-        link.name_as_written = written[:100]
-        link.full_clean()
-        record_change(link, actor, reason)
-        link.save()
-    for link in available.values():
-        record_change(link, actor, reason)
-        link.delete()
-    if open_ended is not None:
-        assignment.open_ended = open_ended
-    assignment.full_clean()
-    record_change(assignment, actor, reason)
-    assignment.save()
-    return assignment
