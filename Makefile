@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python bench/cockpit.py
 	$(BIN)/python bench/registries.py
 	$(BIN)/python bench/quarterly_report.py
+	$(BIN)/python bench/matching.py
 
 # Each app keeps its own catalogue (luzhi/<app>/locale); luzhi/locale holds the project's
 # templates (base, errors). Run after changing user-facing strings, then translate the new entries.
