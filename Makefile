@@ -90,6 +90,7 @@ bench: install
 	$(BIN)/python bench/registries.py
 	$(BIN)/python bench/quarterly_report.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python bench/vouchers.py
+	$(BIN)/python bench/matching.py
 
 # Each app keeps its own catalogue (luzhi/<app>/locale); luzhi/locale holds the project's
 # templates (base, errors). Run after changing user-facing strings, then translate the new entries.

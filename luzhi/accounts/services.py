@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, UnitAlias, User
 from luzhi.accounts.permissions import units, users
+from luzhi.core.cache import bump
 from luzhi.core.history import record_change
 from luzhi.core.text import normalize_name
 
@@ -22,6 +23,7 @@ def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FIL
     Idempotent: running it twice changes nothing the second time. Returns counts
     of what was created.
     """
+    bump("plan")  # the public plan pages show this
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     created = {"cities": 0, "units": 0, "aliases": 0}
     cities = {}
@@ -76,6 +78,7 @@ def unit_create(*, actor: User | None, name: str, kind: str = Unit.Kind.OTHER) -
 
     ``actor`` None is a command run on the server (``luzhi plan import``).
     """
+    bump("plan")  # the public plan pages show this
     if actor is not None:
         units.require(actor, "create")
     unit = Unit(name=name, short_name="", kind=kind)
@@ -93,6 +96,7 @@ def unit_update_contact(
     *, actor: User, unit: Unit, contact_name: str, contact_phone: str, contact_email: str
 ) -> Unit:
     """Change a unit's contact details: its own reporters or the plan office only."""
+    bump("plan")  # the public plan pages show this
     units.require(actor, "edit_contact", unit)
     unit.contact_name = contact_name.strip()
     unit.contact_phone = contact_phone.strip()
@@ -188,6 +192,7 @@ def unit_create_full(
     table, so plan texts naming the unit any of these ways resolve to it. A name
     already used by another unit refuses the whole creation.
     """
+    bump("plan")  # the public plan pages show this
     units.require(actor, "create")
     unit = Unit(
         name=name.strip(),
@@ -220,6 +225,7 @@ def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields) -> Unit:
     older plan texts use them); a name that belongs to another unit is refused.
     A call that changes nothing writes nothing.
     """
+    bump("plan")  # the public plan pages show this
     units.require(actor, "edit", unit)
     unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
@@ -253,6 +259,7 @@ def unit_alias_add(*, actor: User, unit: Unit, alias: str) -> tuple[UnitAlias, b
     writing: traditional, full-width) is a no-op; a name that belongs to another
     unit is refused with a message naming that unit.
     """
+    bump("plan")  # the public plan pages show this
     units.require(actor, "add_alias", unit)
     if not normalize_name(alias or ""):
         raise ValidationError({"alias": _("别名不能为空。")})

@@ -12,3 +12,20 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ContentVersion(models.Model):
+    """A counter per kind of content (``plan``, ``indicators`` …), bumped by every service that
+    changes that content, inside its transaction. Cached pages are keyed by the counters of
+    what they show, so a change is visible on the very next request and a rolled-back
+    change never invalidates anything (see :mod:`luzhi.core.cache`)."""
+
+    scope = models.CharField(_("内容范围"), max_length=40, unique=True)
+    counter = models.BigIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = _("内容版本")
+        verbose_name_plural = _("内容版本")
+
+    def __str__(self) -> str:
+        return f"{self.scope}#{self.counter}"

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import Unit, UnitAlias, User
+from luzhi.core.cache import bump
 from luzhi.core.history import record_change
 from luzhi.core.text import normalize_name
 from luzhi.plan.models import Assignment, AssignmentUnit, Section, Target
@@ -15,6 +16,7 @@ from luzhi.plan.permissions import assignments, sections, targets
 @transaction.atomic
 def target_update(*, actor: User, target: Target, reason: str, **fields) -> Target:
     """Correct a stored target (plan office only); the reason is kept in its history."""
+    bump("plan")  # the public plan pages show this
     targets.require(actor, "edit", target)
     allowed = {"metric", "cmp", "value", "value_max", "unit", "by_year", "per"}
     unknown = set(fields) - allowed
@@ -46,6 +48,7 @@ def section_update(
 
     Only the given fields change; a call that changes nothing writes nothing.
     """
+    bump("plan")  # the public plan pages show this
     sections.require(actor, "edit", section)
     reason = _require_reason(reason)
     changes = {
@@ -128,6 +131,7 @@ def assignment_set_units(
     the actor and reason, and the assignment's own history gets an entry too.
     Refuses unknown units, a unit listed twice and an assignment left with no unit.
     """
+    bump("plan")  # the public plan pages show this
     assignments.require(actor, "edit", assignment)
     reason = _require_reason(reason)
     roles = [role for role, _label in AssignmentUnit.Role.choices]

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.accounts.services import unit_create
+from luzhi.core.cache import bump
 from luzhi.core.history import record_change
 from luzhi.core.text import normalize_name
 from luzhi.plan import conf
@@ -208,6 +209,7 @@ def plan_import(
     and records the diff. Unknown unit names refuse the import unless
     ``create_units``. Only the plan office (or a command run without a user) may import.
     """
+    bump("plan")  # the public plan pages show this
     if actor is not None:
         plans.require(actor, "import")
     doc = load_plan_document(data=data, source_name=source_name)

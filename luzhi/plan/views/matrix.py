@@ -6,6 +6,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from luzhi.core.cache import public_page
 from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
 from luzhi.plan.exports import matrix_workbook
 from luzhi.plan.filters import AssignmentUnitFilter
@@ -28,6 +29,7 @@ def _matrix_inputs(request, plan: Plan):
     return filterset, filters, matrix, {g.pk: g for g in groups}
 
 
+@public_page("plan")
 def matrix(request):
     """分工表: units × tasks with 牵头 / 责任 / 共同; HTMX filter requests get the table only."""
     plan = current_plan()

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from luzhi.core.cache import public_page
 from luzhi.plan.models import Section
 from luzhi.plan.permissions import imports, plans
 from luzhi.plan.selectors import (
@@ -18,6 +19,7 @@ from luzhi.plan.selectors import (
 from luzhi.plan.templatetags.plan_tags import Span
 
 
+@public_page("plan")
 def home(request):
     """The plan in force at a glance: header, main targets, actions with tasks, measures."""
     plan = current_plan()
@@ -38,6 +40,7 @@ def _history_context(request, section: Section) -> dict:
     }
 
 
+@public_page("plan")
 def task_detail(request, pk: int):
     """A task (or any section): its text, assignments, targets, clause in the original, history."""
     section = get_object_or_404(

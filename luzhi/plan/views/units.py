@@ -9,12 +9,14 @@ from luzhi.accounts.filters import UnitFilter
 from luzhi.accounts.models import Unit
 from luzhi.accounts.permissions import units
 from luzhi.accounts.services import unit_update_contact
+from luzhi.core.cache import public_page
 from luzhi.core.views import signed_in
 from luzhi.plan.forms import UnitContactForm
 from luzhi.plan.permissions import tasks
 from luzhi.plan.selectors import current_plan, page_unit_counts, unit_tasks
 
 
+@public_page("plan")
 def unit_list(request):
     """The units that carry tasks in the plan in force, with their lead / responsible / joint
     counts; filtered by name or alias, kind and city (the API's unit filter)."""

@@ -1,0 +1,85 @@
+"""Solution pages: the list, a solution with the scenarios it matches, its form."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luzhi.core.forms import add_service_errors
+from luzhi.core.history import record_entries
+from luzhi.core.views import posted, signed_in
+from luzhi.scenarios import matching, selectors, services
+from luzhi.scenarios.filters import SolutionFilter
+from luzhi.scenarios.forms import SolutionForm
+from luzhi.scenarios.models import Domain, Solution
+from luzhi.scenarios.permissions import solutions as policy
+from luzhi.scenarios.views.common import page, run
+
+
+def solution_list(request):
+    qs = selectors.visible_solutions(request.user).order_by("-updated_at")
+    filterset = SolutionFilter(request.GET or None, queryset=qs)
+    return render(request, "scenarios/solution_list.html", {
+        "filter": filterset, "page_obj": page(request, filterset.qs if filterset.is_bound else qs),
+        "can_create": policy.can(request.user, "create"),
+    })
+
+
+def solution_detail(request, pk: int):
+    solution = policy.get_or_404(request.user, qs=selectors.visible_solutions(request.user), pk=pk)
+    found = matching.scenarios_for(solution, user=request.user, k=20) if solution.status == "published" else []
+    return render(request, "scenarios/solution_detail.html", {
+        "solution": solution, "matches": found, "can_edit": policy.can(request.user, "edit", solution),
+        "domain_names": dict(Domain.objects.values_list("code", "name")),
+        "history": record_entries(solution.history.select_related("history_user")[:50], user=request.user),
+    })
+
+
+def solution_create(request):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policy.require(request.user, "create")
+    form = SolutionForm(posted(request), user=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            solution = services.solution_create(
+                actor=request.user, provider=data.pop("provider"), domains=data.pop("domains"),
+                publish=data.pop("publish"), **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("scenarios:solution_detail", pk=solution.pk)
+    return render(request, "scenarios/solution_form.html", {"form": form})
+
+
+def solution_edit(request, pk: int):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    solution = policy.get_or_404(request.user, pk=pk)
+    policy.require(request.user, "edit", solution)
+    initial = {f: getattr(solution, f) for f in ("title", "description", "capabilities", "reference_cases")}
+    initial["domains"] = list(solution.domains.all())
+    form = SolutionForm(posted(request), user=request.user, editing=True, initial=initial)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.solution_update(actor=request.user, solution=solution, domains=data.pop("domains"), **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("scenarios:solution_detail", pk=solution.pk)
+    return render(request, "scenarios/solution_form.html", {"form": form, "solution": solution})
+
+
+@require_POST
+def solution_action(request, pk: int, action: str):
+    solution = policy.get_or_404(request.user, pk=pk)
+    to = {"publish": Solution.Status.PUBLISHED, "withdraw": Solution.Status.WITHDRAWN}.get(action)
+    if to is None:
+        raise Http404
+    return run(request, lambda: services.solution_set_status(actor=request.user, solution=solution, status=to),
+               success=_("方案状态已更新。"), back=reverse("scenarios:solution_detail", args=[pk]))
