@@ -211,7 +211,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     invoice_amount_fen = Fen(required=False, allow_null=True)
 
 
-class IssueSerializer(serializers.Serializer):
+class VoucherIssueSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
 
 
@@ -255,13 +255,13 @@ class SettlementSerializer(Serializer):
         fields = ["id", "program", "center", "enterprise", "amount_fen", "idempotency_key", "created_at"]
 
 
-class SettleSerializer(serializers.Serializer):
+class SettlementRunSerializer(serializers.Serializer):
     center = serializers.IntegerField(required=False, allow_null=True)
     enterprise = serializers.IntegerField(required=False, allow_null=True)
     idempotency_key = serializers.CharField(max_length=200)
 
 
-class EventSerializer(Serializer):
+class VoucherEventSerializer(Serializer):
     actor = serializers.StringRelatedField()
 
     class Meta:
@@ -270,14 +270,14 @@ class EventSerializer(Serializer):
                   "redemption", "settlement"]
 
 
-class JobSerializer(Serializer):
+class JobRequestSerializer(Serializer):
     class Meta:
         model = JobRequest
         fields = ["id", "enterprise", "name", "accelerator", "precision", "min_tflops", "cards", "hours", "region",
                   "budget_fen", "deadline", "entrypoint", "created_at"]
 
 
-class JobCreateSerializer(serializers.Serializer):
+class JobRequestCreateSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField()
     name = serializers.CharField(max_length=120)
     accelerator = serializers.PrimaryKeyRelatedField(queryset=AcceleratorModel.objects.all(), required=False,
@@ -292,7 +292,7 @@ class JobCreateSerializer(serializers.Serializer):
     entrypoint = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class OptionSerializer(serializers.Serializer):
+class PlacementOptionSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     center = serializers.IntegerField(source="center.pk")
     center_name = serializers.CharField(source="center.name")
@@ -322,7 +322,7 @@ class DispatchSerializer(Serializer):
                   "external_id", "message", "metered_card_hours", "created_at"]
 
 
-class UsageSerializer(serializers.Serializer):
+class DispatchUsageSerializer(serializers.Serializer):
     card_hours = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0)
     invoice_no = serializers.CharField(max_length=60)
     invoice_date = serializers.DateField()

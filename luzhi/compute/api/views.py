@@ -245,11 +245,11 @@ class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
         return Response(s.ProgramReportSerializer(
             services.program_report_record(actor=request.user, program=self.get_object())).data)
 
-    @documented(s.SettlementSerializer, code=201, request=s.SettleSerializer, conflict=True)
+    @documented(s.SettlementSerializer, code=201, request=s.SettlementRunSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def settle(self, request, pk=None):
         """Pay a center (or an enterprise, for reimbursement) its delivered redemptions; same key, same result."""
-        serializer = s.SettleSerializer(data=request.data)
+        serializer = s.SettlementRunSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         center = ComputeCenter.objects.filter(pk=data.get("center")).first() if data.get("center") else None
@@ -263,7 +263,7 @@ class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
             idempotency_key=data["idempotency_key"]))
         return Response(s.SettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)
 
-    @documented(s.EventSerializer(many=True), read=True)
+    @documented(s.VoucherEventSerializer(many=True), read=True)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         """The programme's timeline; non-reviewers see only the events of their own vouchers."""
@@ -272,7 +272,7 @@ class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
         if not policies.programs.can(request.user, "review", program):
             mine = policies.applications.visible(request.user, VoucherApplication.objects.filter(program=program))
             events = events.filter(application__in=mine)
-        return Response(s.EventSerializer(events, many=True).data)
+        return Response(s.VoucherEventSerializer(events, many=True).data)
 
 
 def _lookup(model, pk, field):
@@ -311,11 +311,11 @@ class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
                                                   **serializer.validated_data)
         return Response(s.ApplicationSerializer(application).data)
 
-    @documented(s.VoucherSerializer, code=201, request=s.IssueSerializer)
+    @documented(s.VoucherSerializer, code=201, request=s.VoucherIssueSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk=None):
         """Issue the approved application's voucher (within budget and the yearly cap)."""
-        serializer = s.IssueSerializer(data=request.data)
+        serializer = s.VoucherIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         voucher = services.voucher_issue(actor=request.user, application=self.get_object(),
                                          valid_until=serializer.validated_data.get("valid_until"))
@@ -390,13 +390,13 @@ class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
     policy = policies.jobs
     queryset = JobRequest.objects.all()
-    serializer_class = s.JobSerializer
+    serializer_class = s.JobRequestSerializer
     filterset_class = filters.JobFilter
     permission_classes = [SignedIn]
 
-    @documented(s.JobSerializer, code=201, request=s.JobCreateSerializer)
+    @documented(s.JobRequestSerializer, code=201, request=s.JobRequestCreateSerializer)
     def create(self, request):
-        serializer = s.JobCreateSerializer(data=request.data)
+        serializer = s.JobRequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
@@ -405,13 +405,13 @@ class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         if region and data["region"] is None:
             raise exceptions.ValidationError({"region": [f"unknown city code {region}"]})
         job = services.job_request_create(actor=request.user, **data)
-        return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
+        return Response(s.JobRequestSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    @documented(s.OptionSerializer(many=True), read=True)
+    @documented(s.PlacementOptionSerializer(many=True), read=True)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def options(self, request, pk=None):
         """Centers ranked for this job, each with its cost before and after subsidy."""
-        return Response(s.OptionSerializer(rank_options(self.get_object()), many=True).data)
+        return Response(s.PlacementOptionSerializer(rank_options(self.get_object()), many=True).data)
 
     @documented(s.DispatchSerializer, code=201, request=s.DispatchInputSerializer, conflict=True)
     @action(detail=True, methods=["post"], url_path="dispatch", filter_backends=[])
@@ -432,11 +432,11 @@ class DispatchViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.DispatchFilter
     permission_classes = [SignedIn]
 
-    @documented(s.DispatchSerializer, request=s.UsageSerializer)
+    @documented(s.DispatchSerializer, request=s.DispatchUsageSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def usage(self, request, pk=None):
         """The center reports metered usage with its invoice: the proof of delivery for settlement."""
-        serializer = s.UsageSerializer(data=request.data)
+        serializer = s.DispatchUsageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dispatch = services.dispatch_report_usage(actor=request.user, dispatch=self.get_object(),
                                                   **serializer.validated_data)
