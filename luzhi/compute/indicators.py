@@ -24,13 +24,13 @@ def centers_behind(*, period_end: date, region: str | None = None):
 
 
 @indicator_function("compute.province_eflops", label="算力规模(EFLOPS,按统计口径由算力中心登记计算)",
-                    records=centers_behind)
+                    records=centers_behind, drilldown="compute:drilldown")
 def province_eflops(*, period_end: date, region: str | None = None) -> Decimal:
     return capacity_on(period_end, region).eflops(region=region)
 
 
 @indicator_function("compute.intelligent_share", label="智能算力占比(%,由算力中心登记计算)",
-                    records=centers_behind)
+                    records=centers_behind, drilldown="compute:drilldown")
 def intelligent_share(*, period_end: date, region: str | None = None) -> Decimal:
     return capacity_on(period_end, region).intelligent_share(region=region)
 

@@ -29,7 +29,9 @@ class PeriodFormField(forms.CharField):
         try:
             return Period.parse(text)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
+            # The message quotes the user's text; passed as a parameter, a "%" in it is
+            # never taken for a format directive (``?period=%25`` was a server error).
+            raise forms.ValidationError("%(message)s", code="invalid", params={"message": str(exc)}) from None
 
 
 class RegionFormField(forms.CharField):
@@ -42,7 +44,38 @@ class RegionFormField(forms.CharField):
         try:
             return resolve_region(text)
         except ValidationError as exc:
-            raise forms.ValidationError(exc.message_dict["region"], code="invalid") from None
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": " ".join(exc.message_dict["region"])}
+            ) from None
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearFormField(forms.CharField):
+    """A four-digit calendar year (2000–2100); anything else is refused with one clear message."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+            raise forms.ValidationError(
+                _("年份应为 %(first)d 至 %(last)d 之间的四位整数,收到“%(value)s”。"),
+                code="invalid",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR, "value": text[:20]},
+            )
+        return int(text)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.Filter):
+    """Observations whose period starts in one year."""
+
+    field_class = YearFormField
+
+    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+        return qs if value is None else qs.filter(period_start__year=value)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -101,7 +134,7 @@ class ObservationFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标代码"))
     period = PeriodFilter(label=_("周期,如 2026、2026-Q1、2026-01"))
     region = RegionFilter(label=_("区域:设区市代码或名称,或“全省”"))
-    year = django_filters.NumberFilter(field_name="period_start__year", label=_("年份"))
+    year = YearFilter(label=_("年份,如 2026"))
     period_type = django_filters.ChoiceFilter(choices=PeriodType.choices, label=_("周期类型"))
     unit = UnitIdFilter(
         field_name="reporting_unit", queryset=Unit.objects.all(), label=_("填报单位")

@@ -4,7 +4,7 @@ The forms only parse: which period, region, value, unit, source and files the
 user posted. Every rule (the value's sign, the unit, the period inside the
 plan, the region inside Shandong, the evidence type and size, who may report)
 lives in the services, which raise ``ValidationError`` keyed by these field
-names; :func:`add_service_errors` puts each message next to its field. The
+names; :func:`luzhi.core.forms.add_service_errors` puts each message next to its field. The
 selects list what the user may choose, but a value posted by hand still goes
 to the service, so there is one validation path for the web and the API.
 """
@@ -12,13 +12,15 @@ to the service, so there is one validation path for the web and the API.
 from datetime import date, timedelta
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
+
+# Kept for the other apps that import it from here; new code imports it from luzhi.core.forms.
+from luzhi.core.forms import add_service_errors  # noqa: F401
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.permissions import can_report
+from luzhi.indicators.permissions import may_report
 from luzhi.indicators.services import evidence_check_all
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx"
@@ -26,16 +28,6 @@ REPORTABLE_SOURCES = [
     (Observation.Source.REPORT, Observation.Source.REPORT.label),
     (Observation.Source.STATISTICS, Observation.Source.STATISTICS.label),
 ]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ``ValidationError`` to the form: keyed messages next to their field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
-        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
-        form.add_error(field, messages)
 
 
 # ------------------------------------------------------------------ choices
@@ -70,7 +62,7 @@ def region_choices(user, indicator: Indicator) -> list[tuple[str, str]]:
     candidates = [(PROVINCE, str(_("全省")))]
     if indicator.is_additive:
         candidates += [(c.code, c.name) for c in City.objects.order_by("order", "code")]
-    return [(code, name) for code, name in candidates if can_report(user, indicator, code)]
+    return [(code, name) for code, name in candidates if may_report(user, indicator, code)]
 
 
 # ------------------------------------------------------------------ widgets
@@ -239,3 +231,14 @@ def _plain(value) -> str:
     """A Decimal without trailing zeros (20.0000 → 20) for an input's initial value."""
     text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
     return text
+
+
+class FigureOfRecordForm(forms.Form):
+    """Which value leads (computed or reported) and the tolerance of a discrepancy."""
+
+    figure_of_record = forms.ChoiceField(
+        label=_("口径值"), choices=Indicator.FigureOfRecord.choices, widget=forms.RadioSelect
+    )
+    tolerance_pct = forms.DecimalField(
+        label=_("差异容忍度(%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )

@@ -32,6 +32,13 @@ class Indicator(TimeStampedModel):
         STOCK = "stock", _("存量")  # the value at a point in time (platforms in operation)
         FLOW = "flow", _("期间新增")  # new in the period; cumulative since the baseline
 
+    class FigureOfRecord(models.TextChoices):
+        """Which value is the headline of an indicator that has both a computed function and
+        unit-reported values (the other is shown beside it, a discrepancy flagged)."""
+
+        REPORTED = "reported", _("以填报值为准")
+        COMPUTED = "computed", _("以系统计算值为准")
+
     class Aggregation(models.TextChoices):
         SUM = "sum", _("各市加总")
         RATIO = "ratio", _("由分子分母计算")
@@ -82,6 +89,13 @@ class Indicator(TimeStampedModel):
     frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
     baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
     baseline_year = models.PositiveSmallIntegerField(_("基线年份"), default=2024)
+    figure_of_record = models.CharField(
+        _("口径值"),
+        max_length=8,
+        choices=FigureOfRecord.choices,
+        default=FigureOfRecord.REPORTED,
+        help_text=_("既有系统计算值又有单位填报值时,以哪一个为准(另一个并列显示)。"),
+    )
     tolerance_pct = models.DecimalField(
         _("差异容忍度(%)"),
         max_digits=6,
@@ -117,6 +131,11 @@ class Indicator(TimeStampedModel):
     @property
     def is_additive(self) -> bool:
         return self.aggregation == self.Aggregation.SUM
+
+    @property
+    def headline_is_computed(self) -> bool:
+        """The computed value is the figure of record (when the indicator has a function)."""
+        return bool(self.function) and self.figure_of_record == self.FigureOfRecord.COMPUTED
 
 
 class Milestone(models.Model):
@@ -304,3 +323,30 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.counter}"
+
+
+class StoredAssessment(models.Model):
+    """An indicator's assessment as the cockpit last computed it, kept for the next request.
+
+    Every write that changes what an indicator shows bumps its ``version`` inside
+    the write's transaction (``services.data_changed``); a reader recomputes an
+    assessment only when the stored one is for another ``version`` or another
+    day, and stores it only if the version is still the one it read (a
+    conditional update), so a value approved and read on the very next request
+    always shows the new figures, whatever the timing of the background refresh.
+    """
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, primary_key=True, related_name="stored_assessment"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+    computed_version = models.PositiveBigIntegerField(default=0)
+    as_of = models.DateField(null=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("指标评估(缓存)")
+        verbose_name_plural = _("指标评估(缓存)")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} v{self.version} ({self.computed_version})"

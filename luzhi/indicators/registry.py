@@ -12,14 +12,19 @@ the mechanisms, so a new mechanism adds a live value without touching the cockpi
 
 A function takes ``period_end`` (a date) and ``region`` (None for the province,
 else a city code) and returns a number. It may also name ``records``: a
-callable with the same arguments returning the queryset behind the number, for
-drill-down.
+callable with the same arguments returning the queryset behind the number, and
+``drilldown``: the name of the page that lists those records (it receives
+``?indicator=<code>&as_of=<date>&region=<city code>``), which the indicator page
+links to.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.http import urlencode
 
 
 @dataclass(frozen=True)
@@ -31,19 +36,36 @@ class IndicatorFunction:
     compute: Callable[..., int | float | Decimal]
     records: Callable[..., object] | None = None
     by_city: bool = True  # can be computed per city (so province = sum of cities)
+    drilldown: str = ""  # the URL name of the page listing the records behind the number
 
     def __call__(self, *, period_end: date, region: str | None = None) -> Decimal:
         return Decimal(str(self.compute(period_end=period_end, region=region)))
+
+    def drilldown_url(
+        self, indicator_code: str, *, as_of: date | None = None, region: str | None = None
+    ) -> str:
+        """The drill-down page for one indicator, day and region; "" when there is none."""
+        if not self.drilldown:
+            return ""
+        query = {"indicator": indicator_code}
+        if as_of:
+            query["as_of"] = as_of.isoformat()
+        if region:
+            query["region"] = region
+        return f"{reverse(self.drilldown)}?{urlencode(query)}"
 
 
 _REGISTRY: dict[str, IndicatorFunction] = {}
 
 
-def indicator_function(name: str, *, label: str, records=None, by_city: bool = True):
-    """Decorator: register ``compute`` under ``name`` (names are unique)."""
+def indicator_function(
+    name: str, *, label: str, records=None, by_city: bool = True, drilldown: str = ""
+):
+    """Decorator: register ``compute`` under ``name`` (names are unique); ``drilldown`` names
+    the page (a URL name) listing the records behind the number."""
 
     def decorate(compute):
-        register(IndicatorFunction(name, label, compute, records, by_city))
+        register(IndicatorFunction(name, label, compute, records, by_city, drilldown))
         return compute
 
     return decorate

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luzhi.accounts.models import City
-from luzhi.core.permissions import is_plan_office
+from luzhi.indicators import assessments
 from luzhi.indicators.models import (
     DATA_VERSION_KEY,
     PROVINCE,
@@ -25,7 +25,8 @@ from luzhi.indicators.models import (
     Observation,
 )
 from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.permissions import visible_observations
+from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.progress import NONE, Assessment, TargetSpec, assess, ratio_percent
 
 # Which value is the headline when several sources cover the same period.
@@ -56,10 +57,21 @@ class IndicatorStatus:
     reported_value: float | None = None
     discrepancy: bool = False
     pending: int = 0
+    version: int = 0  # the stored assessment's version it reflects (0: not from the store)
 
     @property
     def status(self) -> str:
         return self.assessment.status
+
+    @property
+    def headline_computed(self) -> bool:
+        """The latest headline is the computed value (the figure of record)."""
+        return self.latest_source == Observation.Source.COMPUTED
+
+    @property
+    def other_value(self) -> float | None:
+        """The value shown beside the headline: reported when computed leads, and vice versa."""
+        return self.reported_value if self.headline_computed else self.computed_value
 
 
 def target_spec(indicator: Indicator) -> TargetSpec:
@@ -79,8 +91,9 @@ def target_spec(indicator: Indicator) -> TargetSpec:
 
 
 def _indicators(public: bool):
+    """Every indicator (internal callers), or what anyone may see (the public variant)."""
     qs = Indicator.objects.select_related("target__section").prefetch_related("responsible_units")
-    return qs.filter(is_public=True) if public else qs
+    return indicator_policy.visible(None, qs) if public else qs
 
 
 def _rows_by_indicator(indicator_ids, as_of: date, region: str = PROVINCE):
@@ -105,27 +118,29 @@ def _rows_by_indicator(indicator_ids, as_of: date, region: str = PROVINCE):
     return result
 
 
-def _headline(values: dict[str, Decimal]) -> tuple[str, Decimal]:
+def _headline(values: dict[str, Decimal], computed_first: bool = False) -> tuple[str, Decimal]:
+    """The headline (source, value) of one period: the computed value when it is the figure of
+    record and present, else by source precedence (statistics, report, roll-up, computed)."""
+    if computed_first and Observation.Source.COMPUTED in values:
+        return Observation.Source.COMPUTED, values[Observation.Source.COMPUTED]
     for source in SOURCE_PRECEDENCE:
         if source in values:
             return source, values[source]
     raise ValueError("no values")
 
 
-def _discrepancy(
-    indicator: Indicator, values: dict[str, Decimal]
-) -> tuple[float | None, float | None, bool]:
-    computed = values.get(Observation.Source.COMPUTED)
-    reported = next((values[s] for s in SOURCE_PRECEDENCE[:3] if s in values), None)
-    if computed is None or reported is None:
-        return (
-            float(computed) if computed is not None else None,
-            float(reported) if reported is not None else None,
-            False,
-        )
-    scale = max(abs(reported), abs(computed), Decimal("1e-9"))
-    flagged = abs(reported - computed) / scale * 100 > indicator.tolerance_pct
-    return float(computed), float(reported), flagged
+def _reported(values: dict[str, Decimal]) -> Decimal | None:
+    return next((values[s] for s in SOURCE_PRECEDENCE[:3] if s in values), None)
+
+
+def discrepant(headline: float, other: float, tolerance_pct) -> bool:
+    """The tolerance: the other value differs from the figure of record by more than
+    ``tolerance_pct`` percent of the figure of record (exactly at the tolerance is not flagged;
+    against a figure of record of 0 any other value is)."""
+    headline, other = float(headline), float(other)
+    if headline == 0:
+        return other != 0
+    return abs(other - headline) / abs(headline) * 100 > float(tolerance_pct)
 
 
 def indicator_statuses(
@@ -133,20 +148,33 @@ def indicator_statuses(
 ) -> list[IndicatorStatus]:
     """Every indicator's assessment on ``as_of`` (today by default), from approved values.
 
-    The public variant shows only public indicators. Five queries whatever the
-    number of indicators: indicators, their units, province rows, pending counts.
+    The public variant shows only public indicators. A fixed number of queries whatever
+    the number of indicators: indicators, their units, the stored assessments, the province
+    rows of the indicators whose data changed (and storing their new assessments), pending
+    counts.
     """
     as_of = as_of or timezone.localdate()
     indicators = list(_indicators(public))
-    by_id = {i.pk: i for i in indicators}
-    needed = (
-        set(by_id)
-        | {i.numerator_id for i in indicators if i.numerator_id}
-        | {i.denominator_id for i in indicators if i.denominator_id}
+
+    def compute(stale: list[Indicator]) -> list[IndicatorStatus]:
+        needed = (
+            {i.pk for i in stale}
+            | {i.numerator_id for i in stale if i.numerator_id}
+            | {i.denominator_id for i in stale if i.denominator_id}
+        )
+        rows = _rows_by_indicator(needed, as_of)
+        return [_status_for(indicator, rows, as_of) for indicator in stale]
+
+    # Today's assessments are stored (recomputed only where the data changed); another
+    # day's are computed for the request.
+    statuses = assessments.statuses(
+        indicators,
+        as_of=as_of,
+        compute=compute,
+        status_class=IndicatorStatus,
+        store=as_of == timezone.localdate(),
     )
-    rows = _rows_by_indicator(needed, as_of)
-    pending = {}
-    if not public and is_plan_office(user):
+    if not public and indicator_policy.can(user, "see_pending"):
         # Counted here, not with GROUP BY: the few submitted rows come straight from the
         # status index, where a GROUP BY lets SQLite scan the whole table in indicator order.
         pending = Counter(
@@ -154,35 +182,64 @@ def indicator_statuses(
             .values_list("indicator_id", flat=True)
             .order_by()
         )
-    statuses = []
-    for indicator in indicators:
-        status = _status_for(indicator, rows, as_of)
-        status.pending = pending.get(indicator.pk, 0)
-        statuses.append(status)
+        for status in statuses:
+            status.pending = pending.get(status.indicator.pk, 0)
     return statuses
 
 
-def _series(indicator: Indicator, rows) -> tuple[list[tuple[Period, float, str]], dict]:
-    """Headline (period, value, source) for one indicator; ratios from their parts."""
+@dataclass(frozen=True)
+class _Point:
+    period: Period
+    value: float  # the headline
+    source: str  # where the headline comes from (a source, or "ratio")
+    computed: float | None  # the computed value, when there is one
+    reported: float | None  # the unit-reported (or rolled-up, statistics, ratio) value
+
+
+def _series(indicator: Indicator, rows) -> list[_Point]:
+    """Headline points for one indicator (ratios from their parts), each with both values."""
+    own = rows.get(indicator.pk, {})
+    computed_first = indicator.headline_is_computed
+    result = []
     if indicator.aggregation == Indicator.Aggregation.RATIO:
         numerators = rows.get(indicator.numerator_id, {})
         denominators = rows.get(indicator.denominator_id, {})
-        result = []
-        for period in sorted(set(numerators) & set(denominators)):
+        reported = {}
+        for period in set(numerators) & set(denominators):
             value = ratio_percent(
                 [_headline(numerators[period])[1]], [_headline(denominators[period])[1]]
             )
             if value is not None:
-                result.append((period, value, "ratio"))
-        return result, {}
-    own = rows.get(indicator.pk, {})
-    series = []
+                reported[period] = value
+        computed = {
+            p: float(v[Observation.Source.COMPUTED])
+            for p, v in own.items()
+            if Observation.Source.COMPUTED in v and p.type == indicator.frequency
+        }
+        for period in sorted(set(reported) | set(computed)):
+            c, r = computed.get(period), reported.get(period)
+            if c is not None and (computed_first or r is None):
+                result.append(_Point(period, c, Observation.Source.COMPUTED, c, r))
+            else:
+                result.append(_Point(period, r, "ratio", c, r))
+        return result
     for period in sorted(own):
         if period.type != indicator.frequency:
             continue
-        source, value = _headline(own[period])
-        series.append((period, float(value), source))
-    return series, own
+        values = own[period]
+        source, value = _headline(values, computed_first)
+        c = values.get(Observation.Source.COMPUTED)
+        r = _reported(values)
+        result.append(
+            _Point(
+                period,
+                float(value),
+                source,
+                float(c) if c is not None else None,
+                float(r) if r is not None else None,
+            )
+        )
+    return result
 
 
 @cache
@@ -192,17 +249,18 @@ def _period_end(period: Period) -> date:
 
 
 def _status_for(indicator: Indicator, rows, as_of: date) -> IndicatorStatus:
-    series, own = _series(indicator, rows)
-    points = [(_period_end(period), value) for period, value, _source in series]
+    series = _series(indicator, rows)
+    points = [(_period_end(p.period), p.value) for p in series]
     assessment = assess(target_spec(indicator), points, as_of)
     status = IndicatorStatus(indicator=indicator, assessment=assessment, series=points)
     if series:
-        period, _value, source = series[-1]
-        status.latest_period, status.latest_source = period, source
-        if own:
-            status.computed_value, status.reported_value, status.discrepancy = _discrepancy(
-                indicator, own[period]
-            )
+        last = series[-1]
+        status.latest_period, status.latest_source = last.period, last.source
+        status.computed_value, status.reported_value = last.computed, last.reported
+        if last.computed is not None and last.reported is not None:
+            headline_computed = last.source == Observation.Source.COMPUTED
+            other = last.reported if headline_computed else last.computed
+            status.discrepancy = discrepant(last.value, other, indicator.tolerance_pct)
     return status
 
 
@@ -253,13 +311,13 @@ def city_breakdown(indicator: Indicator, *, as_of: date | None = None) -> list[C
             return None, None
         if flow and indicator.aggregation != Indicator.Aggregation.RATIO:
             total = sum(
-                float(_headline(v)[1])
+                float(_headline(v, indicator.headline_is_computed)[1])
                 for s, v in periods.items()
                 if s.year > indicator.baseline_year
             )
             return max(periods), total
         start = max(periods)
-        return start, float(_headline(periods[start])[1])
+        return start, float(_headline(periods[start], indicator.headline_is_computed)[1])
 
     result = []
     for city in cities:
@@ -286,7 +344,7 @@ def observations_for(
     *, user, indicator: Indicator, region: str | None = None, period: Period | None = None
 ):
     """The observations behind a number, as the user may see them, with evidence prefetched."""
-    qs = visible_observations(user, indicator.observations.all())
+    qs = observation_policy.visible(user, indicator.observations.all())
     if region:
         qs = qs.filter(region=region)
     if period:
@@ -300,7 +358,7 @@ def observations_for(
 
 def review_queue(*, user):
     """Submitted values waiting for the plan office."""
-    if not is_plan_office(user):
+    if not observation_policy.can(user, "review"):
         return Observation.objects.none()
     return (
         Observation.objects.filter(status=Observation.Status.SUBMITTED)
@@ -336,7 +394,7 @@ def indicator_status(
     as_of = as_of or timezone.localdate()
     ids = {indicator.pk, indicator.numerator_id, indicator.denominator_id} - {None}
     status = _status_for(indicator, _rows_by_indicator(ids, as_of), as_of)
-    if not public and is_plan_office(user):
+    if not public and indicator_policy.can(user, "see_pending"):
         status.pending = Observation.objects.filter(
             indicator=indicator, status=Observation.Status.SUBMITTED
         ).count()

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, User
 from luzhi.core.history import record_change
-from luzhi.core.permissions import is_plan_office, require
+from luzhi.core.permissions import require
+from luzhi.core.services import lock
+from luzhi.indicators import assessments
 from luzhi.indicators.models import (
     DATA_VERSION_KEY,
     PROVINCE,
@@ -29,7 +31,13 @@ from luzhi.indicators.models import (
     region_name,
 )
 from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.permissions import can_report
+from luzhi.indicators.permissions import (
+    allocations,
+    indicators,
+    may_report,
+    milestones,
+    observations,
+)
 from luzhi.indicators.registry import get_function
 from luzhi.plan.models import AssignmentUnit, Plan, Target
 
@@ -49,14 +57,24 @@ STATUS = Observation.Status
 
 
 
-def data_changed() -> None:
+def data_changed(indicators=None) -> None:
     """Bump the indicator data version: cached cockpit pages built before are now stale.
 
-    Called by every service that changes what the cockpit shows, inside its
-    transaction, and by bulk loaders (demo data) after they write.
+    ``indicators`` (indicators or their ids) names what changed: only their stored
+    assessments (and those of ratios built from them) are recomputed; ``None`` means
+    any indicator may have changed. Called by every service that changes what the
+    cockpit shows, inside its transaction, and by bulk loaders (demo data) after
+    they write. Once the transaction commits, the stale assessments are refreshed
+    in the background (``tasks.refresh_assessments``); a request that comes first
+    recomputes them itself.
     """
     if not DataVersion.objects.filter(key=DATA_VERSION_KEY).update(counter=F("counter") + 1):
         DataVersion.objects.create(key=DATA_VERSION_KEY, counter=1)
+    ids = None if indicators is None else [getattr(i, "pk", i) for i in indicators]
+    assessments.bump(ids)
+    from luzhi.indicators.tasks import enqueue_refresh
+
+    enqueue_refresh()
 
 
 # ---------------------------------------------------------------- indicators
@@ -88,7 +106,7 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
     Idempotent; targets of a new plan version re-link by clause path and metric.
     """
     if actor is not None:
-        require(is_plan_office(actor), _("只有专项办可以配置指标。"))
+        indicators.require(actor, "configure")
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
     by_key = {(d["plan_path"], d["target_metric"]): d for d in spec["indicators"]}
     units = {u.short_name: u for u in Unit.objects.all()}
@@ -107,8 +125,14 @@ def indicators_sync_from_plan(*, actor: User | None, plan: Plan, path: Path = DE
         indicator.target = target
         indicator.plan_path = target.section.path
         indicator.target_metric = target.metric
+        was_computed = indicator.method == Indicator.Method.COMPUTED
         indicator.method = definition.get("method", Indicator.Method.REPORTED)
         indicator.function = definition.get("function", "")
+        if created or (indicator.method == Indicator.Method.COMPUTED and not was_computed):
+            # The plan office's own choice is kept on later syncs.
+            indicator.figure_of_record = definition.get(
+                "figure_of_record", Indicator.FigureOfRecord.REPORTED
+            )
         indicator.unit = target.unit
         indicator.cmp = target.cmp
         indicator.target_value = target.value
@@ -169,9 +193,38 @@ def _auxiliary(spec: dict, code: str, units: dict, actor) -> Indicator:
 
 
 @transaction.atomic
+def indicator_figure_of_record_set(
+    *, actor: User, indicator: Indicator, figure_of_record: str, tolerance_pct=None
+) -> Indicator:
+    """Choose which value is the headline of an indicator that has a computed function and
+    unit-reported values (plan office), and the tolerance beyond which they are flagged."""
+    indicators.require(actor, "configure", indicator)
+    indicator = lock(indicator)
+    if not indicator.function:
+        raise ValidationError(
+            {"figure_of_record": _("该指标没有系统计算函数,只有填报值,无需选择口径值。")}
+        )
+    if figure_of_record not in Indicator.FigureOfRecord.values:
+        raise ValidationError(
+            {"figure_of_record": _("口径值应为“以填报值为准”或“以系统计算值为准”。")}
+        )
+    indicator.figure_of_record = figure_of_record
+    if tolerance_pct is not None and str(tolerance_pct).strip() != "":
+        tolerance = _number(tolerance_pct, "tolerance_pct")
+        if tolerance > 100:
+            raise ValidationError({"tolerance_pct": _("差异容忍度应在 0 至 100 之间。")})
+        indicator.tolerance_pct = tolerance
+    indicator.full_clean()
+    record_change(indicator, actor, "figure of record set")
+    indicator.save()
+    data_changed([indicator])
+    return indicator
+
+
+@transaction.atomic
 def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Milestone:
     """Set a yearly milestone on an indicator's target path (plan office)."""
-    require(is_plan_office(actor), _("只有专项办可以设置年度阶段目标。"))
+    milestones.require(actor, "edit")
     if not (indicator.baseline_year < year <= (indicator.deadline_year or year)):
         raise ValidationError({"year": _("年份须在基线年与完成年份之间。")})
     milestone = Milestone.objects.filter(indicator=indicator, year=year).first() or Milestone(
@@ -181,7 +234,7 @@ def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Mil
     milestone.full_clean()
     record_change(milestone, actor, "milestone set")
     milestone.save()
-    data_changed()
+    data_changed([indicator])
     return milestone
 
 
@@ -193,7 +246,7 @@ def allocation_set(
 
     ``values`` maps city codes (or names) to numbers. The previous split is replaced.
     """
-    require(is_plan_office(actor), _("只有专项办可以分解目标。"))
+    allocations.require(actor, "edit")
     if not indicator.is_additive:
         raise ValidationError(_("只有可加总的指标可以分解到市。"))
     cities = {c.code: c for c in City.objects.all()} | {c.name: c for c in City.objects.all()}
@@ -219,7 +272,7 @@ def allocation_set(
         row.full_clean()
         record_change(row, actor, "allocation set")
         row.save()
-    data_changed()
+    data_changed([indicator])
     return rows
 
 
@@ -325,7 +378,7 @@ def observation_save(
             raise ValidationError({"period": str(exc)}) from None
     region = resolve_region(region)
     require(
-        can_report(actor, indicator, region),
+        may_report(actor, indicator, region),
         _("您的单位不负责指标“%(name)s”(%(region)s),不能填报。")
         % {"name": indicator.name, "region": region_name(region)},
     )
@@ -366,7 +419,9 @@ def observation_save(
             source=source,
             created_by=actor,
         )
-    elif observation.status in (STATUS.APPROVED, STATUS.SUBMITTED) and not is_plan_office(actor):
+    elif observation.status in (STATUS.APPROVED, STATUS.SUBMITTED) and not observations.can(
+        actor, "edit_submitted", observation
+    ):
         raise ValidationError(
             _("该值当前状态为“%s”,不能修改;如需更正请联系专项办。")
             % observation.get_status_display()
@@ -383,7 +438,7 @@ def observation_save(
     for upload in files:
         evidence_add(actor=actor, observation=observation, upload=upload)
     _event(observation, actor, "submit" if submit else "save", before)
-    data_changed()
+    data_changed([indicator])
     return observation
 
 
@@ -445,17 +500,20 @@ def evidence_store(record, *, actor: User, upload):
 
 def evidence_add(*, actor: User, observation: Observation, upload) -> Evidence:
     """Attach a checked evidence file to an observation."""
-    require(
-        can_report(actor, observation.indicator, observation.region),
-        _("您不能为该指标值上传佐证材料。"),
-    )
+    observations.require(actor, "report", observation, _("您不能为该指标值上传佐证材料。"))
     return evidence_store(Evidence(observation=observation), actor=actor, upload=upload)
 
 
 def _transition(observation: Observation, allowed: set[str], target: str, verb: str) -> str:
+    """Move ``observation`` (a fresh copy read under a row lock) to ``target``.
+
+    The state is checked on the locked copy, never on the object a caller passed
+    in: of two reviewers acting at once, the second sees the first's decision and
+    is refused with a message saying what happened.
+    """
     if observation.status not in allowed:
         raise ValidationError(
-            _("当前状态为“%(state)s”,不能%(verb)s。")
+            _("当前状态为“%(state)s”,不能%(verb)s(可能已被他人处理,请刷新后查看)。")
             % {"state": observation.get_status_display(), "verb": verb}
         )
     before = observation.status
@@ -463,45 +521,61 @@ def _transition(observation: Observation, allowed: set[str], target: str, verb: 
     return before
 
 
+def _locked(observation: Observation) -> Observation:
+    """The observation re-read under a row lock (``select_for_update``) with its indicator."""
+    return lock(observation, related=("indicator",))
+
+
+def _copy_back(fresh: Observation, passed: Observation) -> Observation:
+    """Give the caller's object the state the service wrote (callers may keep using it)."""
+    if passed is not fresh:
+        for fld in Observation._meta.concrete_fields:
+            setattr(passed, fld.attname, getattr(fresh, fld.attname))
+    return fresh
+
+
 @transaction.atomic
 def observation_submit(*, actor: User, observation: Observation) -> Observation:
     """Draft or returned → submitted, by its unit or the plan office."""
-    require(can_report(actor, observation.indicator, observation.region), _("您不能提交该指标值。"))
+    observations.require(actor, "report", observation, _("您不能提交该指标值。"))
+    passed, observation = observation, _locked(observation)
     before = _transition(observation, {STATUS.DRAFT, STATUS.RETURNED}, STATUS.SUBMITTED, _("提交"))
     record_change(observation, actor, "submitted")
     observation.save()
     _event(observation, actor, "submit", before)
-    data_changed()
-    return observation
+    data_changed([observation.indicator_id])
+    return _copy_back(observation, passed)
 
 
 @transaction.atomic
 def observation_approve(*, actor: User, observation: Observation, comment: str = "") -> Observation:
     """Submitted → approved (plan office); refreshes the province roll-up."""
-    require(is_plan_office(actor), _("只有专项办可以审核指标值。"))
+    observations.require(actor, "review", observation)
+    passed, observation = observation, _locked(observation)
     before = _transition(observation, {STATUS.SUBMITTED}, STATUS.APPROVED, _("审核通过"))
     observation.review_comment = comment
     record_change(observation, actor, "approved")
     observation.save()
     _event(observation, actor, "approve", before, comment)
-    data_changed()
+    data_changed([observation.indicator_id])
     rollup_refresh(indicator=observation.indicator, period=observation.period)
-    return observation
+    return _copy_back(observation, passed)
 
 
 @transaction.atomic
 def observation_return(*, actor: User, observation: Observation, comment: str) -> Observation:
     """Submitted → returned to its unit with a comment (plan office)."""
-    require(is_plan_office(actor), _("只有专项办可以退回指标值。"))
+    observations.require(actor, "review", observation, _("只有专项办可以退回指标值。"))
     if not comment.strip():
         raise ValidationError({"comment": _("退回时必须填写意见。")})
+    passed, observation = observation, _locked(observation)
     before = _transition(observation, {STATUS.SUBMITTED}, STATUS.RETURNED, _("退回"))
     observation.review_comment = comment
     record_change(observation, actor, "returned")
     observation.save()
     _event(observation, actor, "return", before, comment)
-    data_changed()
-    return observation
+    data_changed([observation.indicator_id])
+    return _copy_back(observation, passed)
 
 
 @transaction.atomic
@@ -509,19 +583,21 @@ def observation_correct(
     *, actor: User, observation: Observation, value, reason: str
 ) -> Observation:
     """Change an approved value (plan office), keeping the history with who and why."""
-    require(is_plan_office(actor), _("只有专项办可以更正已审核的指标值。"))
-    if observation.status != STATUS.APPROVED:
-        raise ValidationError(_("只有已审核的值需要更正;其他状态请直接修改。"))
+    observations.require(actor, "correct", observation)
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须说明原因。")})
-    observation.value = _number(value, "value")
+    number = _number(value, "value")
+    passed, observation = observation, _locked(observation)
+    if observation.status != STATUS.APPROVED:
+        raise ValidationError(_("只有已审核的值需要更正;其他状态请直接修改。"))
+    observation.value = number
     observation.full_clean()
     record_change(observation, actor, reason)
     observation.save()
     _event(observation, actor, "correct", STATUS.APPROVED, reason)
-    data_changed()
+    data_changed([observation.indicator_id])
     rollup_refresh(indicator=observation.indicator, period=observation.period)
-    return observation
+    return _copy_back(observation, passed)
 
 
 def rollup_refresh(*, indicator: Indicator, period: Period) -> Observation | None:
@@ -547,7 +623,7 @@ def rollup_refresh(*, indicator: Indicator, period: Period) -> Observation | Non
         region=PROVINCE,
         source=Observation.Source.ROLLUP,
     )
-    data_changed()
+    data_changed([indicator])
     if total is None:
         Observation.objects.filter(**slot).delete()
         return None
@@ -578,7 +654,7 @@ def computed_snapshot(*, indicator: Indicator, period: Period) -> list[Observati
             defaults={"value": value, "status": STATUS.APPROVED},
         )
         stored.append(obs)
-    data_changed()
+    data_changed([indicator])
     return stored
 
 

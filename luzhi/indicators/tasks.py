@@ -1,5 +1,7 @@
 """Background work for indicators (Django's tasks API; the worker is `luzhi db_worker`)."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -7,6 +9,8 @@ from django_tasks import task
 from luzhi.indicators.models import Indicator
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.services import computed_snapshot
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -32,3 +36,29 @@ def snapshot_computed_indicators(
 def enqueue_snapshot(indicator_ids: list[int] | None = None) -> None:
     """Queue a snapshot once the current transaction commits (never for rolled-back data)."""
     transaction.on_commit(lambda: snapshot_computed_indicators.enqueue(indicator_ids=indicator_ids))
+
+
+@task()
+def refresh_assessments() -> int:
+    """Recompute the stored assessments that a write made stale (both variants' indicators),
+    so the next cockpit request finds them current. Returns how many indicators it read."""
+    from luzhi.indicators.selectors import indicator_statuses
+
+    return len(indicator_statuses())
+
+
+def _enqueue_refresh() -> None:
+    try:
+        refresh_assessments.enqueue()
+    except Exception:  # noqa: BLE001  (a missing queue must not fail the write; readers recompute)
+        logger.exception("could not queue the assessment refresh")
+
+
+def enqueue_refresh() -> None:
+    """Queue one assessment refresh when the current transaction commits (once per transaction;
+    nothing when it rolls back)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue_refresh()
+    elif not any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        transaction.on_commit(_enqueue_refresh)

@@ -153,7 +153,7 @@ def measure(m: Measure) -> Measure:
 
     compute.compute_all = m.compute_all  # optional fast path: one grouped query for all cities
     compute.measure = m
-    indicator_function(m.name, label=m.label, records=m.records, by_city=True)(compute)
+    indicator_function(m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown")(compute)
     MEASURES[m.name] = m
     return m
 

@@ -103,7 +103,7 @@ def _register(name: str, label: str, function: _Function) -> None:
         return function(period_end=period_end, region=region)
 
     compute.compute_all = function.compute_all
-    indicator_function(name, label=label, records=function.records, by_city=True)(compute)
+    indicator_function(name, label=label, records=function.records, by_city=True, drilldown="scenarios:recognition_list")(compute)
 
 
 FUNCTIONS = {LEADING: _Function(leading=True)}

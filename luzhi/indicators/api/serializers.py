@@ -109,9 +109,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
     them in the context as ``statuses`` (indicator id → IndicatorStatus).
     """
 
-    plan_target = serializers.PrimaryKeyRelatedField(source="target", read_only=True)
-    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null for an indicator with no target of its own (a ratio's numerator) and for every
+    # indicator that is not a ratio: the schema says so (allow_null), as the responses do.
+    plan_target = serializers.PrimaryKeyRelatedField(
+        source="target", read_only=True, allow_null=True
+    )
+    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     responsible_units = UnitBriefSerializer(many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
     assessment = serializers.SerializerMethodField()

@@ -2,7 +2,7 @@
 
 Reads: everyone sees public indicators and approved values; the plan office sees
 everything; a unit reporter also sees their own unit's drafts and submissions
-(``luzhi.indicators.permissions.visible_observations``).
+(the policies in ``luzhi.indicators.permissions``).
 
 Writes are explicit endpoints that call the same services as the reporting
 pages (``luzhi.indicators.services``). They only require a signed-in user: the
@@ -28,7 +28,6 @@ from rest_framework.response import Response
 
 from luzhi.accounts.models import City, Unit
 from luzhi.core.api_history import HistoryMixin
-from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.api.serializers import (
     ASSESSMENT_STATUSES,
     CityRowSerializer,
@@ -43,7 +42,8 @@ from luzhi.indicators.api.serializers import (
 from luzhi.indicators.files import evidence_response
 from luzhi.indicators.filters import IndicatorFilter, ObservationFilter
 from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
-from luzhi.indicators.permissions import can_download_evidence, visible_observations
+from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import city_breakdown, indicator_statuses
 from luzhi.indicators.services import (
     observation_approve,
@@ -101,9 +101,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
                 "milestones",
             )
         )
-        if not is_plan_office(self.request.user):
-            queryset = queryset.filter(is_public=True)
-        return queryset
+        return indicator_policy.visible(self.request.user, queryset)
 
     def get_serializer_class(self):
         return IndicatorDetailSerializer if self.action == "retrieve" else IndicatorSerializer
@@ -114,7 +112,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         return {
             s.indicator.pk: s
-            for s in indicator_statuses(user=user, public=not is_plan_office(user))
+            for s in indicator_statuses(user=user, public=not indicator_policy.can(user, "cockpit"))
         }
 
     def get_serializer_context(self):
@@ -184,7 +182,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related("evidence")
             .order_by("-period_start", "indicator__order", "region", "source")
         )
-        return visible_observations(self.request.user, queryset)
+        return observation_policy.visible(self.request.user, queryset)
 
     def get_permissions(self):
         # The default class lets only the plan office write. Reporting is for units
@@ -201,8 +199,9 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         regions.update(City.objects.values_list("code", "name"))
         user = self.request.user
         context["regions"] = regions
-        # Rows come from visible_observations(user), so signed-in is the whole rule here.
-        context["may_download"] = lambda observation: bool(user and user.is_authenticated)
+        context["may_download"] = lambda observation: observation_policy.can(
+            user, "download_evidence", observation
+        )
         return context
 
     def _respond(self, observation: Observation, status_code: int = status.HTTP_200_OK):
@@ -334,6 +333,6 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def evidence(self, request, pk=None, evidence_id=None):
         observation = self.get_object()
         evidence = get_object_or_404(Evidence, pk=evidence_id, observation=observation)
-        if not can_download_evidence(request.user, observation):
+        if not observation_policy.can(request.user, "download_evidence", observation):
             self.permission_denied(request, message=_("佐证材料登录后可下载。"))
         return evidence_response(evidence, inline=False)

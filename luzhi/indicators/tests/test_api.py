@@ -482,3 +482,40 @@ def test_indicator_list_query_count_does_not_grow(
         office.get("/api/indicators/")
     with django_assert_max_num_queries(12):
         api().get("/api/observations/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0", "-1", "2026.5", "5e16", "99999999999999999999", "２０２６", "abc"])
+def test_an_unusable_year_is_a_400_naming_the_field(year):
+    response = APIClient().get("/api/observations/", {"year": year})
+    assert response.status_code == 400, response.content
+    assert "year" in str(response.json()) and "年份应为" in str(response.json())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", ["%", "%s", "%(x)s", "2026-Q9%"])
+def test_a_period_with_a_percent_sign_is_a_400_not_a_server_error(period):
+    response = APIClient().get("/api/observations/", {"period": period})
+    assert response.status_code == 400, response.content
+    assert period in str(response.json())  # the message quotes the text as typed
+
+
+@pytest.mark.django_db
+def test_a_good_year_still_filters(indicators, plan_officer, reporter_sti):
+    observation = observation_save(
+        actor=reporter_sti, indicator=indicators[BASIC], period=PREVIOUS, value=3, submit=True
+    )
+    observation_approve(actor=plan_officer, observation=observation)
+    year = PREVIOUS[:4]
+    rows = APIClient().get("/api/observations/", {"year": year}).json()["results"]
+    assert [r["id"] for r in rows] == [observation.pk]
+    assert APIClient().get("/api/observations/", {"year": "2001"}).json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_the_schema_says_which_indicator_links_may_be_null():
+    schema = APIClient().get("/api/schema/?format=json").json()
+    for name in ("Indicator", "IndicatorDetail"):
+        props = schema["components"]["schemas"][name]["properties"]
+        for field in ("plan_target", "numerator", "denominator"):
+            assert props[field].get("nullable") is True, (name, field)

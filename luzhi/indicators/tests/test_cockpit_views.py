@@ -311,7 +311,7 @@ def test_drill_down_from_the_card_to_observation_evidence_and_history(
         "省工业和信息化厅" in obs_page and "reporter_miit" in obs_page
     )  # names for government users
     assert "审核通过" in obs_page and "更正" in obs_page  # the review timeline
-    assert "原因:补录青岛超算中心" in obs_page  # the change history says who and why
+    assert "说明:补录青岛超算中心" in obs_page  # the change history (core/_history.html) says why
     assert (
         '<span class="before">11.5</span>' in obs_page
         and '<span class="after">11.75</span>' in obs_page
@@ -335,7 +335,10 @@ def test_observation_filters_on_the_indicator_page(client, indicators, reporter_
     assert reverse("indicators:observation_detail", args=[q2.pk]) in by_period
     assert reverse("indicators:observation_detail", args=[jinan.pk]) not in by_period
     bad = client.get(url, {"period": "2026-Q7", "region": "北京"}).content.decode()
-    assert "无法识别的周期" in bad and "不是全省或山东省的设区市" in bad
+    assert "无法识别的周期" in bad and "不是山东省的设区市" in bad and "已忽略" in bad
+    # The page's filters are the API's ObservationFilter: the same refusals, no server error.
+    assert client.get(url, {"year": "5e16", "period": "%"}).status_code == 200
+    assert "年份应为" in client.get(url, {"year": "0"}).content.decode()
 
 
 def test_the_public_sees_approved_values_without_names_and_404_on_drafts(
@@ -349,7 +352,7 @@ def test_the_public_sees_approved_values_without_names_and_404_on_drafts(
     assert page.status_code == 200
     html = page.content.decode()
     assert "reporter_miit" not in html and "plan_officer" not in html
-    assert "修改人仅对政府用户显示" in html
+    assert "修改人与说明仅对有权查看的用户显示" in html
     for hidden in (draft, submitted):
         assert (
             client.get(reverse("indicators:observation_detail", args=[hidden.pk])).status_code

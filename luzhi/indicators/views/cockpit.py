@@ -11,11 +11,12 @@ functions at the end. Chart options come from the pure functions in ``charts.py`
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,22 +26,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
-from luzhi.core.permissions import is_plan_office
+from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
+from luzhi.core.history import record_entries
 from luzhi.core.views import forbidden
 from luzhi.indicators import charts
 from luzhi.indicators.exports import (
-    XLSX,
     cities_workbook,
     cockpit_workbook,
     download_name,
 )
+from luzhi.indicators.filters import ObservationFilter
 from luzhi.indicators.models import (
     PROVINCE,
     Indicator,
     Observation,
 )
-from luzhi.indicators.periods import Period
-from luzhi.indicators.permissions import visible_observations
+from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.progress import NONE, cumulative
 from luzhi.indicators.selectors import (
     IndicatorStatus,
@@ -50,15 +52,15 @@ from luzhi.indicators.selectors import (
     indicator_statuses,
     observations_for,
 )
-from luzhi.indicators.templatetags.cockpit_tags import status_rule
+from luzhi.indicators.templatetags.cockpit_tags import SERVICE_REASONS as CHANGE_REASONS
+from luzhi.indicators.templatetags.cockpit_tags import num, status_rule
 from luzhi.indicators.views.pages import (
     page_city_panel,
+    page_drilldown_url,
     page_function_label,
     page_milestones,
-    page_observation_history,
     page_task_board,
 )
-from luzhi.plan.exports import content_disposition
 from luzhi.plan.selectors import current_plan
 
 OBSERVATIONS_PER_PAGE = 50
@@ -87,20 +89,19 @@ def _as_of(request) -> tuple[date, str]:
 
 def _may_see_names(user) -> bool:
     """Who reported and reviewed a value is shown to government users only, never to the public."""
-    return bool(user and user.is_authenticated and (user.is_plan_office or user.is_unit_reporter))
+    return observation_policy.can(user, "see_names")
 
 
 def _visible_indicator(request, code: str) -> Indicator:
     """The indicator, if this user may see it (non-public indicators are the plan office's)."""
-    indicator = get_object_or_404(
+    return indicator_policy.get_or_404(
+        request.user,
+        "view",
         Indicator.objects.select_related("target__section__plan", "numerator", "denominator")
         .defer("target__section__plan__source_text")
         .prefetch_related("responsible_units"),
         code=code,
     )
-    if not indicator.is_public and not is_plan_office(request.user):
-        raise Http404
-    return indicator
 
 
 # --------------------------------------------------------------------------- charts
@@ -108,17 +109,40 @@ def _visible_indicator(request, code: str) -> Indicator:
 
 @dataclass
 class Card:
-    """One indicator on the cockpit: its status, chart and drill-down link."""
+    """One indicator on the cockpit: its status, chart and drill-down link.
+
+    The chart and the link are worked out only when the card is rendered: a card whose
+    rendered HTML is cached (by its stored assessment's version) needs neither.
+    """
 
     item: IndicatorStatus
-    chart: dict
-    value_url: str
-    rule: str
     milestones: list[tuple[int, float]] = field(default_factory=list)
+    plan_end: int = 2027
+    as_of: date | None = None
+    html: str = ""  # the rendered KPI card
+    chart_html: str = ""  # the rendered chart card
 
     @property
     def indicator(self) -> Indicator:
         return self.item.indicator
+
+    @cached_property
+    def chart(self) -> dict:
+        return indicator_chart(
+            self.item,
+            self.milestones,
+            plan_end=self.plan_end,
+            as_of=self.as_of,
+            max_points=CARD_CHART_POINTS,
+        )
+
+    @cached_property
+    def rule(self) -> str:
+        return status_rule(self.indicator)
+
+    @cached_property
+    def value_url(self) -> str:
+        return value_url(self.item)
 
     @property
     def chart_id(self) -> str:
@@ -213,19 +237,43 @@ def cards_for(
     return [
         Card(
             item=item,
-            chart=indicator_chart(
-                item,
-                milestones.get(item.indicator.pk, []),
-                plan_end=plan_end,
-                as_of=as_of,
-                max_points=CARD_CHART_POINTS,
-            ),
-            value_url=value_url(item),
-            rule=status_rule(item.indicator),
             milestones=milestones.get(item.indicator.pk, []),
+            plan_end=plan_end,
+            as_of=as_of,
         )
         for item in statuses
     ]
+
+
+CARD_TEMPLATES = {"html": "indicators/_kpi_card.html", "chart_html": "indicators/_chart_card.html"}
+CARD_CACHE_SECONDS = 24 * 3600
+
+
+def render_cards(cards: list[Card], *, public: bool, as_of: date, plan_end: int) -> None:
+    """Set each card's rendered KPI and chart HTML: from the cache when the card's stored
+    assessment has not changed (its version, the day, language, variant and pending count
+    are the key), else rendered now and cached. After a write, only the changed cards render."""
+    keys = {}
+    for card in cards:
+        item = card.item
+        base = (
+            f"card:{item.indicator.pk}:{item.version}:{item.indicator.updated_at.timestamp() if item.indicator.updated_at else 0}"
+            f":{as_of.isoformat()}:{get_language()}:{int(public)}:{item.pending}:{plan_end}"
+        )
+        for attr in CARD_TEMPLATES:
+            keys[f"{base}:{attr}"] = (card, attr)
+    cacheable = {k: v for k, v in keys.items() if v[0].item.version}
+    found = cache.get_many(list(cacheable))
+    rendered = {}
+    for key, (card, attr) in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = render_to_string(CARD_TEMPLATES[attr], {"card": card, "public": public})
+            if key in cacheable:
+                rendered[key] = html
+        setattr(card, attr, mark_safe(html))  # noqa: S308  (our own rendered, escaped templates)
+    if rendered:
+        cache.set_many(rendered, CARD_CACHE_SECONDS)
 
 
 # --------------------------------------------------------------------------- the cockpit
@@ -233,8 +281,8 @@ def cards_for(
 
 def cockpit(request):
     """The plan office's cockpit: every indicator, its trend, the task board, the cities."""
-    if not is_plan_office(request.user):
-        return _forbidden(request, _("驾驶舱只对专项办开放。公众和各单位可以查看公开的计划进展。"))
+    if not indicator_policy.can(request.user, "cockpit"):
+        return _forbidden(request, indicator_policy.message("cockpit"))
     return _cockpit_page(request, public=False)
 
 
@@ -281,6 +329,7 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
     statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
     milestones = page_milestones([s.indicator.pk for s in statuses])
     cards = cards_for(statuses, milestones, plan_end=plan_end, as_of=as_of)
+    render_cards(cards, public=public, as_of=as_of, plan_end=plan_end)
     tracked = [c for c in cards if c.indicator.target_id]
     auxiliary = [c for c in cards if not c.indicator.target_id]
     counts = {
@@ -325,7 +374,7 @@ def city_panel(request):
     code = request.GET.get("city") or request.GET.get("indicator") or ""
     indicator = _visible_indicator(request, code)
     as_of, _error = _as_of(request)
-    public = request.GET.get("public") == "1" or not is_plan_office(request.user)
+    public = request.GET.get("public") == "1" or not indicator_policy.can(request.user, "cockpit")
     context = {"city": page_city_panel(indicator, as_of=as_of), "public": public, "as_of": as_of}
     return render(request, "indicators/_city_panel.html", context)
 
@@ -336,7 +385,7 @@ def city_panel(request):
 def indicator_detail(request, code: str):
     """An indicator: definition, clause, assessment, chart, cities, and the observations behind it."""
     indicator = _visible_indicator(request, code)
-    office = is_plan_office(request.user)
+    office = indicator_policy.can(request.user, "cockpit")
     as_of, as_of_error = _as_of(request)
     item = indicator_status(indicator, user=request.user, public=not office, as_of=as_of)
     plan = indicator.target.section.plan if indicator.target_id else current_plan()
@@ -345,17 +394,9 @@ def indicator_detail(request, code: str):
     chart = indicator_chart(item, milestones, plan_end=plan_end, as_of=as_of)
     cities = list(City.objects.all())
     city_names = {c.code: c.name for c in cities} | {PROVINCE: _("全省")}
-    filters, filter_errors = _observation_filters(request, city_names)
-    observations = observations_for(
-        user=request.user,
-        indicator=indicator,
-        region=filters["region"] or None,
-        period=filters["period_obj"],
+    observations, filters, filter_errors = _filtered_observations(
+        request, observations_for(user=request.user, indicator=indicator)
     )
-    if filters["year"]:
-        observations = observations.filter(period_start__year=filters["year"])
-    if filters["status"]:
-        observations = observations.filter(status=filters["status"])
     page = Paginator(observations, OBSERVATIONS_PER_PAGE).get_page(request.GET.get("page"))
     for observation in page:
         observation.region_label = city_names.get(observation.region, observation.region)
@@ -381,62 +422,72 @@ def indicator_detail(request, code: str):
         "show_names": _may_see_names(request.user),
         "parts": [p for p in (indicator.numerator, indicator.denominator) if p is not None],
         "function_label": page_function_label(indicator),
+        "figure_choices": Indicator.FigureOfRecord.choices,
+        "drilldown_url": page_drilldown_url(indicator, as_of=as_of, region=filters["region"]),
     }
     return render(request, "indicators/indicator_detail.html", context)
 
 
-def _observation_filters(request, city_names: dict) -> tuple[dict, list[str]]:
-    """``?region=`` (全省 or a city code), ``?period=2026-Q1``, ``?year=2026``, ``?status=``."""
+PAGE_FILTERS = ("region", "period", "year", "status")
+
+
+def _filtered_observations(request, observations):
+    """``?region=`` (全省 or a city), ``?period=2026-Q1``, ``?year=2026``, ``?status=``, through
+    the API's own :class:`ObservationFilter`: a value it refuses is named and ignored."""
+    data = {name: (request.GET.get(name) or "").strip() for name in PAGE_FILTERS}
+    filterset = ObservationFilter(data, queryset=observations)
     errors = []
-    region = (request.GET.get("region") or "").strip()
-    if region and region not in city_names:
-        errors.append(_("“%s”不是全省或山东省的设区市,已忽略。") % region)
-        region = ""
-    period_text = (request.GET.get("period") or "").strip()
-    period = None
-    if period_text:
-        try:
-            period = Period.parse(period_text)
-        except ValueError as exc:
-            errors.append(str(exc))
-            period_text = ""
-    year = (request.GET.get("year") or "").strip()
-    if year and not (year.isdigit() and len(year) == 4):
-        errors.append(_("年份“%s”无法识别,已忽略。") % year)
-        year = ""
-    status = (request.GET.get("status") or "").strip()
-    if status not in Observation.Status.values:
-        status = ""
-    return {
-        "region": region,
-        "period": period_text,
-        "period_obj": period,
-        "year": year,
-        "status": status,
-    }, errors
+    if not filterset.is_valid():
+        for name, messages in filterset.errors.items():
+            errors.extend(_("%(message)s 已忽略。") % {"message": m} for m in messages)
+            data[name] = ""
+        filterset = ObservationFilter(data, queryset=observations)
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    filters = {
+        "region": cleaned.get("region") or "",
+        "period": data["period"],
+        "year": data["year"],
+        "status": data["status"],
+    }
+    return filterset.qs, filters, errors
 
 
 def observation_detail(request, pk: int):
     """One value: what, where, who reported it, its evidence, review timeline and change history."""
-    observation = get_object_or_404(
-        visible_observations(
-            request.user,
-            Observation.objects.select_related("indicator", "reporting_unit", "created_by"),
-        ),
+    observation = observation_policy.get_or_404(
+        request.user,
+        "view",
+        Observation.objects.select_related("indicator", "reporting_unit", "created_by"),
         pk=pk,
     )
     show_names = _may_see_names(request.user)
+    records = observation.history.select_related("history_user")
     context = {
         "observation": observation,
         "indicator": observation.indicator,
-        "public": not is_plan_office(request.user),
+        "public": not indicator_policy.can(request.user, "cockpit"),
         "evidence": list(observation.evidence.all()),
         "events": list(observation.events.select_related("actor")),
-        "history": page_observation_history(observation),
+        "history": record_entries(
+            records,
+            user=request.user,
+            hidden_fields=HISTORY_HIDDEN,
+            reason_labels=CHANGE_REASONS,
+            summary=_history_summary,
+            show_users=show_names,
+        ),
         "show_names": show_names,
         "region_label": observation.region_name,
     }
     return render(request, "indicators/observation_detail.html", context)
+
+
+#: Bookkeeping an observation's history does not show (the slot never changes).
+HISTORY_HIDDEN = ("indicator", "period_type", "period_start", "region", "created_by")
+
+
+def _history_summary(record) -> str:
+    return f"{num(record.value, 4)} · {Observation.Status(record.status).label}"
 
 
 # --------------------------------------------------------------------------- exports
@@ -445,8 +496,8 @@ def observation_detail(request, pk: int):
 def _export_scope(request) -> tuple[bool, HttpResponse | None]:
     """``?public=1`` exports what the public cockpit shows (anyone); otherwise the plan office's."""
     public = request.GET.get("public") == "1"
-    if not public and not is_plan_office(request.user):
-        return public, _forbidden(request, _("完整导出只对专项办开放;公开数据请用公开版导出。"))
+    if not public and not indicator_policy.can(request.user, "export_all"):
+        return public, _forbidden(request, indicator_policy.message("export_all"))
     return public, None
 
 
@@ -458,11 +509,8 @@ def cockpit_xlsx(request):
     as_of, _error = _as_of(request)
     statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
     body = cockpit_workbook(statuses, as_of=as_of, public=public)
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(
-        *download_name(_("指标进展"), "luzhi-indicators", as_of, public)
-    )
-    return response
+    name, fallback = download_name(_("指标进展"), "luzhi-indicators", as_of, public)
+    return file_response(body, filename=name, fallback=fallback, content_type=XLSX_CONTENT_TYPE)
 
 
 def city_xlsx(request):
@@ -473,22 +521,19 @@ def city_xlsx(request):
     as_of, _error = _as_of(request)
     code = request.GET.get("indicator") or request.GET.get("city") or ""
     chosen = _visible_indicator(request, code) if code else None
-    if chosen is not None and public and not chosen.is_public:
+    if chosen is not None and public and not indicator_policy.can(None, "view", chosen):
         raise Http404
-    indicators = Indicator.objects.filter(aggregation__in=DIVISIBLE)
-    if public:
-        indicators = indicators.filter(is_public=True)
+    indicators = indicator_policy.visible(
+        None if public else request.user, Indicator.objects.filter(aggregation__in=DIVISIBLE)
+    )
     matrix = [(i, city_breakdown(i, as_of=as_of)) for i in indicators]
     first = next((rows for i, rows in matrix if chosen and i.pk == chosen.pk), None)
     if chosen is not None and first is None:
         first = city_breakdown(chosen, as_of=as_of)
     body = cities_workbook(chosen, first, matrix, as_of=as_of, public=public)
-    response = HttpResponse(body, content_type=XLSX)
     stem = f"{_('分市情况')}-{chosen.name}" if chosen else _("分市情况")
-    response["Content-Disposition"] = content_disposition(
-        *download_name(stem, "luzhi-cities", as_of, public)
-    )
-    return response
+    name, fallback = download_name(stem, "luzhi-cities", as_of, public)
+    return file_response(body, filename=name, fallback=fallback, content_type=XLSX_CONTENT_TYPE)
 
 
 urlpatterns = [

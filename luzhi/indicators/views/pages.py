@@ -1,5 +1,5 @@
 """Reads the indicator pages need beyond the selectors: milestones, the task board, the
-city panel, an observation's history (query counts fixed per page)."""
+city panel (query counts fixed per page)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.accounts.models import City
-from luzhi.core.permissions import is_plan_office
+from luzhi.core.roles import is_unit_reporter
 from luzhi.indicators import charts
 from luzhi.indicators.models import (
     PROVINCE,
@@ -22,6 +22,7 @@ from luzhi.indicators.models import (
     ObservationEvent,
 )
 from luzhi.indicators.periods import Period
+from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.progress import NONE
 from luzhi.indicators.selectors import (
     IndicatorStatus,
@@ -29,7 +30,7 @@ from luzhi.indicators.selectors import (
     worst_status,
 )
 from luzhi.indicators.templatetags import cockpit_tags
-from luzhi.indicators.templatetags.cockpit_tags import NO_TARGET, num
+from luzhi.indicators.templatetags.cockpit_tags import NO_TARGET
 from luzhi.plan.models import AssignmentUnit, Plan, Section
 
 STATUS = Observation.Status
@@ -182,65 +183,26 @@ def page_function_label(indicator: Indicator) -> str:
         return indicator.function
 
 
-@dataclass
-class HistoryEntry:
-    """One historical record of an observation and what changed from the one before."""
+def page_drilldown_url(indicator: Indicator, *, as_of: date, region: str = "") -> str:
+    """The page listing the records behind a computed number (the function names it), or ""."""
+    if not indicator.function:
+        return ""
+    from luzhi.indicators.registry import get_function
 
-    record: object
-    changes: list[tuple[str, object, object]]
-
-
-HISTORY_FIELDS = ("value", "status", "source", "reporting_unit", "note", "review_comment")
-
-
-def page_observation_history(observation: Observation) -> list[HistoryEntry]:
-    """The observation's simple-history records, newest first, each diffed against the previous."""
-    records = list(
-        observation.history.select_related("history_user").order_by("history_date", "history_id")
+    try:
+        function = get_function(indicator.function)
+    except LookupError:
+        return ""
+    return function.drilldown_url(
+        indicator.code, as_of=as_of, region=region if region and region != PROVINCE else None
     )
-    unit_ids = {r.reporting_unit_id for r in records if r.reporting_unit_id}
-    from luzhi.accounts.models import Unit
-
-    units = (
-        dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "short_name"))
-        if unit_ids
-        else {}
-    )
-    labels = {
-        "status": dict(Observation.Status.choices),
-        "source": dict(Observation.Source.choices),
-    }
-
-    def shown(name, value):
-        if name == "value" and value is not None:
-            return num(value, 4)
-        if name == "reporting_unit":
-            return units.get(value, value)
-        if name in labels:
-            return labels[name].get(value, value)
-        return value
-
-    entries, previous = [], None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
-            for change in delta.changes:
-                verbose = str(Observation._meta.get_field(change.field).verbose_name)
-                changes.append(
-                    (verbose, shown(change.field, change.old), shown(change.field, change.new))
-                )
-        entries.append(HistoryEntry(record=record, changes=changes))
-        previous = record
-    entries.reverse()
-    return entries
 
 
 def page_observation_scope(user):
     """The observations a reporting page lists: the unit's own; for the plan office, all reported."""
-    if is_plan_office(user):
+    if observation_policy.can(user, "review"):
         return Observation.objects.filter(source__in=REPORTED)
-    if user.is_authenticated and user.is_unit_reporter:
+    if is_unit_reporter(user):
         return Observation.objects.filter(reporting_unit=user.unit_id)
     return Observation.objects.none()
 

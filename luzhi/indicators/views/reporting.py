@@ -24,16 +24,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.accounts.models import City
+from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
 from luzhi.indicators.files import evidence_response
 from luzhi.indicators.forms import (
     EVIDENCE_ACCEPT,
     AllocationForm,
     CorrectionForm,
+    FigureOfRecordForm,
     MilestoneForm,
     ObservationForm,
     ReviewForm,
-    add_service_errors,
 )
 from luzhi.indicators.models import (
     CityAllocation,
@@ -42,11 +43,12 @@ from luzhi.indicators.models import (
     Milestone,
     Observation,
 )
-from luzhi.indicators.permissions import can_download_evidence, can_review, visible_observations
+from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
 from luzhi.indicators.services import (
     allocation_set,
+    indicator_figure_of_record_set,
     indicators_sync_from_plan,
     milestone_set,
     observation_approve,
@@ -91,10 +93,10 @@ def my_indicators(request):
     if (refused := signed_in(request)) is not None:
         return refused
     user = request.user
-    if not (can_review(user) or user.is_unit_reporter):
+    if not (observation_policy.can(user, "review") or observation_policy.can(user, "report")):
         return forbidden(request, _("“我的指标”只对专项办和绑定了单位的单位填报员开放。"))
     indicators = list(
-        (Indicator.objects.all() if can_review(user) else my_indicators_selector(user=user))
+        (Indicator.objects.all() if observation_policy.can(user, "review") else my_indicators_selector(user=user))
         .select_related("numerator", "denominator")
         .order_by("order", "code")
     )
@@ -115,7 +117,7 @@ def my_indicators(request):
         "status": status,
         "status_tabs": [(value, label, counts[value]) for value, label in STATUS.choices],
         "counts": counts,
-        "is_office": can_review(user),
+        "is_office": observation_policy.can(user, "review"),
         "per_indicator": RECENT_PER_INDICATOR,
     }
     return render(request, "indicators/my_indicators.html", context)
@@ -207,7 +209,7 @@ def observation_submit_view(request, pk: int):
     if (refused := signed_in(request)) is not None:
         return refused
     observation = get_object_or_404(
-        visible_observations(request.user).select_related("indicator"), pk=pk
+        observation_policy.visible(request.user).select_related("indicator"), pk=pk
     )
     try:
         observation_submit(actor=request.user, observation=observation)
@@ -229,7 +231,7 @@ def evidence_download(request, pk: int):
     if (refused := signed_in(request)) is not None:
         return refused
     evidence = get_object_or_404(Evidence.objects.select_related("observation"), pk=pk)
-    if not can_download_evidence(request.user, evidence.observation):
+    if not observation_policy.can(request.user, "download_evidence", evidence.observation):
         raise Http404
     return evidence_response(evidence)
 
@@ -449,6 +451,25 @@ def milestone_edit(request, code: str):
     return render(request, "indicators/milestone_edit.html", context)
 
 
+@require_POST
+def figure_of_record_edit(request, code: str):
+    """The plan office chooses an indicator's figure of record (computed or reported)."""
+    indicator = get_object_or_404(Indicator, code=code)
+    if (refused := plan_office_only(request, _("只有专项办可以配置指标。"))) is not None:
+        return refused
+    form = FigureOfRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            indicator_figure_of_record_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已保存“%(name)s”的口径值设置。") % {"name": indicator.name})
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("indicators:indicator_detail", code=indicator.code)
+
+
 urlpatterns = [
     path("mine/", my_indicators, name="my_indicators"),
     path("review/", review_queue, name="review_queue"),
@@ -460,4 +481,5 @@ urlpatterns = [
     path("<slug:code>/report/", report, name="report"),
     path("<slug:code>/allocation/", allocation_edit, name="allocation_edit"),
     path("<slug:code>/milestones/", milestone_edit, name="milestone_edit"),
+    path("<slug:code>/figure-of-record/", figure_of_record_edit, name="figure_of_record_edit"),
 ]

@@ -30,6 +30,7 @@ from luzhi.accounts.models import City
 from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.models import PROVINCE, Indicator
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.registry.indicators import FIRST_DAY, MEASURES, Measure
 from luzhi.registry.models import (
     Achievement,
@@ -134,7 +135,7 @@ def drilldown(request):
     indicator = get_object_or_404(
         Indicator, code=(request.GET.get("indicator") or "").strip(), method="computed"
     )
-    if not indicator.is_public and not is_plan_office(request.user):
+    if not indicator_policy.can(request.user, "view", indicator):
         raise Http404
     measure = MEASURES.get(indicator.function)
     if measure is None:

@@ -1,0 +1,177 @@
+"""Stored assessments: each indicator's status, progress, forecast and series, kept between
+requests so the cockpit recomputes only the indicators whose data changed.
+
+- Writers call :func:`bump` (through ``services.data_changed``) inside their
+  transaction: the indicators they touched, and the ratios built from them, get a
+  new ``version``.
+- Readers (:func:`statuses`) read every stored assessment in one query, recompute
+  only those stored for another version or another day, and store them back with
+  one conditional update (``WHERE version = <the version read>``): an assessment
+  computed from data that changed meanwhile is never stored as current.
+- A background task (``tasks.refresh_assessments``) does the recomputation right
+  after a write commits, so usually no request has to; correctness never waits
+  for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.db import connection
+from django.db.models import F, Q
+
+from luzhi.indicators.models import Indicator, StoredAssessment
+from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.progress import Assessment
+
+
+def bump(indicator_ids: Iterable[int] | None = None) -> None:
+    """A new version for these indicators (all when ``None``) and the ratios that use them."""
+    if indicator_ids is None:
+        ids = list(Indicator.objects.values_list("pk", flat=True))
+    else:
+        ids = {i for i in indicator_ids if i is not None}
+        if not ids:
+            return
+        ids |= set(
+            Indicator.objects.filter(Q(numerator_id__in=ids) | Q(denominator_id__in=ids))
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+        ids = sorted(ids)
+    if not ids:
+        return
+    StoredAssessment.objects.bulk_create(
+        [StoredAssessment(indicator_id=i) for i in ids], ignore_conflicts=True
+    )
+    StoredAssessment.objects.filter(indicator_id__in=ids).update(version=F("version") + 1)
+
+
+# ---------------------------------------------------------------- (de)serialising
+
+
+def _dump(status) -> str:
+    a = status.assessment
+    period = status.latest_period
+    return json.dumps(
+        {
+            "a": [
+                a.current,
+                a.progress,
+                a.expected,
+                a.forecast,
+                a.achieved,
+                a.status,
+                a.above_range,
+                a.year,
+                [[y, m] for y, m in a.years.items()],
+                a.reason,
+            ],
+            "s": [[d.toordinal(), v] for d, v in status.series],
+            "p": [period.type.value, period.start.toordinal()] if period else None,
+            "src": status.latest_source,
+            "c": status.computed_value,
+            "r": status.reported_value,
+            "d": status.discrepancy,
+            "u": status.indicator.updated_at.isoformat() if status.indicator.updated_at else "",
+        },
+        separators=(",", ":"),
+    )
+
+
+def _load(indicator: Indicator, payload, status_class):
+    data = json.loads(payload) if isinstance(payload, str) else payload
+    cur, prog, exp, fc, ach, st, above, year, years, reason = data["a"]
+    assessment = Assessment(
+        current=cur,
+        progress=prog,
+        expected=exp,
+        forecast=fc,
+        achieved=ach,
+        status=st,
+        above_range=above,
+        year=year,
+        years={y: m for y, m in years},
+        reason=reason,
+    )
+    period = data["p"]
+    return status_class(
+        indicator=indicator,
+        assessment=assessment,
+        series=[(date.fromordinal(d), v) for d, v in data["s"]],
+        latest_period=Period(PeriodType(period[0]), date.fromordinal(period[1])) if period else None,
+        latest_source=data["src"],
+        computed_value=data["c"],
+        reported_value=data["r"],
+        discrepancy=data["d"],
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def statuses(
+    indicators: list[Indicator],
+    *,
+    as_of: date,
+    compute: Callable[[list[Indicator]], list],
+    status_class,
+    store: bool = True,
+) -> list:
+    """The statuses of ``indicators`` on ``as_of``: stored ones where current, the rest from
+    ``compute(stale_indicators)`` (and stored when ``store``). Order follows ``indicators``."""
+    ids = [i.pk for i in indicators]
+    stored = {
+        pk: (version, computed, day, payload)
+        for pk, version, computed, day, payload in StoredAssessment.objects.filter(
+            indicator_id__in=ids
+        )
+        .values_list("indicator_id", "version", "computed_version", "as_of", "payload")
+        .order_by()
+    }
+    missing = [pk for pk in ids if pk not in stored]
+    if missing and store:
+        StoredAssessment.objects.bulk_create(
+            [StoredAssessment(indicator_id=pk) for pk in missing], ignore_conflicts=True
+        )
+    result: dict[int, object] = {}
+    stale: list[Indicator] = []
+    for indicator in indicators:
+        row = stored.get(indicator.pk)
+        if row and row[1] == row[0] and row[2] == as_of and row[3]:
+            data = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+            # An indicator edited outside the services (the admin) is recomputed too.
+            edited = indicator.updated_at.isoformat() if indicator.updated_at else ""
+            if data.get("u") == edited:
+                result[indicator.pk] = _load(indicator, data, status_class)
+                result[indicator.pk].version = row[0]
+                continue
+        stale.append(indicator)
+    if stale:
+        fresh = compute(stale)
+        for status in fresh:
+            row = stored.get(status.indicator.pk)
+            status.version = row[0] if row else 1
+            result[status.indicator.pk] = status
+        if store:
+            _store(fresh, {pk: (row[0] if row else 1) for pk, row in
+                           ((i.pk, stored.get(i.pk)) for i in stale)}, as_of)
+    return [result[pk] for pk in ids]
+
+
+def _store(fresh: list, versions: dict[int, int], as_of: date) -> None:
+    """Store each recomputed status unless its indicator's version moved on meanwhile."""
+    cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    table = StoredAssessment._meta.db_table
+    sql = (
+        f"UPDATE {table} SET computed_version = %s, as_of = %s, payload = {cast} "  # noqa: S608  (fixed names)
+        "WHERE indicator_id = %s AND version = %s"
+    )
+    params = [
+        (versions[s.indicator.pk], as_of.isoformat(), _dump(s), s.indicator.pk, versions[s.indicator.pk])
+        for s in fresh
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

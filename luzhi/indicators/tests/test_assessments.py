@@ -1,0 +1,134 @@
+"""Stored assessments: the cockpit recomputes only the indicators whose data changed, and a
+value approved is shown on the very next request (correctness never waits for the background
+refresh)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from luzhi.indicators import selectors
+from luzhi.indicators.models import PROVINCE, Indicator, StoredAssessment
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.services import data_changed, observation_approve, observation_save
+from luzhi.indicators.tests.test_cockpit_views import card
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def computed_for(monkeypatch):
+    """The indicators whose status the selectors compute (rather than read from the store)."""
+    seen = []
+    original = selectors._status_for
+
+    def spy(indicator, rows, as_of):
+        seen.append(indicator.code)
+        return original(indicator, rows, as_of)
+
+    monkeypatch.setattr(selectors, "_status_for", spy)
+    return seen
+
+
+def _report(actor, office, indicator, value, period="2026-Q1", region=PROVINCE):
+    obs = observation_save(
+        actor=actor, indicator=indicator, period=period, region=region, value=value, submit=True
+    )
+    return observation_approve(actor=office, observation=obs)
+
+
+def test_only_what_changed_is_recomputed(indicators, reporter_miit, plan_officer, computed_for):
+    first = {s.indicator.code: s for s in indicator_statuses()}
+    assert len(computed_for) == len(indicators)  # nothing stored yet: everything computed
+    assert StoredAssessment.objects.filter(computed_version__gt=0).count() == len(indicators)
+
+    computed_for.clear()
+    again = {s.indicator.code: s for s in indicator_statuses()}
+    assert computed_for == []  # nothing changed: every assessment read from the store
+    for code, status in first.items():
+        assert again[code].assessment == status.assessment
+        assert again[code].series == status.series
+        assert again[code].latest_period == status.latest_period
+
+    compute = indicators["compute-total"]
+    _report(reporter_miit, plan_officer, compute, "11.5")
+    computed_for.clear()
+    after = {s.indicator.code: s for s in indicator_statuses()}
+    # compute-total, and the ratio built from it, nothing else
+    assert sorted(computed_for) == ["compute-intelligent-share", "compute-total"]
+    assert after["compute-total"].assessment.current == 11.5
+    assert first["compute-total"].assessment.current is None
+
+
+def test_an_approved_value_shows_on_the_very_next_request(
+    client, indicators, reporter_miit, plan_officer
+):
+    client.force_login(plan_officer)
+    url = reverse("indicators:cockpit")  # today: the stored assessments are used
+    before = card(client.get(url).content.decode(), "compute-total")
+    assert "11.75" not in before
+    _report(reporter_miit, plan_officer, indicators["compute-total"], "11.75")
+    after = card(client.get(url).content.decode(), "compute-total")
+    assert "11.75" in after
+    cache.clear()  # the cards are read from the store, not only from the cache
+    assert "11.75" in card(client.get(url).content.decode(), "compute-total")
+
+
+def test_an_assessment_computed_from_older_data_is_not_stored_as_current(indicators):
+    labs = indicators["provincial-key-labs"]
+    indicator_statuses()
+    stored = StoredAssessment.objects.get(indicator=labs)
+    assert stored.computed_version == stored.version
+
+    real_compute = selectors._rows_by_indicator
+
+    def write_meanwhile(*args, **kwargs):
+        rows = real_compute(*args, **kwargs)
+        data_changed([labs])  # another request writes after this one read its rows
+        return rows
+
+    data_changed([labs])
+    version_read = StoredAssessment.objects.get(indicator=labs).version
+    selectors._rows_by_indicator = write_meanwhile
+    try:
+        indicator_statuses()
+    finally:
+        selectors._rows_by_indicator = real_compute
+    stored = StoredAssessment.objects.get(indicator=labs)
+    assert stored.version == version_read + 1
+    assert stored.computed_version != stored.version  # the next reader recomputes
+
+
+def test_editing_an_indicator_outside_the_services_is_noticed(indicators, computed_for):
+    indicator_statuses()
+    labs = Indicator.objects.get(code="provincial-key-labs")
+    labs.target_value = labs.target_value + 1
+    labs.save()  # as the admin does, without data_changed
+    computed_for.clear()
+    indicator_statuses()
+    assert computed_for == ["provincial-key-labs"]
+
+
+def test_the_cold_cockpit_query_count_does_not_grow(client, indicators, plan_officer):
+    client.force_login(plan_officer)
+    url = reverse("indicators:cockpit")
+    client.get(url)
+
+    def after_a_write() -> int:
+        data_changed([indicators["provincial-key-labs"]])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    seed = after_a_write()
+    basic = indicators["basic-research-projects"]
+    for n in range(30):
+        Indicator.objects.create(
+            code=f"extra-{n}", name=f"附加指标{n}", target=basic.target, method="reported",
+            unit="项", cmp=">=", target_value=10 + n, semantics="stock", aggregation="none",
+            frequency="quarter", deadline_year=2027, order=1000 + n,
+        )
+    data_changed()
+    client.get(url)  # the new indicators' first assessments are stored
+    assert after_a_write() == seed
