@@ -13,11 +13,14 @@ every registry-backed indicator over 1,000,000 records. Until it exists the
 last line prints ``recompute_s=nan``.
 
 Runs against a fresh database of its own (a temporary SQLite file unless
-DATABASE_URL is set; PostgreSQL uses the database ``luzhi_bench_registries``),
-migrated from scratch. The last line reads
+DATABASE_URL is set; on PostgreSQL the database ``<name>_bench_registries``
+beside the one DATABASE_URL names, dropped and created), migrated from scratch. The last line reads
 ``import_rows_per_s=… peak_mb=… recompute_s=…``.
 
-    .venv/bin/python bench/registries.py [--rows 100000] [--core-only]
+    .venv/bin/python bench/registries.py [--rows 100000] [--core-only] [--import-only]
+
+``--import-only`` skips the traced run and part 2 (``recompute_s=nan``), for
+measuring one step of the import; ``--file`` reuses a generated file.
 """
 
 import argparse
@@ -32,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "luzhi_bench_registries"
+BENCH_DB = "bench_registries"
 SEGMENTS = [
     "AI芯片",
     "服务器",
@@ -68,19 +71,22 @@ def _setup_environment(tmpdir: str) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmpdir}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
     url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres") and not url.endswith("/" + BENCH_DB):
-        # Use a database of our own so nothing else is touched.
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
+    if url.startswith("postgres") and not url.endswith(BENCH_DB):
+        # A database of our own beside the one named (h_x → h_x_bench_registries), so
+        # nothing else is touched and two checkouts on one server don't collide.
+        base, name = url.rsplit("/", 1)
+        os.environ["DATABASE_URL"] = f"{base}/{name.split('?')[0]}_{BENCH_DB}"
         _recreate_postgres_db()
 
 
 def _recreate_postgres_db() -> None:
     import psycopg
 
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    url = base + "/postgres"
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def credit_code(i: int) -> str:
@@ -197,19 +203,22 @@ def _clear_enterprises() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
-def bench_import(rows: int, *, figures: bool, workdir: Path) -> dict:
+def bench_import(
+    rows: int, *, figures: bool, workdir: Path, path: Path | None = None, trace: bool = True
+) -> dict:
     """Build the file, import it (timed child), clear, import again under tracemalloc."""
     from luzhi.registry.models import Enterprise
 
-    path = workdir / f"enterprises-{rows}.xlsx"
-    build_s = build_enterprise_file(path, rows, figures=figures)
+    path = path or workdir / f"enterprises-{rows}.xlsx"
+    build_s = 0.0 if path.exists() else build_enterprise_file(path, rows, figures=figures)
     timed = _run_child(path, trace=False)
     if timed["errors"] or timed["created"] != rows:
         raise SystemExit(f"import refused: {timed['errors']} errors, e.g. {timed['first_errors']}")
     assert Enterprise.objects.count() == rows
     _clear_enterprises()
-    traced = _run_child(path, trace=True)
-    _clear_enterprises()
+    traced = _run_child(path, trace=True) if trace else {"traced_peak": 0, "seconds": 0.0}
+    if trace:
+        _clear_enterprises()
     return {
         "rows": rows,
         "file_mb": path.stat().st_size / 1e6,
@@ -460,6 +469,10 @@ def main() -> None:
     parser.add_argument(
         "--core-only", action="store_true", help="without the yearly-figure columns"
     )
+    parser.add_argument(
+        "--import-only", action="store_true", help="skip the traced run and the recompute part"
+    )
+    parser.add_argument("--file", type=Path, help="the enterprise file to use (built if missing)")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -481,9 +494,14 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     reference_data_sync(actor=None)
 
-    imported = bench_import(args.rows, figures=not args.core_only, workdir=Path(tmp.name))
-    recompute = globals().get("bench_recompute")
-    recompute_s = recompute() if recompute else float("nan")
+    imported = bench_import(
+        args.rows,
+        figures=not args.core_only,
+        workdir=Path(tmp.name),
+        path=args.file,
+        trace=not args.import_only,
+    )
+    recompute_s = float("nan") if args.import_only else bench_recompute()
 
     print(f"database: {connection.vendor}; load average before: {os.getloadavg()[0]:.2f}")
     print(f"{'step':<34}{'value':>14}")

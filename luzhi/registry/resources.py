@@ -11,6 +11,7 @@ the import service turns it into a row-level error naming the column.
 Widgets render native values (dates, numbers) so the .xlsx keeps its types.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -35,6 +36,14 @@ EMPTY = (None, "")
 YES = ("是", "Y", "y", "1", "true", "True", "TRUE", True, 1)
 NO = ("否", "N", "n", "0", "false", "False", "FALSE", False, 0)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+WHOLE_RE = re.compile(r"-?[0-9]+", re.ASCII)  # ASCII digits only: int("²") would raise
+
+
+def _digits(value) -> str:
+    """Text of a number as people type it: trimmed, thousands separators (, and ,) removed."""
+    return str(value).strip().replace(",", "").replace("\uff0c", "")
 
 
 def _text(value) -> str:
@@ -98,13 +107,16 @@ class DecimalCellWidget(widgets.Widget):
         if isinstance(value, Decimal):
             return value
         if isinstance(value, int | float):
-            return Decimal(
-                str(value)
-            )  # str() avoids binary noise: 0.1 → 0.1, not 0.1000000000000000055
-        try:
-            return Decimal(str(value).strip().replace(",", "").replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": value}) from None
+            # str() avoids binary noise: 0.1 → 0.1, not 0.1000000000000000055
+            number = Decimal(str(value))
+        else:
+            try:
+                number = Decimal(_digits(value))
+            except (InvalidOperation, ValueError):
+                raise ValueError(_("“%(value)s”不是数字。") % {"value": value}) from None
+        if not number.is_finite():  # NaN, sNaN, Infinity: Decimal() takes them, no model should
+            raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
+        return number
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -120,8 +132,10 @@ class IntegerCellWidget(widgets.Widget):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
+        if isinstance(value, str):
+            text = _digits(value)
+            if WHOLE_RE.fullmatch(text):
+                return int(text)
         raise ValueError(_("“%(value)s”不是整数。") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):

@@ -28,7 +28,6 @@ code for enterprises) is already in the registry is refused as a duplicate.
 Changing a record is an edit, reviewed on its page; an import only adds.
 """
 
-import contextlib
 import datetime
 import functools
 import io
@@ -37,14 +36,15 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse
 
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Prefetch, Q
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import DecimalField, Model, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
@@ -147,21 +147,36 @@ def registry_import(
     report = ImportReport(registry=registry, dry_run=dry_run, file_name=file_name or name)
     started = time.perf_counter()
     try:
-        with contextlib.nullcontext() if dry_run else transaction.atomic():
+        with transaction.atomic():  # a dry run too: a database error leaves no broken transaction
             _Importer(resource_cls, report, actor=actor, dry_run=dry_run).run(source)
-            if not dry_run:
-                if report.error_count:
-                    transaction.set_rollback(True)
-                elif report.created:
-                    data_changed()  # the registry-backed indicators have new inputs
+            if dry_run or report.error_count:
+                transaction.set_rollback(True)
+            elif report.created:
+                data_changed()  # the registry-backed indicators have new inputs
     except IntegrityError as exc:  # a concurrent writer took a key after we checked it
         report.add(None, "", _("写入时与已有数据冲突,未导入任何数据:%(error)s") % {"error": exc})
+    except DatabaseError as exc:  # e.g. a database that was never migrated: one clear line
+        report.errors.clear()
+        report.error_count = report.bad_rows = report.valid_rows = 0
+        report.add(None, "", _database_problem(exc, resource_cls._meta.model))
     if report.error_count:
         report.created = 0
         order = {column: i for i, column in enumerate(RESOURCES[registry]().column_fields())}
         report.errors.sort(key=lambda e: (e.row or 0, order.get(e.column, -1)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _database_problem(exc: Exception, model) -> str:
+    """What to tell the user when the database refuses a query (not a row's fault)."""
+    try:
+        tables = set(connection.introspection.table_names())
+    except DatabaseError:
+        tables = set()
+    needed = {model._meta.db_table, EnterpriseYear._meta.db_table, "accounts_city"}
+    if not needed <= tables:
+        return _("数据库尚未初始化(缺少数据表),请先运行 luzhi migrate。未导入任何数据。")
+    return _("数据库出错,未导入任何数据:%(error)s") % {"error": str(exc).strip().splitlines()[0]}
 
 
 def _source(upload):
@@ -200,6 +215,7 @@ class _Importer:
         self.attr_columns = {
             f.attribute: column for column, f in self.fields.items() if f.attribute
         }
+        self.key_set = set(resource_cls.key)
         self.figures = getattr(resource_cls, "figures", {})
         self.seen: dict[tuple, int] = {}
         self._existing: set | None = None
@@ -365,9 +381,10 @@ class _Importer:
         fresh: dict = {}  # key → row number, for the database check
         for number, values in batch:
             before = report.error_count
-            instance, year = self._row(number, values, columns)
+            instance, year, wrong = self._row(number, values, columns)
             key = tuple(getattr(instance, a) for a in self.key_attnames)
-            if all(part not in EMPTY for part in key):
+            # An invalid key is reported once, as invalid: not also as a duplicate.
+            if all(part not in EMPTY for part in key) and not wrong & self.key_set:
                 first = self.seen.get(key)
                 if first is not None:
                     report.add(
@@ -436,14 +453,14 @@ class _Importer:
                 attrs[fld.attribute] = cleaned
         instance = self.model(**attrs, **self.resource.imported_status())
         exclude = self.prevalidated | {b for b in bad if b in self.attr_columns}
-        self._clean(number, instance, exclude, self.attr_columns)
+        bad |= self._clean(number, instance, exclude, self.attr_columns)
         year = None
         if any(v not in EMPTY for v in figures.values()):
             year = EnterpriseYear(**{k: v for k, v in figures.items() if v not in EMPTY})
             columns_by_attr = {attr: column for column, attr in self.figures.items()}
             skip = {a for a in FIGURE_ATTRS if columns_by_attr[a] in bad}
             self._clean(number, year, {"enterprise"} | skip, columns_by_attr)
-        return instance, year
+        return instance, year, bad
 
     def _clean(self, number, instance, exclude, columns_by_attr) -> None:
         """``full_clean`` less what the widgets already did, at about half its cost per row.
@@ -462,10 +479,17 @@ class _Importer:
                 if not f.blank:
                     errors[f.name] = [ValidationError(f.error_messages["blank"], code="blank")]
                 continue
-            try:
-                f.run_validators(value)
-            except ValidationError as exc:
-                errors[f.name] = exc.error_list
+            if isinstance(f, DecimalField) and not isinstance(value, Decimal):
+                value = f.to_python(value)  # a default such as 0 (a blank optional amount)
+                setattr(instance, f.attname, value)
+            for validator in f.validators:  # one message per cell: the first that fails
+                try:
+                    validator(value)
+                except ValidationError as exc:
+                    if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
+                        exc.message = f.error_messages[exc.code]
+                    errors[f.name] = exc.error_list
+                    break
         try:
             instance.clean()
         except ValidationError as exc:
@@ -474,6 +498,7 @@ class _Importer:
             column = "" if attr == NON_FIELD_ERRORS else columns_by_attr.get(attr, attr)
             for message in ValidationError(messages).messages:
                 self.report.add(number, column, message)
+        return set(errors)
 
     def _key_column(self) -> str:
         return self.key_columns.get(self.key_attnames[0], "")
