@@ -8,3 +8,15 @@ class ProvingGroundConfig(AppConfig):
     name = "luzhi.proving_ground"
     label = "proving_ground"
     verbose_name = _("大模型试验场")
+    url_prefix = "proving/"
+
+    def ready(self) -> None:
+        # The indicator function (proving_ground.industry_models) and the policies register
+        # themselves on import; the menu entry is registered here.
+        from luzhi.core import nav
+        from luzhi.proving_ground import indicators, permissions  # noqa: F401
+
+        nav.register(
+            nav.NavItem("proving_ground", _("大模型试验场"), "proving_ground:index", 65,
+                        current=("proving_ground:",))
+        )

@@ -1,0 +1,151 @@
+"""Sending requests: one asyncio queue over every request of a run, a concurrency limit,
+an optional rate limit, timeouts, and retries with exponential backoff on 429, 5xx,
+transport errors and malformed JSON (``Retry-After`` honoured).
+
+The event loop runs on a thread of its own; :meth:`Sender.stream` yields results
+to the calling thread as each arrives, so the caller (the CLI's SQLite cache,
+or the web worker's database) writes them at once. Stopping the iteration (or
+the ``stop`` event) lets in-flight requests finish and takes no new ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError
+
+RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+@dataclass
+class Request:
+    key: str
+    path: str
+    payload: dict
+
+
+@dataclass
+class Result:
+    request: Request
+    response: dict | None
+    error: str | None = None
+    attempts: int = 1
+
+
+@dataclass
+class Sender:
+    base_url: str
+    api_key: str | None = None
+    concurrency: int = 8
+    rate: float | None = None  # requests per second (None: unlimited)
+    timeout: float = 60.0
+    retries: int = 5
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self):
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.endpoint = Endpoint.parse(self.base_url)
+        self.retried = 0
+
+    def stream(self, requests: list[Request]) -> Iterator[Result]:
+        out: queue.SimpleQueue = queue.SimpleQueue()
+        done = object()
+
+        def run():
+            try:
+                asyncio.run(self._main(requests, out))
+            except BaseException as exc:  # surfaced in the caller's thread
+                out.put(exc)
+            finally:
+                out.put(done)
+
+        thread = threading.Thread(target=run, name="eval-sender", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = out.get()
+                if item is done:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.stop.set()
+            thread.join()
+            self.stop.clear()
+
+    async def _main(self, requests: list[Request], out) -> None:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        client = Client(self.endpoint, headers=headers, timeout=self.timeout)
+        todo: asyncio.Queue = asyncio.Queue()
+        for r in requests:
+            todo.put_nowait(r)
+        self._next_slot = time.monotonic()
+        self._rate_lock = asyncio.Lock()
+
+        async def worker():
+            while not self.stop.is_set():
+                try:
+                    req = todo.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                out.put(await self._send(client, req))
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, max(1, len(requests))))))
+        finally:
+            await client.close()
+
+    async def _throttle(self) -> None:
+        if not self.rate:
+            return
+        async with self._rate_lock:
+            now = time.monotonic()
+            wait = self._next_slot - now
+            self._next_slot = max(now, self._next_slot) + 1.0 / self.rate
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _send(self, client: Client, req: Request) -> Result:
+        error = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.retried += 1
+            await self._throttle()
+            delay = min(self.max_backoff, self.backoff * 2**attempt)
+            try:
+                resp = await client.post_json(req.path, req.payload)
+            except HTTPError as exc:
+                error = str(exc)
+            else:
+                if resp.status == 200:
+                    try:
+                        data = resp.json()
+                        if not isinstance(data, dict) or not data.get("choices"):
+                            raise ValueError("no choices")
+                        return Result(req, data, attempts=attempt + 1)
+                    except ValueError:
+                        error = "malformed JSON in a 200 response"
+                elif resp.status in RETRY_STATUSES:
+                    error = f"HTTP {resp.status}"
+                    retry_after = resp.headers.get("retry-after")
+                    if retry_after:
+                        with contextlib.suppress(ValueError):
+                            delay = min(self.max_backoff, max(0.0, float(retry_after)))
+                else:
+                    return Result(req, None, f"HTTP {resp.status}: {resp.body[:200].decode('utf-8', 'replace')}",
+                                  attempts=attempt + 1)
+            if attempt < self.retries and not self.stop.is_set():
+                await asyncio.sleep(delay)
+            elif self.stop.is_set():
+                break
+        return Result(req, None, error or "gave up", attempts=attempt + 1)

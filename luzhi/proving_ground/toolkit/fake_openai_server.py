@@ -1,0 +1,252 @@
+"""A FAKE OpenAI-compatible server for tests and benchmarks: deterministic, on a loopback port.
+
+It speaks ``POST …/chat/completions`` and ``POST …/completions`` (with
+``logprobs``) over real HTTP/1.1 with keep-alive. It is not a language model:
+
+- With an *answer key* (question's first line → gold letter, or a reference
+  text), a multiple-choice question is answered correctly when a stable hash
+  of the question falls under ``accuracy``, otherwise with the next letter;
+  the reply is phrased in one of many Chinese/English styles (some correct
+  themselves, some state no answer at all), so the true accuracy of the
+  server is known exactly: :func:`true_accuracy`.
+- Without a key it answers a hash-chosen letter.
+- Prompts containing ``[harmful]`` get a refusal; others get an answer.
+
+Faults can be injected: fixed ``latency``, a ``capacity`` (concurrent requests
+served at once; the rest wait), and a ``faults`` script consumed one per
+request (``"429"`` with ``Retry-After``, ``"500"``, ``"bad_json"``, ``"drop"``
+closes the connection). ``no_logprobs`` makes ``/completions`` return
+``"logprobs": null``. ``hits`` counts requests per prompt.
+
+Run standalone: ``python -m luzhi.proving_ground.toolkit.fake_openai_server --port 9061 --latency 0.2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+#: Reply styles for a stated letter; ``{x}`` is the stated answer, ``{w}`` a wrong letter first stated.
+STYLES = [
+    "答案是{x}",
+    "正确答案：{x}",
+    "经过分析，选{x}。",
+    "（{x}）",
+    "{x}. 这是正确的选项。",
+    "The answer is {x}.",
+    "一开始我认为答案是{w}，但仔细检查后，正确答案应该是{x}。",
+    "A common mistake is to pick {w}. Answer: {x}",
+    "故选{x}",
+    "**{x}**",
+    "I think {w} is wrong, so the correct option is {x}.",
+    "答案：（{x}）",
+]
+#: Replies stating no answer (counted as unparsed by the toolkit, wrong for the true accuracy).
+UNPARSEABLE = ["这个问题我无法确定。", "Both options seem plausible; I cannot decide."]
+REFUSAL = "抱歉，我无法提供这方面的帮助。"
+
+
+def stable(text: str, salt: str = "") -> int:
+    return int.from_bytes(hashlib.blake2b((salt + text).encode(), digest_size=8).digest(), "big")
+
+
+def decide(question: str, gold: str | None, accuracy: float, letters: str = "ABCD") -> tuple[str | None, str]:
+    """The letter the server states for ``question`` (None: no answer) and the reply text."""
+    h = stable(question)
+    if h % 23 == 0:
+        return None, UNPARSEABLE[h % len(UNPARSEABLE)]
+    if gold is None:
+        letter = letters[h % len(letters)]
+    elif (stable(question, "acc") % 10_000) < accuracy * 10_000:
+        letter = gold
+    else:
+        letter = letters[(letters.index(gold) + 1) % len(letters)]
+    wrong = letters[(letters.index(letter) + 2) % len(letters)]
+    return letter, STYLES[(h >> 8) % len(STYLES)].format(x=letter, w=wrong)
+
+
+def true_accuracy(key: dict[str, str], accuracy: float) -> float:
+    """The share of ``key``'s questions the server answers correctly (stated and right)."""
+    right = sum(1 for q, gold in key.items() if decide(q, gold, accuracy)[0] == gold)
+    return right / len(key) if key else 0.0
+
+
+class FakeOpenAIServer:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0,
+                 capacity: int | None = None, key: dict[str, str] | None = None, accuracy: float = 0.7,
+                 no_logprobs: bool = False, faults: list[str] | None = None):
+        self.host, self.port = host, port
+        self.latency, self.capacity = latency, capacity
+        self.key = key or {}
+        self.accuracy = accuracy
+        self.no_logprobs = no_logprobs
+        self.faults: list[str] = list(faults or [])
+        self.hits: Counter[str] = Counter()
+        self.requests = 0
+        self.auth_headers: list[str] = []
+        self._sem: asyncio.Semaphore | None = None
+        self._server: asyncio.base_events.Server | None = None
+
+    # ------------------------------------------------------------------ model
+    def _question(self, prompt: str) -> str:
+        """The last line of the prompt found in the key, else the prompt's last non-empty line
+        that is not an option or the answer cue."""
+        lines = [ln.strip() for ln in prompt.splitlines() if ln.strip()]
+        for line in reversed(lines):
+            if line in self.key:
+                return line
+        for line in reversed(lines):
+            if not (len(line) > 1 and line[0] in "ABCDEFGH" and line[1] in ".．、:：)") and not line.startswith(("答案", "Answer")):
+                return line
+        return prompt
+
+    def _reply(self, prompt: str) -> str:
+        if "[harmful]" in prompt:
+            return REFUSAL
+        q = self._question(prompt)
+        gold = self.key.get(q)
+        if gold is not None and gold not in "ABCDEFGH":
+            return gold  # an open question: the reference answer
+        return decide(q, gold, self.accuracy)[1]
+
+    def _logprobs(self, prompt: str) -> dict:
+        q = self._question(prompt)
+        letter, _ = decide(q, self.key.get(q), self.accuracy)
+        letter = letter or "ABCD"[stable(q) % 4]
+        top = {x: (-0.1 if x == letter else -2.5 - "ABCD".index(x) * 0.1) for x in "ABCD"}
+        return {"tokens": [letter], "token_logprobs": [top[letter]], "top_logprobs": [top], "text_offset": [0]}
+
+    # ------------------------------------------------------------------ HTTP
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                method, path, _ = line.decode("latin-1").split(" ", 2)
+                headers = {}
+                while True:
+                    h = await reader.readline()
+                    if h in (b"\r\n", b"\n", b""):
+                        break
+                    name, _, value = h.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length", 0)))
+                if not await self._respond(writer, method, path, headers, body):
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    async def _respond(self, writer, method, path, headers, body) -> bool:
+        self.requests += 1
+        if "authorization" in headers:
+            self.auth_headers.append(headers["authorization"])
+        fault = self.faults.pop(0) if self.faults else None
+        if fault == "drop":
+            return False
+        if fault == "429":
+            return self._send(writer, 429, {"error": {"message": "rate limited"}}, {"Retry-After": "0.05"})
+        if fault == "500":
+            return self._send(writer, 500, {"error": {"message": "boom"}})
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return self._send(writer, 400, {"error": {"message": "bad JSON"}})
+        if method != "POST" or not path.endswith(("/chat/completions", "/completions")):
+            return self._send(writer, 404, {"error": {"message": f"no route {path}"}})
+        async with self._sem:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+        if path.endswith("/chat/completions"):
+            prompt = payload["messages"][-1]["content"]
+            self.hits[prompt] += 1
+            result = {"object": "chat.completion", "model": payload.get("model"),
+                      "choices": [{"index": 0, "finish_reason": "stop",
+                                   "message": {"role": "assistant", "content": self._reply(prompt)}}]}
+        else:
+            prompt = payload["prompt"]
+            self.hits[prompt] += 1
+            logprobs = None if self.no_logprobs or not payload.get("logprobs") else self._logprobs(prompt)
+            result = {"object": "text_completion", "model": payload.get("model"),
+                      "choices": [{"index": 0, "text": " ", "logprobs": logprobs, "finish_reason": "length"}]}
+        if fault == "bad_json":
+            return self._send_raw(writer, 200, b'{"choices": [{"mess')
+        return self._send(writer, 200, result)
+
+    def _send(self, writer, status: int, obj, extra: dict | None = None) -> bool:
+        return self._send_raw(writer, status, json.dumps(obj, ensure_ascii=False).encode(), extra)
+
+    @staticmethod
+    def _send_raw(writer, status: int, body: bytes, extra: dict | None = None) -> bool:
+        head = [f"HTTP/1.1 {status} X", "Content-Type: application/json", f"Content-Length: {len(body)}"]
+        head += [f"{k}: {v}" for k, v in (extra or {}).items()]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        return True
+
+    async def start(self) -> None:
+        self._sem = asyncio.Semaphore(self.capacity or 10_000)
+        self._server = await asyncio.start_server(self._handle, self.host, self.port, backlog=1024)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+
+@contextmanager
+def serve_in_thread(**options):
+    """Start a :class:`FakeOpenAIServer` on its own thread and event loop; yields the server."""
+    server = FakeOpenAIServer(**options)
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def run():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(server.start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True, name="fake-openai-server")
+    thread.start()
+    ready.wait(10)
+    try:
+        yield server
+    finally:
+        async def stop():
+            server._server.close()
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="FAKE OpenAI-compatible server (tests and benchmarks)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--capacity", type=int)
+    parser.add_argument("--key", help="JSON file: question → gold letter or reference answer")
+    parser.add_argument("--accuracy", type=float, default=0.7)
+    args = parser.parse_args(argv)
+    key = json.loads(Path(args.key).read_text(encoding="utf-8")) if args.key else None
+
+    async def serve():
+        server = FakeOpenAIServer(host=args.host, port=args.port, latency=args.latency, capacity=args.capacity,
+                                  key=key, accuracy=args.accuracy)
+        await server.start()
+        print(f"listening {server.base_url}", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
