@@ -122,6 +122,8 @@ def statuses(
 ) -> list:
     """The statuses of ``indicators`` on ``as_of``: stored ones where current, the rest from
     ``compute(stale_indicators)`` (and stored when ``store``). Order follows ``indicators``."""
+    if not store:  # another day than today: computed for the request, nothing read or kept
+        return compute(indicators)
     ids = [i.pk for i in indicators]
     stored = {
         pk: (version, computed, day, payload)
@@ -132,7 +134,7 @@ def statuses(
         .order_by()
     }
     missing = [pk for pk in ids if pk not in stored]
-    if missing and store:
+    if missing:
         StoredAssessment.objects.bulk_create(
             [StoredAssessment(indicator_id=pk) for pk in missing], ignore_conflicts=True
         )
@@ -155,8 +157,7 @@ def statuses(
             row = stored.get(status.indicator.pk)
             status.version = row[0] if row else 1
             result[status.indicator.pk] = status
-        if store:
-            _store(fresh, {pk: (row[0] if row else 1) for pk, row in
+        _store(fresh, {pk: (row[0] if row else 1) for pk, row in
                            ((i.pk, stored.get(i.pk)) for i in stale)}, as_of)
     return [result[pk] for pk in ids]
 

@@ -146,6 +146,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "baseline_value",
             "baseline_year",
             "milestones",
+            "figure_of_record",
             "tolerance_pct",
             "responsible_units",
             "is_public",
