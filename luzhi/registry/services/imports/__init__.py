@@ -38,22 +38,16 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DecimalField, Model, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from simple_history.utils import bulk_create_with_history
 
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.services import data_changed
@@ -66,15 +60,14 @@ from luzhi.registry.resources import (
     RegistryResource,
     YesNoWidget,
 )
+from luzhi.registry.services.imports.reading import CellError, FirstSheet
+from luzhi.registry.services.imports.writing import _Writer
 
 MAX_ROWS = getattr(settings, "LUZHI_REGISTRY_IMPORT_MAX_ROWS", 200_000)
 MAX_ERRORS = 10_000  # kept in the report; the rest are counted
 BATCH = 2_000  # rows validated (and written) together
 IN_CHUNK = 900  # values per SQL IN (…) (SQLite's historical limit is 999)
 CELL_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta)
-MERGE_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\""
-)
 FIGURE_ATTRS = ("year", "revenue", "ai_core_revenue", "rd_spend", "employees")
 
 
@@ -239,7 +232,7 @@ class _Importer:
     def run(self, source) -> None:
         report = self.report
         try:
-            sheet = _FirstSheet(source)
+            sheet = FirstSheet(source)
         except Exception:  # noqa: BLE001 - any unreadable upload is one clear error, never a crash
             report.add(
                 None,
@@ -251,9 +244,9 @@ class _Importer:
             if sheet.path is None:
                 report.add(None, "", _("文件中没有工作表。"))
                 return
-            if self._refuse_merged(sheet):
+            if self._refuse_merged(sheet.scan()):
                 return
-            rows = _iter_rows(sheet)
+            rows = sheet.rows()
             first = next(rows, None)
             columns = self._headers(first[1] if first else None, first[0] if first else 1)
             if columns is None:
@@ -273,16 +266,8 @@ class _Importer:
         finally:
             sheet.close()
 
-    def _refuse_merged(self, sheet) -> bool:
-        """Scan the sheet's XML for <mergeCell ref="…"> (read-only sheets don't list them)."""
-        found: dict[str, None] = {}  # ordered, deduplicated (a match may repeat in the overlap)
-        tail = b""
-        with sheet.open() as xml:
-            while chunk := xml.read(1 << 20):
-                data = tail + chunk
-                for match in MERGE_RE.finditer(data):
-                    found[match.group(1).decode()] = None
-                tail = data[-300:]
+    def _refuse_merged(self, found: list[str]) -> bool:
+        """Refuse merged cells, naming each range (read-only sheets don't list them: the XML is scanned)."""
         for ref in found:
             row = int(re.search(r"\d+", ref).group())
             self.report.add(
@@ -544,139 +529,6 @@ class _Importer:
         self.report.created += len(instances)
 
 
-class _Writer:
-    """Writes new records and their "+" history rows, as ``bulk_create_with_history`` does, faster.
-
-    ``bulk_create_with_history`` measured about 300 µs per enterprise with its
-    history on SQLite (Django's per-value insert compiler, then one historical
-    instance per row), which alone caps an import below 3,500 rows/s. Here each
-    batch is one multi-row ``INSERT … RETURNING`` for the records (ids in row
-    order, which Django's own ``bulk_create`` relies on for SQLite and
-    PostgreSQL) and one ``executemany`` for the history rows, with the same
-    columns: every concrete field, the auto timestamps, and history_date, type
-    "+", user and change reason. Where the database cannot return ids from a
-    bulk insert it falls back to ``bulk_create_with_history``.
-    """
-
-    def __init__(self, *, actor, reason: str):
-        self.actor = actor
-        self.reason = reason
-        self.now = timezone.now()
-        self.fast = connection.features.can_return_rows_from_bulk_insert
-
-    def create(self, model, instances) -> None:
-        for f in model._meta.concrete_fields:  # what pre_save would do for auto_now(_add)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                for obj in instances:
-                    setattr(obj, f.attname, self.now)
-        if not self.fast:
-            bulk_create_with_history(
-                instances,
-                model,
-                batch_size=500,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
-            return
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        ids = self._insert(
-            model, fields, [tuple(getattr(o, f.attname) for f in fields) for o in instances]
-        )
-        for obj, pk in zip(instances, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-        history = model.history.model
-        constants = {
-            "history_date": self.now,
-            "history_type": "+",
-            "history_change_reason": self.reason,
-            "history_user_id": self.actor.pk if self.actor is not None else None,
-        }
-        hfields = [f for f in history._meta.concrete_fields if not f.primary_key]
-        rows = [
-            tuple(
-                constants[f.attname] if f.attname in constants else getattr(o, f.attname)
-                for f in hfields
-            )
-            for o in instances
-        ]
-        self._insert(history, hfields, rows, returning=False)
-
-    def _insert(self, model, fields, rows, *, returning: bool = True) -> list:
-        adapters = [(i, _Adapter(f)) for i, f in enumerate(fields) if _needs_adapting(f)]
-        if adapters:
-            adapted = []
-            for row in rows:
-                row = list(row)
-                for i, adapt in adapters:
-                    row[i] = adapt(row[i])
-                adapted.append(row)
-            rows = adapted
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        columns = ", ".join(quote(f.column) for f in fields)
-        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        ids: list = []
-        with connection.cursor() as cursor:
-            if not returning:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", rows)  # noqa: S608 - names from the model
-                return ids
-            per = max(1, min(500, (connection.features.max_query_params or 999) // len(fields)))
-            pk = quote(model._meta.pk.column)
-            for start in range(0, len(rows), per):
-                chunk = rows[start : start + per]
-                values = ", ".join([one] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}",  # noqa: S608 - names from the model
-                    [value for row in chunk for value in row],
-                )
-                ids.extend(row[0] for row in cursor.fetchall())
-        return ids
-
-
-def _needs_adapting(field) -> bool:
-    return field.get_internal_type() in (
-        "DateField",
-        "DateTimeField",
-        "DecimalField",
-        "TimeField",
-        "JSONField",
-    )
-
-
-class _Adapter:
-    """A field's database conversion, remembered per value (dates, timestamps and amounts repeat)."""
-
-    def __init__(self, field):
-        self.field = field
-        self.seen: dict = {}
-        kind = field.get_internal_type()
-        if kind == "DateField":  # values are dates already (the widget and full_clean saw to it)
-            self.convert = connection.ops.adapt_datefield_value
-        elif kind == "DecimalField":
-            self.convert = functools.partial(
-                connection.ops.adapt_decimalfield_value,
-                max_digits=field.max_digits,
-                decimal_places=field.decimal_places,
-            )
-        else:
-            self.convert = functools.partial(field.get_db_prep_save, connection=connection)
-
-    def __call__(self, value):
-        if value is None:
-            return None
-        try:
-            return self.seen[value]
-        except KeyError:
-            if len(self.seen) > 50_000:
-                self.seen.clear()
-            result = self.seen[value] = self.convert(value)
-            return result
-        except TypeError:  # unhashable (JSON)
-            return self.convert(value)
-
-
 @functools.lru_cache(maxsize=64)
 def _checked_fields(model, exclude: frozenset) -> list:
     return [
@@ -827,127 +679,3 @@ def _column_help(f) -> str:
     if isinstance(widget, r.ProviderWidget):
         return _("企业库中已有企业的统一社会信用代码")
     return _("文本")
-
-
-# ------------------------------------------------------------------ reading rows
-
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ROW, VALUE, FORMULA, INLINE = NS + "row", NS + "v", NS + "f", NS + "is"
-
-
-class CellError(str):
-    """An Excel error value (#N/A, #DIV/0!…) — never a value to import."""
-
-
-@functools.lru_cache(maxsize=512)
-def _column_index(letters: str) -> int:
-    return column_index_from_string(letters) - 1
-
-
-class _FirstSheet:
-    """The first worksheet of an .xlsx, opened with openpyxl's reader.
-
-    openpyxl reads the package, shared strings, styles (which styles are dates)
-    and the epoch; we stop before ``read_worksheets``, whose read-only sheet
-    parses the whole sheet once more just to size it when the file has no
-    <dimension> (as files written by openpyxl itself).
-    """
-
-    def __init__(self, source):
-        reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
-        try:
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            apply_stylesheet(reader.archive, reader.wb)
-        except Exception:
-            reader.archive.close()
-            raise
-        self.archive = reader.archive
-        self.shared_strings = reader.shared_strings
-        self.date_styles = reader.wb._date_formats
-        self.epoch = reader.wb.epoch
-        self.path = next(
-            (
-                rel.target
-                for _sheet, rel in reader.parser.find_sheets()
-                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-            ),
-            None,
-        )
-
-    def open(self):
-        return self.archive.open(self.path)
-
-    def close(self) -> None:
-        self.archive.close()
-
-
-def _iter_rows(sheet: _FirstSheet):
-    """Yield (row number, values) for the rows present in a read-only worksheet.
-
-    openpyxl has read the workbook (shared strings, date styles, epoch); the rows themselves are parsed here with one
-    lean ``iterparse`` loop, several times faster than ``iter_rows`` (whose
-    per-cell objects cost more than validating the row). The values are what
-    ``iter_rows(values_only=True)`` gives, except that a formula is its text
-    starting with "=" (so it is refused) and an error value is a ``CellError``.
-    Finished rows are cleared (an empty element per row remains: ~100 bytes).
-    """
-    strings = sheet.shared_strings
-    date_styles = sheet.date_styles
-    epoch = sheet.epoch
-    digits = "0123456789"
-    counter = 0
-    with sheet.open() as source:
-        # The stdlib parser openpyxl uses too; expat ≥ 2.4 refuses entity bombs, no external entities.
-        for _event, row in iterparse(source):  # noqa: S314
-            if row.tag != ROW:
-                continue
-            number = row.get("r")
-            counter = int(number) if number else counter + 1
-            cells: dict[int, object] = {}
-            column = -1
-            for cell in row:
-                ref = cell.get("r")
-                column = _column_index(ref.rstrip(digits)) if ref else column + 1
-                kind = cell.get("t", "n")
-                text = value = None
-                for child in cell:
-                    tag = child.tag
-                    if tag == VALUE:
-                        text = child.text or ""
-                    elif tag == FORMULA:
-                        value = "=" + (child.text or "")
-                        break
-                    elif tag == INLINE:
-                        value = "".join(child.itertext())
-                        break
-                else:
-                    if text is None:
-                        continue
-                    if kind == "s":
-                        value = strings[int(text)]
-                    elif kind == "n":
-                        value = (
-                            float(text)
-                            if ("." in text or "E" in text or "e" in text)
-                            else int(text)
-                        )
-                        style = cell.get("s")
-                        if style and int(style) in date_styles:
-                            try:
-                                value = from_excel(value, epoch)
-                            except (OverflowError, ValueError):
-                                value = CellError("#VALUE!")
-                    elif kind == "b":
-                        value = text == "1"
-                    elif kind == "e":
-                        value = CellError(text)
-                    elif kind == "d":
-                        value = from_ISO8601(text)
-                    else:  # "str": a formula's cached text (the formula itself is caught above)
-                        value = text
-                cells[column] = value
-            row.clear()
-            if cells:
-                yield counter, tuple(cells.get(i) for i in range(max(cells) + 1))

@@ -1,0 +1,93 @@
+"""The two sheet readers (calamine for plain data, the exact streaming reader otherwise) give
+the same rows, and a sheet with formulas or error values goes to the exact reader."""
+
+import datetime
+import io
+
+import openpyxl
+
+from luzhi.registry.services.imports.reading import CellError, FirstSheet
+
+VALUES = [
+    1,
+    2024,
+    2024.0,
+    5000.5,
+    -3,
+    1e20,
+    1.5e-7,
+    0.1,
+    True,
+    False,
+    "  x ",
+    " ",
+    "1,234",
+    "NaN",
+    "统一社会信用代码",
+    datetime.date(2020, 1, 2),
+    datetime.datetime(2020, 1, 2, 13, 45),
+    datetime.time(13, 45),
+    datetime.datetime(1900, 1, 1),
+    None,
+    3.0000000001,
+    123456789012345.67,
+]
+
+
+def _xlsx(rows, *, start: str | None = None) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if start:
+        sheet.move_range(
+            f"A1:{openpyxl.utils.get_column_letter(len(rows[0]))}{len(rows)}", rows=2, cols=1
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rows(data: bytes, *, exact: bool | None = None):
+    sheet = FirstSheet(io.BytesIO(data))
+    assert sheet.scan() == []
+    chosen = sheet.exact
+    if exact is not None:
+        sheet.exact = exact
+    try:
+        return chosen, list(sheet.rows())
+    finally:
+        sheet.close()
+
+
+def _typed(rows):
+    return [(n, [(type(v).__name__, v) for v in values]) for n, values in rows]
+
+
+def test_calamine_and_the_exact_reader_give_the_same_rows():
+    data = _xlsx(
+        [[f"h{i}" for i in range(len(VALUES))], VALUES, [None] * 3, ["a", None, 7], VALUES[::-1]]
+    )
+    chosen, fast = _rows(data)
+    assert chosen is False  # plain data: calamine
+    _exact, slow = _rows(data, exact=True)
+    assert [n for n, _v in fast] == [1, 2, 4, 5]
+    assert _typed([(n, list(v) + [None] * (len(VALUES) - len(v))) for n, v in fast]) == _typed(
+        [(n, list(v) + [None] * (len(VALUES) - len(v))) for n, v in slow]
+    )
+
+
+def test_a_sheet_not_starting_at_a1_keeps_its_row_and_column_numbers():
+    data = _xlsx([["a", "b"], [1, 2]], start="B3")
+    _chosen, fast = _rows(data)
+    _exact, slow = _rows(data, exact=True)
+    assert fast == slow and fast[0][0] > 1
+    assert [values for _n, values in fast] == [(None, "a", "b"), (None, 1, 2)]
+
+
+def test_formulas_and_error_values_go_to_the_exact_reader():
+    for cell in ("=A1", "#N/A"):
+        chosen, rows = _rows(_xlsx([["a", "b"], [1, cell]]))
+        assert chosen is True
+        assert rows[1][1][1] == cell
+    assert isinstance(_rows(_xlsx([["a"], ["#DIV/0!"]]))[1][1][1][0], CellError)
