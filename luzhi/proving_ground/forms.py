@@ -15,6 +15,8 @@ from luzhi.registry.models import Enterprise
 
 
 class LargeModelForm(forms.ModelForm):
+    endpoint_url = LargeModel._meta.get_field("endpoint_url").formfield(assume_scheme="https")
+
     class Meta:
         model = LargeModel
         fields = ["provider", "name", "version", "kind", "domain", "parameters_b", "description", "endpoint_url",

@@ -40,7 +40,8 @@ def test_draft_model_is_hidden_from_the_public(client, draft_model, enterprise_u
 def test_english_catalogue(client, filed_model):
     response = client.get(reverse("proving_ground:index"), HTTP_ACCEPT_LANGUAGE="en")
     body = response.content.decode()
-    assert "Large-model proving ground" in body and "大模型试验场" not in body.split("<main", 1)[-1]
+    assert "Tested and evaluated large-model products" in body and "Competitive industry large models" in body
+    assert "经测试评估的大模型产品" not in body
 
 
 def test_register_and_file_a_model_through_the_pages(client, provider, enterprise_user, evaluator, plan_officer):
