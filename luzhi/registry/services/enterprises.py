@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
-from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.services import data_changed
+from luzhi.registry import permissions as policies
 from luzhi.registry import tiers
 from luzhi.registry.credit_code import normalize_credit_code
 from luzhi.registry.models import (
@@ -36,7 +36,6 @@ from luzhi.registry.models import (
     TierProposal,
     TierRule,
 )
-from luzhi.registry.permissions import can_approve, can_create_enterprise, can_edit_enterprise
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -68,7 +67,7 @@ def _clean(instance, *, extra: dict | None = None) -> None:
 
 def _back_to_pending(enterprise: Enterprise, actor, reason: str) -> None:
     """An enterprise user's change goes back to the plan office; theirs stays as it is."""
-    if is_plan_office(actor) or enterprise.status == RecordStatus.PENDING:
+    if policies.enterprises.can(actor, "approve") or enterprise.status == RecordStatus.PENDING:
         return
     enterprise.status = RecordStatus.PENDING
     record_change(enterprise, actor, reason)
@@ -136,9 +135,9 @@ def enterprise_create(
 ) -> Enterprise:
     """Register an enterprise. The plan office's is approved at once; an enterprise user's is
     pending, and the user becomes its member (so they can keep it up to date)."""
-    require(can_create_enterprise(actor), _("只有专项办和企业用户可以登记企业。"))
+    policies.enterprises.require(actor, "create")
     enterprise = Enterprise(
-        status=RecordStatus.APPROVED if is_plan_office(actor) else RecordStatus.PENDING
+        status=RecordStatus.APPROVED if policies.enterprises.can(actor, "approve") else RecordStatus.PENDING
     )
     _apply(
         enterprise,
@@ -155,7 +154,7 @@ def enterprise_create(
         },
     )
     _save_enterprise(enterprise, actor, "enterprise created")
-    if not is_plan_office(actor):
+    if not policies.enterprises.can(actor, "approve"):
         enterprise.members.add(actor)
     return enterprise
 
@@ -170,19 +169,21 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Ente
     unknown = set(changes) - set(ENTERPRISE_FIELDS)
     if unknown:
         raise TypeError(f"enterprise_update() got unexpected fields: {sorted(unknown)}")
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
     )
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _apply(enterprise, changes)
-    if not is_plan_office(actor):
+    if not policies.enterprises.can(actor, "approve"):
         enterprise.status = RecordStatus.PENDING
     return _save_enterprise(enterprise, actor, "enterprise updated")
 
 
 def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, reason: str):
-    require(can_approve(actor), _("只有专项办可以审核企业。"))
+    policies.enterprises.require(actor, "approve")
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if enterprise.status not in allowed_from:
         raise ValidationError(
@@ -217,7 +218,7 @@ def enterprise_approve(*, actor: User, enterprise: Enterprise, comment: str = ""
 def enterprise_reject(*, actor: User, enterprise: Enterprise, comment: str) -> Enterprise:
     """Reject a pending enterprise, saying why (the reason is kept in its history)."""
     if not (comment or "").strip():
-        require(can_approve(actor), _("只有专项办可以审核企业。"))
+        policies.enterprises.require(actor, "approve")
         raise ValidationError({"comment": _("驳回时须说明原因。")})
     return _transition(
         enterprise,
@@ -231,7 +232,7 @@ def enterprise_reject(*, actor: User, enterprise: Enterprise, comment: str) -> E
 @transaction.atomic
 def enterprise_member_add(*, actor: User, enterprise: Enterprise, user: User) -> Enterprise:
     """Bind an enterprise user to an enterprise (plan office); recorded in the enterprise's history."""
-    require(is_plan_office(actor), _("只有专项办可以绑定企业用户。"))
+    policies.enterprises.require(actor, "members")
     if not user.is_enterprise_user:
         raise ValidationError(
             {"user": _("“%s”不是企业用户,不能绑定到企业。") % user.get_username()}
@@ -274,9 +275,11 @@ def enterprise_year_save(
     Amounts are in 万元; negative amounts, AI core revenue above revenue and a
     year still to come are refused.
     """
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以填报其年度数据。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以填报其年度数据。") % {"name": enterprise.name},
     )
     row = EnterpriseYear.objects.select_for_update().filter(
         enterprise=enterprise, year=year
@@ -323,9 +326,11 @@ def qualification_add(
     reason: str = "qualification added",
 ) -> Qualification:
     """Record a qualification the enterprise holds, with its certificate."""
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以登记其资质。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以登记其资质。") % {"name": enterprise.name},
     )
     qualification = Qualification(
         enterprise=enterprise,
@@ -351,9 +356,11 @@ def qualification_add(
 def qualification_remove(*, actor: User, qualification: Qualification, reason: str = "") -> None:
     """Remove a qualification (its history keeps what it was, who removed it and why)."""
     enterprise = qualification.enterprise
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
     )
     record_change(qualification, actor, reason or "qualification removed")
     qualification.delete()
@@ -375,7 +382,7 @@ def tier_rule_save(
     rule: TierRule | None = None,
 ) -> TierRule:
     """Create a tier rule, or change ``rule`` (plan office). Conditions are validated by key."""
-    require(is_plan_office(actor), _("只有专项办可以修改梯度认定规则。"))
+    policies.tier_rules.require(actor, "manage", message=_("只有专项办可以修改梯度认定规则。"))
     rule = rule or TierRule()
     created = rule._state.adding
     rule.kind = kind
@@ -439,7 +446,7 @@ def tier_proposals_generate(
     ``actor`` is None for the command line (an operator on the server).
     """
     if actor is not None:
-        require(is_plan_office(actor), _("只有专项办可以生成梯度调整建议。"))
+        policies.tier_rules.require(actor, "manage", message=_("只有专项办可以生成梯度调整建议。"))
     today = today or timezone.localdate()
     rules = list(TierRule.objects.filter(active=True).order_by("kind", "name", "pk"))
     if not rules:
@@ -503,7 +510,7 @@ def tier_proposal_decide(
     REVOKE removes the qualifications of that kind the enterprise holds. The
     decision, its author and comment are kept in the proposal's history.
     """
-    require(is_plan_office(actor), _("只有专项办可以决定梯度调整建议。"))
+    policies.tier_rules.require(actor, "manage", message=_("只有专项办可以决定梯度调整建议。"))
     proposal = (
         TierProposal.objects.select_for_update().select_related("enterprise").get(pk=proposal.pk)
     )

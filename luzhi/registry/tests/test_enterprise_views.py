@@ -221,7 +221,7 @@ def test_detail_shows_incubator_products_and_history(as_user, plan_officer, own,
     office = as_user("plan_officer").get(url)
     html = office.content.decode()
     assert "待审算法" in html and "专项办 王主任" in html and "enterprise updated" in html
-    assert office.context["history"][0]["changes"]
+    assert office.context["history"][0].changes
 
 
 # ------------------------------------------------------------------ create
