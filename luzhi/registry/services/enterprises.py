@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
+from luzhi.core.services import lock
 from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry import tiers
@@ -182,9 +183,20 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Ente
     return _save_enterprise(enterprise, actor, "enterprise updated")
 
 
+def changed_meanwhile(record) -> str:
+    """The refusal when someone else decided first: the reviewer's page was out of date."""
+    return _("“%(name)s”刚刚已被改为“%(status)s”,请刷新页面后再审核。") % {
+        "name": record,
+        "status": record.get_status_display(),
+    }
+
+
 def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, reason: str):
     policies.enterprises.require(actor, "approve")
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    seen = enterprise.status
+    enterprise = lock(enterprise)
+    if enterprise.status != seen:
+        raise ValidationError(changed_meanwhile(enterprise))
     if enterprise.status not in allowed_from:
         raise ValidationError(
             _("“%(name)s”当前为“%(status)s”,不能改为“%(to)s”。")
@@ -511,9 +523,7 @@ def tier_proposal_decide(
     decision, its author and comment are kept in the proposal's history.
     """
     policies.tier_rules.require(actor, "manage", message=_("只有专项办可以决定梯度调整建议。"))
-    proposal = (
-        TierProposal.objects.select_for_update().select_related("enterprise").get(pk=proposal.pk)
-    )
+    proposal = lock(proposal, related=("enterprise",))
     if proposal.decision != TierProposal.Decision.PENDING:
         raise ValidationError(
             _("该建议已于此前决定(%s),不能再次决定。") % proposal.get_decision_display()

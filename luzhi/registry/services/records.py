@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
+from luzhi.core.services import lock
 from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
@@ -33,6 +34,7 @@ from luzhi.registry.models import (
     RecordStatus,
     Talent,
 )
+from luzhi.registry.services.enterprises import changed_meanwhile
 
 # Reasons the services record on their own steps; a person's reason is stored as written.
 REASON_CREATED = "created"
@@ -393,7 +395,10 @@ def algorithm_product_approve(
 ) -> AlgorithmProduct:
     """Approve a pending (or rejected) algorithm product (plan office); it becomes public and counts."""
     policies.algorithm_products.require(actor, "approve")
-    product = AlgorithmProduct.objects.select_for_update().get(pk=product.pk)
+    seen = product.status
+    product = lock(product)
+    if product.status != seen:
+        raise ValidationError({"status": changed_meanwhile(product)})
     if product.status == RecordStatus.APPROVED:
         raise ValidationError({"status": _("该算法产品已审核通过。")})
     product.status = RecordStatus.APPROVED
@@ -407,7 +412,10 @@ def algorithm_product_reject(
 ) -> AlgorithmProduct:
     """Send a pending algorithm product back to its enterprise (plan office), saying why."""
     policies.algorithm_products.require(actor, "approve")
-    product = AlgorithmProduct.objects.select_for_update().get(pk=product.pk)
+    seen = product.status
+    product = lock(product)
+    if product.status != seen:
+        raise ValidationError({"status": changed_meanwhile(product)})
     if product.status != RecordStatus.PENDING:
         raise ValidationError({"status": _("只有待审核的算法产品可以驳回。")})
     text = _reason(reason)

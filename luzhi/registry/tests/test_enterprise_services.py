@@ -219,9 +219,10 @@ def test_approve_and_reject(plan_officer, jinan):
     assert (
         rejected.status == RecordStatus.REJECTED and last_reason(rejected) == "rejected: 代码有误"
     )
-    # A rejected enterprise may still be approved later.
+    # A rejected enterprise may still be approved later (decided on its current state).
     assert (
-        svc.enterprise_approve(actor=plan_officer, enterprise=other).status == RecordStatus.APPROVED
+        svc.enterprise_approve(actor=plan_officer, enterprise=rejected).status
+        == RecordStatus.APPROVED
     )
 
 
