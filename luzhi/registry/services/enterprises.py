@@ -67,8 +67,18 @@ def _clean(instance, *, extra: dict | None = None) -> None:
 
 
 def _back_to_pending(enterprise: Enterprise, actor, reason: str) -> None:
-    """An enterprise user's change goes back to the plan office; theirs stays as it is."""
+    """An enterprise user's change goes to the plan office; the office's own stay as they are.
+
+    An approved enterprise stays approved and public: the change is noted on its
+    pending revision (``services/revisions.py``) for the office to review. One not
+    yet approved goes (back) to pending.
+    """
     if policies.enterprises.can(actor, "approve") or enterprise.status == RecordStatus.PENDING:
+        return
+    if enterprise.status == RecordStatus.APPROVED:
+        from luzhi.registry.services.revisions import note_change
+
+        note_change(actor=actor, enterprise=enterprise, note=reason)
         return
     enterprise.status = RecordStatus.PENDING
     record_change(enterprise, actor, reason)
@@ -164,8 +174,10 @@ def enterprise_create(
 def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Enterprise:
     """Change an enterprise's record (any of ``ENTERPRISE_FIELDS``).
 
-    Members may edit their own enterprise, which then waits for approval again;
-    the plan office may edit any, and its edits keep the status.
+    Members may edit their own enterprise: a pending or rejected one is changed
+    and waits for approval; an approved one keeps its approved (public) version
+    and the edit becomes its pending revision. The plan office may edit any, and
+    its edits keep the status.
     """
     unknown = set(changes) - set(ENTERPRISE_FIELDS)
     if unknown:
@@ -176,9 +188,16 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Ente
         enterprise,
         message=_("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
     )
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = lock(enterprise)
+    office = policies.enterprises.can(actor, "approve")
+    if not office and enterprise.status == RecordStatus.APPROVED:
+        # The approved version stays public until the office approves the change.
+        from luzhi.registry.services.revisions import propose_changes
+
+        propose_changes(actor=actor, enterprise=enterprise, changes=changes)
+        return enterprise
     _apply(enterprise, changes)
-    if not policies.enterprises.can(actor, "approve"):
+    if not office:
         enterprise.status = RecordStatus.PENDING
     return _save_enterprise(enterprise, actor, "enterprise updated")
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,11 +36,13 @@ from luzhi.registry.forms_enterprises import (
 from luzhi.registry.models import (
     AlgorithmProduct,
     Enterprise,
+    EnterpriseRevision,
     EnterpriseYear,
     Qualification,
     RecordStatus,
     TierProposal,
 )
+from luzhi.registry.services import revisions
 from luzhi.registry.services.enterprises import (
     enterprise_approve,
     enterprise_create,
@@ -131,8 +133,17 @@ def enterprise_detail(request, pk: int):
         records += EnterpriseYear.history.filter(enterprise_id=enterprise.pk).select_related(
             "history_user"
         )
+    revision = revisions.pending_revision(enterprise) if (can_edit or can_approve) else None
+    last_decided = (
+        enterprise.revisions.exclude(status=RecordStatus.PENDING).order_by("-decided_at").first()
+        if can_edit and revision is None
+        else None
+    )
     context = {
         "enterprise": enterprise,
+        "revision": revision,
+        "revision_rows": revisions.revision_rows(revision) if revision else [],
+        "last_decided": last_decided,
         "qualifications": enterprise.qualifications.order_by("kind", "-granted_on"),
         "years": enterprise.years.order_by("-year") if figures else None,
         "products": products,
@@ -179,7 +190,9 @@ def enterprise_edit(request, pk: int):
     enterprise, refused = _editable(request, pk)
     if refused is not None:
         return refused
-    form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(enterprise))
+    office = policies.enterprises.can(request.user, "approve", enterprise)
+    shown = enterprise if office else revisions.proposed(enterprise)
+    form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(shown))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_update(
@@ -188,7 +201,9 @@ def enterprise_edit(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if enterprise.status == RecordStatus.PENDING and not policies.enterprises.can(request.user, "approve", enterprise):
+            if not office and revisions.pending_revision(enterprise) is not None:
+                text = _("已提交对“%(name)s”的修改,专项办审核通过前,公开页面仍显示已审核的信息。")
+            elif enterprise.status == RecordStatus.PENDING and not office:
                 text = _("已保存“%(name)s”,待专项办审核。")
             else:
                 text = _("已保存“%(name)s”。")
@@ -325,8 +340,80 @@ def enterprise_member_add_view(request, pk: int):
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
 
 
+@require_POST
+def enterprise_revision_decide(request, pk: int, revision_pk: int):
+    """Approve (apply to the public record) or reject a pending change (plan office)."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.enterprises.require(request.user, "approve")
+    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
+    revision = get_object_or_404(EnterpriseRevision, pk=revision_pk, enterprise=enterprise)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择“通过”或“驳回”。"))
+        return redirect("registry:enterprise_detail", pk=pk)
+    comment = form.cleaned_data["comment"]
+    try:
+        if form.cleaned_data["action"] == ReviewForm.APPROVE:
+            revisions.revision_approve(actor=request.user, revision=revision, comment=comment)
+            messages.success(request, _("已通过“%s”的信息变更。") % enterprise.name)
+        else:
+            revisions.revision_reject(actor=request.user, revision=revision, comment=comment)
+            messages.success(request, _("已驳回“%s”的信息变更。") % enterprise.name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:enterprise_detail", pk=pk)
+
+
+def my_enterprises(request):
+    """我的企业: an enterprise user's enterprises, their figures, products and changes under review."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    user = request.user
+    enterprises = list(
+        Enterprise.objects.filter(pk__in=policies.own_enterprise_ids(user))
+        .select_related("city")
+        .prefetch_related(
+            Prefetch("years", queryset=EnterpriseYear.objects.order_by("-year")),
+            Prefetch("algorithm_products", queryset=AlgorithmProduct.objects.order_by("name")),
+            Prefetch("qualifications", queryset=Qualification.objects.order_by("kind")),
+            Prefetch(
+                "revisions",
+                queryset=EnterpriseRevision.objects.order_by("-created_at"),
+                to_attr="revision_list",
+            ),
+        )
+        .order_by("name")
+    )
+    for enterprise in enterprises:
+        enterprise.pending_revision = next(
+            (r for r in enterprise.revision_list if r.status == RecordStatus.PENDING), None
+        )
+        enterprise.pending_rows = (
+            revisions.revision_rows(enterprise.pending_revision)
+            if enterprise.pending_revision
+            else []
+        )
+        enterprise.last_decided = next(
+            (r for r in enterprise.revision_list if r.status != RecordStatus.PENDING), None
+        )
+        enterprise.latest_year = next(iter(enterprise.years.all()), None)
+    context = {
+        "enterprises": enterprises,
+        "can_create": policies.enterprises.can(user, "create"),
+        "can_add_product": policies.algorithm_products.can(user, "create"),
+    }
+    return render(request, "registry/my_enterprises.html", context)
+
+
 urlpatterns = [
     path("enterprises/", enterprise_list, name="enterprise_list"),
+    path("mine/", my_enterprises, name="my_enterprises"),
+    path(
+        "enterprises/<int:pk>/revisions/<int:revision_pk>/decide/",
+        enterprise_revision_decide,
+        name="enterprise_revision_decide",
+    ),
     path("enterprises/new/", enterprise_create_view, name="enterprise_create"),
     path("enterprises/<int:pk>/", enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
