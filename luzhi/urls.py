@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("welcome/", core_views.landing, name="landing"),
     path("favicon.ico", core_views.favicon),
 ]
 # Uploaded files (evidence) are never served from MEDIA_URL: they go through views that

@@ -79,3 +79,21 @@ def items_for(request) -> list[dict]:
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------ landing after sign-in
+
+_landings: list[tuple[int, Callable, str]] = []
+
+
+def register_landing(visible: Callable, url_name: str, order: int = 50) -> None:
+    """Where a user for whom ``visible(user)`` holds lands after signing in (lowest order wins)."""
+    _landings.append((order, visible, url_name))
+
+
+def landing_for(user) -> str | None:
+    """The URL name a user lands on after signing in, or None (the home page)."""
+    for _order, visible, url_name in sorted(_landings, key=lambda row: row[0]):
+        if visible(user):
+            return url_name
+    return None

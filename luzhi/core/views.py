@@ -56,6 +56,13 @@ def healthz(request) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def landing(request) -> HttpResponse:
+    """``LOGIN_REDIRECT_URL``: the page an app registered for this user's role, else home."""
+    from luzhi.core.nav import landing_for
+
+    return redirect(landing_for(request.user) or "home")
+
+
 def favicon(request) -> HttpResponse:
     """Browsers ask for /favicon.ico on every page: send them to the static icon."""
     return redirect(static("luzhi/favicon.svg"), permanent=True)

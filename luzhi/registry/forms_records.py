@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
+from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -20,7 +21,6 @@ from luzhi.registry.models import (
     Project,
     Talent,
 )
-from luzhi.registry.permissions import can_approve
 from luzhi.registry.services.records import (
     ACHIEVEMENT_FIELDS,
     ALGORITHM_FIELDS,
@@ -109,7 +109,7 @@ class AlgorithmProductForm(_AlgorithmBase):
 
     def __init__(self, *args, user=None, instance=None, **kwargs):
         super().__init__(*args, instance=instance, **kwargs)
-        if can_approve(user):
+        if policies.algorithm_products.can(user, "approve"):
             self.fields["provider"] = ProviderField(
                 label=_("提供企业(统一社会信用代码)"),
                 help_text=_("18 位统一社会信用代码。"),

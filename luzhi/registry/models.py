@@ -87,6 +87,50 @@ class Enterprise(TimeStampedModel):
             raise ValidationError({"hard_tech_since": _("未入库的企业不应有入库日期。")})
 
 
+class EnterpriseRevision(TimeStampedModel):
+    """A change an enterprise user proposes to an approved enterprise, waiting for the plan office.
+
+    The approved record stays as it is (and public) until the office approves the
+    revision, which then applies ``changes`` to it; a rejection leaves it untouched
+    and tells the enterprise why. ``changes`` maps field names to proposed values
+    as JSON (foreign keys by id, dates as ISO text); ``notes`` lists what else the
+    enterprise changed meanwhile (yearly figures, qualifications) for the reviewer.
+    At most one revision per enterprise is pending.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
+    changes = models.JSONField(_("修改内容"), default=dict, blank=True)
+    notes = models.TextField(_("其他变更"), blank=True)
+    status = models.CharField(
+        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("提交人"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("审核人"),
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="enterpriserevision_one_pending",
+            ),
+        ]
+        verbose_name = _("企业信息变更")
+        verbose_name_plural = _("企业信息变更")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_status_display()}"
+
+
 class EnterpriseYear(models.Model):
     """An enterprise's figures for one year (amounts in 万元)."""
 

@@ -524,17 +524,11 @@ class AlgorithmProductResource(RegistryResource):
         return {"status": RecordStatus.APPROVED}
 
 
-RESOURCES: dict[str, type[RegistryResource]] = {
-    r.registry: r
-    for r in (
-        EnterpriseResource,
-        PlatformResource,
-        TalentResource,
-        ProjectResource,
-        AchievementResource,
-        AlgorithmProductResource,
-    )
-}
+# The registries are listed once, in registry/specs.py (imported here: it reads this module's
+# classes by name when asked).
+from luzhi.registry.specs import KINDS  # noqa: E402
+
+RESOURCES: dict[str, type[RegistryResource]] = {slug: spec.resource for slug, spec in KINDS.items()}
 
 
 def resource_for(registry: str) -> type[RegistryResource]:

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
-from luzhi.core.permissions import is_plan_office, require
+from luzhi.core.services import lock
 from luzhi.indicators.services import data_changed
+from luzhi.registry import permissions as policies
 from luzhi.registry import tiers
 from luzhi.registry.credit_code import normalize_credit_code
 from luzhi.registry.models import (
@@ -36,7 +37,6 @@ from luzhi.registry.models import (
     TierProposal,
     TierRule,
 )
-from luzhi.registry.permissions import can_approve, can_create_enterprise, can_edit_enterprise
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -67,8 +67,18 @@ def _clean(instance, *, extra: dict | None = None) -> None:
 
 
 def _back_to_pending(enterprise: Enterprise, actor, reason: str) -> None:
-    """An enterprise user's change goes back to the plan office; theirs stays as it is."""
-    if is_plan_office(actor) or enterprise.status == RecordStatus.PENDING:
+    """An enterprise user's change goes to the plan office; the office's own stay as they are.
+
+    An approved enterprise stays approved and public: the change is noted on its
+    pending revision (``services/revisions.py``) for the office to review. One not
+    yet approved goes (back) to pending.
+    """
+    if policies.enterprises.can(actor, "approve") or enterprise.status == RecordStatus.PENDING:
+        return
+    if enterprise.status == RecordStatus.APPROVED:
+        from luzhi.registry.services.revisions import note_change
+
+        note_change(actor=actor, enterprise=enterprise, note=reason)
         return
     enterprise.status = RecordStatus.PENDING
     record_change(enterprise, actor, reason)
@@ -136,9 +146,9 @@ def enterprise_create(
 ) -> Enterprise:
     """Register an enterprise. The plan office's is approved at once; an enterprise user's is
     pending, and the user becomes its member (so they can keep it up to date)."""
-    require(can_create_enterprise(actor), _("只有专项办和企业用户可以登记企业。"))
+    policies.enterprises.require(actor, "create")
     enterprise = Enterprise(
-        status=RecordStatus.APPROVED if is_plan_office(actor) else RecordStatus.PENDING
+        status=RecordStatus.APPROVED if policies.enterprises.can(actor, "approve") else RecordStatus.PENDING
     )
     _apply(
         enterprise,
@@ -155,7 +165,7 @@ def enterprise_create(
         },
     )
     _save_enterprise(enterprise, actor, "enterprise created")
-    if not is_plan_office(actor):
+    if not policies.enterprises.can(actor, "approve"):
         enterprise.members.add(actor)
     return enterprise
 
@@ -164,26 +174,48 @@ def enterprise_create(
 def enterprise_update(*, actor: User, enterprise: Enterprise, **changes) -> Enterprise:
     """Change an enterprise's record (any of ``ENTERPRISE_FIELDS``).
 
-    Members may edit their own enterprise, which then waits for approval again;
-    the plan office may edit any, and its edits keep the status.
+    Members may edit their own enterprise: a pending or rejected one is changed
+    and waits for approval; an approved one keeps its approved (public) version
+    and the edit becomes its pending revision. The plan office may edit any, and
+    its edits keep the status.
     """
     unknown = set(changes) - set(ENTERPRISE_FIELDS)
     if unknown:
         raise TypeError(f"enterprise_update() got unexpected fields: {sorted(unknown)}")
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
     )
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = lock(enterprise)
+    office = policies.enterprises.can(actor, "approve")
+    if not office and enterprise.status == RecordStatus.APPROVED:
+        # The approved version stays public until the office approves the change.
+        from luzhi.registry.services.revisions import propose_changes
+
+        propose_changes(actor=actor, enterprise=enterprise, changes=changes)
+        return enterprise
     _apply(enterprise, changes)
-    if not is_plan_office(actor):
+    if not office:
         enterprise.status = RecordStatus.PENDING
     return _save_enterprise(enterprise, actor, "enterprise updated")
 
 
+def changed_meanwhile(record) -> str:
+    """The refusal when someone else decided first: the reviewer's page was out of date."""
+    return _("“%(name)s”刚刚已被改为“%(status)s”,请刷新页面后再审核。") % {
+        "name": record,
+        "status": record.get_status_display(),
+    }
+
+
 def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, reason: str):
-    require(can_approve(actor), _("只有专项办可以审核企业。"))
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    policies.enterprises.require(actor, "approve")
+    seen = enterprise.status
+    enterprise = lock(enterprise)
+    if enterprise.status != seen:
+        raise ValidationError(changed_meanwhile(enterprise))
     if enterprise.status not in allowed_from:
         raise ValidationError(
             _("“%(name)s”当前为“%(status)s”,不能改为“%(to)s”。")
@@ -217,7 +249,7 @@ def enterprise_approve(*, actor: User, enterprise: Enterprise, comment: str = ""
 def enterprise_reject(*, actor: User, enterprise: Enterprise, comment: str) -> Enterprise:
     """Reject a pending enterprise, saying why (the reason is kept in its history)."""
     if not (comment or "").strip():
-        require(can_approve(actor), _("只有专项办可以审核企业。"))
+        policies.enterprises.require(actor, "approve")
         raise ValidationError({"comment": _("驳回时须说明原因。")})
     return _transition(
         enterprise,
@@ -231,7 +263,7 @@ def enterprise_reject(*, actor: User, enterprise: Enterprise, comment: str) -> E
 @transaction.atomic
 def enterprise_member_add(*, actor: User, enterprise: Enterprise, user: User) -> Enterprise:
     """Bind an enterprise user to an enterprise (plan office); recorded in the enterprise's history."""
-    require(is_plan_office(actor), _("只有专项办可以绑定企业用户。"))
+    policies.enterprises.require(actor, "members")
     if not user.is_enterprise_user:
         raise ValidationError(
             {"user": _("“%s”不是企业用户,不能绑定到企业。") % user.get_username()}
@@ -274,9 +306,11 @@ def enterprise_year_save(
     Amounts are in 万元; negative amounts, AI core revenue above revenue and a
     year still to come are refused.
     """
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以填报其年度数据。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以填报其年度数据。") % {"name": enterprise.name},
     )
     row = EnterpriseYear.objects.select_for_update().filter(
         enterprise=enterprise, year=year
@@ -323,9 +357,11 @@ def qualification_add(
     reason: str = "qualification added",
 ) -> Qualification:
     """Record a qualification the enterprise holds, with its certificate."""
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以登记其资质。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以登记其资质。") % {"name": enterprise.name},
     )
     qualification = Qualification(
         enterprise=enterprise,
@@ -351,9 +387,11 @@ def qualification_add(
 def qualification_remove(*, actor: User, qualification: Qualification, reason: str = "") -> None:
     """Remove a qualification (its history keeps what it was, who removed it and why)."""
     enterprise = qualification.enterprise
-    require(
-        can_edit_enterprise(actor, enterprise),
-        _("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        enterprise,
+        message=_("只有专项办和“%(name)s”的企业用户可以删除其资质。") % {"name": enterprise.name},
     )
     record_change(qualification, actor, reason or "qualification removed")
     qualification.delete()
@@ -375,7 +413,7 @@ def tier_rule_save(
     rule: TierRule | None = None,
 ) -> TierRule:
     """Create a tier rule, or change ``rule`` (plan office). Conditions are validated by key."""
-    require(is_plan_office(actor), _("只有专项办可以修改梯度认定规则。"))
+    policies.tier_rules.require(actor, "manage", message=_("只有专项办可以修改梯度认定规则。"))
     rule = rule or TierRule()
     created = rule._state.adding
     rule.kind = kind
@@ -439,7 +477,7 @@ def tier_proposals_generate(
     ``actor`` is None for the command line (an operator on the server).
     """
     if actor is not None:
-        require(is_plan_office(actor), _("只有专项办可以生成梯度调整建议。"))
+        policies.tier_rules.require(actor, "manage", message=_("只有专项办可以生成梯度调整建议。"))
     today = today or timezone.localdate()
     rules = list(TierRule.objects.filter(active=True).order_by("kind", "name", "pk"))
     if not rules:
@@ -503,10 +541,8 @@ def tier_proposal_decide(
     REVOKE removes the qualifications of that kind the enterprise holds. The
     decision, its author and comment are kept in the proposal's history.
     """
-    require(is_plan_office(actor), _("只有专项办可以决定梯度调整建议。"))
-    proposal = (
-        TierProposal.objects.select_for_update().select_related("enterprise").get(pk=proposal.pk)
-    )
+    policies.tier_rules.require(actor, "manage", message=_("只有专项办可以决定梯度调整建议。"))
+    proposal = lock(proposal, related=("enterprise",))
     if proposal.decision != TierProposal.Decision.PENDING:
         raise ValidationError(
             _("该建议已于此前决定(%s),不能再次决定。") % proposal.get_decision_display()

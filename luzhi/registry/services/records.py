@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
-from luzhi.core.permissions import require
+from luzhi.core.services import lock
 from luzhi.indicators.services import data_changed
+from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -33,7 +34,7 @@ from luzhi.registry.models import (
     RecordStatus,
     Talent,
 )
-from luzhi.registry.permissions import can_approve, can_edit_enterprise, can_edit_records
+from luzhi.registry.services.enterprises import changed_meanwhile
 
 # Reasons the services record on their own steps; a person's reason is stored as written.
 REASON_CREATED = "created"
@@ -106,7 +107,7 @@ def _reason(reason: str) -> str:
 
 
 def _office(actor: User | None) -> None:
-    require(can_edit_records(actor), _("只有专项办可以维护该登记库。"))
+    policies.platforms.require(actor, "edit", message=_("只有专项办可以维护该登记库。"))
 
 
 # --------------------------------------------------------------------------- platforms
@@ -310,7 +311,7 @@ def achievement_review(
     The plan office records the outcome with the review date and a reason (the
     panel, the minutes); the flag is what the indicator counts.
     """
-    require(can_approve(actor), _("只有专项办可以录入专家评审结果。"))
+    policies.achievements.require(actor, "review")
     achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
     if reviewed_on is None:
         raise ValidationError({"reviewed_on": _("请填写专家评审日期。")})
@@ -329,9 +330,11 @@ def achievement_review(
 def _require_provider(actor: User | None, provider: Enterprise | None) -> None:
     if provider is None or not isinstance(provider, Enterprise):
         raise ValidationError({"provider": _("请选择提供企业。")})
-    require(
-        can_edit_enterprise(actor, provider),
-        _("只有专项办或“%(name)s”的企业用户可以维护该企业的算法产品。") % {"name": provider.name},
+    policies.enterprises.require(
+        actor,
+        "edit",
+        provider,
+        message=_("只有专项办或“%(name)s”的企业用户可以维护该企业的算法产品。") % {"name": provider.name},
     )
 
 
@@ -360,7 +363,7 @@ def algorithm_product_create(
         description=description,
         state=state,
         released_on=released_on,
-        status=RecordStatus.APPROVED if can_approve(actor) else RecordStatus.PENDING,
+        status=RecordStatus.APPROVED if policies.algorithm_products.can(actor, "approve") else RecordStatus.PENDING,
     )
     _save(product, actor=actor, reason=reason or REASON_CREATED)
     return product
@@ -380,7 +383,7 @@ def algorithm_product_update(
         _require_provider(actor, changes["provider"])
     if not _apply(product, ALGORITHM_FIELDS, changes):
         return product
-    if not can_approve(actor):
+    if not policies.algorithm_products.can(actor, "approve"):
         product.status = RecordStatus.PENDING
     _save(product, actor=actor, reason=reason or REASON_UPDATED)
     return product
@@ -391,8 +394,11 @@ def algorithm_product_approve(
     *, actor: User, product: AlgorithmProduct, reason: str = ""
 ) -> AlgorithmProduct:
     """Approve a pending (or rejected) algorithm product (plan office); it becomes public and counts."""
-    require(can_approve(actor), _("只有专项办可以审核算法产品。"))
-    product = AlgorithmProduct.objects.select_for_update().get(pk=product.pk)
+    policies.algorithm_products.require(actor, "approve")
+    seen = product.status
+    product = lock(product)
+    if product.status != seen:
+        raise ValidationError({"status": changed_meanwhile(product)})
     if product.status == RecordStatus.APPROVED:
         raise ValidationError({"status": _("该算法产品已审核通过。")})
     product.status = RecordStatus.APPROVED
@@ -405,8 +411,11 @@ def algorithm_product_reject(
     *, actor: User, product: AlgorithmProduct, reason: str
 ) -> AlgorithmProduct:
     """Send a pending algorithm product back to its enterprise (plan office), saying why."""
-    require(can_approve(actor), _("只有专项办可以审核算法产品。"))
-    product = AlgorithmProduct.objects.select_for_update().get(pk=product.pk)
+    policies.algorithm_products.require(actor, "approve")
+    seen = product.status
+    product = lock(product)
+    if product.status != seen:
+        raise ValidationError({"status": changed_meanwhile(product)})
     if product.status != RecordStatus.PENDING:
         raise ValidationError({"status": _("只有待审核的算法产品可以驳回。")})
     text = _reason(reason)

@@ -2,20 +2,14 @@
 
 from django import template
 
-register = template.Library()
+from luzhi.registry.specs import KINDS
 
-# A list page's URL name → the URL prefix its spreadsheet routes use (views/imports.py).
-LIST_PREFIXES = {
-    "enterprise_list": "enterprises",
-    "platform_list": "platforms",
-    "talent_list": "talent",
-    "project_list": "projects",
-    "achievement_list": "achievements",
-    "algorithm_list": "algorithms",
-}
+register = template.Library()
 
 
 @register.filter
 def list_prefix(url_name: str) -> str:
     """The URL prefix (enterprises, platforms, …) of a registry list page, from its URL name."""
-    return LIST_PREFIXES.get(url_name, "")
+    slug = (url_name or "").removesuffix("_list")
+    spec = KINDS.get(slug)
+    return spec.prefix if spec is not None and url_name.endswith("_list") else ""

@@ -25,6 +25,7 @@ from luzhi.registry.models import (
     TierRule,
 )
 from luzhi.registry.services import enterprises as svc
+from luzhi.registry.services import revisions
 
 TODAY = timezone.localdate()
 TOMORROW = TODAY + timedelta(days=1)
@@ -169,11 +170,59 @@ def test_duplicate_credit_code_names_the_existing_enterprise(plan_officer, jinan
 # ------------------------------------------------------------------ enterprise_update
 
 
-def test_member_edit_goes_back_to_pending(enterprise_user, own, qingdao):
-    updated = svc.enterprise_update(
-        actor=enterprise_user, enterprise=own, city=qingdao, name="新名称"
+def test_member_edit_of_an_approved_enterprise_waits_as_a_revision(
+    enterprise_user, own, qingdao, jinan, plan_officer
+):
+    """The approved version stays public; the change waits for the office (a pending revision)."""
+    svc.enterprise_update(actor=enterprise_user, enterprise=own, city=qingdao, name="新名称")
+    own.refresh_from_db()
+    assert (own.status, own.city, own.name) == (RecordStatus.APPROVED, jinan, "会员企业")
+    revision = revisions.pending_revision(own)
+    assert revision.changes == {"city": qingdao.pk, "name": "新名称"}
+    assert revision.submitted_by == enterprise_user
+    # A second edit updates the same revision (one pending per enterprise), and editing
+    # back to the approved value drops that field.
+    svc.enterprise_update(actor=enterprise_user, enterprise=own, city=jinan, name="新名称二")
+    revision.refresh_from_db()
+    assert revision.changes == {"name": "新名称二"}
+    assert own.revisions.count() == 1
+    approved = revisions.revision_approve(actor=plan_officer, revision=revision, comment="核实")
+    assert (approved.status, approved.name) == (RecordStatus.APPROVED, "新名称二")
+    assert last_reason(approved) == "changes approved: 核实"
+    revision.refresh_from_db()
+    assert revision.status == RecordStatus.APPROVED and revision.decided_by == plan_officer
+    assert revisions.pending_revision(own) is None
+
+
+def test_a_rejected_revision_leaves_the_record(enterprise_user, own, plan_officer):
+    svc.enterprise_update(actor=enterprise_user, enterprise=own, name="改名")
+    revision = revisions.pending_revision(own)
+    with pytest.raises(ValidationError):
+        revisions.revision_reject(actor=plan_officer, revision=revision, comment=" ")
+    with pytest.raises(PermissionDenied):
+        revisions.revision_approve(actor=enterprise_user, revision=revision)
+    revisions.revision_reject(actor=plan_officer, revision=revision, comment="名称与执照不符")
+    own.refresh_from_db()
+    assert own.name == "会员企业" and own.status == RecordStatus.APPROVED
+    revision.refresh_from_db()
+    assert (revision.status, revision.comment) == (RecordStatus.REJECTED, "名称与执照不符")
+    with pytest.raises(ValidationError, match="已于此前处理"):
+        revisions.revision_approve(actor=plan_officer, revision=revision)
+
+
+def test_a_revision_is_validated_like_the_record(enterprise_user, own, stranger):
+    with pytest.raises(ValidationError) as exc:
+        svc.enterprise_update(actor=enterprise_user, enterprise=own, credit_code=stranger.credit_code)
+    assert "credit_code" in exc.value.message_dict
+    assert revisions.pending_revision(own) is None
+
+
+def test_member_edit_of_a_pending_enterprise_changes_it(enterprise_user, jinan, qingdao):
+    pending = new_enterprise(
+        300, city=jinan, members=[enterprise_user], name="待审企业", status=RecordStatus.PENDING
     )
-    assert (updated.status, updated.city, updated.name) == (RecordStatus.PENDING, qingdao, "新名称")
+    updated = svc.enterprise_update(actor=enterprise_user, enterprise=pending, city=qingdao)
+    assert (updated.status, updated.city) == (RecordStatus.PENDING, qingdao)
     assert last_reason(updated) == "enterprise updated"
     assert updated.history.latest("history_date", "history_id").history_user == enterprise_user
 
@@ -219,9 +268,10 @@ def test_approve_and_reject(plan_officer, jinan):
     assert (
         rejected.status == RecordStatus.REJECTED and last_reason(rejected) == "rejected: 代码有误"
     )
-    # A rejected enterprise may still be approved later.
+    # A rejected enterprise may still be approved later (decided on its current state).
     assert (
-        svc.enterprise_approve(actor=plan_officer, enterprise=other).status == RecordStatus.APPROVED
+        svc.enterprise_approve(actor=plan_officer, enterprise=rejected).status
+        == RecordStatus.APPROVED
     )
 
 
@@ -303,7 +353,10 @@ def test_year_save_creates_then_updates_one_row(enterprise_user, own):
     reasons = [h.history_change_reason for h in again.history.order_by("history_id")]
     assert reasons == [f"figures created for {LAST_YEAR}", f"figures updated for {LAST_YEAR}"]
     own.refresh_from_db()
-    assert own.status == RecordStatus.PENDING  # the enterprise's figures go to the plan office
+    # The figures go to the plan office as a note on the pending revision; the approved
+    # enterprise stays public.
+    assert own.status == RecordStatus.APPROVED
+    assert f"figures for {LAST_YEAR} changed by the enterprise" in revisions.pending_revision(own).notes
 
 
 def test_plan_office_year_save_keeps_status(plan_officer, own):
@@ -370,12 +423,13 @@ def test_qualification_add_and_remove(plan_officer, own):
     assert own.status == RecordStatus.APPROVED
 
 
-def test_member_qualification_change_goes_back_to_pending(enterprise_user, own):
+def test_member_qualification_change_is_noted_for_review(enterprise_user, own):
     svc.qualification_add(
         actor=enterprise_user, enterprise=own, kind="gazelle", granted_on=date(2024, 1, 1)
     )
     own.refresh_from_db()
-    assert own.status == RecordStatus.PENDING
+    assert own.status == RecordStatus.APPROVED
+    assert "qualification added" in revisions.pending_revision(own).notes
 
 
 @pytest.mark.parametrize(

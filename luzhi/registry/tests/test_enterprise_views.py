@@ -221,7 +221,7 @@ def test_detail_shows_incubator_products_and_history(as_user, plan_officer, own,
     office = as_user("plan_officer").get(url)
     html = office.content.decode()
     assert "待审算法" in html and "专项办 王主任" in html and "enterprise updated" in html
-    assert office.context["history"][0]["changes"]
+    assert office.context["history"][0].changes
 
 
 # ------------------------------------------------------------------ create
@@ -305,7 +305,9 @@ def test_member_edit(as_user, own, jinan):
     response = client.post(url, form_data(jinan, credit_code=own.credit_code, name="会员企业改"))
     assert response.status_code == 302
     own.refresh_from_db()
-    assert own.name == "会员企业改" and own.status == RecordStatus.PENDING
+    # An approved enterprise stays as approved; the edit waits as its pending revision.
+    assert own.name == "会员企业" and own.status == RecordStatus.APPROVED
+    assert own.revisions.get(status=RecordStatus.PENDING).changes["name"] == "会员企业改"
 
 
 def test_plan_office_edit_stays_approved(as_user, own, jinan):

@@ -37,7 +37,7 @@ provider = fixtures.provider
 qingdao = fixtures.qingdao
 talent = fixtures.talent
 
-LISTS = ["platform", "project", "achievement", "algorithm"]
+LISTS = ["platform", "project", "achievement", "algorithmproduct"]
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def records(platform, talent, project, achievement, product):
         "talent": talent,
         "project": project,
         "achievement": achievement,
-        "algorithm": product,
+        "algorithmproduct": product,
     }
 
 
@@ -144,19 +144,19 @@ def test_pending_records_hidden_from_the_public(as_user, plan_officer, jinan, pr
     )
     client = as_user("anonymous")
     assert "待审平台" not in client.get(reverse("registry:platform_list")).content.decode()
-    assert "智能排产算法" not in client.get(reverse("registry:algorithm_list")).content.decode()
-    assert client.get(reverse("registry:algorithm_detail", args=[product.pk])).status_code == 404
+    assert "智能排产算法" not in client.get(reverse("registry:algorithmproduct_list")).content.decode()
+    assert client.get(reverse("registry:algorithmproduct_detail", args=[product.pk])).status_code == 404
     pending = Platform.objects.get(name="待审平台")
     assert client.get(reverse("registry:platform_detail", args=[pending.pk])).status_code == 404
 
 
 def test_member_sees_own_pending_product_outsider_does_not(client, product, member, outsider):
     client.force_login(member)
-    assert "智能排产算法" in client.get(reverse("registry:algorithm_list")).content.decode()
-    assert client.get(reverse("registry:algorithm_detail", args=[product.pk])).status_code == 200
+    assert "智能排产算法" in client.get(reverse("registry:algorithmproduct_list")).content.decode()
+    assert client.get(reverse("registry:algorithmproduct_detail", args=[product.pk])).status_code == 200
     client.force_login(outsider)
-    assert "智能排产算法" not in client.get(reverse("registry:algorithm_list")).content.decode()
-    assert client.get(reverse("registry:algorithm_detail", args=[product.pk])).status_code == 404
+    assert "智能排产算法" not in client.get(reverse("registry:algorithmproduct_list")).content.decode()
+    assert client.get(reverse("registry:algorithmproduct_detail", args=[product.pk])).status_code == 404
 
 
 def test_list_search_filter_and_pagination(as_user, plan_officer, jinan, qingdao):
@@ -182,7 +182,7 @@ def test_list_search_filter_and_pagination(as_user, plan_officer, jinan, qingdao
     assert page2.context["page_obj"].paginator.count == 15
 
 
-@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithm"])
+@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithmproduct"])
 def test_list_query_count_bounded(
     key, client, plan_officer, jinan, provider, django_assert_max_num_queries
 ):
@@ -254,8 +254,10 @@ def test_detail_history_names_only_for_signed_in(client, project, plan_officer, 
     assert "plan_officer" in body or "专项办 王主任" in body
     assert "牵头单位变更" in body
     latest, created = response.context["history"]
-    assert ("牵头单位", "山东大学", "青岛大学") in [tuple(map(str, c)) for c in latest["changes"]]
-    assert created["reason"] == "登记"
+    assert ("牵头单位", "山东大学", "青岛大学") in [
+        (c.label, str(c.old_display), str(c.new_display)) for c in latest.changes
+    ]
+    assert created.reason == "登记"
 
 
 @pytest.mark.parametrize("key", ["platform", "project", "achievement"])
@@ -368,7 +370,7 @@ def test_office_registries_refuse_others_writes(key, persona, as_user, records):
     assert client.post(edit, {"name": "x", "title": "x"}).status_code == 403
 
 
-@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithm"])
+@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithmproduct"])
 def test_anonymous_sent_to_sign_in_for_forms(key, client, records):
     response = client.get(reverse(f"registry:{key}_create"))
     assert response.status_code == 302 and "/login/" in response.url
@@ -378,7 +380,7 @@ def test_anonymous_sent_to_sign_in_for_forms(key, client, records):
 
 def test_member_creates_product_pending(client, member, provider):
     client.force_login(member)
-    url = reverse("registry:algorithm_create")
+    url = reverse("registry:algorithmproduct_create")
     assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -399,7 +401,7 @@ def test_member_creates_product_pending(client, member, provider):
 def test_member_cannot_post_another_enterprise(client, member, other_provider):
     client.force_login(member)
     response = client.post(
-        reverse("registry:algorithm_create"),
+        reverse("registry:algorithmproduct_create"),
         {"name": "越权", "provider": other_provider.pk, "domain": "d", "state": "developing"},
     )
     assert response.status_code == 200
@@ -410,7 +412,7 @@ def test_member_cannot_post_another_enterprise(client, member, other_provider):
 def test_released_product_without_date_refused(client, member, provider):
     client.force_login(member)
     response = client.post(
-        reverse("registry:algorithm_create"),
+        reverse("registry:algorithmproduct_create"),
         {"name": "无日期", "provider": provider.pk, "domain": "d", "state": "released"},
     )
     assert "released_on" in response.context["form"].errors
@@ -418,13 +420,13 @@ def test_released_product_without_date_refused(client, member, provider):
 
 
 def test_enterprise_user_without_enterprise_cannot_create_product(as_user):
-    assert as_user("enterprise_user").get(reverse("registry:algorithm_create")).status_code == 403
+    assert as_user("enterprise_user").get(reverse("registry:algorithmproduct_create")).status_code == 403
 
 
 def test_plan_office_creates_product_by_credit_code(client, plan_officer, provider):
     client.force_login(plan_officer)
     response = client.post(
-        reverse("registry:algorithm_create"),
+        reverse("registry:algorithmproduct_create"),
         {
             "name": "质检算法",
             "provider": provider.credit_code,
@@ -435,7 +437,7 @@ def test_plan_office_creates_product_by_credit_code(client, plan_officer, provid
     assert response.status_code == 302
     assert AlgorithmProduct.objects.get(name="质检算法").status == RecordStatus.APPROVED
     response = client.post(
-        reverse("registry:algorithm_create"),
+        reverse("registry:algorithmproduct_create"),
         {
             "name": "无此企业",
             "provider": "91370100MA3C0000X1",
@@ -447,7 +449,7 @@ def test_plan_office_creates_product_by_credit_code(client, plan_officer, provid
 
 
 def test_product_edit_member_and_outsider(client, product, member, outsider):
-    url = reverse("registry:algorithm_edit", args=[product.pk])
+    url = reverse("registry:algorithmproduct_edit", args=[product.pk])
     data = {
         "name": product.name,
         "provider": product.provider_id,
@@ -468,7 +470,7 @@ def test_product_edit_member_and_outsider(client, product, member, outsider):
 def test_outsider_cannot_edit_approved_product(client, product, plan_officer, outsider):
     svc.algorithm_product_approve(actor=plan_officer, product=product)
     client.force_login(outsider)
-    url = reverse("registry:algorithm_edit", args=[product.pk])
+    url = reverse("registry:algorithmproduct_edit", args=[product.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "x", "domain": "x"}).status_code == 403
 
@@ -501,7 +503,7 @@ def test_actions_refused_for_others(persona, as_user, records):
             "achievement",
             {"original_major": "on", "reviewed_on": "2025-06-01", "reason": "r"},
         ),
-        ("registry:algorithm_decide", "algorithm", {"action": "approve"}),
+        ("registry:algorithmproduct_decide", "algorithmproduct", {"action": "approve"}),
     ]
     for name, key, data in posts:
         assert client.post(reverse(name, args=[records[key].pk]), data).status_code == 403, name
@@ -527,7 +529,7 @@ def test_achievement_review_action(client, achievement, plan_officer):
 
 def test_algorithm_decide_action(client, product, plan_officer):
     client.force_login(plan_officer)
-    url = reverse("registry:algorithm_decide", args=[product.pk])
+    url = reverse("registry:algorithmproduct_decide", args=[product.pk])
     client.post(url, {"action": "reject", "reason": ""})
     product.refresh_from_db()
     assert product.status == RecordStatus.PENDING
@@ -537,7 +539,7 @@ def test_algorithm_decide_action(client, product, plan_officer):
     client.post(url, {"action": "approve", "reason": ""})
     product.refresh_from_db()
     assert product.status == RecordStatus.APPROVED
-    assert "智能排产算法" in client.get(reverse("registry:algorithm_list")).content.decode()
+    assert "智能排产算法" in client.get(reverse("registry:algorithmproduct_list")).content.decode()
 
 
 def test_talent_write_by_plan_office(client, plan_officer, talent):
@@ -560,7 +562,7 @@ def test_talent_write_by_plan_office(client, plan_officer, talent):
     assert talent.level == Talent.Level.PROVINCIAL
 
 
-@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithm"])
+@pytest.mark.parametrize("key", ["platform", "talent", "project", "achievement", "algorithmproduct"])
 def test_forms_render_for_the_plan_office(key, client, plan_officer, records):
     client.force_login(plan_officer)
     assert client.get(reverse(f"registry:{key}_create")).status_code == 200
@@ -574,7 +576,7 @@ def test_office_sees_actions_on_detail_pages(client, plan_officer, records):
     for key, action in [
         ("platform", "platform_state"),
         ("achievement", "achievement_review"),
-        ("algorithm", "algorithm_decide"),
+        ("algorithmproduct", "algorithmproduct_decide"),
     ]:
         pk = records[key].pk
         body = client.get(reverse(f"registry:{key}_detail", args=[pk])).content.decode()

@@ -31,6 +31,7 @@ from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.models import PROVINCE, Indicator
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.registry import permissions as policies
 from luzhi.registry.indicators import FIRST_DAY, MEASURES, Measure
 from luzhi.registry.models import (
     Achievement,
@@ -41,7 +42,6 @@ from luzhi.registry.models import (
     Project,
     Talent,
 )
-from luzhi.registry.permissions import can_view_registry
 
 PER_PAGE = 100
 DETAIL = {  # model → (URL name of its detail page, attribute holding the pk)
@@ -51,7 +51,7 @@ DETAIL = {  # model → (URL name of its detail page, attribute holding the pk)
     Talent: ("registry:talent_detail", "pk"),
     Project: ("registry:project_detail", "pk"),
     Achievement: ("registry:achievement_detail", "pk"),
-    AlgorithmProduct: ("registry:algorithm_detail", "pk"),
+    AlgorithmProduct: ("registry:algorithmproduct_detail", "pk"),
 }
 
 
@@ -70,11 +70,9 @@ def _forbidden(request, message: str):
 
 def _may_see(user, measure: Measure) -> str:
     """An empty string, or why this user may not see these records."""
-    if measure.model is Talent and not can_view_registry(user, "talent"):
+    if measure.model is Talent and not policies.talent.can(user, "list"):
         return _("人才信息含个人信息,仅专项办可查看。")
-    if measure.model is EnterpriseYear and not (
-        is_plan_office(user) or (user.is_authenticated and user.is_unit_reporter)
-    ):
+    if measure.model is EnterpriseYear and not policies.enterprises.can(user, "figures"):
         return _("企业年度经营数据仅专项办和填报单位可查看。")
     return ""
 

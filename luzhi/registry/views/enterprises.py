@@ -5,50 +5,44 @@ service, render. Services check the same rules again; a ``PermissionDenied``
 from a service becomes the 403 page, a ``ValidationError`` becomes form errors
 next to the named field (and nothing is saved: services are atomic).
 
-Two helpers here are shared with the other registries' pages (records.py):
-:func:`paginate` and :func:`record_history` (for ``registry/_record_history.html``).
+Who may see and do what is the enterprise policy (``registry/permissions.py``);
+history is ``core.history`` shown by ``core/_history.html``. :func:`paginate` is
+shared with the other registries' pages (records.py).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import ForeignKey, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luzhi.core.permissions import is_plan_office
-from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
-from luzhi.indicators.forms import add_service_errors
+from luzhi.core.forms import add_service_errors
+from luzhi.core.history import record_entries
+from luzhi.core.views import posted, signed_in
+from luzhi.registry import permissions as policies
 from luzhi.registry.filters import EnterpriseFilter
 from luzhi.registry.forms_enterprises import (
-    DecisionForm,
     EnterpriseForm,
     EnterpriseYearForm,
     MemberForm,
     QualificationForm,
     ReviewForm,
-    TierRuleForm,
 )
 from luzhi.registry.models import (
     AlgorithmProduct,
     Enterprise,
+    EnterpriseRevision,
     EnterpriseYear,
     Qualification,
     RecordStatus,
     TierProposal,
-    TierRule,
 )
-from luzhi.registry.permissions import (
-    can_approve,
-    can_create_enterprise,
-    can_edit_enterprise,
-    can_view_figures,
-    sees_unapproved,
-)
+from luzhi.registry.services import revisions
 from luzhi.registry.services.enterprises import (
     enterprise_approve,
     enterprise_create,
@@ -58,9 +52,6 @@ from luzhi.registry.services.enterprises import (
     enterprise_year_save,
     qualification_add,
     qualification_remove,
-    tier_proposal_decide,
-    tier_proposals_generate,
-    tier_rule_save,
 )
 
 PAGE_SIZE = 25
@@ -72,104 +63,14 @@ SUMMARY_FIELDS = ("name", "title", "year", "kind")
 # ------------------------------------------------------------------ shared helpers
 
 
-def visible_enterprises(user):
-    """Enterprises ``user`` may see: approved ones; the plan office all; members their own too."""
-    queryset = Enterprise.objects.all()
-    if sees_unapproved(user):
-        return queryset
-    if user.is_authenticated and user.is_enterprise_user:
-        return queryset.filter(Q(status=RecordStatus.APPROVED) | Q(members=user)).distinct()
-    return queryset.filter(status=RecordStatus.APPROVED)
-
-
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """The requested page (out-of-range or garbage page numbers give the nearest page)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _display(field, value, related: dict):
-    if value is None or value == "":
-        return None
-    if isinstance(field, ForeignKey):
-        return related.get((field.related_model, value), value)
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return value
-
-
-def record_history(records, *, show_users: bool, hidden_fields=frozenset()) -> list[dict]:
-    """Simple-history records (of one or several objects) as rows for ``_record_history.html``.
-
-    Each row: ``date``, ``type`` (+ ~ -), ``type_label``, ``what`` (the model's
-    name), ``summary``, ``user`` and ``reason`` (None unless ``show_users``) and
-    ``changes`` as ``(field label, before, after)`` against the previous record of
-    the same object. Newest first.
-    """
-    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
-    if not records:
-        return []
-    # Foreign keys are shown by name: one query per related model, not per row.
-    wanted: dict = {}
-    for record in records:
-        for field in record.instance_type._meta.concrete_fields:
-            if isinstance(field, ForeignKey) and field.name not in hidden_fields:
-                value = getattr(record, field.attname, None)
-                if value is not None:
-                    wanted.setdefault(field.related_model, set()).add(value)
-    related = {}
-    for model, ids in wanted.items():
-        if model._meta.model_name in ("enterprise", "user"):
-            continue  # the record's own enterprise / users: not worth a lookup
-        for obj in model._default_manager.filter(pk__in=ids):
-            related[(model, obj.pk)] = str(obj)
-    rows, previous = [], {}
-    for record in records:
-        opts = record.instance_type._meta
-        key = (opts.label, getattr(record, opts.pk.attname))
-        changes = []
-        before = previous.get(key)
-        if before is not None and record.history_type == "~":
-            delta = record.diff_against(
-                before, excluded_fields=HISTORY_IGNORED | set(hidden_fields)
-            )
-            for change in delta.changes:
-                field = opts.get_field(change.field)
-                changes.append(
-                    (
-                        str(field.verbose_name),
-                        _display(field, change.old, related),
-                        _display(field, change.new, related),
-                    )
-                )
-        summary = ""
-        for name in SUMMARY_FIELDS:
-            if hasattr(record, name):
-                field = opts.get_field(name)
-                summary = str(_display(field, getattr(record, name), related) or "")
-                break
-        rows.append(
-            {
-                "date": record.history_date,
-                "type": record.history_type,
-                "type_label": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "what": str(opts.verbose_name),
-                "summary": summary,
-                "user": (record.history_user or _("系统")) if show_users else None,
-                "reason": (record.history_change_reason or "") if show_users else None,
-                "changes": changes,
-            }
-        )
-        previous[key] = record
-    rows.reverse()
-    return rows
-
-
 def _visible_or_404(request, pk: int) -> Enterprise:
-    return get_object_or_404(
-        visible_enterprises(request.user).select_related("city", "incubator"), pk=pk
-    )
+    qs = Enterprise.objects.select_related("city", "incubator")
+    return policies.enterprises.get_or_404(request.user, "view", qs, pk=pk)
 
 
 def _editable(request, pk: int) -> tuple[Enterprise | None, HttpResponse | None]:
@@ -177,11 +78,7 @@ def _editable(request, pk: int) -> tuple[Enterprise | None, HttpResponse | None]
     if (refused := signed_in(request)) is not None:
         return None, refused
     enterprise = _visible_or_404(request, pk)
-    if not can_edit_enterprise(request.user, enterprise):
-        return None, forbidden(
-            request,
-            _("只有专项办和“%(name)s”的企业用户可以修改该企业。") % {"name": enterprise.name},
-        )
+    policies.enterprises.require(request.user, "edit", enterprise)
     return enterprise, None
 
 
@@ -192,7 +89,7 @@ def enterprise_list(request):
     """The enterprise library: filters, search, pagination. The public sees approved records."""
     user = request.user
     queryset = (
-        visible_enterprises(user)
+        policies.enterprises.visible(user)
         .select_related("city")
         .prefetch_related(
             Prefetch("qualifications", queryset=Qualification.objects.order_by("kind"))
@@ -200,7 +97,7 @@ def enterprise_list(request):
         .order_by("name", "pk")
     )
     filterset = EnterpriseFilter(request.GET or None, queryset=queryset)
-    shows_status = sees_unapproved(user) or (user.is_authenticated and user.is_enterprise_user)
+    shows_status = policies.enterprises.sees_status(user)
     if not shows_status:
         del filterset.form.fields["status"]
     page = paginate(request, filterset.qs)
@@ -208,9 +105,9 @@ def enterprise_list(request):
         "filter": filterset,
         "page_obj": page,
         "shows_status": shows_status,
-        "can_create": can_create_enterprise(user),
+        "can_create": policies.enterprises.can(user, "create"),
         "pending_count": Enterprise.objects.filter(status=RecordStatus.PENDING).count()
-        if can_approve(user)
+        if policies.enterprises.can(user, "approve")
         else None,
     }
     return render(request, "registry/enterprise_list.html", context)
@@ -220,11 +117,14 @@ def enterprise_detail(request, pk: int):
     """One enterprise: record, qualifications, figures (for those allowed), products, history."""
     enterprise = _visible_or_404(request, pk)
     user = request.user
-    figures = can_view_figures(user, enterprise)
-    can_edit = can_edit_enterprise(user, enterprise)
-    products = AlgorithmProduct.objects.filter(provider=enterprise).order_by("name")
-    if not (can_edit or sees_unapproved(user)):
-        products = products.filter(status=RecordStatus.APPROVED)
+    policy = policies.enterprises
+    figures = policy.can(user, "figures", enterprise)
+    can_edit = policy.can(user, "edit", enterprise)
+    can_approve = policy.can(user, "approve", enterprise)
+    office = policy.can(user, "members", enterprise)
+    products = policies.algorithm_products.visible(
+        user, AlgorithmProduct.objects.filter(provider=enterprise)
+    ).order_by("name")
     records = [*enterprise.history.select_related("history_user")]
     records += Qualification.history.filter(enterprise_id=enterprise.pk).select_related(
         "history_user"
@@ -233,21 +133,30 @@ def enterprise_detail(request, pk: int):
         records += EnterpriseYear.history.filter(enterprise_id=enterprise.pk).select_related(
             "history_user"
         )
+    revision = revisions.pending_revision(enterprise) if (can_edit or can_approve) else None
+    last_decided = (
+        enterprise.revisions.exclude(status=RecordStatus.PENDING).order_by("-decided_at").first()
+        if can_edit and revision is None
+        else None
+    )
     context = {
         "enterprise": enterprise,
+        "revision": revision,
+        "revision_rows": revisions.revision_rows(revision) if revision else [],
+        "last_decided": last_decided,
         "qualifications": enterprise.qualifications.order_by("kind", "-granted_on"),
         "years": enterprise.years.order_by("-year") if figures else None,
         "products": products,
-        "members": enterprise.members.order_by("username") if is_plan_office(user) else None,
+        "members": enterprise.members.order_by("username") if office else None,
         "can_edit": can_edit,
-        "can_approve": can_approve(user),
-        "history": record_history(records, show_users=figures),
+        "can_approve": can_approve,
+        "history": record_entries(records, user=user, show_users=figures, show_reasons=figures),
         "show_users": figures,
         "qualification_form": QualificationForm(prefix="q") if can_edit else None,
-        "member_form": MemberForm() if is_plan_office(user) else None,
-        "review_form": ReviewForm() if can_approve(user) else None,
+        "member_form": MemberForm() if office else None,
+        "review_form": ReviewForm() if can_approve else None,
         "proposals": enterprise.tier_proposals.filter(decision=TierProposal.Decision.PENDING)
-        if is_plan_office(user)
+        if office
         else None,
     }
     return render(request, "registry/enterprise_detail.html", context)
@@ -258,14 +167,11 @@ def enterprise_create_view(request):
     """Register an enterprise: the plan office (approved at once) or an enterprise user (pending)."""
     if (refused := signed_in(request)) is not None:
         return refused
-    if not can_create_enterprise(request.user):
-        return forbidden(request, _("只有专项办和企业用户可以登记企业。"))
+    policies.enterprises.require(request.user, "create")
     form = EnterpriseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -284,18 +190,20 @@ def enterprise_edit(request, pk: int):
     enterprise, refused = _editable(request, pk)
     if refused is not None:
         return refused
-    form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(enterprise))
+    office = policies.enterprises.can(request.user, "approve", enterprise)
+    shown = enterprise if office else revisions.proposed(enterprise)
+    form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(shown))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_update(
                 actor=request.user, enterprise=enterprise, **form.cleaned_data
             )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if enterprise.status == RecordStatus.PENDING and not is_plan_office(request.user):
+            if not office and revisions.pending_revision(enterprise) is not None:
+                text = _("已提交对“%(name)s”的修改,专项办审核通过前,公开页面仍显示已审核的信息。")
+            elif enterprise.status == RecordStatus.PENDING and not office:
                 text = _("已保存“%(name)s”,待专项办审核。")
             else:
                 text = _("已保存“%(name)s”。")
@@ -309,9 +217,10 @@ def enterprise_edit(request, pk: int):
 @require_POST
 def enterprise_approve_view(request, pk: int):
     """Approve or reject (with a reason) a pending enterprise (plan office)."""
-    if (refused := plan_office_only(request, _("只有专项办可以审核企业。"))) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
-    enterprise = get_object_or_404(Enterprise, pk=pk)
+    policies.enterprises.require(request.user, "approve")
+    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择“通过”或“驳回”。"))
@@ -328,8 +237,6 @@ def enterprise_approve_view(request, pk: int):
                 actor=request.user, enterprise=enterprise, comment=comment
             )
             messages.success(request, _("已驳回“%s”。") % enterprise.name)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("registry:enterprise_detail", pk=pk)
@@ -359,8 +266,6 @@ def enterprise_year_edit(request, pk: int):
             row = enterprise_year_save(
                 actor=request.user, enterprise=enterprise, **form.cleaned_data
             )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -384,8 +289,6 @@ def qualification_add_view(request, pk: int):
     if form.is_valid():
         try:
             qualification_add(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.errors:
@@ -405,13 +308,12 @@ def qualification_remove_view(request, pk: int, qualification_pk: int):
     enterprise, refused = _editable(request, pk)
     if refused is not None:
         return refused
-    qualification = get_object_or_404(Qualification, pk=qualification_pk, enterprise=enterprise)
-    try:
-        qualification_remove(
-            actor=request.user, qualification=qualification, reason=request.POST.get("reason", "")
-        )
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
+    qualification = policies.qualifications.get_or_404(
+        request.user, pk=qualification_pk, enterprise=enterprise
+    )
+    qualification_remove(
+        actor=request.user, qualification=qualification, reason=request.POST.get("reason", "")
+    )
     messages.success(request, _("已删除资质“%s”。") % qualification.get_kind_display())
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
 
@@ -419,17 +321,16 @@ def qualification_remove_view(request, pk: int, qualification_pk: int):
 @require_POST
 def enterprise_member_add_view(request, pk: int):
     """Bind an enterprise user to the enterprise (plan office)."""
-    if (refused := plan_office_only(request, _("只有专项办可以绑定企业用户。"))) is not None:
+    if (refused := signed_in(request)) is not None:
         return refused
-    enterprise = get_object_or_404(Enterprise, pk=pk)
+    policies.enterprises.require(request.user, "members")
+    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
             enterprise_member_add(
                 actor=request.user, enterprise=enterprise, user=form.cleaned_data["user"]
             )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.errors:
@@ -439,142 +340,80 @@ def enterprise_member_add_view(request, pk: int):
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
 
 
-# ------------------------------------------------------------------ tiers
-
-
-def tier_rules(request):
-    """The tier rules (plan office): what each proposes and on which conditions."""
-    if (refused := plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
-        return refused
-    rules = list(TierRule.objects.all())
-    for rule in rules:
-        rule.condition_rows = _condition_rows(rule.conditions)
-    context = {
-        "rules": rules,
-        "pending_count": TierProposal.objects.filter(
-            decision=TierProposal.Decision.PENDING
-        ).count(),
-    }
-    return render(request, "registry/tier_rules.html", context)
-
-
-def _condition_rows(conditions: dict) -> list[str]:
-    form = TierRuleForm()
-    labels = {name: str(field.label) for name, field in form.fields.items()}
-    rows = []
-    for key, value in (conditions or {}).items():
-        if key == "min_rd_ratio":
-            rows.append(f"{labels['min_rd_pct']} {round(value * 100, 2):g}")
-        elif key in ("segments", "requires"):
-            choices = dict(form.fields[key].choices)
-            rows.append(f"{labels[key]}:{'、'.join(str(choices.get(v, v)) for v in value)}")
-        elif key == "hard_tech":
-            rows.append(str(labels[key]) + (_(":须已入库") if value else _(":须未入库")))
-        else:
-            rows.append(f"{labels.get(key, key)} {value}")
-    return rows
-
-
-@require_http_methods(["GET", "POST"])
-def tier_rule_edit(request, pk: int | None = None):
-    """Create (no ``pk``) or edit a tier rule (plan office)."""
-    if (refused := plan_office_only(request, _("只有专项办可以管理梯度认定规则。"))) is not None:
-        return refused
-    rule = get_object_or_404(TierRule, pk=pk) if pk else None
-    form = TierRuleForm(posted(request), initial=TierRuleForm.initial_for(rule) if rule else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule = tier_rule_save(
-                actor=request.user,
-                rule=rule,
-                kind=data["kind"],
-                name=data["name"],
-                active=data["active"],
-                conditions=form.conditions(),
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存规则“%s”。") % rule.name)
-            return redirect("registry:tier_rules")
-    history = (
-        record_history(rule.history.select_related("history_user"), show_users=True) if rule else []
-    )
-    return render(
-        request, "registry/tier_rule_form.html", {"form": form, "rule": rule, "history": history}
-    )
-
-
-def tier_proposals(request):
-    """Proposed tier changes (plan office): pending ones to accept or reject, and decided ones."""
-    if (refused := plan_office_only(request, _("只有专项办可以查看梯度调整建议。"))) is not None:
-        return refused
-    decision = request.GET.get("decision", TierProposal.Decision.PENDING)
-    if decision not in TierProposal.Decision.values:
-        decision = TierProposal.Decision.PENDING
-    queryset = (
-        TierProposal.objects.filter(decision=decision)
-        .select_related("enterprise__city", "decided_by")
-        .order_by("-created_at", "-pk")
-    )
-    counts = {value: 0 for value in TierProposal.Decision.values}
-    for row in TierProposal.objects.values_list("decision", flat=True):
-        counts[row] += 1
-    context = {
-        "page_obj": paginate(request, queryset, per_page=50),
-        "decision": decision,
-        "tabs": [(value, label, counts[value]) for value, label in TierProposal.Decision.choices],
-        "has_rules": TierRule.objects.filter(active=True).exists(),
-    }
-    return render(request, "registry/tier_proposals.html", context)
-
-
 @require_POST
-def tier_proposals_generate_view(request):
-    """Run the active rules now and store their proposals (nothing is applied)."""
-    if (refused := plan_office_only(request, _("只有专项办可以生成梯度调整建议。"))) is not None:
+def enterprise_revision_decide(request, pk: int, revision_pk: int):
+    """Approve (apply to the public record) or reject a pending change (plan office)."""
+    if (refused := signed_in(request)) is not None:
         return refused
-    try:
-        made = tier_proposals_generate(actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
-    messages.success(request, _("已按规则生成 %d 条新的调整建议,待决定。") % len(made))
-    return redirect("registry:tier_proposals")
-
-
-@require_POST
-def tier_proposal_decide_view(request, pk: int):
-    """Accept (the qualification is granted or removed today) or reject a proposal."""
-    if (refused := plan_office_only(request, _("只有专项办可以决定梯度调整建议。"))) is not None:
-        return refused
-    proposal = get_object_or_404(TierProposal.objects.select_related("enterprise"), pk=pk)
-    form = DecisionForm(request.POST)
+    policies.enterprises.require(request.user, "approve")
+    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
+    revision = get_object_or_404(EnterpriseRevision, pk=revision_pk, enterprise=enterprise)
+    form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择“采纳”或“不采纳”。"))
-    else:
-        accept = form.cleaned_data["action"] == DecisionForm.ACCEPT
-        try:
-            tier_proposal_decide(
-                actor=request.user,
-                proposal=proposal,
-                accept=accept,
-                comment=form.cleaned_data["comment"],
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        messages.error(request, _("请选择“通过”或“驳回”。"))
+        return redirect("registry:enterprise_detail", pk=pk)
+    comment = form.cleaned_data["comment"]
+    try:
+        if form.cleaned_data["action"] == ReviewForm.APPROVE:
+            revisions.revision_approve(actor=request.user, revision=revision, comment=comment)
+            messages.success(request, _("已通过“%s”的信息变更。") % enterprise.name)
         else:
-            text = _("已采纳:%s。") if accept else _("未采纳:%s。")
-            messages.success(request, text % proposal)
-    return redirect(reverse("registry:tier_proposals"))
+            revisions.revision_reject(actor=request.user, revision=revision, comment=comment)
+            messages.success(request, _("已驳回“%s”的信息变更。") % enterprise.name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:enterprise_detail", pk=pk)
+
+
+def my_enterprises(request):
+    """我的企业: an enterprise user's enterprises, their figures, products and changes under review."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    user = request.user
+    enterprises = list(
+        Enterprise.objects.filter(pk__in=policies.own_enterprise_ids(user))
+        .select_related("city")
+        .prefetch_related(
+            Prefetch("years", queryset=EnterpriseYear.objects.order_by("-year")),
+            Prefetch("algorithm_products", queryset=AlgorithmProduct.objects.order_by("name")),
+            Prefetch("qualifications", queryset=Qualification.objects.order_by("kind")),
+            Prefetch(
+                "revisions",
+                queryset=EnterpriseRevision.objects.order_by("-created_at"),
+                to_attr="revision_list",
+            ),
+        )
+        .order_by("name")
+    )
+    for enterprise in enterprises:
+        enterprise.pending_revision = next(
+            (r for r in enterprise.revision_list if r.status == RecordStatus.PENDING), None
+        )
+        enterprise.pending_rows = (
+            revisions.revision_rows(enterprise.pending_revision)
+            if enterprise.pending_revision
+            else []
+        )
+        enterprise.last_decided = next(
+            (r for r in enterprise.revision_list if r.status != RecordStatus.PENDING), None
+        )
+        enterprise.latest_year = next(iter(enterprise.years.all()), None)
+    context = {
+        "enterprises": enterprises,
+        "can_create": policies.enterprises.can(user, "create"),
+        "can_add_product": policies.algorithm_products.can(user, "create"),
+    }
+    return render(request, "registry/my_enterprises.html", context)
 
 
 urlpatterns = [
     path("enterprises/", enterprise_list, name="enterprise_list"),
+    path("mine/", my_enterprises, name="my_enterprises"),
+    path(
+        "enterprises/<int:pk>/revisions/<int:revision_pk>/decide/",
+        enterprise_revision_decide,
+        name="enterprise_revision_decide",
+    ),
     path("enterprises/new/", enterprise_create_view, name="enterprise_create"),
     path("enterprises/<int:pk>/", enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
@@ -587,12 +426,4 @@ urlpatterns = [
         name="qualification_remove",
     ),
     path("enterprises/<int:pk>/members/", enterprise_member_add_view, name="enterprise_member_add"),
-    path("tiers/rules/", tier_rules, name="tier_rules"),
-    path("tiers/rules/new/", tier_rule_edit, name="tier_rule_create"),
-    path("tiers/rules/<int:pk>/", tier_rule_edit, name="tier_rule_edit"),
-    path("tiers/proposals/", tier_proposals, name="tier_proposals"),
-    path("tiers/proposals/generate/", tier_proposals_generate_view, name="tier_proposals_generate"),
-    path(
-        "tiers/proposals/<int:pk>/decide/", tier_proposal_decide_view, name="tier_proposal_decide"
-    ),
 ]

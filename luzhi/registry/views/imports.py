@@ -34,8 +34,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.core.views import forbidden, plan_office_only
-from luzhi.registry.permissions import can_view_registry
-from luzhi.registry.resources import RESOURCES
 from luzhi.registry.services.imports import (
     MAX_ROWS,
     registry_export,
@@ -43,17 +41,10 @@ from luzhi.registry.services.imports import (
     registry_template,
     visible_records,
 )
+from luzhi.registry.specs import KINDS, PREFIXES, by_prefix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "registry_import"
-PREFIXES = {  # URL prefix (as the list pages use it) → registry key
-    "enterprises": "enterprise",
-    "platforms": "platform",
-    "talent": "talent",
-    "projects": "project",
-    "achievements": "achievement",
-    "algorithms": "algorithmproduct",
-}
 PREFIX = "(?P<prefix>" + "|".join(PREFIXES) + ")"
 MAX_ERRORS_SHOWN = 2_000
 
@@ -87,29 +78,19 @@ class UploadForm(forms.Form):
         return upload
 
 
-LIST_URLS = {  # the list pages (views/enterprises.py, views/records.py)
-    "enterprise": "registry:enterprise_list",
-    "platform": "registry:platform_list",
-    "talent": "registry:talent_list",
-    "project": "registry:project_list",
-    "achievement": "registry:achievement_list",
-    "algorithmproduct": "registry:algorithm_list",
-}
-
-
 def _list_url(registry: str) -> str:
     try:
-        return reverse(LIST_URLS[registry])
+        return reverse(KINDS[registry].list_url)
     except NoReverseMatch:
         return reverse("registry:index")
 
 
 def _prefix(registry: str) -> str:
-    return next(prefix for prefix, key in PREFIXES.items() if key == registry)
+    return KINDS[registry].prefix
 
 
 def _title(registry: str) -> str:
-    return str(RESOURCES[registry].title)
+    return str(KINDS[registry].resource.title)
 
 
 def _plan_office_only(request):
@@ -141,7 +122,7 @@ def _forget(request, registry: str) -> None:
 
 def import_view(request, prefix: str):
     """Upload → dry-run report with every row error → 确认导入 → result."""
-    registry = PREFIXES[prefix]
+    registry = by_prefix(prefix).slug
     if (refused := _plan_office_only(request)) is not None:
         return refused
     form = UploadForm()
@@ -207,8 +188,8 @@ def _context(request, registry, *, form, report=None) -> dict:
         "prefix": _prefix(registry),
         "title": _title(registry),
         "list_url": _list_url(registry),
-        "columns": RESOURCES[registry]().column_fields(),
-        "optional": RESOURCES[registry].optional,
+        "columns": KINDS[registry].resource().column_fields(),
+        "optional": KINDS[registry].resource.optional,
         "form": form,
         "report": report,
         "errors": errors,
@@ -220,28 +201,11 @@ def _context(request, registry, *, form, report=None) -> dict:
 
 
 def _filtered(request, registry: str):
-    """The queryset the registry's list page would show for these GET filters (if filters.py has one)."""
-    model = RESOURCES[registry]._meta.model
+    """The queryset the registry's list page would show for these GET filters."""
+    spec = KINDS[registry]
     queryset = visible_records(user=request.user, registry=registry)
-    try:
-        from luzhi.registry import filters
-    except ImportError:
-        return queryset
-    from django_filters import FilterSet
-
-    for value in vars(filters).values():
-        if (
-            isinstance(value, type)
-            and issubclass(value, FilterSet)
-            and value is not FilterSet
-            and getattr(getattr(value, "_meta", None), "model", None) is model
-        ):
-            try:
-                filterset = value(request.GET, queryset=queryset, request=request)
-            except TypeError:
-                filterset = value(request.GET, queryset=queryset)
-            return filterset.qs if filterset.is_valid() else queryset
-    return queryset
+    filterset = spec.filterset(request.GET, queryset=queryset)
+    return filterset.qs if filterset.is_valid() else queryset
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -253,8 +217,8 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 def export_view(request, prefix: str):
     """The records this user may see (filtered like the list page) as .xlsx."""
-    registry = PREFIXES[prefix]
-    if not can_view_registry(request.user, registry):
+    registry = by_prefix(prefix).slug
+    if not KINDS[registry].policy.can(request.user, "list"):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return forbidden(request, _("人才数据含个人信息,只有专项办可以导出。"))
@@ -269,7 +233,7 @@ def export_view(request, prefix: str):
 
 def template_view(request, prefix: str):
     """The empty import template (header row and a sheet explaining each column)."""
-    registry = PREFIXES[prefix]
+    registry = by_prefix(prefix).slug
     if (refused := _plan_office_only(request)) is not None:
         return refused
     return _xlsx(registry_template(registry=registry), f"{_title(registry)}-导入模板.xlsx")

@@ -45,14 +45,15 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DecimalField, Model, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from luzhi.core.permissions import is_plan_office, require
 from luzhi.indicators.services import data_changed
-from luzhi.registry.models import EnterpriseYear, RecordStatus
-from luzhi.registry.permissions import can_view_registry, sees_unapproved
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.permissions import can_view_registry
 from luzhi.registry.resources import (
     EMPTY,
     RESOURCES,
@@ -62,6 +63,7 @@ from luzhi.registry.resources import (
 )
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.writing import _Writer
+from luzhi.registry.specs import kind
 
 MAX_ROWS = getattr(settings, "LUZHI_REGISTRY_IMPORT_MAX_ROWS", 200_000)
 MAX_ERRORS = 10_000  # kept in the report; the rest are counted
@@ -555,28 +557,13 @@ def visible_records(*, user, registry: str, queryset=None):
     The plan office sees everything; talent is the plan office's only; everyone
     else sees approved records, and an enterprise user also their own.
     """
-    model = RESOURCES[registry]._meta.model
-    qs = queryset if queryset is not None else model._default_manager.all()
-    if not can_view_registry(user, registry):
-        return qs.none()
-    if sees_unapproved(user) or not any(f.name == "status" for f in model._meta.fields):
-        return qs
-    visible = Q(status=RecordStatus.APPROVED)
-    if user is not None and user.is_authenticated and getattr(user, "is_enterprise_user", False):
-        own = user.enterprises.values("pk")
-        if registry == "enterprise":
-            visible |= Q(pk__in=own)
-        elif registry == "algorithmproduct":
-            visible |= Q(provider__in=own)
-    return qs.filter(visible)
+    return kind(registry).policy.visible(user, queryset)
 
 
 def _export_resource(user, registry: str) -> RegistryResource:
     cls = RESOURCES[registry]
     if registry == "enterprise":
-        figures = is_plan_office(user) or bool(
-            user is not None and user.is_authenticated and getattr(user, "is_unit_reporter", False)
-        )
+        figures = kind(registry).policy.can(user, "figures")
         return cls(with_figures=figures)
     return cls()
 

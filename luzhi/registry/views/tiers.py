@@ -1,0 +1,178 @@
+"""Tier pages (plan office): the rules that propose qualification tiers, and their proposals.
+
+Rules only propose; a qualification changes when the office accepts a proposal
+(``services.enterprises.tier_proposal_decide``).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luzhi.core.forms import add_service_errors
+from luzhi.core.history import record_entries
+from luzhi.core.views import posted, signed_in
+from luzhi.registry import permissions as policies
+from luzhi.registry.forms_enterprises import DecisionForm, TierRuleForm
+from luzhi.registry.models import TierProposal, TierRule
+from luzhi.registry.services.enterprises import (
+    tier_proposal_decide,
+    tier_proposals_generate,
+    tier_rule_save,
+)
+from luzhi.registry.views.enterprises import paginate
+
+
+def tier_rules(request):
+    """The tier rules (plan office): what each proposes and on which conditions."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.tier_rules.require(
+        request.user, "manage", message=_("只有专项办可以管理梯度认定规则。")
+    )
+    rules = list(TierRule.objects.all())
+    for rule in rules:
+        rule.condition_rows = _condition_rows(rule.conditions)
+    context = {
+        "rules": rules,
+        "pending_count": TierProposal.objects.filter(
+            decision=TierProposal.Decision.PENDING
+        ).count(),
+    }
+    return render(request, "registry/tier_rules.html", context)
+
+
+def _condition_rows(conditions: dict) -> list[str]:
+    form = TierRuleForm()
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    rows = []
+    for key, value in (conditions or {}).items():
+        if key == "min_rd_ratio":
+            rows.append(f"{labels['min_rd_pct']} {round(value * 100, 2):g}")
+        elif key in ("segments", "requires"):
+            choices = dict(form.fields[key].choices)
+            rows.append(f"{labels[key]}:{'、'.join(str(choices.get(v, v)) for v in value)}")
+        elif key == "hard_tech":
+            rows.append(str(labels[key]) + (_(":须已入库") if value else _(":须未入库")))
+        else:
+            rows.append(f"{labels.get(key, key)} {value}")
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def tier_rule_edit(request, pk: int | None = None):
+    """Create (no ``pk``) or edit a tier rule (plan office)."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.tier_rules.require(
+        request.user, "manage", message=_("只有专项办可以管理梯度认定规则。")
+    )
+    rule = get_object_or_404(TierRule, pk=pk) if pk else None
+    form = TierRuleForm(posted(request), initial=TierRuleForm.initial_for(rule) if rule else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule = tier_rule_save(
+                actor=request.user,
+                rule=rule,
+                kind=data["kind"],
+                name=data["name"],
+                active=data["active"],
+                conditions=form.conditions(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存规则“%s”。") % rule.name)
+            return redirect("registry:tier_rules")
+    history = (
+        record_entries(rule.history.select_related("history_user"), user=request.user)
+        if rule
+        else []
+    )
+    return render(
+        request, "registry/tier_rule_form.html", {"form": form, "rule": rule, "history": history}
+    )
+
+
+def tier_proposals(request):
+    """Proposed tier changes (plan office): pending ones to accept or reject, and decided ones."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.tier_rules.require(
+        request.user, "manage", message=_("只有专项办可以查看梯度调整建议。")
+    )
+    decision = request.GET.get("decision", TierProposal.Decision.PENDING)
+    if decision not in TierProposal.Decision.values:
+        decision = TierProposal.Decision.PENDING
+    queryset = (
+        TierProposal.objects.filter(decision=decision)
+        .select_related("enterprise__city", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+    counts = {value: 0 for value in TierProposal.Decision.values}
+    for row in TierProposal.objects.values_list("decision", flat=True):
+        counts[row] += 1
+    context = {
+        "page_obj": paginate(request, queryset, per_page=50),
+        "decision": decision,
+        "tabs": [(value, label, counts[value]) for value, label in TierProposal.Decision.choices],
+        "has_rules": TierRule.objects.filter(active=True).exists(),
+    }
+    return render(request, "registry/tier_proposals.html", context)
+
+
+@require_POST
+def tier_proposals_generate_view(request):
+    """Run the active rules now and store their proposals (nothing is applied)."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.tier_rules.require(
+        request.user, "manage", message=_("只有专项办可以生成梯度调整建议。")
+    )
+    made = tier_proposals_generate(actor=request.user)
+    messages.success(request, _("已按规则生成 %d 条新的调整建议,待决定。") % len(made))
+    return redirect("registry:tier_proposals")
+
+
+@require_POST
+def tier_proposal_decide_view(request, pk: int):
+    """Accept (the qualification is granted or removed today) or reject a proposal."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    policies.tier_rules.require(
+        request.user, "manage", message=_("只有专项办可以决定梯度调整建议。")
+    )
+    proposal = get_object_or_404(TierProposal.objects.select_related("enterprise"), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择“采纳”或“不采纳”。"))
+    else:
+        accept = form.cleaned_data["action"] == DecisionForm.ACCEPT
+        try:
+            tier_proposal_decide(
+                actor=request.user,
+                proposal=proposal,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            text = _("已采纳:%s。") if accept else _("未采纳:%s。")
+            messages.success(request, text % proposal)
+    return redirect(reverse("registry:tier_proposals"))
+
+
+urlpatterns = [
+    path("tiers/rules/", tier_rules, name="tier_rules"),
+    path("tiers/rules/new/", tier_rule_edit, name="tier_rule_create"),
+    path("tiers/rules/<int:pk>/", tier_rule_edit, name="tier_rule_edit"),
+    path("tiers/proposals/", tier_proposals, name="tier_proposals"),
+    path("tiers/proposals/generate/", tier_proposals_generate_view, name="tier_proposals_generate"),
+    path(
+        "tiers/proposals/<int:pk>/decide/", tier_proposal_decide_view, name="tier_proposal_decide"
+    ),
+]
