@@ -140,7 +140,7 @@ def _render(
         "obligation": obligation,
         "round": obligation.round,
         "light": light_of(obligation),
-        "days_overdue": max(0, (timezone.localdate() - obligation.round.due_date).days),
+        "days_overdue": max(0, (timezone.localdate() - obligation.deadline).days),
         "round_open": round_open,
         "can_write": may_write,
         "can_acknowledge": may_write and obligation.status == S.PENDING,

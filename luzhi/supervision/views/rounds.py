@@ -146,7 +146,9 @@ def round_detail(request, pk: int):
         "is_office": is_office,
         "can_close": is_office and round_.status == Round.Status.OPEN,
         # 催办: the plan office, an open round, past its due date.
-        "can_urge": is_office and round_.status == Round.Status.OPEN and today > round_.due_date,
+        "can_urge": is_office
+        and round_.status == Round.Status.OPEN
+        and today > rules.contributor_due(round_.due_date, round_.contributor_days),
         # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
         "quarterly_reports": (
             round_.quarterly_reports.select_related("requested_by") if is_office else None
@@ -271,8 +273,8 @@ def page_obligation_groups(user, round_: Round, filters: dict, today: date) -> l
     for row in sorted(rows, key=lambda o: (o.task.order, CHANNEL_ORDER.get(o.channel, 9))):
         row.round = round_  # already loaded: no query per row for the light
         row.light = rules.light(
-            round_.due_date, round_.grace_days, today, row.first_submitted_at is not None
+            row.deadline, round_.grace_days, today, row.first_submitted_at is not None
         )
-        row.days_overdue = rules.days_overdue(round_.due_date, today)
+        row.days_overdue = rules.days_overdue(row.deadline, today)
         groups.setdefault(row.task_id, TaskGroup(row.task)).rows.append(row)
     return list(groups.values())
