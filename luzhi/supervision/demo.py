@@ -176,7 +176,7 @@ def seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> s
         orders.order_issue(
             actor=office,
             order=answered,
-            deadline=today + timedelta(days=5),
+            deadline=timezone.localdate() + timedelta(days=5),
             required_response="说明滞后原因,报送遴选工作倒排计划。",
         )
         orders.order_respond(
@@ -196,7 +196,7 @@ def seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> s
         orders.order_issue(
             actor=office,
             order=overdue,
-            deadline=today + timedelta(days=7),
+            deadline=timezone.localdate() + timedelta(days=7),
             required_response="三日内补报进展报告,说明逾期原因。",
             level="orange",
         )

@@ -115,6 +115,24 @@ class MilestoneEvidence(models.Model):
         return self.original_name
 
 
+#: The steps a :class:`CycleEvent` records, as the history shows them.
+ACTION_LABELS = {
+    "create": _("制定"),
+    "propose": _("提出"),
+    "approve": _("审定采纳"),
+    "decline": _("不采纳"),
+    "claim": _("申请销号"),
+    "close": _("销号/办结"),
+    "refuse": _("核验不通过"),
+    "issue": _("下发"),
+    "dismiss": _("不予督办"),
+    "respond": _("反馈整改措施"),
+    "check": _("督查"),
+    "check_close": _("督查办结"),
+    "escalate": _("升级督办"),
+}
+
+
 class CycleEvent(models.Model):
     """One logged step of a milestone or a supervision order: who, when, what, why."""
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from luzhi.accounts.models import Unit
 from luzhi.core.files import XLSX_CONTENT_TYPE, content_disposition
 from luzhi.core.forms import add_service_errors
+from luzhi.core.history import event_entries
 from luzhi.core.views import posted, signed_in
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import cycle_forms as f
@@ -24,10 +25,24 @@ from luzhi.supervision import rules
 from luzhi.supervision.appraisal import unit_scores, weights_for
 from luzhi.supervision.filters import MilestoneFilter, OrderFilter
 from luzhi.supervision.models import AppraisalScheme, CycleEvent, SupervisionOrder, TaskMilestone
+from luzhi.supervision.models.cycle import ACTION_LABELS
 from luzhi.supervision.permissions import appraisal as appraisal_policy
 from luzhi.supervision.permissions import milestones as milestone_policy
 from luzhi.supervision.permissions import orders as order_policy
 from luzhi.supervision.services import appraisal, milestones, orders
+
+
+def _history(user, events):
+    """The steps of a milestone or an order through core's one history (core/_history.html)."""
+    return event_entries(
+        events.select_related("actor"),
+        user=user,
+        type_label=lambda e: ACTION_LABELS.get(e.action, e.action),
+        reason=lambda e: e.comment,
+        summary=lambda e: f"{e.from_status or '—'} → {e.to_status}",
+        date_attr="at",
+        kind_attr="action",
+    )
 
 
 def _units():
@@ -93,7 +108,7 @@ def milestone_detail(request, pk: int):
     S = TaskMilestone.Status
     context = {
         "m": milestone,
-        "events": CycleEvent.objects.filter(milestone=milestone).select_related("actor"),
+        "history": _history(request.user, CycleEvent.objects.filter(milestone=milestone)),
         "claim_form": f.MilestoneClaimForm()
         if milestone.status == S.OPEN and milestone_policy.can(user, "claim", milestone)
         else None,
@@ -122,7 +137,7 @@ def _milestone_post(request, pk, form_class, call, form_key):
         "supervision/milestone_detail.html",
         {
             "m": milestone,
-            "events": CycleEvent.objects.filter(milestone=milestone),
+            "history": _history(request.user, CycleEvent.objects.filter(milestone=milestone)),
             form_key: form,
         },
         status=400,
@@ -271,7 +286,7 @@ def order_detail(request, pk: int, bound=None, status=200):
             "order": order,
             "forms": _order_forms(request.user, order, bound),
             "checks": order.checks.all(),
-            "events": CycleEvent.objects.filter(order=order).select_related("actor"),
+            "history": _history(request.user, CycleEvent.objects.filter(order=order)),
         },
         status=status,
     )

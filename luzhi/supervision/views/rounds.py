@@ -23,13 +23,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luzhi.core.files import content_disposition
+from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, signed_in
-from luzhi.plan.exports import content_disposition
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
 from luzhi.supervision.exports import XLSX, ledger_workbook
-from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm, add_service_errors
+from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm
 from luzhi.supervision.models import Obligation, Round
 from luzhi.supervision.permissions import (
     can_manage_rounds,
