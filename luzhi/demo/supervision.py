@@ -79,8 +79,16 @@ def supervision_clear() -> int:
 
 
 def _backdate(obligation: Obligation, when: datetime) -> None:
-    Obligation.objects.filter(pk=obligation.pk).update(first_submitted_at=when, submitted_at=when)
+    """Move a submission into the past, and its acknowledgement (签收) before it: a report
+    is never acknowledged after it was first submitted."""
+    acknowledged = when - timedelta(days=2, hours=5)
+    Obligation.objects.filter(pk=obligation.pk).update(
+        first_submitted_at=when, submitted_at=when, acknowledged_at=acknowledged
+    )
     ObligationEvent.objects.filter(obligation=obligation, action="submit").update(at=when)
+    ObligationEvent.objects.filter(obligation=obligation, action="acknowledge").update(
+        at=acknowledged
+    )
 
 
 @transaction.atomic
@@ -107,6 +115,9 @@ def supervision_seed(*, plan: Plan, today: date | None = None) -> SupervisionSum
         actor=office, plan=plan, period=str(current), due_date=current.end + timedelta(days=20)
     )
     tz = timezone.get_current_timezone()
+    # The finished round was opened the day after its quarter ended, before anyone acted.
+    opened = datetime.combine(last.end + timedelta(days=1), time(9, 0), tz)
+    ObligationEvent.objects.filter(obligation__round=finished, action="open").update(at=opened)
     for path, unit, outcome, days_before in SCRIPT:
         obligation = finished.obligations.filter(task__path=path, unit__short_name=unit).first()
         user = users.get(unit)

@@ -13,7 +13,8 @@ the API.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField, add_service_errors
+from luzhi.core.forms import add_service_errors
+from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
 from luzhi.indicators.services import evidence_check_all
 from luzhi.supervision.models import Obligation
 

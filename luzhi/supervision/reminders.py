@@ -59,7 +59,7 @@ def _subject(obligation: Obligation, kind: str) -> str:
 
 def _body(obligation: Obligation, kind: str, today: date, url: str) -> str:
     round_ = obligation.round
-    due = round_.due_date
+    due = obligation.deadline
     days_late = rules.days_overdue(due, today)
     days_left = max(0, (due - today).days)
     lines = [
@@ -148,8 +148,8 @@ def _send_one(obligation_id: int, kind: str, today: date, connection, actor=None
                 },
             )
             url = reverse("supervision:obligation_detail", args=[obligation.pk])
-            days_late = rules.days_overdue(obligation.round.due_date, today)
-            days_left = max(0, (obligation.round.due_date - today).days)
+            days_late = rules.days_overdue(obligation.deadline, today)
+            days_left = max(0, (obligation.deadline - today).days)
             notify(
                 users,
                 kind=f"reminder_{kind}",
@@ -160,7 +160,7 @@ def _send_one(obligation_id: int, kind: str, today: date, connection, actor=None
                     "when": _kind_label(kind, days_left, days_late),
                 },
                 body=_("%(round)s,截止日期 %(due)s。")
-                % {"round": obligation.round.name, "due": obligation.round.due_date.isoformat()},
+                % {"round": obligation.round.name, "due": obligation.deadline.isoformat()},
                 url=url,
                 obligation=obligation,
             )
@@ -194,17 +194,22 @@ def reminders_send(*, round_: Round, today: date | None = None) -> int:
     round_ = Round.objects.get(pk=round_.pk)
     if round_.status != Round.Status.OPEN:
         return 0
-    kind = rules.reminder_kind(round_.due_date, round_.remind_days_before, today)
-    if kind is None:
-        return 0
-    pending = list(
-        Obligation.objects.filter(round=round_, first_submitted_at__isnull=True)
-        .exclude(reminders__kind=kind)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    sent = _deliver(pending, kind, today)
-    logger.info("round %s: %d %s reminders sent", round_.pk, sent, kind)
+    waiting = Obligation.objects.filter(round=round_, first_submitted_at__isnull=True)
+    sent = 0
+    # Each obligation by its own due date: contributors are due before their lead.
+    for due in sorted(set(waiting.values_list("due_date", flat=True)), key=str):
+        kind = rules.reminder_kind(due or round_.due_date, round_.remind_days_before, today)
+        if kind is None:
+            continue
+        pending = list(
+            waiting.filter(due_date=due)
+            .exclude(reminders__kind=kind)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        count = _deliver(pending, kind, today)
+        logger.info("round %s: %d %s reminders sent", round_.pk, count, kind)
+        sent += count
     return sent
 
 
@@ -233,12 +238,12 @@ def _deliver(obligation_ids: list[int], kind: str, today: date, actor=None) -> i
 
 def urge_targets(*, round_: Round, today: date, unit_id: int | None = None) -> list[int]:
     """The obligations 催办 goes to: never submitted, past the due date, not urged today."""
-    if round_.status != Round.Status.OPEN or today <= round_.due_date:
+    if round_.status != Round.Status.OPEN:
         return []
     urged_today = Reminder.objects.filter(kind=K.URGE, sent_on=today).values("obligation_id")
-    queryset = Obligation.objects.filter(round=round_, first_submitted_at__isnull=True).exclude(
-        pk__in=urged_today
-    )
+    queryset = Obligation.objects.filter(
+        round=round_, first_submitted_at__isnull=True, due_date__lt=today
+    ).exclude(pk__in=urged_today)
     if unit_id is not None:
         queryset = queryset.filter(unit_id=unit_id)
     return list(queryset.order_by("pk").values_list("pk", flat=True))

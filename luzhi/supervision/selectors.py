@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
@@ -24,6 +24,7 @@ class OwedValue:
     indicator: Indicator
     period: Period
     observation: Observation | None
+    region: str = PROVINCE
 
     @property
     def done(self) -> bool:
@@ -33,40 +34,70 @@ class OwedValue:
         )
 
 
-def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
-    """The reported indicators this unit is responsible for whose period ends within the
-    round's period (a quarterly indicator in every quarterly round, a yearly one in the
-    round that closes its year), with the unit's province value for that period."""
-    period = Period.parse(round_.period)
-    indicators = (
-        Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
-        .exclude(aggregation=Indicator.Aggregation.RATIO)
-        .order_by("order", "code")
-    )
+def _due_this_period(indicators, period: Period) -> list[tuple[Indicator, Period]]:
+    """(indicator, its own period) for the indicators whose period ends with ``period``."""
     owed = []
     for indicator in indicators:
         own = Period.containing(PeriodType(indicator.frequency), period.end)
         if own.end != period.end or own.start < date(indicator.baseline_year, 1, 1):
             continue
         owed.append((indicator, own))
+    return owed
+
+
+def city_owed_indicators(period: Period) -> list[Indicator]:
+    """The indicators every city owes its own value of this period: reported, additive
+    (a city's value is a part of the province's) and tied to a target of the plan."""
+    indicators = (
+        Indicator.objects.filter(
+            method=Indicator.Method.REPORTED,
+            aggregation=Indicator.Aggregation.SUM,
+            target__isnull=False,
+        )
+        .select_related("target__section")
+        .order_by("order", "code")
+    )
+    return [i for i, _ in _due_this_period(indicators, period)]
+
+
+def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
+    """The reported indicators this unit is responsible for whose period ends within the
+    round's period (a quarterly indicator in every quarterly round, a yearly one in the
+    round that closes its year), with the unit's province value for that period. A city
+    owes its own city value of the indicators of :func:`city_owed_indicators`."""
+    from luzhi.accounts.models import Unit
+
+    period = Period.parse(round_.period)
+    unit = Unit.objects.select_related("city").filter(pk=unit_id).first()
+    if unit is not None and unit.kind == Unit.Kind.CITY and unit.city_id:
+        region = unit.city.code
+        owed = _due_this_period(city_owed_indicators(period), period)
+    else:
+        region = PROVINCE
+        indicators = (
+            Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
+            .exclude(aggregation=Indicator.Aggregation.RATIO)
+            .order_by("order", "code")
+        )
+        owed = _due_this_period(indicators, period)
     if not owed:
         return []
     observations = {
         (o.indicator_id, o.period_type, o.period_start): o
         for o in Observation.objects.filter(
             indicator__in=[i for i, _ in owed],
-            region=PROVINCE,
+            region=region,
             source=Observation.Source.REPORT,
         )
     }
-    return [OwedValue(i, p, observations.get((i.pk, p.type, p.start))) for i, p in owed]
+    return [OwedValue(i, p, observations.get((i.pk, p.type, p.start)), region) for i, p in owed]
 
 
 def light_of(obligation: Obligation, today: date | None = None) -> str:
     """green / yellow / red / none for one obligation (its round must be loaded)."""
     round_ = obligation.round
     return rules.light(
-        round_.due_date,
+        obligation.deadline,
         round_.grace_days,
         today or timezone.localdate(),
         obligation.first_submitted_at is not None,
@@ -76,14 +107,15 @@ def light_of(obligation: Obligation, today: date | None = None) -> str:
 def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
     """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
     today = today or timezone.localdate()
-    deadline = rules.deadline(round_.due_date, timezone.get_current_timezone())
-    overdue = Q(first_submitted_at__isnull=True) if today > round_.due_date else Q(pk__in=[])
+    # Each obligation's own due date (a contributor's is earlier than its lead's), local time.
+    on_time = Q(first_submitted_at__date__lte=F("due_date"))
+    overdue = Q(first_submitted_at__isnull=True, due_date__lt=today)
     rows = (
         Obligation.objects.filter(round=round_)
         .values("unit_id", "unit__name", "unit__short_name", "unit__order")
         .annotate(
             n=Count("pk"),
-            on_time=Count("pk", filter=Q(first_submitted_at__lte=deadline)),
+            on_time=Count("pk", filter=on_time),
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
             overdue=Count("pk", filter=overdue),
@@ -112,7 +144,7 @@ def overdue_obligations(*, user, today: date | None = None, unit_id: int | None 
         user,
         Obligation.objects.filter(
             round__status=Round.Status.OPEN,
-            round__due_date__lt=today,
+            due_date__lt=today,
             first_submitted_at__isnull=True,
         ),
     )
@@ -120,12 +152,12 @@ def overdue_obligations(*, user, today: date | None = None, unit_id: int | None 
         queryset = queryset.filter(unit_id=unit_id)
     rows = list(
         queryset.select_related("round", "task", "unit").order_by(
-            "round__due_date", "unit__order", "task__order"
+            "due_date", "unit__order", "task__order"
         )
     )
     for row in rows:
         row.light = light_of(row, today)
-        row.days_overdue = rules.days_overdue(row.round.due_date, today)
+        row.days_overdue = rules.days_overdue(row.deadline, today)
     return rows
 
 

@@ -82,11 +82,17 @@ def enqueue_urge(*, round_id: int, actor_id: int, unit_id: int | None = None) ->
 
 
 def enqueue_round_reminders(
-    round_id: int, due_date: date, remind_days_before: int, *, now: datetime | None = None
+    round_id: int, due_date, remind_days_before: int, *, now: datetime | None = None
 ) -> list:
-    """Queue a round's reminder sweeps now (see :func:`sweep_times`); returns the task results."""
+    """Queue a round's reminder sweeps now (see :func:`sweep_times`); returns the task results.
+    ``due_date`` may be several dates (the lead's and the contributors' earlier one)."""
     results = []
-    for at in sweep_times(due_date, remind_days_before, now or timezone.now()):
+    dates = due_date if isinstance(due_date, list | tuple | set) else [due_date]
+    now = now or timezone.now()
+    times = set()
+    for day in dates:
+        times.update(sweep_times(day, remind_days_before, now))
+    for at in sorted(times, key=lambda t: (t is not None, t or now)):
         sweep = send_round_reminders if at is None else send_round_reminders.using(run_after=at)
         results.append(sweep.enqueue(round_id=round_id))
     return results
@@ -94,5 +100,8 @@ def enqueue_round_reminders(
 
 def schedule_round_reminders(round_) -> None:
     """Queue the reminder sweeps of a round once the current transaction commits."""
-    round_id, due_date, before = round_.pk, round_.due_date, round_.remind_days_before
-    transaction.on_commit(lambda: enqueue_round_reminders(round_id, due_date, before))
+    round_id, before = round_.pk, round_.remind_days_before
+    due_dates = sorted(
+        set(round_.obligations.values_list("due_date", flat=True)) - {None} | {round_.due_date}
+    )
+    transaction.on_commit(lambda: enqueue_round_reminders(round_id, due_dates, before))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from luzhi.supervision.views import inbox, obligations, reports, rounds
+from luzhi.supervision.views import cycle, inbox, obligations, reports, rounds
 
 app_name = "supervision"
 
@@ -33,6 +33,18 @@ urlpatterns = [
     path("obligations/<int:pk>/reopen/", obligations.reopen_request_view, name="reopen_request"),
     path("reopen/<int:pk>/decide/", obligations.reopen_decide_view, name="reopen_decide"),
     path("evidence/<int:pk>/", obligations.evidence_download, name="evidence_download"),
+    path("milestones/", cycle.milestone_list, name="milestone_list"),
+    path("milestones/ledger.xlsx", cycle.milestone_xlsx, name="milestone_xlsx"),
+    path("milestones/<int:pk>/", cycle.milestone_detail, name="milestone_detail"),
+    path("milestones/<int:pk>/claim/", cycle.milestone_claim_view, name="milestone_claim"),
+    path("milestones/<int:pk>/verify/", cycle.milestone_verify_view, name="milestone_verify"),
+    path("milestones/<int:pk>/approve/", cycle.milestone_approve_view, name="milestone_approve"),
+    path("orders/", cycle.order_list, name="order_list"),
+    path("orders/propose/", cycle.orders_propose_view, name="orders_propose"),
+    path("orders/<int:pk>/", cycle.order_detail, name="order_detail"),
+    path("orders/<int:pk>/<slug:action>/", cycle.order_action, name="order_action"),
+    path("appraisal/", cycle.appraisal_page, name="appraisal"),
+    path("appraisal.xlsx", cycle.appraisal_xlsx, name="appraisal_xlsx"),
     path("inbox/", inbox.inbox_view, name="inbox"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications_read"),

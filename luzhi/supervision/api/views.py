@@ -31,6 +31,7 @@ from luzhi.supervision.api.serializers import (
     UrgeResultSerializer,
     UrgeSerializer,
 )
+from luzhi.supervision.filters import ObligationFilter, RoundFilter
 from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds, visible_obligations
 from luzhi.supervision.reminders import urge_targets
@@ -53,7 +54,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RoundSerializer
     permission_classes = [SupervisionReader]
     queryset = Round.objects.all()
-    filterset_fields = ["status", "period"]
+    filterset_class = RoundFilter
 
     @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
     def create(self, request):
@@ -103,7 +104,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     """Obligations (报送任务): one unit's report on one task in one round, with its timeline."""
 
     permission_classes = [SupervisionReader]
-    filterset_fields = ["round", "unit", "status", "channel", "task"]
+    filterset_class = ObligationFilter
 
     def get_queryset(self):
         queryset = Obligation.objects.select_related("round", "task", "unit").order_by(

@@ -29,3 +29,7 @@ __all__ = [
     "round_close",
     "round_open",
 ]
+
+from luzhi.supervision.services import appraisal, milestones, orders  # noqa: E402
+
+__all__ += ["appraisal", "milestones", "orders"]

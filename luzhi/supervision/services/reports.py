@@ -124,6 +124,7 @@ def report_save(
                 actor=actor,
                 indicator=item.indicator,
                 period=item.period,
+                region=item.region,
                 value=raw,
                 submit=submit,
                 note=_("随进展报告报送:%s") % obligation.round.name,

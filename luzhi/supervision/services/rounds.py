@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from luzhi.accounts.models import User
+from luzhi.accounts.models import Unit, User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.indicators.periods import Period
-from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
     Obligation,
@@ -45,12 +46,16 @@ def round_open(
     name: str = "",
     grace_days: int = 5,
     remind_days_before: int = 3,
+    contributor_days: int | None = None,
 ) -> Round:
     """Open a reporting round: one obligation per task per assigned unit, reminders scheduled.
 
-    Responsible units report to the task's consolidating lead; joint assignments
-    report directly (see :func:`rules.duties_for_task`). Tasks without a
-    division of labour get no obligations.
+    Each clause with its own lead is its own item its leads report directly; its
+    responsible units report to its first lead, ``contributor_days`` earlier
+    (default ``LUZHI_CONTRIBUTOR_DAYS``); joint clauses and the cities a clause
+    names report directly; a city also reports for the tasks of the indicators
+    whose city values it owes (see :func:`rules.duties_for_task`). Tasks without
+    a division of labour get no obligations.
     """
     require(can_manage_rounds(actor), _("只有专项办可以下达报送任务。"))
     try:
@@ -75,26 +80,30 @@ def round_open(
         due_date=due_date,
         grace_days=grace_days,
         remind_days_before=remind_days_before,
+        contributor_days=(
+            getattr(settings, "LUZHI_CONTRIBUTOR_DAYS", 3)
+            if contributor_days is None
+            else contributor_days
+        ),
         opened_by=actor,
     )
     round_.full_clean()
     record_change(round_, actor, "round opened")
     round_.save()
 
-    links: dict[int, list[rules.Link]] = {}
-    for row in (
-        AssignmentUnit.objects.filter(
-            assignment__section__plan=plan, assignment__section__kind=Section.Kind.TASK
-        )
-        .order_by("assignment__section__order", "assignment__order", "order")
-        .values("assignment__section_id", "assignment__order", "unit_id", "role")
-    ):
-        links.setdefault(row["assignment__section_id"], []).append(
-            rules.Link(row["assignment__order"], row["unit_id"], row["role"])
-        )
-    duties = {task: rules.duties_for_task(task_links) for task, task_links in links.items()}
+    duties, clause_text = _duties(plan, parsed)
+    contributor_due = rules.contributor_due(due_date, round_.contributor_days)
     heads = [
-        Obligation(round=round_, task_id=task, unit_id=d.unit, role=d.role, channel=d.channel)
+        Obligation(
+            round=round_,
+            task_id=task,
+            unit_id=d.unit,
+            role=d.role,
+            channel=d.channel,
+            clause=d.clause,
+            clause_text=clause_text.get((task, d.clause), ""),
+            due_date=due_date,
+        )
         for task, task_duties in duties.items()
         for d in task_duties
         if d.channel != rules.CH_CONTRIBUTOR
@@ -102,7 +111,10 @@ def round_open(
     bulk_create_with_history(
         heads, Obligation, default_user=actor, default_change_reason="round opened"
     )
-    lead_of = {(o.task_id, o.unit_id): o for o in Obligation.objects.filter(round=round_)}
+    lead_of = {
+        (o.task_id, o.unit_id): o
+        for o in Obligation.objects.filter(round=round_, channel=rules.CH_LEAD)
+    }
     contributors = [
         Obligation(
             round=round_,
@@ -110,6 +122,9 @@ def round_open(
             unit_id=d.unit,
             role=d.role,
             channel=d.channel,
+            clause=d.clause,
+            clause_text=clause_text.get((task, d.clause), ""),
+            due_date=max(contributor_due, parsed.start),
             reports_to=lead_of[(task, d.reports_to)],
         )
         for task, task_duties in duties.items()
@@ -138,6 +153,64 @@ def round_open(
 
     schedule_round_reminders(round_)
     return round_
+
+
+def _duties(plan: Plan, period) -> tuple[dict[int, list[rules.Duty]], dict]:
+    """Every task's duties (clause by clause, cities included) and each clause's text."""
+    links: dict[int, list[rules.Link]] = {}
+    for row in (
+        AssignmentUnit.objects.filter(
+            assignment__section__plan=plan, assignment__section__kind=Section.Kind.TASK
+        )
+        .order_by("assignment__section__order", "assignment__order", "order")
+        .values("assignment__section_id", "assignment__order", "unit_id", "role")
+    ):
+        links.setdefault(row["assignment__section_id"], []).append(
+            rules.Link(row["assignment__order"], row["unit_id"], row["role"])
+        )
+    city_units = {
+        u.city.name: u.pk
+        for u in Unit.objects.filter(kind=Unit.Kind.CITY, city__isnull=False).select_related("city")
+    }
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for a in Assignment.objects.filter(section__plan=plan, section__kind=Section.Kind.TASK).values(
+        "section_id", "order", "span_start", "span_end"
+    ):
+        spans.setdefault(a["section_id"], []).append((a["order"], a["span_start"], a["span_end"]))
+    source = plan.source_text or ""
+    clause_text: dict[tuple[int, int], str] = {}
+    cities: dict[int, dict[int, set[int]]] = {}
+    for section in Section.objects.filter(plan=plan, kind=Section.Kind.TASK, pk__in=spans):
+        texts = rules.clause_texts(
+            (section.span_start, section.span_end), spans[section.pk], source
+        )
+        for clause, text in texts.items():
+            clause_text[(section.pk, clause)] = text.strip()
+            named = rules.cities_named(text, city_units)
+            if named:
+                cities.setdefault(section.pk, {})[clause] = named
+    for task, units in _city_value_duties(plan, period, city_units).items():
+        for_task = cities.setdefault(task, {})
+        named = set().union(*for_task.values()) if for_task else set()
+        if units - named:
+            for_task.setdefault(0, set()).update(units - named)
+    duties = {
+        task: rules.duties_for_task(links.get(task, []), cities.get(task))
+        for task in set(links) | set(cities)
+    }
+    return duties, clause_text
+
+
+def _city_value_duties(plan: Plan, period, city_units: dict[str, int]) -> dict[int, set[int]]:
+    """{task: city units} for the tasks whose indicators owe city values this period."""
+    from luzhi.supervision.selectors import city_owed_indicators
+
+    tasks: dict[int, set[int]] = {}
+    for indicator in city_owed_indicators(period):
+        if indicator.target is None or indicator.target.section.plan_id != plan.pk:
+            continue
+        tasks.setdefault(indicator.target.section_id, set()).update(city_units.values())
+    return tasks
 
 
 @transaction.atomic

@@ -25,10 +25,16 @@ def reporter_edu(db):
 
 @pytest.fixture
 def round_q3(seed_plan, plan_officer):
-    """The 2025-Q3 round, due 2025-10-15 with 5 days' grace, opened by the plan office."""
+    """The 2025-Q3 round, due 2025-10-15 with 5 days' grace, opened by the plan office.
+
+    Contributors are due on the same day as their lead here (``contributor_days=0``), so
+    the hand-checked dates of the lights and reminders hold for every obligation; the
+    earlier due date of contributors has its own tests (test_routing)."""
     from luzhi.supervision.services import round_open
 
-    return round_open(actor=plan_officer, plan=seed_plan, period="2025-Q3", due_date=DUE)
+    return round_open(
+        actor=plan_officer, plan=seed_plan, period="2025-Q3", due_date=DUE, contributor_days=0
+    )
 
 
 @pytest.fixture

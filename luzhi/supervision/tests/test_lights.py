@@ -103,7 +103,7 @@ def test_the_cockpit_shows_the_office_yellow_counts_per_unit(client, round_q3, p
     total = round_q3.obligations.count()
     assert f'data-counts="yellow:{total} red:0"' in html
     sti = _unit("省科技厅")
-    assert _row(html, sti) == ["21", "0", "3"]  # 21 obligations, all yellow, 3 days late
+    assert _row(html, sti) == ["22", "0", "3"]  # 22 obligations, all yellow, 3 days late
     assert reverse("plan:unit_detail", args=[sti.pk]) in html
     assert "黄灯" in html and "红灯" in html  # labelled, not colour alone
 
@@ -165,9 +165,9 @@ def test_the_unit_page_shows_its_lights_to_the_office(client, round_q3, lead, pl
     client.force_login(plan_officer)
     html = _html(client.get(reverse("plan:unit_detail", args=[lead.unit_id])))
     assert 'id="supervision-lights"' in html
-    assert html.count("<tr data-obligation=") == 21
+    assert html.count("<tr data-obligation=") == 22
     assert reverse("supervision:obligation_detail", args=[lead.pk]) in html
-    assert 'data-counts="yellow:21 red:0"' in html
+    assert 'data-counts="yellow:22 red:0"' in html
     assert TASK in html
 
 
@@ -184,7 +184,7 @@ def test_the_unit_page_shows_its_own_reporters_their_lights(
     # the same panel on 我的任务
     client.force_login(reporter_sti)
     html = _html(client.get(reverse("plan:my_tasks")))
-    assert 'data-counts="yellow:0 red:21"' in html
+    assert 'data-counts="yellow:0 red:22"' in html
     assert (
         f'data-obligation="{contribution.pk}"' not in html
     )  # another unit's, though it reports here

@@ -131,7 +131,7 @@ def test_only_the_office_opens_and_closes_rounds(people, round_q3, seed_plan, ro
 @pytest.mark.parametrize(
     ("role", "sees_contribution", "sees_lead", "visible"),
     [
-        ("office", True, True, 80),
+        ("office", True, True, 105),
         ("lead", True, True, None),  # its own and its contributors'
         ("author", True, False, None),  # only its own
         ("other", False, False, None),

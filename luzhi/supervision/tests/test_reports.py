@@ -174,7 +174,8 @@ def ranked_round(seed_plan, plan_officer, reporters):
     services.report_accept(actor=plan_officer, obligation=direct)
     _submit(reporters["省委网信办"], _obligation(round_, "三/(四)", "省委网信办"))
     _submit(reporters["省海洋局"], _obligation(round_, "二/(六)/2", "省海洋局"))
-    _submit(reporters["省市场监管局"], _obligation(round_, "二/(三)/1", "省市场监管局"))
+    # Its contribution to 二/(七)/3 (its standards clause in 二/(三)/1 it leads itself).
+    _submit(reporters["省市场监管局"], _obligation(round_, "二/(七)/3", "省市场监管局"))
     return round_
 
 
@@ -305,10 +306,10 @@ def test_content_summary_targets_and_tasks(late_round, django_assert_max_num_que
     assert security["mode"] == "lead" and security["lead_unit"] == "省委网信办"
     assert security["state"] == "已通过" and security["percent"] == 60
     assert security["reports"][0]["achievements"] == ACHIEVEMENTS
-    chain = tasks["二/(五)/2"]  # reported directly by four units, one of them in
-    assert chain["mode"] == "direct" and len(chain["reports"]) == 4
+    chain = tasks["二/(五)/2"]  # reported directly by four units and two cities, one in
+    assert chain["mode"] == "direct" and len(chain["reports"]) == 6
     assert [r["unit"] for r in chain["reports"] if r["quoted"]] == ["省商务厅"]
-    assert chain["state"] == "已报送 1/4 个单位" and chain["percent"] == 40
+    assert chain["state"] == "已报送 1/6 个单位" and chain["percent"] == 40
     research = tasks["二/(一)/1"]  # the lead has not reported: nothing quoted
     assert research["reports"][0]["quoted"] is False
     assert research["reports"][0]["achievements"] == ""

@@ -24,7 +24,7 @@ def test_responsible_units_report_to_the_first_lead():
     }
 
 
-def test_co_leads_and_a_second_assignment_consolidate_under_the_first_lead():
+def test_each_clause_with_its_own_lead_is_its_own_item_and_co_leads_report_as_leads():
     # (牵头单位:发改委[1]、科技厅[2],责任单位:工信厅[3]) …(牵头单位:市场监管局[4],责任单位:科技厅[2])
     links = [
         Link(0, 1, "lead"),
@@ -33,12 +33,39 @@ def test_co_leads_and_a_second_assignment_consolidate_under_the_first_lead():
         Link(1, 4, "lead"),
         Link(1, 2, "responsible"),
     ]
-    duties = by_unit(rules.duties_for_task(links))
-    assert duties[1].channel == "lead"
-    # 科技厅 is a lead in the first assignment and responsible in the second: its role is lead.
-    assert duties[2] == Duty(2, "lead", "contributor", 1)
-    assert duties[3] == Duty(3, "responsible", "contributor", 1)
-    assert duties[4] == Duty(4, "lead", "contributor", 1)
+    duties = rules.duties_for_task(links)
+    assert set(duties) == {
+        Duty(1, "lead", "lead", None, 0),
+        Duty(2, "lead", "lead", None, 0),  # the co-lead reports its own report
+        Duty(3, "responsible", "contributor", 1, 0),
+        Duty(4, "lead", "lead", None, 1),  # the second clause's lead reports directly
+        Duty(2, "responsible", "contributor", 4, 1),  # and 科技厅 contributes to it
+    }
+
+
+def test_cities_named_by_a_clause_report_directly():
+    cities = {"济南": 101, "青岛": 102, "烟台": 103}
+    assert rules.cities_named("支持济南、青岛、烟台等市打造未来产业先导区", cities) == {
+        101,
+        102,
+        103,
+    }
+    assert rules.cities_named("鼓励各市在重点领域先行先试", cities) == {101, 102, 103}
+    assert rules.cities_named("鼓励济南市、青岛市建设大模型评测开放服务平台", cities) == {101, 102}
+    assert rules.cities_named("培育各市场主体", cities) == set()
+    duties = rules.duties_for_task([Link(0, 1, "lead")], {0: {101, 102}})
+    assert Duty(101, "city", "direct", None, 0) in duties
+    assert Duty(102, "city", "direct", None, 0) in duties
+
+
+def test_a_contributor_is_due_before_its_lead():
+    assert rules.contributor_due(DUE, 3) == date(2025, 10, 12)
+
+
+def test_clause_texts_split_at_the_assignment_brackets():
+    source = "甲。乙(牵头单位:A)丙(牵头单位:B)丁"
+    texts = rules.clause_texts((0, len(source)), [(0, 3, 11), (1, 12, 20)], source)
+    assert texts == {0: "甲。乙", 1: "丙丁"}
 
 
 def test_joint_assignments_report_directly():

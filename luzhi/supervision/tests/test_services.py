@@ -32,13 +32,17 @@ def actions(obligation):
 
 def test_opening_a_round_creates_one_obligation_per_task_and_unit(round_q3, reporter_sti):
     obligations = Obligation.objects.filter(round=round_q3)
-    assert obligations.count() == 80
-    assert obligations.filter(channel="lead").count() == 22
-    assert obligations.filter(channel="direct").count() == 7
+    # Each clause's leads (co-leads included) report directly, their responsible units
+    # contribute, joint clauses and the 23 city duties (济南、青岛…, 鼓励各市) are direct.
+    assert obligations.count() == 105
+    assert obligations.filter(channel="lead").count() == 36
+    assert obligations.filter(channel="contributor").count() == 39
+    assert obligations.filter(channel="direct").count() == 30
+    assert obligations.filter(role="city").count() == 23
     assert not obligations.filter(channel="contributor", reports_to__isnull=True).exists()
     # Every obligation starts pending with its "下达" event.
     assert set(obligations.values_list("status", flat=True)) == {S.PENDING}
-    assert ObligationEvent.objects.filter(obligation__round=round_q3, action="open").count() == 80
+    assert ObligationEvent.objects.filter(obligation__round=round_q3, action="open").count() == 105
     assert round_q3.name == "2025年第3季度"
 
 

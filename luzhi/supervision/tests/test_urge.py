@@ -79,7 +79,7 @@ def test_only_the_office_urges(round_q3, reporter_sti, edu_mail):
 
 
 def test_automatic_reminders_are_on_the_timeline_too(round_q3, edu_mail, contribution):
-    assert reminders_send(round_=round_q3, today=date(2025, 10, 16)) == 80
+    assert reminders_send(round_=round_q3, today=date(2025, 10, 16)) == 105
     event = contribution.events.get(action="remind")
     assert event.actor is None and "逾期催报" in event.comment
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from luzhi.core.views import signed_in
 from luzhi.supervision import selectors
 from luzhi.supervision.models import Notification
+from luzhi.supervision.permissions import rounds as rounds_policy
 from luzhi.supervision.services import notifications_mark_read
 
 NOTIFICATIONS_PER_PAGE = 50
@@ -22,7 +23,7 @@ INBOX_NOTIFICATIONS = 10
 
 def _takes_part(user) -> bool:
     """Only the plan office and unit reporters take part in the reporting cycle."""
-    return user.is_plan_office or user.is_unit_reporter
+    return rounds_policy.can(user, "view")
 
 
 def _safe_url(url: str) -> str:

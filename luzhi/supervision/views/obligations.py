@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, signed_in
 from luzhi.indicators.files import evidence_response
 from luzhi.supervision.forms import (
@@ -24,7 +25,6 @@ from luzhi.supervision.forms import (
     ReopenRequestForm,
     ReportForm,
     ReviewForm,
-    add_service_errors,
 )
 from luzhi.supervision.models import Obligation, ReopenRequest, ReportEvidence
 from luzhi.supervision.permissions import (
@@ -140,7 +140,7 @@ def _render(
         "obligation": obligation,
         "round": obligation.round,
         "light": light_of(obligation),
-        "days_overdue": max(0, (timezone.localdate() - obligation.round.due_date).days),
+        "days_overdue": max(0, (timezone.localdate() - obligation.deadline).days),
         "round_open": round_open,
         "can_write": may_write,
         "can_acknowledge": may_write and obligation.status == S.PENDING,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luzhi.core.files import content_disposition
 from luzhi.core.views import forbidden, signed_in
-from luzhi.plan.exports import content_disposition
 from luzhi.supervision.exports import XLSX, bulletin_workbook
 from luzhi.supervision.models import QuarterlyReport, Round
 from luzhi.supervision.permissions import can_manage_rounds

@@ -23,13 +23,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luzhi.core.files import content_disposition
+from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, signed_in
-from luzhi.plan.exports import content_disposition
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
 from luzhi.supervision.exports import XLSX, ledger_workbook
-from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm, add_service_errors
+from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm
 from luzhi.supervision.models import Obligation, Round
 from luzhi.supervision.permissions import (
     can_manage_rounds,
@@ -146,7 +147,9 @@ def round_detail(request, pk: int):
         "is_office": is_office,
         "can_close": is_office and round_.status == Round.Status.OPEN,
         # 催办: the plan office, an open round, past its due date.
-        "can_urge": is_office and round_.status == Round.Status.OPEN and today > round_.due_date,
+        "can_urge": is_office
+        and round_.status == Round.Status.OPEN
+        and today > rules.contributor_due(round_.due_date, round_.contributor_days),
         # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
         "quarterly_reports": (
             round_.quarterly_reports.select_related("requested_by") if is_office else None
@@ -271,8 +274,8 @@ def page_obligation_groups(user, round_: Round, filters: dict, today: date) -> l
     for row in sorted(rows, key=lambda o: (o.task.order, CHANNEL_ORDER.get(o.channel, 9))):
         row.round = round_  # already loaded: no query per row for the light
         row.light = rules.light(
-            round_.due_date, round_.grace_days, today, row.first_submitted_at is not None
+            row.deadline, round_.grace_days, today, row.first_submitted_at is not None
         )
-        row.days_overdue = rules.days_overdue(round_.due_date, today)
+        row.days_overdue = rules.days_overdue(row.deadline, today)
         groups.setdefault(row.task_id, TaskGroup(row.task)).rows.append(row)
     return list(groups.values())

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
 from luzhi.core.models import TimeStampedModel
-from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.plan.models import Plan, Section
 
 
 class Round(TimeStampedModel):
@@ -31,6 +31,11 @@ class Round(TimeStampedModel):
     due_date = models.DateField(_("截止日期"))
     grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=5)
     remind_days_before = models.PositiveSmallIntegerField(_("提前提醒天数"), default=3)
+    contributor_days = models.PositiveSmallIntegerField(
+        _("责任单位提前天数"),
+        default=3,
+        help_text=_("责任单位的截止日期比牵头单位早的天数,便于牵头单位汇总"),
+    )
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default="open")
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -65,6 +70,12 @@ class Obligation(TimeStampedModel):
         CONTRIBUTOR = "contributor", _("报牵头单位")
         DIRECT = "direct", _("直报专项办")
 
+    class Role(models.TextChoices):
+        LEAD = "lead", _("牵头")
+        RESPONSIBLE = "responsible", _("责任")
+        JOINT = "joint", _("按职责分工负责")
+        CITY = "city", _("各市")
+
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", _("未启动")
         IN_PROGRESS = "in_progress", _("推进中")
@@ -74,7 +85,12 @@ class Obligation(TimeStampedModel):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="obligations")
     task = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="obligations")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="obligations")
-    role = models.CharField(_("分工角色"), max_length=12, choices=AssignmentUnit.Role.choices)
+    role = models.CharField(_("分工角色"), max_length=12, choices=Role.choices)
+    clause = models.PositiveSmallIntegerField(
+        _("条款"), default=0, help_text=_("任务中第几个分工括号(从 0 起)")
+    )
+    clause_text = models.TextField(_("条款内容"), blank=True)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
     channel = models.CharField(_("报送路径"), max_length=12, choices=Channel.choices)
     reports_to = models.ForeignKey(
         "self",
@@ -104,7 +120,8 @@ class Obligation(TimeStampedModel):
         ordering = ["round", "task__order", "channel", "unit__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "task", "unit"], name="obligation_unique_round_task_unit"
+                fields=["round", "task", "unit", "clause"],
+                name="obligation_unique_round_task_unit_clause",
             )
         ]
         indexes = [
@@ -116,6 +133,11 @@ class Obligation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.task.path} · {self.unit}"
+
+    @property
+    def deadline(self):
+        """This obligation's due date: a contributor's is earlier than its lead's."""
+        return self.due_date or self.round.due_date
 
     @property
     def is_locked(self) -> bool:

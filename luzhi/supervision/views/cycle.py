@@ -1,0 +1,403 @@
+"""Pages of the closing half of the cycle: milestones and 销号, supervision orders (督办单)
+with field checks, and the appraisal (考核评价).
+
+Each write is a POST to its own URL calling one service; a refusal from a
+policy is a 403 with its message (core's handler), a ``ValidationError``
+re-renders the page with the messages by their fields.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luzhi.accounts.models import Unit
+from luzhi.core.files import XLSX_CONTENT_TYPE, content_disposition
+from luzhi.core.forms import add_service_errors
+from luzhi.core.history import event_entries
+from luzhi.core.views import posted, signed_in
+from luzhi.plan.selectors import current_plan
+from luzhi.supervision import cycle_forms as f
+from luzhi.supervision import rules
+from luzhi.supervision.appraisal import unit_scores, weights_for
+from luzhi.supervision.filters import MilestoneFilter, OrderFilter
+from luzhi.supervision.models import AppraisalScheme, CycleEvent, SupervisionOrder, TaskMilestone
+from luzhi.supervision.models.cycle import ACTION_LABELS
+from luzhi.supervision.permissions import appraisal as appraisal_policy
+from luzhi.supervision.permissions import milestones as milestone_policy
+from luzhi.supervision.permissions import orders as order_policy
+from luzhi.supervision.services import appraisal, milestones, orders
+
+
+def _history(user, events):
+    """The steps of a milestone or an order through core's one history (core/_history.html)."""
+    return event_entries(
+        events.select_related("actor"),
+        user=user,
+        type_label=lambda e: ACTION_LABELS.get(e.action, e.action),
+        reason=lambda e: e.comment,
+        summary=lambda e: f"{e.from_status or '—'} → {e.to_status}",
+        date_attr="at",
+        kind_attr="action",
+    )
+
+
+def _units():
+    return Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).order_by("order", "pk")
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def milestone_list(request):
+    """The year's milestones with their status; the office creates, a unit proposes."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    milestone_policy.require(request.user, "view")
+    qs = milestone_policy.visible(request.user).select_related("task", "unit")
+    filterset = MilestoneFilter(request.GET or None, queryset=qs)
+    rows = list(filterset.qs if filterset.is_bound and filterset.is_valid() else qs)
+    may_create = milestone_policy.can(request.user, "create") or milestone_policy.can(
+        request.user, "propose"
+    )
+    units = (
+        _units()
+        if milestone_policy.can(request.user, "create")
+        else Unit.objects.filter(pk=request.user.unit_id)
+    )
+    form = None
+    if may_create:
+        form = f.MilestoneForm(
+            posted(request),
+            plan=current_plan(),
+            units=units,
+            initial={"year": timezone.localdate().year},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                milestone = milestones.milestone_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存工作要点“%s”。") % milestone.title)
+                return redirect("supervision:milestone_detail", pk=milestone.pk)
+    by_task: dict = {}
+    for row in rows:
+        by_task.setdefault(row.task, []).append(row)
+    progress = [
+        (task, items, sum(m.status == TaskMilestone.Status.CLOSED for m in items))
+        for task, items in by_task.items()
+    ]
+    return render(
+        request,
+        "supervision/milestone_list.html",
+        {"filterset": filterset, "progress": progress, "form": form, "rows": rows},
+    )
+
+
+def milestone_detail(request, pk: int):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    milestone = milestone_policy.get_or_404(
+        request.user, qs=TaskMilestone.objects.select_related("task", "unit"), pk=pk
+    )
+    user = request.user
+    S = TaskMilestone.Status
+    context = {
+        "m": milestone,
+        "history": _history(request.user, CycleEvent.objects.filter(milestone=milestone)),
+        "claim_form": f.MilestoneClaimForm()
+        if milestone.status == S.OPEN and milestone_policy.can(user, "claim", milestone)
+        else None,
+        "verify_form": f.VerifyForm()
+        if milestone.status == S.CLAIMED and milestone_policy.can(user, "verify", milestone)
+        else None,
+        "may_approve": milestone.status == S.PROPOSED and milestone_policy.can(user, "approve"),
+    }
+    return render(request, "supervision/milestone_detail.html", context)
+
+
+def _milestone_post(request, pk, form_class, call, form_key):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    milestone = milestone_policy.get_or_404(request.user, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            call(milestone, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("supervision:milestone_detail", pk=milestone.pk)
+    return render(
+        request,
+        "supervision/milestone_detail.html",
+        {
+            "m": milestone,
+            "history": _history(request.user, CycleEvent.objects.filter(milestone=milestone)),
+            form_key: form,
+        },
+        status=400,
+    )
+
+
+@require_POST
+def milestone_claim_view(request, pk: int):
+    return _milestone_post(
+        request,
+        pk,
+        f.MilestoneClaimForm,
+        lambda m, d: milestones.milestone_claim(
+            actor=request.user, milestone=m, comment=d["comment"], files=d["files"]
+        ),
+        "claim_form",
+    )
+
+
+@require_POST
+def milestone_verify_view(request, pk: int):
+    return _milestone_post(
+        request,
+        pk,
+        f.VerifyForm,
+        lambda m, d: milestones.milestone_verify(
+            actor=request.user, milestone=m, close=d["decision"] == "close", comment=d["comment"]
+        ),
+        "verify_form",
+    )
+
+
+@require_POST
+def milestone_approve_view(request, pk: int):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    milestone = milestone_policy.get_or_404(request.user, pk=pk)
+    try:
+        milestones.milestone_approve(
+            actor=request.user,
+            milestone=milestone,
+            approve=request.POST.get("decision") != "reject",
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("supervision:milestone_detail", pk=milestone.pk)
+
+
+def milestone_xlsx(request):
+    """The ledger by milestone (督办台账, 工作要点) of what the user may see."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    milestone_policy.require(request.user, "view")
+    from luzhi.supervision.exports import milestone_ledger
+
+    qs = milestone_policy.visible(request.user).select_related("task", "unit")
+    filterset = MilestoneFilter(request.GET or None, queryset=qs)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    response = HttpResponse(
+        milestone_ledger(rows, timezone.localdate()), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = content_disposition(_("工作要点督办台账.xlsx"))
+    return response
+
+
+# ---------------------------------------------------------------- orders
+
+
+def order_list(request):
+    """督办单: the office sees proposals and every order; a unit the orders issued to it."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    qs = order_policy.visible(request.user).select_related("unit", "task")
+    filterset = OrderFilter(request.GET or None, queryset=qs)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    is_office = order_policy.can(request.user, "manage")
+    form = f.OrderCreateForm(posted(request), units=_units()) if is_office else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            order = orders.order_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("supervision:order_detail", pk=order.pk)
+    return render(
+        request,
+        "supervision/order_list.html",
+        {"filterset": filterset, "rows": rows, "is_office": is_office, "form": form},
+    )
+
+
+@require_POST
+def orders_propose_view(request):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    created = orders.orders_propose(actor=request.user)
+    messages.success(request, _("新增督办建议 %d 项。") % len(created))
+    return redirect("supervision:order_list")
+
+
+ORDER_FORMS = {
+    "issue": f.OrderIssueForm,
+    "dismiss": f.OrderDismissForm,
+    "respond": f.OrderRespondForm,
+    "close": f.OrderCloseForm,
+    "check": f.FieldCheckForm,
+}
+
+
+def _order_forms(user, order, bound=None):
+    ST = SupervisionOrder.Status
+    office = order_policy.can(user, "manage", order)
+    available = {
+        "issue": office and order.status == ST.PROPOSED,
+        "dismiss": office and order.status == ST.PROPOSED,
+        "respond": order.status == ST.ISSUED and order_policy.can(user, "respond", order),
+        "close": office and order.status == ST.RESPONDED,
+        "check": office and order.status in (ST.ISSUED, ST.RESPONDED),
+    }
+    forms = {}
+    for name, ok in available.items():
+        if not ok:
+            continue
+        if bound and bound[0] == name:
+            forms[name] = bound[1]
+        elif name == "issue":
+            forms[name] = f.OrderIssueForm(initial={"level": order.level})
+        else:
+            forms[name] = ORDER_FORMS[name]()
+    return forms
+
+
+def order_detail(request, pk: int, bound=None, status=200):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    order = order_policy.get_or_404(
+        request.user,
+        qs=SupervisionOrder.objects.select_related("unit", "task", "milestone", "indicator"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "supervision/order_detail.html",
+        {
+            "order": order,
+            "forms": _order_forms(request.user, order, bound),
+            "checks": order.checks.all(),
+            "history": _history(request.user, CycleEvent.objects.filter(order=order)),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def order_action(request, pk: int, action: str):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    if action not in ORDER_FORMS:
+        return order_detail(request, pk, status=404)
+    order = order_policy.get_or_404(request.user, pk=pk)
+    form = ORDER_FORMS[action](request.POST, request.FILES)
+    if form.is_valid():
+        d, user = form.cleaned_data, request.user
+        try:
+            if action == "issue":
+                orders.order_issue(
+                    actor=user,
+                    order=order,
+                    deadline=d["deadline"],
+                    required_response=d["required_response"],
+                    level=d["level"],
+                )
+            elif action == "dismiss":
+                orders.order_dismiss(actor=user, order=order, comment=d["comment"])
+            elif action == "respond":
+                orders.order_respond(actor=user, order=order, response=d["response"])
+            elif action == "close":
+                orders.order_close(
+                    actor=user,
+                    order=order,
+                    facts=d["facts"],
+                    evidence=d["evidence"],
+                    conclusion=d["conclusion"],
+                )
+            else:
+                orders.field_check_record(actor=user, order=order, **d)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("supervision:order_detail", pk=order.pk)
+    return order_detail(request, pk, bound=(action, form), status=400)
+
+
+# ---------------------------------------------------------------- appraisal
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def appraisal_page(request):
+    """The year's ranking with each unit's breakdown; the office sets weights and adjusts."""
+    if (refused := signed_in(request)) is not None:
+        return refused
+    appraisal_policy.require(request.user, "view")
+    year = _year(request)
+    office = appraisal_policy.can(request.user, "manage")
+    weights_form = adjust_form = None
+    if office:
+        weights = weights_for(year)
+        weights_form = f.WeightsForm(
+            request.POST if request.POST.get("form") == "weights" else None,
+            initial={f"w_{k}": v for k, v in weights.items()},
+        )
+        adjust_form = f.AdjustForm(
+            request.POST if request.POST.get("form") == "adjust" else None, units=_units()
+        )
+        if request.method == "POST":
+            form = weights_form if request.POST.get("form") == "weights" else adjust_form
+            if form.is_valid():
+                try:
+                    if form is weights_form:
+                        appraisal.appraisal_weights_set(
+                            actor=request.user, year=year, **form.cleaned_data
+                        )
+                    else:
+                        appraisal.score_adjust(actor=request.user, year=year, **form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    return redirect(f"{request.path}?year={year}")
+    scores = unit_scores(year)
+    for row in scores:
+        row.part_list = [row.parts[key] for key in rules.COMPONENTS]
+    return render(
+        request,
+        "supervision/appraisal.html",
+        {
+            "year": year,
+            "scores": scores,
+            "weights": weights_for(year),
+            "scheme": AppraisalScheme.objects.filter(year=year).first(),
+            "weights_form": weights_form,
+            "adjust_form": adjust_form,
+        },
+    )
+
+
+def appraisal_xlsx(request):
+    if (refused := signed_in(request)) is not None:
+        return refused
+    appraisal_policy.require(request.user, "view")
+    from luzhi.supervision.exports import appraisal_xlsx as build
+
+    year = _year(request)
+    response = HttpResponse(build(year), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(_("%s年度考核评价.xlsx") % year)
+    return response
