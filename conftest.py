@@ -49,6 +49,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_sign_in_lockout(settings):
+    """Tests sign in (and fail to) many times from one address: the lockout is off, except in
+    the lockout tests, which turn it on (``settings.AXES_ENABLED = True``)."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English leaves English active in the test thread; start each test in Chinese."""
     from django.conf import settings
@@ -160,6 +167,16 @@ def page(browser, live_server, live_data):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation (an inline script or handler, a foreign source) is
+    # reported on the console: it fails the test as a JS error would.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, errors

@@ -7,6 +7,7 @@ database (SQLite file ``db.sqlite3`` by default; PostgreSQL in production).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "import_export",
     "template_partials",
     "django_htmx",
+    "axes",
+    "csp",
     "luzhi.core",
     "luzhi.accounts",
     "luzhi.plan",
@@ -84,7 +87,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuse an oversized body by its Content-Length before anything reads it.
+    "luzhi.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "luzhi.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -142,6 +151,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # core.views.landing: by role (core.nav.register_landing)
 LOGOUT_REDIRECT_URL = "home"
 
+# Sign-in lockout (django-axes): after LUZHI_LOGIN_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, sign-in is refused (429, registration/locked_out.html) for
+# LUZHI_LOGIN_COOLOFF_MINUTES; /login/ and /admin/login/ alike (both go through authenticate()).
+# Every lockout is logged (logger "luzhi.security"); the plan office unlocks at
+# accounts:lockouts. Attempts live in the database, so every web process sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LUZHI_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LUZHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LUZHI_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "luzhi.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "luzhi.accounts.lockout.client_ip"
+AXES_VERBOSE = False  # our own log line per lockout (luzhi.accounts.lockout)
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+LUZHI_PROXY_COUNT = int(os.environ.get("LUZHI_PROXY_COUNT", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -184,8 +213,42 @@ LUZHI_REGISTRY_IMPORT_DIR = Path(
     os.environ.get("LUZHI_REGISTRY_IMPORT_DIR", BASE_DIR / "var" / "registry-imports")
 )
 LUZHI_EVIDENCE_MAX_BYTES = int(os.environ.get("LUZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # a body's non-file part
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files spool to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Any request body larger than this is refused with 413 before it is read (by its
+# Content-Length; core.middleware): the largest upload LuZhi takes plus room for the form.
+# The proxy's client_max_body_size must be the same (docs/deployment.md).
+LUZHI_REQUEST_MAX_BYTES = int(
+    os.environ.get(
+        "LUZHI_REQUEST_MAX_BYTES",
+        max(LUZHI_PLAN_UPLOAD_MAX_BYTES, LUZHI_REGISTRY_UPLOAD_MAX_BYTES, LUZHI_EVIDENCE_MAX_BYTES)
+        + 1024 * 1024,
+    )
+)
+
+# Content-Security-Policy (django-csp) on every response. No nonces: public pages are cached
+# whole (core.cache), so scripts come only from our own static files ('self'), never inline.
+# Styles allow 'unsafe-inline': ECharts' tooltips and htmx's indicator style are inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (core.middleware): LuZhi uses none of these browser features.
+LUZHI_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate header from the first class, so an
@@ -203,6 +266,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "luzhi.core.api.exception_handler",
+    # Token-, session- and anonymous API calls are throttled per user / per address (429 with
+    # Retry-After). Counters live in the cache (per process unless a shared cache is set).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("LUZHI_API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("LUZHI_API_THROTTLE_USER", "600/minute"),
+    },
+    "NUM_PROXIES": int(os.environ.get("LUZHI_PROXY_COUNT", "0")) or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LuZhi API",

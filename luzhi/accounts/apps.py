@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("账户与单位")
     url_prefix = "accounts/"
+
+    def ready(self):
+        from luzhi.accounts import lockout  # noqa: F401  (connects the lockout log)

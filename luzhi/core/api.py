@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, serializers
 
 from luzhi.core.roles import is_plan_office
 
@@ -99,3 +99,40 @@ def exception_handler(exc, context):
             body["code"] = codes
     response.data = {"error": body}
     return response
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    problems = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The single error shape of every endpoint (``{"error": {...}}``), for the schema."""
+
+    error = ErrorBodySerializer()
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad input: `error.fields` names each field and what is wrong.",
+    401: "Not signed in (no or invalid token).",
+    403: "Not allowed, or not in this state: `error.message` says why.",
+    404: "No such object, or not visible to this user.",
+    409: "Changed by someone else at the same moment: reload and retry.",
+    413: "Request body too large.",
+    429: "Too many requests: retry after `Retry-After` seconds.",
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """``extend_schema(responses={200: X, **error_responses(400, 403, 404)})``: the error
+    answers an endpoint gives, each with LuZhi's error shape."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
+from luzhi.core.filtering import IntegerFilter, YearFilter
 from luzhi.scenarios.models import (
     Domain,
     MatchmakingEvent,
@@ -58,7 +59,7 @@ class SolutionFilter(django_filters.FilterSet):
         field_name="domains",
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Solution.Status.choices)
-    provider = django_filters.NumberFilter(label=_("提供企业编号"), field_name="provider_id")
+    provider = IntegerFilter(label=_("提供企业编号"), field_name="provider_id")
 
     class Meta:
         model = Solution
@@ -81,7 +82,7 @@ class RecognitionFilter(django_filters.FilterSet):
     domain = django_filters.ModelChoiceFilter(
         label=_("应用领域"), queryset=Domain.objects.all(), to_field_name="code", field_name="scenario__domain"
     )
-    year = django_filters.NumberFilter(label=_("认定年度"), field_name="recognised_on__year")
+    year = YearFilter(label=_("认定年度"), field_name="recognised_on__year")
 
     class Meta:
         model = Recognition

@@ -10,6 +10,15 @@
     }
   });
 
+  // Links marked data-back go back one page (without script they go to their href).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
   // Scroll a source panel so that its marked clause is in view (not the whole page).
   function scrollPanels(root) {
     (root || document).querySelectorAll("[data-scroll-to]").forEach(function (panel) {

@@ -15,6 +15,7 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from luzhi.core.api import error_responses
 from luzhi.core.permissions import require
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules, services
@@ -38,6 +39,11 @@ from luzhi.supervision.reminders import urge_targets
 from luzhi.supervision.selectors import unit_tallies
 from luzhi.supervision.tasks import enqueue_urge
 
+# Documented error answers: bad input (400), not signed in (401), refused or wrong state
+# (403, with the reason), no such visible object (404).
+WRITE_ERRORS = error_responses(400, 401, 403)
+ACTION_ERRORS = error_responses(400, 401, 403, 404)
+
 
 class SupervisionReader(permissions.BasePermission):
     """Signed-in plan office or unit reporters; the services check each write."""
@@ -56,7 +62,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Round.objects.all()
     filterset_class = RoundFilter
 
-    @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
+    @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer, **WRITE_ERRORS})
     def create(self, request):
         serializer = RoundOpenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -65,13 +71,13 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: RoundSerializer})
+    @extend_schema(request=None, responses={200: RoundSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
         round_ = services.round_close(actor=request.user, round_=self.get_object())
         return Response(RoundSerializer(round_).data)
 
-    @extend_schema(request=UrgeSerializer, responses={202: UrgeResultSerializer})
+    @extend_schema(request=UrgeSerializer, responses={202: UrgeResultSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def urge(self, request, pk=None):
         """催办 (plan office): queue reminders to the overdue obligations (of one ``unit``)."""
@@ -85,7 +91,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
             enqueue_urge(round_id=round_.pk, actor_id=request.user.pk, unit_id=unit_id)
         return Response({"queued": len(targets)}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: TallySerializer(many=True)})
+    @extend_schema(responses={200: TallySerializer(many=True), **error_responses(401, 403, 404)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def bulletin(self, request, pk=None):
         """The ranking bulletin (通报): units by on-time rate, then acceptance rate."""
@@ -121,7 +127,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = self.get_queryset().prefetch_related("events__actor", "evidence")
         return Response(ObligationDetailSerializer(get_object_or_404(fresh, pk=obligation.pk)).data)
 
-    @extend_schema(request=None, responses={200: ObligationDetailSerializer})
+    @extend_schema(request=None, responses={200: ObligationDetailSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def acknowledge(self, request, pk=None):
         """签收 (the obligation's unit)."""
@@ -132,7 +138,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
-        responses={200: ObligationDetailSerializer},
+        responses={200: ObligationDetailSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def report(self, request, pk=None):
@@ -144,7 +150,9 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(obligation)
 
-    @extend_schema(request=CommentSerializer, responses={200: ObligationDetailSerializer})
+    @extend_schema(
+        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, pk=None):
         """通过 (the lead unit for a contribution, the plan office otherwise)."""
@@ -155,7 +163,9 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(obligation)
 
-    @extend_schema(request=CommentSerializer, responses={200: ObligationDetailSerializer})
+    @extend_schema(
+        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_report(self, request, pk=None):
         """退回 with a comment (the reviewer)."""
@@ -166,7 +176,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(obligation)
 
-    @extend_schema(request=ReasonSerializer, responses={201: None})
+    @extend_schema(request=ReasonSerializer, responses={201: None, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], url_path="reopen-request", filter_backends=[])
     def reopen_request(self, request, pk=None):
         """Ask the plan office to reopen an accepted report."""
@@ -177,7 +187,9 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response({"id": reopen.pk, "status": reopen.status}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ObligationDetailSerializer})
+    @extend_schema(
+        request=DecisionSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
+    )
     @action(detail=True, methods=["post"], url_path="reopen-decide", filter_backends=[])
     def reopen_decide(self, request, pk=None):
         """Approve or reject the pending reopen request (plan office)."""
