@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
+  // The menu button (phones): show or hide the main navigation.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".nav-toggle");
+    if (!toggle) return;
+    var header = toggle.closest("header");
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (header) header.classList.toggle("nav-open", open);
+  });
+
   // Selects marked data-autosubmit submit their form on change (the language switch).
   document.addEventListener("change", function (event) {
     var target = event.target;
