@@ -34,6 +34,7 @@ luzhi/static/vendor/.copied: node_modules/.package-lock.json
 	mkdir -p luzhi/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js luzhi/static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.min.js luzhi/static/vendor/echarts.min.js
+	cp node_modules/axe-core/axe.min.js luzhi/static/vendor/axe.min.js  # browser tests only
 	touch $@
 
 assets: luzhi/static/vendor/.copied

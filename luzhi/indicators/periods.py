@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,9 +83,12 @@ class Period:
         return f"{self.start.year}-{self.start.month:02d}"
 
     def label(self) -> str:
-        """Chinese label: 2025年、2025年第3季度、2025年7月."""
+        """In the active language: 2025年、2025年第3季度、2025年7月 (English: 2025, Q3 2025,
+        2025-07)."""
+        year = self.start.year
         if self.type == PeriodType.YEAR:
-            return f"{self.start.year}年"
+            return gettext("%(year)d年") % {"year": year}
         if self.type == PeriodType.QUARTER:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年{self.start.month}月"
+            quarter = (self.start.month - 1) // 3 + 1
+            return gettext("%(year)d年第%(quarter)d季度") % {"year": year, "quarter": quarter}
+        return gettext("%(year)d年%(month)d月") % {"year": year, "month": self.start.month}

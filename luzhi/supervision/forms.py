@@ -11,11 +11,13 @@ the API.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import add_service_errors
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
-from luzhi.indicators.services import evidence_check_all
+from luzhi.indicators.services import _number as parse_number  # the service's own parser
+from luzhi.indicators.services import evidence_check, evidence_check_all
 from luzhi.supervision.models import Obligation
 
 __all__ = [
@@ -136,9 +138,11 @@ class ReportForm(forms.Form):
     )
     files = MultipleFileField(label=_("佐证材料"), required=False)
 
-    def __init__(self, *args, owed=(), **kwargs):
+    def __init__(self, *args, owed=(), pending=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.owed = list(owed)
+        #: Files chosen on an earlier post that failed, held for this one (core.pending).
+        self.pending_files = list(pending)
         self.value_fields = []
         for item in self.owed:
             if item.done:
@@ -161,6 +165,39 @@ class ReportForm(forms.Form):
     def clean_files(self):
         """Check every file before anything is written, reporting every bad file at once."""
         return evidence_check_all(self.cleaned_data.get("files") or [])
+
+    def clean(self):
+        """Every malformed entry at once: the percent and each owed value are parsed here with
+        the services' own parsers (their messages, one rule), so "-20" and "十二" are both
+        reported on the first submit instead of one per submit."""
+        from luzhi.supervision.services.reports import _percent as parse_percent
+
+        cleaned = super().clean()
+        checks = [("percent", "", parse_percent)]
+        checks += [
+            (name, f"{item.indicator.name}:", lambda raw, n=name: parse_number(raw, n))
+            for item, name in self.value_fields
+        ]
+        for name, prefix, parse in checks:
+            raw = (cleaned.get(name) or "").strip()
+            if not raw:
+                continue
+            try:
+                parse(raw)
+            except ValidationError as exc:  # worded as the service words it
+                self.add_error(name, prefix + "; ".join(exc.messages))
+        return cleaned
+
+    def valid_uploads(self) -> list:
+        """The newly chosen files that pass the evidence check (held when the post fails)."""
+        good = []
+        for upload in self.files.getlist("files") if self.files else []:
+            try:
+                evidence_check(upload)
+            except ValidationError:
+                continue
+            good.append(upload)
+        return good
 
     def values(self) -> dict[int, str]:
         """{indicator id: raw value} for the owed values the user filled in."""

@@ -44,3 +44,34 @@ def test_every_app_has_a_catalogue():
 def test_catalogue_is_complete(path):
     missing = [msgid for msgid, msgstr, fuzzy in entries(path) if fuzzy or not msgstr]
     assert not missing, f"{len(missing)} untranslated in {path}: {missing[:10]}"
+
+
+@pytest.mark.parametrize(
+    "period, chinese, english",
+    [
+        ("2026-Q3", "2026年第3季度", "Q3 2026"),
+        ("2026", "2026年", "2026"),
+        ("2026-07", "2026年7月", "2026-07"),
+    ],
+)
+def test_periods_are_translated(period, chinese, english):
+    """Periods read in the reader's language ("As of Q3 2026", not "As of 2026年第3季度")."""
+    from django.utils import translation
+
+    from luzhi.indicators.periods import Period
+
+    parsed = Period.parse(period)
+    with translation.override("zh-hans"):
+        assert parsed.label() == chinese
+    with translation.override("en"):
+        assert parsed.label() == english
+
+
+def test_the_language_menu_names_each_language_in_its_own_script(client, db):
+    from django.utils import translation
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            page = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert ">简体中文</option>" in page and ">English</option>" in page
+        assert "英语" not in page

@@ -25,6 +25,8 @@ from luzhi.supervision.reports.content import ranking_titles
 
 BODY_FONT, BODY_EAST_ASIA = "Times New Roman", "宋体"
 HEADING_FONT, HEADING_EAST_ASIA = "Arial", "黑体"
+TITLE_EAST_ASIA = "宋体"
+BLACK = RGBColor(0, 0, 0)
 NAVY = RGBColor(0x0F, 0x3F, 0x85)
 MUTED = RGBColor(0x6B, 0x72, 0x80)
 STATUS_COLOURS = {
@@ -72,6 +74,21 @@ def _styles(document) -> None:
         style.font.size = Pt(size)
         style.font.color.rgb = NAVY
         style.font.bold = True
+    # An official report (公文): the title in a serif face (宋体, Noto Serif CJK through
+    # fontconfig), black, 二号 (22 pt); headings black as well.
+    title = styles["Title"]
+    _fonts(title, BODY_FONT, TITLE_EAST_ASIA)
+    title.font.size = Pt(22)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        styles[name].font.color.rgb = BLACK
+    ppr = title.element.pPr
+    for border in ppr.findall(qn("w:pBdr")) if ppr is not None else []:
+        ppr.remove(border)  # the default template's blue rule under the title
+
+
+def official_date(day) -> str:
+    """The one date format of the report, in the PDF and in Word: 2026年10月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _page_number_footer(section) -> None:
@@ -127,7 +144,7 @@ def _pct(value) -> str:
 
 def _summary(document, report: dict) -> None:
     s, r = report["summary"], report["round"]
-    due = r["due_date"].strftime("%Y-%m-%d")
+    due = official_date(r["due_date"])
     document.add_heading(_("一、总体情况"), level=1)
     document.add_paragraph(
         _(
@@ -189,7 +206,7 @@ def _targets(document, report: dict) -> None:
             "数据截至 %s,为已审核的全省数值;进度 =(当前值 − 基线值)/(目标值 − 基线值),"
             "时间进度为基线年末至完成年末已过时间的比例。"
         )
-        % report["as_of"].strftime("%Y-%m-%d"),
+        % official_date(report["as_of"]),
     )
     _table(
         document,
@@ -309,7 +326,7 @@ def _overdue(document, report: dict) -> None:
         return
     document.add_paragraph(
         _("截止日期 %(due)s 已过,以下 %(n)d 项报送任务尚未报送:")
-        % {"due": report["round"]["due_date"].strftime("%Y-%m-%d"), "n": len(rows)}
+        % {"due": official_date(report["round"]["due_date"]), "n": len(rows)}
     )
     _table(
         document,
@@ -354,8 +371,8 @@ def render_docx(report: dict) -> bytes:
         _("报告期:%(period)s · 截止日期:%(due)s · 统计日期:%(today)s")
         % {
             "period": report["round"]["period_label"],
-            "due": report["round"]["due_date"].strftime("%Y-%m-%d"),
-            "today": report["today"].strftime("%Y-%m-%d"),
+            "due": official_date(report["round"]["due_date"]),
+            "today": official_date(report["today"]),
         }
     )
     _summary(document, report)

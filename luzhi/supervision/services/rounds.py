@@ -76,7 +76,8 @@ def round_open(
     round_ = Round(
         plan=plan,
         period=str(parsed),
-        name=(name or "").strip() or parsed.label(),
+        # Stored in the site's language whatever the office's: names are data, not labels.
+        name=(name or "").strip() or _label_in_site_language(parsed),
         due_date=due_date,
         grace_days=grace_days,
         remind_days_before=remind_days_before,
@@ -226,3 +227,11 @@ def round_close(*, actor: User, round_: Round) -> Round:
     record_change(round_, actor, "round closed")
     round_.save()
     return round_
+
+
+def _label_in_site_language(period) -> str:
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return period.label()

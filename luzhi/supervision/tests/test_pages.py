@@ -278,7 +278,8 @@ def test_a_bad_percent_is_shown_and_nothing_is_saved(client, reporter_edu, contr
     assert contribution.status == S.ACKNOWLEDGED and contribution.achievements == ""
     assert ObligationEvent.objects.filter(obligation=contribution).count() == events
     assert not ReportEvidence.objects.exists()
-    assert not any(media.rglob("*.pdf"))
+    # Only the chosen file held for the next post (core.pending), no evidence stored.
+    assert not [p for p in media.rglob("*.pdf") if "pending" not in p.parts]
 
 
 def test_an_exe_is_refused(client, reporter_edu, contribution, media):

@@ -12,6 +12,7 @@ values.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -41,6 +42,7 @@ from luzhi.indicators.services import (
 from luzhi.supervision import services
 from luzhi.supervision.models import Obligation, QuarterlyReport
 from luzhi.supervision.reports import charts
+from luzhi.supervision.reports import docx as docx_report
 from luzhi.supervision.reports.content import report_content
 from luzhi.supervision.reports.services import quarterly_report_request
 from luzhi.supervision.reports.tasks import STALE_RUNNING, generate_quarterly_report
@@ -732,3 +734,44 @@ def test_round_page_includes_the_panel(client, late_round, plan_officer, reporte
     _login(client, reporter_sti)
     html = client.get(_url("round_detail", late_round.pk)).content.decode()
     assert "生成季度进展报告" not in html and ">通报排名</a>" in html
+
+
+# ------------------------------------------------------------------ the official document (公文)
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+OFFICIAL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def test_official_date():
+    from datetime import date
+
+    assert docx_report.official_date(date(2026, 10, 20)) == "2026年10月20日"
+    assert docx_report.official_date(date(2026, 1, 5)) == "2026年1月5日"
+
+
+def test_the_report_reads_as_an_official_document(late_round, plan_officer, report_media):
+    report = quarterly_report_request(actor=plan_officer, round_=late_round)
+    generate_quarterly_report.call(report_id=report.pk)
+    report.refresh_from_db()
+
+    fonts = _run("pdffonts", report.pdf.path)
+    assert "NotoSerifCJK" in fonts.replace("-", ""), fonts  # title and body in the serif face
+    layout = _run("pdftotext", "-layout", "-l", "1", report.pdf.path, "-")
+    lines = [line.strip() for line in layout.splitlines() if line.strip()]
+    title_lines = []
+    for line in lines:
+        title_lines.append(line)
+        if line.endswith("进展报告"):
+            break
+    title = report_content(late_round)["title"]
+    assert "".join(title_lines).replace(" ", "") == title.replace(" ", "")
+    assert len(title_lines[-1].replace(" ", "")) > 1, title_lines  # no orphaned character
+
+    pdf_text = _run("pdftotext", report.pdf.path, "-")
+    word_text = "\n".join(p.text for p in Document(report.docx.path).paragraphs)
+    for text in (pdf_text, word_text):
+        assert not ISO_DATE.search(text), ISO_DATE.search(text)
+        assert docx_report.official_date(late_round.due_date) in text.replace(" ", "")
+    assert set(OFFICIAL_DATE.findall(word_text)) <= set(
+        OFFICIAL_DATE.findall(pdf_text.replace(" ", ""))
+    )

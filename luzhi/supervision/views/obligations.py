@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, signed_in
 from luzhi.indicators.files import evidence_response
@@ -196,10 +197,12 @@ def report_edit(request, pk: int):
     if request.method == "GET":
         return _back(obligation, "report")
     owed = owed_values(unit_id=obligation.unit_id, round_=obligation.round)
-    form = ReportForm(request.POST, request.FILES, owed=owed)
+    kept = pending.describe(request, request.POST.getlist("pending"))
+    form = ReportForm(request.POST, request.FILES, owed=owed, pending=kept)
     submit = "submit" in request.POST
     if form.is_valid():
         data = form.cleaned_data
+        tokens = [row["token"] for row in kept]
         try:
             report_save(
                 actor=request.user,
@@ -209,7 +212,7 @@ def report_edit(request, pk: int):
                 achievements=data["achievements"],
                 problems=data["problems"],
                 next_steps=data["next_steps"],
-                files=data["files"],
+                files=[*pending.take(request, tokens), *data["files"]],
                 values=form.values(),
                 submit=submit,
             )
@@ -219,6 +222,7 @@ def report_edit(request, pk: int):
             add_service_errors(form, exc)
             obligation.refresh_from_db()
         else:
+            pending.release(request, tokens)
             if submit:
                 to = (
                     obligation.reports_to.unit
@@ -233,6 +237,8 @@ def report_edit(request, pk: int):
                     request, _("草稿已保存:任务 %s 的进展报告。") % obligation.task.path
                 )
             return _back(obligation)
+    # Nothing was saved: the files chosen this time are held and listed, not lost.
+    form.pending_files += pending.hold(request, form.valid_uploads())
     return _render(request, obligation, report_form=form)
 
 
