@@ -18,10 +18,14 @@ class ComputeConfig(AppConfig):
 
         nav.register(
             nav.NavItem("compute", _("算力"), "compute:register", 60, current=("compute:",),
-                        not_current=("compute:my_vouchers", "compute:placement"))
+                        not_current=("compute:my_vouchers", "compute:placement", "compute:dispatches"))
         )
         nav.register(
             nav.NavItem("compute_vouchers", _("我的算力券"), "compute:my_vouchers", 61,
                         visible=lambda user: roles.is_enterprise_user(user) or roles.is_center_operator(user),
                         current=("compute:my_vouchers", "compute:placement"))
+        )
+        nav.register(
+            nav.NavItem("compute_dispatches", _("调度记录"), "compute:dispatches", 62,
+                        visible=roles.is_center_operator, current=("compute:dispatches",))
         )

@@ -3,8 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City
-from luzhi.compute.models import AcceleratorModel, Origin, Precision
+from luzhi.accounts.models import City, Unit
+from luzhi.compute.models import AcceleratorModel, CenterKind, Origin, Precision, VoucherProgram
+
+#: The catalogue's peak figures, in the order of the page.
+FIGURES = ("fp64", "fp32", "tf32", "fp16", "int8")
 
 
 class DateInput(forms.DateInput):
@@ -63,3 +66,73 @@ class JobForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("登记表(.xlsx)"))
     confirm = forms.BooleanField(label=_("检查无误后直接导入(不勾选则只试运行)"), required=False)
+
+
+class ProgramForm(forms.Form):
+    """A voucher programme, as the plan office sets it up or changes it (amounts in fen,
+    ratios in basis points: 3000 = 30 %)."""
+
+    code = forms.SlugField(label=_("编号"), max_length=40)
+    name = forms.CharField(label=_("名称"), max_length=120)
+    kind = forms.ChoiceField(label=_("券种"), choices=VoucherProgram.Kind.choices)
+    pattern = forms.ChoiceField(label=_("兑付方式"), choices=VoucherProgram.Pattern.choices)
+    unit = forms.ModelChoiceField(label=_("主管单位"), queryset=Unit.objects.all(), required=False)
+    budget_fen = forms.IntegerField(label=_("资金总额(分)"))
+    valid_from = forms.DateField(label=_("开始日期"), widget=DateInput)
+    valid_until = forms.DateField(label=_("截止日期"), widget=DateInput)
+    ratio_domestic_bp = forms.IntegerField(label=_("国产算力补贴比例(基点)"), min_value=0)
+    ratio_imported_bp = forms.IntegerField(label=_("进口算力补贴比例(基点)"), min_value=0)
+    cap_fen_per_enterprise_year = forms.IntegerField(label=_("单个企业年度上限(分)"))
+    eligibility = forms.JSONField(label=_("申报条件(JSON)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_('例如 {"registered_in_shandong": true, "max_employees": 500}'))
+    policy_source = forms.CharField(label=_("政策依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+
+class AcceleratorForm(forms.Form):
+    """A card of the catalogue: dense peaks, each with its source."""
+
+    vendor = forms.CharField(label=_("厂商"), max_length=60)
+    name = forms.CharField(label=_("型号"), max_length=80)
+    origin = forms.ChoiceField(label=_("产地"), choices=Origin.choices)
+    memory_gb = forms.IntegerField(label=_("显存(GB)"), required=False, min_value=1)
+    notes = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for figure in FIGURES:
+            label = AcceleratorModel._meta.get_field(figure).verbose_name
+            self.fields[figure] = forms.DecimalField(label=label, required=False, min_value=0, max_digits=10,
+                                                     decimal_places=2)
+            self.fields[f"{figure}_source"] = forms.CharField(
+                label=_("%(f)s 数据来源") % {"f": figure.upper()}, required=False, max_length=500
+            )
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        out = {k: data[k] for k in ("vendor", "name", "origin", "memory_gb", "notes")}
+        out["notes"] = out["notes"] or ""
+        sources = {}
+        for figure in FIGURES:
+            out[figure] = data[figure]
+            if data[f"{figure}_source"].strip():
+                sources[figure] = data[f"{figure}_source"].strip()
+        out["sources"] = sources
+        return out
+
+    @classmethod
+    def initial_for(cls, card: AcceleratorModel) -> dict:
+        initial = {k: getattr(card, k) for k in ("vendor", "name", "origin", "memory_gb", "notes", *FIGURES)}
+        initial.update({f"{f}_source": (card.sources or {}).get(f, "") for f in FIGURES})
+        return initial
+
+
+class ConventionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("算力类型"), choices=CenterKind.choices)
+    precision = forms.ChoiceField(label=_("计量精度"), choices=Precision.choices)
+    source = forms.CharField(label=_("口径依据"), widget=forms.Textarea(attrs={"rows": 2}))

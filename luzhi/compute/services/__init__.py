@@ -24,6 +24,7 @@ from luzhi.compute.services.programs import (
     program_create,
     program_report_record,
     program_set_status,
+    program_update,
 )
 from luzhi.compute.services.vouchers import (
     IdempotencyConflict,
@@ -56,6 +57,7 @@ __all__ = [
     "program_create",
     "program_report_record",
     "program_set_status",
+    "program_update",
     "redemption_reverse",
     "settlement_run",
     "utilisation_report",

@@ -79,6 +79,65 @@ def program_create(*, actor, code: str, name: str, kind: str, pattern: str, budg
     return program
 
 
+#: What may change once a programme is open: applications and vouchers already rest on its
+#: ratios, cap and start, so those change only while it is a draft.
+OPEN_EDITABLE = {"name", "policy_source", "valid_until", "budget_fen", "unit"}
+EDITABLE = OPEN_EDITABLE | {"valid_from", "ratio_domestic_bp", "ratio_imported_bp",
+                            "cap_fen_per_enterprise_year", "eligibility", "pattern", "kind"}
+
+
+@transaction.atomic
+def program_update(*, actor, program: VoucherProgram, **fields) -> VoucherProgram:
+    """Change a programme. A draft changes freely; an open one only its name, source, unit,
+    end date (not before today's vouchers) and budget (never below what is issued); a closed
+    one not at all. A budget change is a funding movement on the ledger."""
+    permissions.programs.require(actor, "manage", program)
+    program = lock(program)
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValidationError(_("不能修改的字段:%s") % "、".join(sorted(unknown)))
+    if program.status == VoucherProgram.Status.CLOSED:
+        raise ValidationError(_("券种计划已结束,不能再修改。"))
+    changed = {k: v for k, v in fields.items() if getattr(program, k) != v}
+    if program.status == VoucherProgram.Status.OPEN and set(changed) - OPEN_EDITABLE:
+        raise ValidationError(
+            _("券种计划已开始申报,只能修改名称、主管单位、政策依据、截止日期和资金总额;不能修改:%s")
+            % "、".join(str(VoucherProgram._meta.get_field(k).verbose_name) for k in sorted(set(changed) - OPEN_EDITABLE))
+        )
+    if "eligibility" in changed:
+        unknown = set(changed["eligibility"] or {}) - ELIGIBILITY_KEYS if isinstance(changed["eligibility"], dict) else {"?"}
+        if unknown:
+            raise ValidationError({"eligibility": _("未知的申报条件:%s") % "、".join(sorted(unknown))})
+    old_budget = program.budget_fen
+    for name in ("budget_fen", "cap_fen_per_enterprise_year"):
+        if name in changed:
+            changed[name] = fen(changed[name], name)
+    if changed.get("budget_fen", old_budget) < program.committed_fen:
+        raise ValidationError({"budget_fen": _("资金总额不能少于已发放的 %(c)s 分。") % {"c": program.committed_fen}})
+    if "valid_until" in changed and program.status == VoucherProgram.Status.OPEN:
+        latest = program.vouchers.order_by("-valid_until").values_list("valid_until", flat=True).first()
+        if latest and changed["valid_until"] < latest:
+            raise ValidationError({"valid_until": _("截止日期不能早于已发券的有效期(%(d)s)。") % {"d": latest}})
+    if not changed:
+        return program
+    for name, value in changed.items():
+        setattr(program, name, value)
+    program.full_clean()
+    record_change(program, actor, "programme changed")
+    program.save()
+    delta = program.budget_fen - old_budget
+    if delta:
+        ledger.post(
+            LedgerTransaction.Kind.FUND, program,
+            [
+                (ledger.account(LedgerAccount.Kind.UNISSUED, program), delta),
+                (ledger.account(LedgerAccount.Kind.FUNDING, program), -delta),
+            ],
+            actor=actor, memo="budget change",
+        )
+    return program
+
+
 @transaction.atomic
 def program_set_status(*, actor, program: VoucherProgram, status: str) -> VoucherProgram:
     """Open a draft programme for applications, or close an open one."""

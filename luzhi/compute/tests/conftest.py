@@ -8,6 +8,35 @@ from conftest import make_user
 from luzhi.compute.tests import factories
 
 TODAY = date(2026, 3, 15)
+_RAY_HEAD = None
+
+
+def pytest_collection_finish(session):
+    """Start Ray's head node now when the Ray test is selected: it comes up while other
+    tests run (test_ray.py's fixture waits for it and stops it)."""
+    global _RAY_HEAD
+    if _RAY_HEAD is None and any(item.nodeid.startswith("luzhi/compute/tests/test_ray.py") for item in session.items):
+        from luzhi.compute.tests import ray_node
+
+        _RAY_HEAD = ray_node.start()
+
+
+def pytest_sessionfinish(session):
+    """Never leave the head node behind (e.g. when the Ray test did not run after all)."""
+    if _RAY_HEAD is not None:
+        from luzhi.compute.tests import ray_node
+
+        ray_node.stop(_RAY_HEAD)
+        ray_head_forget()
+
+
+def ray_head_started():
+    return _RAY_HEAD
+
+
+def ray_head_forget():
+    global _RAY_HEAD
+    _RAY_HEAD = None
 
 
 @pytest.fixture

@@ -159,6 +159,6 @@ def test_random_voucher_histories_keep_every_invariant(plan_officer, operator, e
     VoucherMachine.office, VoucherMachine.operator = plan_officer, operator
     VoucherMachine.applicant, VoucherMachine.center = enterprise_user, center
     run_state_machine_as_test(VoucherMachine, settings=settings(
-        max_examples=25, stateful_step_count=20, deadline=None, derandomize=True, database=None,
+        max_examples=20, stateful_step_count=15, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     ))

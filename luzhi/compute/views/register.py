@@ -126,6 +126,7 @@ def catalogue(request):
     """The accelerator catalogue and the counting convention, with their sources."""
     return render(request, "compute/catalogue.html", {
         "cards": AcceleratorModel.objects.all(), "conventions": CountingConvention.objects.all(),
+        "can_edit": policies.accelerators.can(request.user, "edit"),
     })
 
 

@@ -24,7 +24,9 @@ from luzhi.registry.models import Enterprise
 
 def program_list(request):
     programs = policies.programs.visible(request.user).select_related("unit")
-    return render(request, "compute/program_list.html", {"programs": programs})
+    return render(request, "compute/program_list.html", {
+        "programs": programs, "can_manage": policies.programs.can(request.user, "manage"),
+    })
 
 
 def program_detail(request, code: str):
@@ -46,7 +48,7 @@ def program_detail(request, code: str):
     return render(request, "compute/program_detail.html", {
         "program": program, "report": report, "reviewer": reviewer, "applications": applications, "timeline": timeline,
         "payees": payees, "chart": charts.budget_burn(report["by_month"], program.budget_fen),
-        "settle_key": uuid.uuid4().hex,
+        "settle_key": uuid.uuid4().hex, "can_manage": policies.programs.can(request.user, "manage", program),
     })
 
 
