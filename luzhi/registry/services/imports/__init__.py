@@ -44,8 +44,7 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import DecimalField, Model, Prefetch, Q
-from django.utils import timezone
+from django.db.models import DecimalField, Model, Prefetch
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
