@@ -3,24 +3,27 @@
 ``registry_import`` reads the first worksheet of an .xlsx file and validates
 every row before anything is kept:
 
-- the file streams through openpyxl's read-only reader, so memory stays flat
-  however many rows it has (up to ``LUZHI_REGISTRY_IMPORT_MAX_ROWS``);
+- the sheet is read by python-calamine when it is plain data, else by the exact
+  streaming reader (``reading.py``: formulas, error values, sheets too wide or
+  long to hold), both giving the same values (up to
+  ``LUZHI_REGISTRY_IMPORT_MAX_ROWS`` rows);
 - the header row must hold exactly the registry's columns (any order; the
   optional ones may be left out): missing, unknown, blank or repeated headers
   are refused in one error naming them, and no row is read;
 - merged cells (read-only worksheets don't expose them, so the sheet's XML is
   scanned) and formulas (any cell whose content starts with "=") are refused,
   because what a merged or computed cell holds is not what the user sees;
-- every cell goes through the column's widget (``resources.py``), every row
-  through the model's ``full_clean`` (credit-code check, dates not in the
-  future, no negative money, known choices), and each record's key is checked
-  against the rest of the file and the database;
+- every cell goes through the column's widget (``resources.py``) and the
+  field's validators (credit-code check, dates not in the future, digits) —
+  computed once per distinct value of a column —, every row through the
+  model's ``clean()`` (cross-field rules), and each record's key is checked
+  against the rest of the file and the database (one query per batch);
 - errors are collected as (row, column, message) for the whole file (the first
   ``MAX_ERRORS`` are kept, all are counted).
 
 A dry run writes nothing. A real run writes only when the whole file is clean:
-rows are written in batches with ``bulk_create_with_history`` inside one
-transaction as they are validated; the first error stops the writing and the
+rows are written in batches (``writing.py``: multi-row inserts of the records
+and their "+" history rows) inside one transaction as they are validated; the first error stops the writing and the
 transaction is rolled back at the end, so nothing is half-imported.
 
 Existing records are never updated by an import: a row whose key (the credit
