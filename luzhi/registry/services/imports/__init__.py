@@ -3,24 +3,27 @@
 ``registry_import`` reads the first worksheet of an .xlsx file and validates
 every row before anything is kept:
 
-- the file streams through openpyxl's read-only reader, so memory stays flat
-  however many rows it has (up to ``LUZHI_REGISTRY_IMPORT_MAX_ROWS``);
+- the sheet is read by python-calamine when it is plain data, else by the exact
+  streaming reader (``reading.py``: formulas, error values, sheets too wide or
+  long to hold), both giving the same values (up to
+  ``LUZHI_REGISTRY_IMPORT_MAX_ROWS`` rows);
 - the header row must hold exactly the registry's columns (any order; the
   optional ones may be left out): missing, unknown, blank or repeated headers
   are refused in one error naming them, and no row is read;
 - merged cells (read-only worksheets don't expose them, so the sheet's XML is
   scanned) and formulas (any cell whose content starts with "=") are refused,
   because what a merged or computed cell holds is not what the user sees;
-- every cell goes through the column's widget (``resources.py``), every row
-  through the model's ``full_clean`` (credit-code check, dates not in the
-  future, no negative money, known choices), and each record's key is checked
-  against the rest of the file and the database;
+- every cell goes through the column's widget (``resources.py``) and the
+  field's validators (credit-code check, dates not in the future, digits) —
+  computed once per distinct value of a column —, every row through the
+  model's ``clean()`` (cross-field rules), and each record's key is checked
+  against the rest of the file and the database (one query per batch);
 - errors are collected as (row, column, message) for the whole file (the first
   ``MAX_ERRORS`` are kept, all are counted).
 
 A dry run writes nothing. A real run writes only when the whole file is clean:
-rows are written in batches with ``bulk_create_with_history`` inside one
-transaction as they are validated; the first error stops the writing and the
+rows are written in batches (``writing.py``: multi-row inserts of the records
+and their "+" history rows) inside one transaction as they are validated; the first error stops the writing and the
 transaction is rolled back at the end, so nothing is half-imported.
 
 Existing records are never updated by an import: a row whose key (the credit
@@ -45,6 +48,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DecimalField, Model, Prefetch
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -70,6 +74,8 @@ BATCH = 2_000  # rows validated (and written) together
 IN_CHUNK = 900  # values per SQL IN (…) (SQLite's historical limit is 999)
 CELL_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta)
 FIGURE_ATTRS = ("year", "revenue", "ai_core_revenue", "rd_spend", "employees")
+MEMO = 300_000  # outcomes remembered per column (and field checks in all)
+_ERROR, _FIGURE, _ATTR, _SKIP = "error", "figure", "attr", "skip"
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,12 @@ class _Importer:
             f.attribute: column for column, f in self.fields.items() if f.attribute
         }
         self.key_set = set(resource_cls.key)
+        self.memo: dict[str, dict] = {column: {} for column in self.fields}
+        self.checked: dict = {}
+        self.initial = _initial(self.model, self.resource.imported_status())
+        self.year_initial = _initial(EnterpriseYear, {})
         self.figures = getattr(resource_cls, "figures", {})
+        self.figure_columns = {attr: column for column, attr in self.figures.items()}
         self.seen: dict[tuple, int] = {}
         self._existing: set | None = None
         self.reason = _("表格导入:%(name)s") % {"name": report.file_name or "-"}
@@ -399,83 +410,117 @@ class _Importer:
             self._write(rows)
 
     def _row(self, number: int, values, columns):
-        """Clean one row into an unsaved instance (and its year's figures); errors go to the report."""
+        """Clean one row into an unsaved instance (and its year's figures); errors go to the report.
+
+        Each cell's outcome (the widget's value or its error) depends on the value alone, so
+        it is computed once per distinct value of a column (``_cell``): cities, choices,
+        dates, years and amounts repeat across thousands of rows.
+        """
         report = self.report
         attrs, figures, bad = {}, {}, set()
+        memo = self.memo
+        width = len(values)
         for index, column, fld in columns:
-            value = values[index] if index < len(values) else None
-            if isinstance(value, CellError):
-                report.add(
-                    number, column, _("单元格是错误值 %(v)s:请改为正确的值。") % {"v": value}
-                )
-                bad.add(fld.attribute or column)
-                continue
-            if isinstance(value, str) and value.startswith("="):
-                report.add(
-                    number, column, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
-                )
-                bad.add(fld.attribute or column)
-                continue
-            if not isinstance(value, CELL_TYPES):
-                report.add(number, column, _("不支持的单元格内容(公式或对象):请改为粘贴数值。"))
-                bad.add(fld.attribute or column)
-                continue
+            value = values[index] if index < width else None
+            cells = memo[column]
+            key = (value.__class__, value)
             try:
-                cleaned = fld.widget.clean(value)
-            except ValueError as exc:
-                report.add(number, column, str(exc))
-                bad.add(fld.attribute or column)
-                continue
-            if column in self.figures:
-                figures[self.figures[column]] = cleaned
-                continue
-            if fld.readonly:
-                continue
-            if cleaned in EMPTY and fld.attribute in self.defaults:
-                continue  # a blank cell keeps the model's default (e.g. status 运行, 否)
-            if fld.attribute in self.resource.fk_attributes and isinstance(cleaned, int | Model):
-                attrs[fld.attribute + "_id"] = cleaned if isinstance(cleaned, int) else cleaned.pk
-            else:
-                attrs[fld.attribute] = cleaned
-        instance = self.model(**attrs, **self.resource.imported_status())
+                outcome = cells[key]
+            except KeyError:
+                outcome = self._cell(column, fld, value)
+                if len(cells) < MEMO:
+                    cells[key] = outcome
+            except TypeError:  # unhashable (never from a sheet, but never a crash)
+                outcome = self._cell(column, fld, value)
+            where, name, cleaned = outcome
+            if where is _ERROR:
+                report.add(number, column, cleaned)
+                bad.add(name)
+            elif where is _FIGURE:
+                figures[name] = cleaned
+            elif where is _ATTR:
+                attrs[name] = cleaned
+        instance = self._new(self.model, self.initial, attrs)
         exclude = self.prevalidated | {b for b in bad if b in self.attr_columns}
         bad |= self._clean(number, instance, exclude, self.attr_columns)
         year = None
         if any(v not in EMPTY for v in figures.values()):
-            year = EnterpriseYear(**{k: v for k, v in figures.items() if v not in EMPTY})
-            columns_by_attr = {attr: column for column, attr in self.figures.items()}
+            year = self._new(
+                EnterpriseYear,
+                self.year_initial,
+                {k: v for k, v in figures.items() if v not in EMPTY},
+            )
+            columns_by_attr = self.figure_columns
             skip = {a for a in FIGURE_ATTRS if columns_by_attr[a] in bad}
             self._clean(number, year, {"enterprise"} | skip, columns_by_attr)
         return instance, year, bad
 
-    def _clean(self, number, instance, exclude, columns_by_attr) -> None:
-        """``full_clean`` less what the widgets already did, at about half its cost per row.
+    def _cell(self, column: str, fld, value) -> tuple:
+        """(where, name, value): an error (name = what is bad, value = the message), a year's
+        figure, an attribute, or nothing to set (a blank cell keeping the model's default)."""
+        bad_name = fld.attribute or column
+        if isinstance(value, CellError):
+            return _ERROR, bad_name, _("单元格是错误值 %(v)s:请改为正确的值。") % {"v": value}
+        if isinstance(value, str) and value.startswith("="):
+            return _ERROR, bad_name, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
+        if not isinstance(value, CELL_TYPES):
+            return _ERROR, bad_name, _("不支持的单元格内容(公式或对象):请改为粘贴数值。")
+        try:
+            cleaned = fld.widget.clean(value)
+        except ValueError as exc:
+            return _ERROR, bad_name, str(exc)
+        if column in self.figures:
+            return _FIGURE, self.figures[column], cleaned
+        if fld.readonly:
+            return _SKIP, None, None
+        if cleaned in EMPTY and fld.attribute in self.defaults:
+            # a blank cell keeps the model's default (e.g. status 运行, 否)
+            return _SKIP, None, None
+        if fld.attribute in self.resource.fk_attributes and isinstance(cleaned, int | Model):
+            return _ATTR, fld.attribute + "_id", cleaned if isinstance(cleaned, int) else cleaned.pk
+        return _ATTR, fld.attribute, cleaned
+
+    @staticmethod
+    def _new(model, initial: tuple, attrs: dict):
+        """An unsaved instance as ``model(**attrs)`` makes it (attnames only), without its cost."""
+        constants, computed = initial
+        instance = model.__new__(model)
+        state = instance.__dict__
+        state["_state"] = ModelState()
+        state.update(constants)
+        for attname, model_field in computed:
+            state[attname] = model_field.get_default()
+        state.update(attrs)
+        return instance
+
+    def _clean(self, number, instance, exclude, columns_by_attr) -> set:
+        """``full_clean`` less what the widgets already did, at a fraction of its cost per row.
 
         The widgets hand over typed values (dates, Decimals, ints, known choices,
         cities), so ``to_python`` and the choice check have nothing left to do;
         what remains is what ``clean_fields`` would still catch — required values
         and each field's validators (credit-code check, not in the future, digits,
-        length, ≥ 0) — then the model's own ``clean()``. Uniqueness is checked
+        length, ≥ 0; the first that fails, one message per cell), remembered per
+        distinct value — then the model's own ``clean()``. Uniqueness is checked
         per batch (``_existing_keys``), and the database constraints back it up.
+        Returns the attributes with errors.
         """
         errors: dict = {}
+        checked = self.checked
         for f in _checked_fields(type(instance), frozenset(exclude)):
             value = getattr(instance, f.attname)
-            if value in f.empty_values:
-                if not f.blank:
-                    errors[f.name] = [ValidationError(f.error_messages["blank"], code="blank")]
-                continue
-            if isinstance(f, DecimalField) and not isinstance(value, Decimal):
-                value = f.to_python(value)  # a default such as 0 (a blank optional amount)
-                setattr(instance, f.attname, value)
-            for validator in f.validators:  # one message per cell: the first that fails
-                try:
-                    validator(value)
-                except ValidationError as exc:
-                    if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
-                        exc.message = f.error_messages[exc.code]
-                    errors[f.name] = exc.error_list
-                    break
+            key = (f, value.__class__, str(value) if value.__class__ is Decimal else value)
+            try:
+                outcome = checked[key]
+            except KeyError:
+                outcome = _check(f, value)
+                if len(checked) < MEMO:
+                    checked[key] = outcome
+            problems, converted = outcome
+            if converted is not value:
+                setattr(instance, f.attname, converted)
+            if problems:
+                errors[f.name] = list(problems)  # clean() may add to it: the memo stays as it was
         try:
             instance.clean()
         except ValidationError as exc:
@@ -528,6 +573,37 @@ class _Importer:
         if years:
             self.writer.create(EnterpriseYear, years)
         self.report.created += len(instances)
+
+
+def _initial(model, fixed: dict) -> tuple:
+    """What ``model()`` sets before its keyword arguments: constant defaults, and the fields
+    whose default is computed per instance."""
+    constants, computed = {}, []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            computed.append((f.attname, f))
+        else:
+            constants[f.attname] = f.get_default()
+    constants.update(fixed)
+    return constants, tuple(computed)
+
+
+def _check(f, value) -> tuple:
+    """(the field's errors or None, the value to keep) for one value of one field."""
+    if value in f.empty_values:
+        if not f.blank:
+            return [ValidationError(f.error_messages["blank"], code="blank")], value
+        return None, value
+    if isinstance(f, DecimalField) and not isinstance(value, Decimal):
+        value = f.to_python(value)  # a default such as 0 (a blank optional amount)
+    for validator in f.validators:  # one message per cell: the first that fails
+        try:
+            validator(value)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
+                exc.message = f.error_messages[exc.code]
+            return exc.error_list, value
+    return None, value
 
 
 @functools.lru_cache(maxsize=64)

@@ -93,7 +93,7 @@ class FirstSheet:
                 for match in MERGE_RE.finditer(data):
                     found[match.group(1).decode()] = None
                 exact = exact or EXACT_RE.search(data) is not None
-                rows += chunk.count(b"row>") + chunk.count(b"row ")  # an upper bound, cheaply
+                rows += chunk.count(b"<row") + chunk.count(b":row ")  # an upper bound, cheaply
                 numbers = ROW_NUMBER_RE.findall(data[-4096:])
                 if numbers:
                     last = max(last, int(numbers[-1]))

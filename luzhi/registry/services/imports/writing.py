@@ -138,5 +138,3 @@ class _Adapter:
             return result
         except TypeError:  # unhashable (JSON)
             return self.convert(value)
-
-
