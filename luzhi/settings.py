@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "SectionKindEnum": "luzhi.plan.models.Section.Kind",
         "ObligationStatusEnum": "luzhi.supervision.models.Obligation.Status",
         "RoundStatusEnum": "luzhi.supervision.models.Round.Status",
+        "ObligationRoleEnum": "luzhi.supervision.models.Obligation.Role",
+        "SupervisionOrderSourceEnum": "luzhi.supervision.models.SupervisionOrder.Source",
+        "ObservationSourceEnum": "luzhi.indicators.models.Observation.Source",
     },
 }
 

@@ -22,7 +22,6 @@ from luzhi.supervision.models import Obligation
 
 __all__ = [
     "EVIDENCE_ACCEPT",
-    "ObligationFilterForm",
     "ReopenDecideForm",
     "ReopenRequestForm",
     "ReportForm",
@@ -76,25 +75,6 @@ class RoundOpenForm(forms.Form):
         initial=3,
         widget=forms.NumberInput(attrs={"min": 0, "max": 60}),
     )
-
-
-class ObligationFilterForm(forms.Form):
-    """Narrow a round's obligations by status and unit (GET)."""
-
-    status = forms.ChoiceField(label=_("状态"), required=False)
-    unit = forms.TypedChoiceField(label=_("单位"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部状态")), *Obligation.Status.choices]
-        self.fields["unit"].choices = [("", _("全部单位")), *units]
-
-    def filters(self) -> dict:
-        """The filters that parsed; an unknown value typed into the URL is simply ignored."""
-        if self.is_bound:
-            self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {"status": data.get("status") or "", "unit": data.get("unit")}
 
 
 class ReportForm(forms.Form):

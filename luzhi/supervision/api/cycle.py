@@ -22,7 +22,7 @@ REFUSALS = {
 }
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class TaskMilestoneSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.__str__", read_only=True)
     task_path = serializers.CharField(source="task.path", read_only=True)
 
@@ -48,12 +48,12 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
-class VerifySerializer(serializers.Serializer):
+class MilestoneVerifySerializer(serializers.Serializer):
     close = serializers.BooleanField()
     comment = serializers.CharField(max_length=2000)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class SupervisionOrderSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.__str__", read_only=True)
 
     class Meta:
@@ -83,17 +83,17 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
 
 
-class IssueSerializer(serializers.Serializer):
+class OrderIssueSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     required_response = serializers.CharField(max_length=2000)
     level = serializers.ChoiceField(choices=SupervisionOrder.Level.choices, required=False)
 
 
-class RespondSerializer(serializers.Serializer):
+class OrderRespondSerializer(serializers.Serializer):
     response = serializers.CharField(max_length=2000)
 
 
-class CloseSerializer(serializers.Serializer):
+class OrderCloseSerializer(serializers.Serializer):
     facts = serializers.CharField(max_length=2000)
     evidence = serializers.CharField(max_length=2000)
     conclusion = serializers.CharField(max_length=2000)
@@ -106,18 +106,18 @@ class MilestoneViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = TaskMilestone.objects.select_related("task", "unit").order_by(
         "year", "due_date", "pk"
     )
-    serializer_class = MilestoneSerializer
+    serializer_class = TaskMilestoneSerializer
     filterset_class = MilestoneFilter
 
-    @extend_schema(request=VerifySerializer, responses={200: MilestoneSerializer, **REFUSALS})
+    @extend_schema(request=MilestoneVerifySerializer, responses={200: TaskMilestoneSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def verify(self, request, pk=None):
-        data = VerifySerializer(data=request.data)
+        data = MilestoneVerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         milestone = milestones.milestone_verify(
             actor=request.user, milestone=self.get_object(), **data.validated_data
         )
-        return Response(MilestoneSerializer(milestone).data)
+        return Response(TaskMilestoneSerializer(milestone).data)
 
 
 class OrderViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -125,26 +125,26 @@ class OrderViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
     policy = order_policy
     queryset = SupervisionOrder.objects.select_related("unit").order_by("-created_at", "-pk")
-    serializer_class = OrderSerializer
+    serializer_class = SupervisionOrderSerializer
     filterset_class = OrderFilter
 
     def _run(self, request, serializer_class, call):
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         order = call(actor=request.user, order=self.get_object(), **data.validated_data)
-        return Response(OrderSerializer(order).data)
+        return Response(SupervisionOrderSerializer(order).data)
 
-    @extend_schema(request=IssueSerializer, responses={200: OrderSerializer, **REFUSALS})
+    @extend_schema(request=OrderIssueSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk=None):
-        return self._run(request, IssueSerializer, orders.order_issue)
+        return self._run(request, OrderIssueSerializer, orders.order_issue)
 
-    @extend_schema(request=RespondSerializer, responses={200: OrderSerializer, **REFUSALS})
+    @extend_schema(request=OrderRespondSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def respond(self, request, pk=None):
-        return self._run(request, RespondSerializer, orders.order_respond)
+        return self._run(request, OrderRespondSerializer, orders.order_respond)
 
-    @extend_schema(request=CloseSerializer, responses={200: OrderSerializer, **REFUSALS})
+    @extend_schema(request=OrderCloseSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
-        return self._run(request, CloseSerializer, orders.order_close)
+        return self._run(request, OrderCloseSerializer, orders.order_close)

@@ -23,6 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.models import Unit
 from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, signed_in
@@ -30,7 +31,8 @@ from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
 from luzhi.supervision.exports import XLSX, ledger_workbook
-from luzhi.supervision.forms import ObligationFilterForm, RoundOpenForm
+from luzhi.supervision.filters import ObligationFilter
+from luzhi.supervision.forms import RoundOpenForm
 from luzhi.supervision.models import Obligation, Round
 from luzhi.supervision.permissions import (
     can_manage_rounds,
@@ -130,10 +132,21 @@ def round_detail(request, pk: int):
     user = request.user
     today = timezone.localdate()
     tallies = unit_tallies(round_=round_, today=today)
-    form = ObligationFilterForm(
-        request.GET or None, units=[(tally.unit, tally.name) for tally in tallies]
-    )
-    filters = form.filters()
+    # One filterset for the page and the API (ObligationFilter); a value typed into the URL
+    # that does not parse is ignored, as before.
+    filterset = ObligationFilter(request.GET or None, queryset=Obligation.objects.none())
+    filterset.form.fields["unit"].queryset = Unit.objects.filter(
+        pk__in=[tally.unit for tally in tallies]
+    ).order_by("order", "pk")
+    form = filterset.form
+    filters = {"status": "", "unit": None}
+    if filterset.is_bound:
+        form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})
+        filters = {
+            "status": cleaned.get("status") or "",
+            "unit": getattr(cleaned.get("unit"), "pk", None),
+        }
     groups = page_obligation_groups(user, round_, filters, today)
     is_office = can_manage_rounds(user)
     context = {
