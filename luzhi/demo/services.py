@@ -171,13 +171,14 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
         supervision_clear()  # the demo rounds report values of the history: replay them too
         cleared = history_clear()
     history = history_seed(seed=seed, today=today)
-    if not (history.skipped and registries.skipped):  # computed values next to the history
-        started = time.perf_counter()
-        registries.snapshots = registries_snapshot(today=today)
-        registries.seconds += time.perf_counter() - started
     supervision = supervision_seed(plan=plan, today=today)
     day = today or date.today()
     app_lines = [m.seed(seed=seed, today=day, reset=reset) for m in app_demo_modules()]
+    if not (history.skipped and registries.skipped):  # computed values next to the history
+        # After the apps' own data (the compute register): every computed indicator's inputs exist.
+        started = time.perf_counter()
+        registries.snapshots = registries_snapshot(today=today)
+        registries.seconds += time.perf_counter() - started
     return DemoSeedResult(
         len(accounts), synced, history, cleared, registries, supervision, [x for x in app_lines if x]
     )

@@ -562,7 +562,9 @@ def test_the_indicator_page_links_to_the_records(client, indicators):
         "查看构成该数值的记录" in html
         and "/registry/drilldown/?indicator=provincial-key-labs" in html
     )
-    assert "查看构成该数值的记录" not in client.get("/indicators/compute-total/").content.decode()
+    # Each function names its own drill-down: the compute indicators link to the compute register.
+    compute = client.get("/indicators/compute-total/").content.decode()
+    assert "/registry/drilldown/" not in compute and "/compute/drilldown/?indicator=compute-total" in compute
 
 
 def test_the_drilldown_page_does_not_query_per_record(client, cities, indicators, plan_officer):
