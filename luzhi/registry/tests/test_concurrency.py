@@ -24,6 +24,7 @@ from luzhi.registry.models import (
 )
 from luzhi.registry.services import enterprises as enterprise_services
 from luzhi.registry.services import records as record_services
+from luzhi.registry.services import tiers as tier_svc
 from luzhi.registry.tests.test_record_services import make_enterprise
 
 on_postgres = pytest.mark.skipif(
@@ -126,10 +127,10 @@ def test_tier_proposal_is_decided_once(world):
     office, _member, enterprise, _product, proposal = world
     one_wins(
         race(
-            lambda: enterprise_services.tier_proposal_decide(
+            lambda: tier_svc.tier_proposal_decide(
                 actor=office, proposal=proposal, accept=True
             ),
-            lambda: enterprise_services.tier_proposal_decide(
+            lambda: tier_svc.tier_proposal_decide(
                 actor=office, proposal=proposal, accept=False, comment="暂缓"
             ),
         )

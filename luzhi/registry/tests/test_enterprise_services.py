@@ -26,6 +26,7 @@ from luzhi.registry.models import (
 )
 from luzhi.registry.services import enterprises as svc
 from luzhi.registry.services import revisions
+from luzhi.registry.services import tiers as tier_svc
 
 TODAY = timezone.localdate()
 TOMORROW = TODAY + timedelta(days=1)
@@ -479,14 +480,14 @@ def test_qualification_refused(request, persona, stranger):
 
 
 def test_tier_rule_save(plan_officer):
-    rule = svc.tier_rule_save(
+    rule = tier_svc.tier_rule_save(
         actor=plan_officer,
         kind="ai_leader",
         name=" 领军 ",
         conditions={"min_revenue": "50000", "min_rd_ratio": 0.05},
     )
     assert rule.name == "领军" and rule.conditions == {"min_revenue": 50000, "min_rd_ratio": 0.05}
-    rule = svc.tier_rule_save(
+    rule = tier_svc.tier_rule_save(
         actor=plan_officer,
         rule=rule,
         kind="ai_leader",
@@ -514,7 +515,7 @@ def test_tier_rule_save(plan_officer):
 def test_tier_rule_bad_input(plan_officer, kwargs, key, fragment):
     values = {"kind": "ai_leader", "name": "规则", "conditions": {"min_revenue": 1}, **kwargs}
     with pytest.raises(ValidationError) as exc:
-        svc.tier_rule_save(actor=plan_officer, **values)
+        tier_svc.tier_rule_save(actor=plan_officer, **values)
     assert fragment in " ".join(exc.value.message_dict[key])
     assert not TierRule.objects.exists()
 
@@ -522,7 +523,7 @@ def test_tier_rule_bad_input(plan_officer, kwargs, key, fragment):
 @pytest.mark.parametrize("persona", ["enterprise_user", "reporter_sti", "anonymous"])
 def test_tier_rule_refused(request, persona, db):
     with pytest.raises(PermissionDenied):
-        svc.tier_rule_save(
+        tier_svc.tier_rule_save(
             actor=request.getfixturevalue(persona),
             kind="ai_leader",
             name="x",
@@ -538,7 +539,7 @@ def test_tier_rule_refused(request, persona, db):
 def tier_world(jinan, plan_officer):
     """Hand-made: a leader rule, one enterprise that meets it, one that holds it but no longer
     qualifies, one without figures holding it, one pending, one that meets it and already holds it."""
-    svc.tier_rule_save(
+    tier_svc.tier_rule_save(
         actor=plan_officer,
         kind="ai_leader",
         name="领军企业规则",
@@ -570,7 +571,7 @@ def tier_world(jinan, plan_officer):
 
 
 def test_generate_grant_and_revoke_with_reasons(plan_officer, tier_world):
-    made = svc.tier_proposals_generate(actor=plan_officer)
+    made = tier_svc.tier_proposals_generate(actor=plan_officer)
     by_name = {p.enterprise.name: p for p in made}
     assert set(by_name) == {"新星", "衰退"}
     grant, revoke = by_name["新星"], by_name["衰退"]
@@ -588,32 +589,32 @@ def test_generate_grant_and_revoke_with_reasons(plan_officer, tier_world):
 
 
 def test_generate_never_duplicates_a_pending_proposal(plan_officer, tier_world):
-    assert len(svc.tier_proposals_generate(actor=plan_officer)) == 2
-    assert svc.tier_proposals_generate(actor=plan_officer) == []
+    assert len(tier_svc.tier_proposals_generate(actor=plan_officer)) == 2
+    assert tier_svc.tier_proposals_generate(actor=plan_officer) == []
     assert TierProposal.objects.count() == 2
 
 
 def test_generate_dry_run_stores_nothing(plan_officer, tier_world):
-    made = svc.tier_proposals_generate(actor=plan_officer, dry_run=True)
+    made = tier_svc.tier_proposals_generate(actor=plan_officer, dry_run=True)
     assert len(made) == 2 and all(p.pk is None for p in made)
     assert not TierProposal.objects.exists()
 
 
 def test_generate_without_rules(plan_officer, own):
-    assert svc.tier_proposals_generate(actor=plan_officer) == []
+    assert tier_svc.tier_proposals_generate(actor=plan_officer) == []
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "reporter_sti", "anonymous"])
 def test_generate_refused(request, persona, tier_world):
     with pytest.raises(PermissionDenied):
-        svc.tier_proposals_generate(actor=request.getfixturevalue(persona))
+        tier_svc.tier_proposals_generate(actor=request.getfixturevalue(persona))
     assert not TierProposal.objects.exists()
 
 
 def test_decide_accept_grant_creates_qualification_today(plan_officer, tier_world):
-    svc.tier_proposals_generate(actor=plan_officer)
+    tier_svc.tier_proposals_generate(actor=plan_officer)
     grant = TierProposal.objects.get(action="grant")
-    decided = svc.tier_proposal_decide(
+    decided = tier_svc.tier_proposal_decide(
         actor=plan_officer, proposal=grant, accept=True, comment="同意"
     )
     assert decided.decision == "accepted" and decided.decided_by == plan_officer
@@ -627,31 +628,31 @@ def test_decide_accept_grant_creates_qualification_today(plan_officer, tier_worl
 
 
 def test_decide_accept_revoke_removes_qualification(plan_officer, tier_world):
-    svc.tier_proposals_generate(actor=plan_officer)
+    tier_svc.tier_proposals_generate(actor=plan_officer)
     revoke = TierProposal.objects.get(action="revoke")
-    svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=True)
+    tier_svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=True)
     assert not Qualification.objects.filter(enterprise=tier_world["falling"]).exists()
     assert Qualification.history.filter(history_type="-").get().history_user == plan_officer
 
 
 def test_decide_reject_changes_nothing_and_cannot_be_decided_twice(plan_officer, tier_world):
-    svc.tier_proposals_generate(actor=plan_officer)
+    tier_svc.tier_proposals_generate(actor=plan_officer)
     revoke = TierProposal.objects.get(action="revoke")
-    svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=False, comment="待复核")
+    tier_svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=False, comment="待复核")
     assert Qualification.objects.filter(enterprise=tier_world["falling"]).exists()
     revoke.refresh_from_db()
     assert revoke.decision == "rejected" and last_reason(revoke).endswith("rejected: 待复核")
     with pytest.raises(ValidationError, match="已于此前决定"):
-        svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=True)
+        tier_svc.tier_proposal_decide(actor=plan_officer, proposal=revoke, accept=True)
     assert Qualification.objects.filter(enterprise=tier_world["falling"]).exists()
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "reporter_sti", "anonymous"])
 def test_decide_refused(request, persona, plan_officer, tier_world):
-    svc.tier_proposals_generate(actor=plan_officer)
+    tier_svc.tier_proposals_generate(actor=plan_officer)
     grant = TierProposal.objects.get(action="grant")
     with pytest.raises(PermissionDenied):
-        svc.tier_proposal_decide(
+        tier_svc.tier_proposal_decide(
             actor=request.getfixturevalue(persona), proposal=grant, accept=True
         )
     grant.refresh_from_db()

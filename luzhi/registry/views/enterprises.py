@@ -40,6 +40,7 @@ from luzhi.registry.models import (
     EnterpriseYear,
     Qualification,
     RecordStatus,
+    Segment,
     TierProposal,
 )
 from luzhi.registry.services import revisions
@@ -101,6 +102,15 @@ def enterprise_list(request):
     if not shows_status:
         del filterset.form.fields["status"]
     page = paginate(request, filterset.qs)
+    # Choice labels looked up once per page, not per row and field (get_FOO_display
+    # rebuilds its choices dict on every call: a fifth of the page's time).
+    segments = {value: str(label) for value, label in Segment.choices}
+    kinds = {value: str(label) for value, label in Qualification.Kind.choices}
+    statuses = {value: str(label) for value, label in RecordStatus.choices}
+    for row in page.object_list:
+        row.segment_label = segments.get(row.segment, row.segment)
+        row.status_label = statuses.get(row.status, row.status)
+        row.qualification_labels = [kinds.get(q.kind, q.kind) for q in row.qualifications.all()]
     context = {
         "filter": filterset,
         "page_obj": page,

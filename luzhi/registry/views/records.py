@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
-from luzhi.core.roles import is_plan_office, signed_in
+from luzhi.core.roles import signed_in
 from luzhi.core.views import signed_in as require_sign_in
 from luzhi.registry.forms_records import (
     AchievementReviewForm,
@@ -111,7 +111,7 @@ def record_list(request, registry: Kind):
         "filter": filterset,
         "page_obj": page,
         "may_create": registry.policy.can(request.user, "create"),
-        "is_office": is_plan_office(request.user),
+        "is_office": registry.policy.can(request.user, "approve"),
     }
     return render(request, f"{registry.template_prefix}_list.html", context)
 
@@ -127,7 +127,7 @@ def record_detail(request, registry: Kind, pk: int):
         "history": page_history(obj, user=user),
         "show_users": signed_in(user),
         "may_edit": signed_in(user) and registry.policy.can(user, "edit", obj),
-        "is_office": is_plan_office(user),
+        "is_office": registry.policy.can(user, "approve"),
         "state_form": PlatformStateForm() if registry.model is Platform else None,
         "review_form": (
             AchievementReviewForm(

@@ -1,7 +1,7 @@
 """Tier pages (plan office): the rules that propose qualification tiers, and their proposals.
 
 Rules only propose; a qualification changes when the office accepts a proposal
-(``services.enterprises.tier_proposal_decide``).
+(``services.tiers.tier_proposal_decide``).
 """
 
 from django.contrib import messages
@@ -17,7 +17,7 @@ from luzhi.core.views import posted, signed_in
 from luzhi.registry import permissions as policies
 from luzhi.registry.forms_enterprises import DecisionForm, TierRuleForm
 from luzhi.registry.models import TierProposal, TierRule
-from luzhi.registry.services.enterprises import (
+from luzhi.registry.services.tiers import (
     tier_proposal_decide,
     tier_proposals_generate,
     tier_rule_save,

@@ -7,7 +7,7 @@ them). It never grants or revokes a qualification itself.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from luzhi.registry.services.enterprises import tier_proposals_generate
+from luzhi.registry.services.tiers import tier_proposals_generate
 
 
 class Command(BaseCommand):
