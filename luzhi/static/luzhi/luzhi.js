@@ -119,13 +119,13 @@
     note.className = "draft-restored";
     note.setAttribute("role", "status");
     note.id = "draft-restored";
-    var text = document.documentElement.getAttribute("data-draft-restored") || "";
+    var text = document.body.getAttribute("data-draft-restored") || "";
     note.appendChild(document.createTextNode(text));
     if (draft.files.length) {
       var files = document.createElement("div");
       files.className = "draft-files";
       files.appendChild(document.createTextNode(
-        (document.documentElement.getAttribute("data-draft-files") || "") + draft.files.join("、")
+        (document.body.getAttribute("data-draft-files") || "") + draft.files.join("、")
       ));
       note.appendChild(files);
     }
