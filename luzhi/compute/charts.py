@@ -30,6 +30,44 @@ def capacity_by_city(cities: list[dict], by_city_kind: dict[str, dict[str, float
     }
 
 
+#: Where each city's government seat lies (longitude, latitude; public gazetteer values,
+#: rounded): the capacity map places each city's bubble there (no boundary file needed).
+CITY_POSITIONS = {
+    "370100": (117.00, 36.65), "370200": (120.38, 36.07), "370300": (118.05, 36.81), "370400": (117.32, 34.81),
+    "370500": (118.67, 37.43), "370600": (121.45, 37.46), "370700": (119.16, 36.71), "370800": (116.59, 35.41),
+    "370900": (117.09, 36.20), "371000": (122.12, 37.51), "371100": (119.53, 35.42), "371300": (118.36, 35.10),
+    "371400": (116.36, 37.44), "371500": (115.99, 36.46), "371600": (117.97, 37.38), "371700": (115.48, 35.23),
+}
+
+
+def capacity_map(cities: list[dict]) -> dict:
+    """The capacity map: one bubble per city at its place in the province, its area the
+    city's EFLOPS, its colour the intelligent share (cities without a position are left
+    out of the map and stay in the table)."""
+    data = []
+    for c in cities:
+        position = CITY_POSITIONS.get(c["code"])
+        if position is None:
+            continue
+        data.append({"name": c["city"], "value": [*position, float(c["eflops"]), float(c["intelligent_share"])]})
+    biggest = max((d["value"][2] for d in data), default=0.0) or 1.0
+    for d in data:  # area proportional to EFLOPS (options are JSON: sizes precomputed per point)
+        d["symbolSize"] = round(8 + 52 * (d["value"][2] / biggest) ** 0.5, 1)
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 20, "right": 80, "top": 20, "bottom": 20},
+        "xAxis": {"type": "value", "min": 115, "max": 123, "show": False},
+        "yAxis": {"type": "value", "min": 34.3, "max": 38.4, "show": False},
+        "visualMap": {"dimension": 3, "min": 0, "max": 100, "text": [_("智能算力占比(%)"), ""], "right": 0,
+                      "bottom": 10, "calculable": False, "inRange": {"color": [TEAL, NAVY]}},
+        "series": [{
+            "type": "scatter", "name": "EFLOPS", "data": data,
+            "label": {"show": True, "formatter": "{b}", "position": "top"},
+        }],
+    }
+
+
 def capacity_over_time(rows: list[dict]) -> dict:
     """The province's EFLOPS by kind, quarter by quarter, with the intelligent share."""
     periods = [r["period"] for r in rows]

@@ -54,7 +54,7 @@ def test_register_charts_in_chinese_and_english(page, live_server, world, browse
     expect(page.locator("h1")).to_have_text("算力登记与规模")
     expect(page.locator("#city-table")).to_contain_text("济南")
     page.wait_for_function("() => document.querySelector('[data-chart=\"city-chart\"][data-chart-ready]')")
-    assert chart_drawn(page, "city-chart") and chart_drawn(page, "time-chart")
+    assert chart_drawn(page, "city-chart") and chart_drawn(page, "time-chart") and chart_drawn(page, "map-chart")
     page.get_by_role("link", name="济南智算中心").click()
     expect(page.locator("#inventory")).to_contain_text("A100 SXM4 80GB")
 

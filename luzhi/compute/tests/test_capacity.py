@@ -131,3 +131,18 @@ def test_indicator_functions_by_city_and_province(centers):
     assert {c.code for c in eflops.records(period_end=DAY, region="370100")} == {"jn-ai", "jn-gen"}
     # Before any center was commissioned the province had nothing.
     assert eflops(period_end=date(2024, 1, 1)) == 0
+
+
+def test_capacity_map_places_each_city_with_its_size_and_share():
+    from luzhi.compute.charts import CITY_POSITIONS, capacity_map
+
+    option = capacity_map([
+        {"code": "370100", "city": "济南", "eflops": 2.0, "intelligent_share": 40.0},
+        {"code": "370200", "city": "青岛", "eflops": 0.5, "intelligent_share": 10.0},
+        {"code": "999999", "city": "未知", "eflops": 1.0, "intelligent_share": 0.0},
+    ])
+    points = {d["name"]: d for d in option["series"][0]["data"]}
+    assert set(points) == {"济南", "青岛"}  # no position, no bubble (the table keeps it)
+    assert points["济南"]["value"] == [*CITY_POSITIONS["370100"], 2.0, 40.0]
+    assert points["济南"]["symbolSize"] == 60 and points["青岛"]["symbolSize"] == 34  # area ∝ EFLOPS
+    assert len(CITY_POSITIONS) == 16

@@ -134,8 +134,8 @@ def test_many_issues_against_one_programme(world):
     """100 approved applications from 10 enterprises race on 32 threads for one programme:
     the budget affords 60 vouchers and each enterprise's yearly cap 7, so exactly 60 are
     issued, none past an enterprise's cap. (Every request waits on the programme's row, so
-    100 requests contend as 1,000 would; bench/vouchers.py runs thousands of redemptions
-    against one programme and checks the same invariants.)"""
+    100 requests contend as 1,000 would; bench/vouchers.py makes over a thousand
+    redemptions on one programme and checks the same invariants.)"""
     office, operator, applicant, center = world
     program = factories.program(office, budget_fen=60 * 10_000, cap=7 * 10_000)
     # Approved applications made directly (the submit and review services have tests of

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from luzhi.compute import conf, invariants, services
-from luzhi.compute.adapters import JobSpec, JobState, RayJobsAdapter
+from luzhi.compute.adapters import AdapterError, JobSpec, JobState, RayJobsAdapter
 from luzhi.compute.models import Redemption
 from luzhi.compute.tests import ray_node
 from luzhi.compute.tests.conftest import TODAY
@@ -63,7 +63,17 @@ def test_placement_flow_through_ray(ray_head, plan_officer, operator, enterprise
                                          voucher=voucher, idempotency_key="ray-dispatch-0001", today=TODAY)
     assert len(callbacks) == 1  # submission is queued only once the hold and dispatch commit
     assert dispatch.status == "held" and dispatch.hold.status == "held"
-    dispatch = services.dispatch_submit(dispatch=dispatch)  # what the queued task runs
+    # What the queued task runs. A head node that has just come up may answer before its job
+    # agent does ("No available agent to submit job, please try again later"): as Ray says.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            dispatch = services.dispatch_submit(dispatch=dispatch)
+            break
+        except AdapterError as exc:
+            if "try again later" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
     assert dispatch.status == "submitted" and dispatch.external_id == "ray-dispatch-0001"
     adapter = RayJobsAdapter(ray_head)
     spec = JobSpec("ray-dispatch-0001", "推理评测", f"{sys.executable} -c 'print(1)'", cards=2, hours=1)

@@ -56,6 +56,7 @@ def register(request):
     return render(request, "compute/register.html", {
         "summary": summary, "series": series, "day": day, "day_error": day_error,
         "city_chart": charts.capacity_by_city(summary["cities"], summary["by_city_kind"]),
+        "map_chart": charts.capacity_map(summary["cities"]),
         "time_chart": charts.capacity_over_time(series),
         "filter": center_filter, "page_obj": page,
         "can_import": policies.centers.can(request.user, "import"),

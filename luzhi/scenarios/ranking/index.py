@@ -19,7 +19,7 @@ shared domains and whether the city is the same.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,6 +58,11 @@ class Weights:
     structure: bool = True
     rrf_k: int = 60
     dense_candidates: int = 100
+    #: Pseudo-relevance feedback: the concepts of the best ``feedback_docs`` documents of a
+    #: first pass (up to ``feedback_terms``, by their BM25 weight there) join the query for
+    #: the second pass — how a scenario meets solutions written in other words. 0 turns it off.
+    feedback_docs: int = 2
+    feedback_terms: int = 20
 
 
 @dataclass
@@ -114,6 +119,7 @@ class Index:
         self._bm25 = build_bm25([d.tokens for d in self.documents]) if self.size else None
         if self._bm25 is not None:
             self._df = np.diff(self._bm25.scores["indptr"])  # documents containing each entry
+            self._feedback_rows()
         domains = sorted({x for d in self.documents for x in d.domains})
         self._domain_index = {name: i for i, name in enumerate(domains)}
         self._domains = np.zeros((self.size, max(1, len(domains))), dtype=bool)
@@ -131,6 +137,35 @@ class Index:
         if self.embeddings is not None and len(self.embeddings) != self.size:
             raise ValueError("one embedding per document is needed")
 
+    def _feedback_rows(self) -> None:
+        """The concept entries of the BM25 matrix by document (the matrix is by token), for
+        the feedback pass: row pointers, token ids and weights."""
+        scores = self._bm25.scores
+        vocab = self._bm25.vocab_dict
+        concept = np.zeros(len(vocab), dtype=bool)
+        for token, column in vocab.items():
+            concept[column] = bool(token) and not token.startswith(CHAR_MARK)
+        self._token_of = {column: token for token, column in vocab.items() if concept[column]}
+        entry_token = np.repeat(np.arange(len(self._df), dtype=np.int32), self._df)
+        keep = concept[entry_token]
+        docs = scores["indices"][keep]
+        order = np.argsort(docs, kind="stable")
+        self._fb_tokens = entry_token[keep][order]
+        self._fb_weights = scores["data"][keep][order]
+        self._fb_ptr = np.concatenate([[0], np.cumsum(np.bincount(docs, minlength=self.size))]).astype(np.int64)
+
+    def expanded(self, query: Query, first: Sequence[int]) -> tuple[str, ...]:
+        """The concepts that weigh most in documents ``first`` and are not in ``query``."""
+        weights: dict[int, float] = {}
+        for i in first:
+            start, end = self._fb_ptr[i], self._fb_ptr[i + 1]
+            for token, weight in zip(self._fb_tokens[start:end].tolist(), self._fb_weights[start:end].tolist(),
+                                     strict=True):
+                weights[token] = weights.get(token, 0.0) + weight
+        present = set(query.tokens)
+        return tuple([self._token_of[t] for t in sorted(weights, key=lambda t: (-weights[t], t))
+                      if self._token_of[t] not in present][: self.weights.feedback_terms])
+
     # ------------------------------------------------------------------ scoring
 
     def _token_ids(self, tokens: Sequence[str]) -> list[int]:
@@ -146,9 +181,10 @@ class Index:
             return np.zeros(self.size, dtype=np.float32)
         return self._bm25.get_scores_from_ids(ids)
 
-    def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """(final lexical + structured score, normalised text score) of every document."""
-        text = self.text_scores(query)
+    def scores(self, query: Query, text: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(final lexical + structured score, normalised text score) of every document;
+        ``text`` is the query's BM25 when already known."""
+        text = self.text_scores(query) if text is None else text
         if not self.weights.structure:
             return text, text
         best = float(text.max()) if self.size else 0.0
@@ -171,17 +207,31 @@ class Index:
         """
         if not self.size or k <= 0:
             return []
-        score, text = self.scores(query)
-        mask = score > 0
-        if allowed is not None:
-            keep = np.zeros(self.size, dtype=bool)
-            keep[[self.position[i] for i in allowed if i in self.position]] = True
-            mask &= keep
-        if exclude is not None and exclude in self.position:
-            mask[self.position[exclude]] = False
-        candidates = np.flatnonzero(mask)
+        allowed_mask = None
+        if allowed is not None or exclude is not None:
+            allowed_mask = np.ones(self.size, dtype=bool)
+            if allowed is not None:
+                allowed_mask[:] = False
+                allowed_mask[[self.position[i] for i in allowed if i in self.position]] = True
+            if exclude is not None and exclude in self.position:
+                allowed_mask[self.position[exclude]] = False
+
+        def candidates_of(score):
+            mask = score > 0
+            return np.flatnonzero(mask if allowed_mask is None else mask & allowed_mask)
+
+        raw = self.text_scores(query)
+        score, text = self.scores(query, raw)
+        candidates = candidates_of(score)
         if not len(candidates):
             return []
+        if self.weights.feedback_docs and self._bm25 is not None:
+            extra = self.expanded(query, _top(candidates, score, self.weights.feedback_docs))
+            if extra:
+                # BM25 adds up over the query's tokens: only the added ones need scoring.
+                raw = raw + self.text_scores(replace(query, tokens=extra))
+                score, text = self.scores(query, raw)
+                candidates = candidates_of(score)
         dense_rank: dict[int, int] = {}
         if self.encoder is not None and self.embeddings is not None and query.text:
             order, dense_rank = self._fused(query, score, candidates)

@@ -183,3 +183,24 @@ def test_the_vectorised_matrix_equals_bm25s_own():
         a = mine.get_scores_from_ids([mine.vocab_dict[w] for w in query if w in mine.vocab_dict])
         b = reference.get_scores_from_ids([reference.vocab_dict[w] for w in query if w in reference.vocab_dict])
         assert np.allclose(a, b, atol=1e-6)
+
+
+def test_feedback_reaches_a_solution_in_other_words():
+    """Pseudo-relevance feedback: the query shares 甲 with "near" only; "near" also says 乙,
+    and "far" says only 乙 — the second pass finds "far", a plain BM25 pass cannot."""
+    docs = [
+        Document("near", ("甲", "甲", "乙"), frozenset(), ""),
+        Document("far", ("乙", "丙"), frozenset(), ""),
+        Document("other", ("丁", "戊"), frozenset(), ""),
+        Document("noise", ("己",), frozenset(), ""),
+    ]
+    query = Query(("甲",))
+    plain = Index(docs, weights=Weights(structure=False, feedback_docs=0))
+    assert [h.id for h in plain.search(query)] == ["near"]
+    fed = Index(docs, weights=Weights(structure=False, feedback_docs=1))
+    hits = fed.search(query)
+    assert [h.id for h in hits] == ["near", "far"]
+    assert hits[1].terms == ()  # "why matched" names the query's own terms only
+    # Feedback comes only from documents the caller may see.
+    assert fed.search(query, allowed=["far", "other"]) == []
+    assert "other" not in [h.id for h in fed.search(query)]
