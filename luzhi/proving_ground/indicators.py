@@ -17,6 +17,6 @@ NAME = "proving_ground.industry_models"
 
 
 @indicator_function(NAME, label="具有竞争力的行业级大模型数量(按认定规则由备案、评测与应用记录计算)",
-                    records=counted_models)
+                    records=counted_models, drilldown="proving_ground:indicator")
 def industry_models(*, period_end: date, region: str | None = None) -> int:
     return sum(1 for a in assess(period_end=period_end, region=region) if a.counts)

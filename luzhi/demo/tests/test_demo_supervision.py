@@ -18,11 +18,11 @@ def test_demo_rounds(seed_plan, plan_officer):
     demo_accounts_seed(actor=None)
     indicators_sync_from_plan(actor=None, plan=seed_plan)
     summary = supervision_seed(plan=seed_plan, today=TODAY)
-    assert summary.line() == "2 demo reporting rounds (242 obligations)"
+    assert summary.line() == "2 demo reporting rounds (226 obligations)"
     finished = Round.objects.get(period="2026-Q3")
     assert finished.due_date == date(2026, 10, 20)
     assert Counter(finished.obligations.values_list("status", flat=True)) == {
-        "pending": 111,
+        "pending": 95,
         "accepted": 6,
         "submitted": 2,
         "acknowledged": 1,
@@ -36,7 +36,7 @@ def test_demo_rounds(seed_plan, plan_officer):
     ]
     # Past the grace period: every obligation never submitted is red.
     lights = Counter(o.light for o in overdue_obligations(user=plan_officer, today=TODAY))
-    assert lights == {"red": 112}
+    assert lights == {"red": 96}
     # An acknowledgement (签收) is never dated after the report's first submission.
     for obligation in finished.obligations.filter(first_submitted_at__isnull=False):
         acknowledged = obligation.events.get(action="acknowledge").at

@@ -341,19 +341,20 @@ def test_owed_indicator_values_are_reported_with_the_report(indicators, round_q3
 
     owed = owed_values(unit_id=bigdata.unit_id, round_=round_q3)
     codes = {o.indicator.code for o in owed}
-    # The share is a ratio (computed from its parts): the unit owes the parts.
-    assert codes == {"compute-total", "compute-intelligent"}
+    # The share is a ratio of its parts, and the total is computed from the compute register
+    # (its figure of record): the unit owes the intelligent part only.
+    assert codes == {"compute-intelligent"}
     assert all(str(o.period) == "2025-Q3" for o in owed)
     # Any report of the unit in this round must come with the values it owes.
     obligation = round_q3.obligations.get(task__path="二/(二)/1", unit=bigdata.unit)
     obligation.contributions.update(status=S.ACCEPTED)
     with pytest.raises(ValidationError) as exc:
         submit(bigdata, obligation)
-    assert indicators["compute-total"].name in exc.value.message_dict["values"][0]
+    assert indicators["compute-intelligent"].name in exc.value.message_dict["values"][0]
     values = {o.indicator.pk: "11.5" for o in owed}
     submitted = submit(bigdata, obligation, values=values)
     assert submitted.status == S.SUBMITTED
-    observation = Observation.objects.get(indicator=indicators["compute-total"], region="370000")
+    observation = Observation.objects.get(indicator=indicators["compute-intelligent"], region="370000")
     assert (str(observation.period_start), observation.value, observation.status) == (
         "2025-07-01",
         11.5,
@@ -366,10 +367,10 @@ def test_a_bad_owed_value_saves_nothing(indicators, round_q3, bigdata):
 
     obligation = round_q3.obligations.get(task__path="二/(二)/1", unit=bigdata.unit)
     services.obligation_acknowledge(actor=bigdata, obligation=obligation)
-    key = indicators["compute-total"].pk
+    key = indicators["compute-intelligent"].pk
     with pytest.raises(ValidationError) as exc:
         services.report_save(actor=bigdata, obligation=obligation, values={key: "很多"}, **REPORT)
-    assert indicators["compute-total"].name in exc.value.message_dict[f"value_{key}"][0]
+    assert indicators["compute-intelligent"].name in exc.value.message_dict[f"value_{key}"][0]
     assert not Observation.objects.exists()
     obligation.refresh_from_db()
     assert obligation.achievements == ""
