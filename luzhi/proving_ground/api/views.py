@@ -5,7 +5,7 @@ write calls the pages' service: 401 without a token, 403 with the reason, 400 na
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -106,8 +106,11 @@ class BenchmarkViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.BenchmarkFilter
     lookup_field = "code"
 
-    @extend_schema(responses=s.EvaluationRunSerializer(many=True))
-    @action(detail=True)
+    @extend_schema(
+        responses=s.EvaluationRunSerializer(many=True),
+        parameters=[OpenApiParameter("domain", str), OpenApiParameter("kind", str)],
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def leaderboard(self, request, code=None):
         rows = selectors.leaderboard(request.user, self.get_object(), domain=request.query_params.get("domain", ""),
                                      kind=request.query_params.get("kind", ""))
