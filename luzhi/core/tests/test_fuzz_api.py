@@ -32,10 +32,6 @@ MAX_EXAMPLES = 10
 
 #: path regex -> why it is left out (to be fixed by the app that owns it, then removed here).
 KNOWN_FAILING = {
-    r"^/api/observations/$": "indicators: ?year=0.0 gives a 500 (ValueError in ObservationFilter.year)",
-    r"^/api/indicators/": "indicators: denominator/plan_target are null where the schema says string/integer",
-    r"^/api/recognitions/$": "scenarios: ?year=0.0 gives a 500 (ValueError in the year filter)",
-    r"^/api/solutions/$": "scenarios: ?provider=-2.6e+109 gives a 500",
     r"^/api/(scenarios|solutions)/": "scenarios: nullable fields (publisher_enterprise, contact_name …) typed non-null; /matches/ times out on ?top=null",
     r"^/api/(matchmaking-events|meetings)/": "scenarios: nullable fields typed non-null in the schema",
     r"^/api/compute/capacity/$": "compute: by_kind is an object where the schema says array",
