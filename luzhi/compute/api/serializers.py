@@ -5,7 +5,7 @@ before the service sees them, the services check everything else.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from luzhi.compute.models import (
@@ -137,6 +137,7 @@ class CapacityCitySerializer(serializers.Serializer):
     intelligent_share = serializers.DecimalField(max_digits=6, decimal_places=2)
 
 
+@extend_schema_serializer(many=False)  # served by a viewset's list action, but one object
 class CapacitySerializer(serializers.Serializer):
     day = serializers.DateField()
     eflops = serializers.DecimalField(max_digits=14, decimal_places=4)
