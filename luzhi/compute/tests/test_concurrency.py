@@ -131,17 +131,15 @@ def test_200_redemptions_against_one_voucher(world):
 
 
 def test_many_issues_against_one_programme(world):
-    """100 approved applications from 10 enterprises race on 32 threads for one programme:
-    the budget affords 60 vouchers and each enterprise's yearly cap 7, so exactly 60 are
-    issued, none past an enterprise's cap. (Every request waits on the programme's row, so
-    100 requests contend as 1,000 would; bench/vouchers.py makes over a thousand
-    redemptions on one programme and checks the same invariants.)"""
+    """1,000 approved applications from 100 enterprises race on 32 threads for one programme
+    (the issue's figure): the budget affords 600 vouchers and each enterprise's yearly cap 7,
+    so exactly 600 are issued, none past an enterprise's cap."""
     office, operator, applicant, center = world
-    program = factories.program(office, budget_fen=60 * 10_000, cap=7 * 10_000)
+    program = factories.program(office, budget_fen=600 * 10_000, cap=7 * 10_000)
     # Approved applications made directly (the submit and review services have tests of
     # their own); this test is about issuing.
     with transaction.atomic():
-        enterprises = [factories.enterprise(members=[applicant]) for _ in range(10)]
+        enterprises = [factories.enterprise(members=[applicant]) for _ in range(100)]
         applications = VoucherApplication.objects.bulk_create(
             VoucherApplication(
                 program=program, enterprise=ent, center=center, contract_no=f"T{e}-{k}",
@@ -156,7 +154,8 @@ def test_many_issues_against_one_programme(world):
         return lambda: services.voucher_issue(actor=office, application=app, today=TODAY)
 
     results = run_all([issue(a) for a in applications])
-    assert results.count("ok") == 60
+    assert len(results) == 1_000
+    assert results.count("ok") == 600
     refusals = [r for r in results if r != "ok"]
     assert refusals and all("资金不足" in r or "年度上限" in r for r in refusals)
     per_enterprise = {}
