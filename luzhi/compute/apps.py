@@ -29,3 +29,5 @@ class ComputeConfig(AppConfig):
             nav.NavItem("compute_dispatches", _("调度记录"), "compute:dispatches", 62,
                         visible=roles.is_center_operator, current=("compute:dispatches",))
         )
+        # A center operator lands on the register (its center, its reviews) after signing in.
+        nav.register_landing(roles.is_center_operator, "compute:register")

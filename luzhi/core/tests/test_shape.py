@@ -207,3 +207,24 @@ def test_lock_rereads_the_row(units):
 
     with transaction.atomic():
         assert lock(units[0]).pk == units[0].pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("center_operator", "compute:register"),
+        ("evaluator", "proving_ground:index"),
+        ("enterprise", "registry:my_enterprises"),
+        ("plan_office", "home"),
+    ],
+)
+def test_each_role_lands_on_its_page_after_signing_in(client, role, landing):
+    from django.urls import reverse
+
+    from conftest import PASSWORD, make_user
+
+    user = make_user(f"landing_{role}", role=role)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(response["Location"])["Location"] == reverse(landing)
