@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from luzhi.accounts.models import City
 
 # Kept for the other apps that import it from here; new code imports it from luzhi.core.forms.
-from luzhi.core.forms import add_service_errors  # noqa: F401
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import may_report

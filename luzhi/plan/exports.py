@@ -15,7 +15,6 @@ from openpyxl.utils import get_column_letter
 
 # Re-exported for callers of the first apps (indicators, supervision import it from
 # here); new code imports it from luzhi.core.files. Remove once they have moved.
-from luzhi.core.files import content_disposition  # noqa: F401
 from luzhi.core.xlsx import workbook_bytes
 from luzhi.plan.models import Plan, Section
 from luzhi.plan.selectors import Matrix

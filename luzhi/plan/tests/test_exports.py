@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from luzhi.accounts.models import Unit
-from luzhi.plan.exports import content_disposition
+from luzhi.core.files import content_disposition
 
 
 @pytest.fixture(autouse=True)
