@@ -18,6 +18,10 @@ request (``"429"`` with ``Retry-After``, ``"500"``, ``"bad_json"``, ``"drop"``
 closes the connection). ``no_logprobs`` makes ``/completions`` return
 ``"logprobs": null``. ``hits`` counts requests per prompt.
 
+``GET …/_stats`` returns what benchmarks measure from the server's side: completions
+served, the monotonic times of the first request's arrival and the last reply, and the
+server process's CPU seconds; ``POST …/_reset`` starts those afresh.
+
 Run standalone: ``python -m luzhi.proving_ground.toolkit.fake_openai_server --port 9061 --latency 0.2``.
 """
 
@@ -28,6 +32,7 @@ import asyncio
 import hashlib
 import json
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,8 +95,16 @@ class FakeOpenAIServer:
         self.hits: Counter[str] = Counter()
         self.requests = 0
         self.auth_headers: list[str] = []
+        self._reset_stats()
         self._sem: asyncio.Semaphore | None = None
         self._server: asyncio.base_events.Server | None = None
+
+    def _reset_stats(self) -> None:
+        self.served, self.first_at, self.last_at = 0, None, None
+
+    def stats(self) -> dict:
+        return {"served": self.served, "first_at": self.first_at, "last_at": self.last_at,
+                "cpu_s": time.process_time()}
 
     # ------------------------------------------------------------------ model
     def _question(self, prompt: str) -> str:
@@ -146,7 +159,14 @@ class FakeOpenAIServer:
             writer.close()
 
     async def _respond(self, writer, method, path, headers, body) -> bool:
+        if path.endswith("/_stats"):
+            return self._send(writer, 200, self.stats())
+        if path.endswith("/_reset"):
+            self._reset_stats()
+            return self._send(writer, 200, self.stats())
         self.requests += 1
+        if self.first_at is None:
+            self.first_at = time.monotonic()
         if "authorization" in headers:
             self.auth_headers.append(headers["authorization"])
         fault = self.faults.pop(0) if self.faults else None
@@ -179,6 +199,8 @@ class FakeOpenAIServer:
                       "choices": [{"index": 0, "text": " ", "logprobs": logprobs, "finish_reason": "length"}]}
         if fault == "bad_json":
             return self._send_raw(writer, 200, b'{"choices": [{"mess')
+        self.served += 1
+        self.last_at = time.monotonic()
         return self._send(writer, 200, result)
 
     def _send(self, writer, status: int, obj, extra: dict | None = None) -> bool:
