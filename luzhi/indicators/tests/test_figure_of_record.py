@@ -55,11 +55,14 @@ def test_compute_indicators_are_computed_with_the_computed_value_as_headline(ind
     for code, function in (
         ("compute-total", "compute.province_eflops"),
         ("compute-intelligent-share", "compute.intelligent_share"),
+        ("industry-models", "proving_ground.industry_models"),  # the proving ground's rule
     ):
         indicator = indicators[code]
         assert indicator.method == Indicator.Method.COMPUTED and indicator.function == function
         assert indicator.figure_of_record == Indicator.FigureOfRecord.COMPUTED
-    assert indicators["industry-models"].figure_of_record == Indicator.FigureOfRecord.REPORTED
+    reported = indicators["ai-related-output"]
+    assert reported.method == Indicator.Method.REPORTED
+    assert reported.figure_of_record == Indicator.FigureOfRecord.REPORTED
 
 
 @pytest.mark.django_db
@@ -120,7 +123,7 @@ def test_only_the_plan_office_sets_it_and_only_where_there_is_a_function(
         )
     with pytest.raises(ValidationError, match="没有系统计算函数"):
         indicator_figure_of_record_set(
-            actor=plan_officer, indicator=indicators["industry-models"],
+            actor=plan_officer, indicator=indicators["ai-related-output"],
             figure_of_record="computed",
         )
     with pytest.raises(ValidationError):

@@ -163,7 +163,11 @@ class DatabaseCache:
         return found
 
     def put(self, key: str, response: dict) -> None:
-        CachedResponse.objects.bulk_create([CachedResponse(key=key, response=response)], ignore_conflicts=True)
+        self.put_many([(key, response)])
+
+    def put_many(self, rows: list[tuple[str, dict]]) -> None:
+        CachedResponse.objects.bulk_create([CachedResponse(key=k, response=r) for k, r in rows],
+                                           ignore_conflicts=True)
 
     def close(self) -> None:
         pass

@@ -2,7 +2,8 @@
 
 Keys are :func:`request_key` of (endpoint, model, path, request body): the API
 key is not part of it, and nothing about the key is stored. Each response is
-written (and committed) as it arrives, so an interrupted run resumes without
+written (and committed) as it arrives — those that arrive together in one
+transaction (``put_many``), in WAL mode — so an interrupted run resumes without
 resending finished requests and a repeated run sends nothing.
 """
 
@@ -29,6 +30,9 @@ class MemoryCache:
 
     def put(self, key: str, response: dict) -> None:
         self.data[key] = response
+
+    def put_many(self, rows: list[tuple[str, dict]]) -> None:
+        self.data.update(rows)
 
     def close(self) -> None:
         pass
@@ -58,8 +62,13 @@ class SQLiteCache:
         return found
 
     def put(self, key: str, response: dict) -> None:
-        self.db.execute("INSERT OR REPLACE INTO responses (key, response, created) VALUES (?, ?, ?)",
-                        (key, json.dumps(response, ensure_ascii=False), time.time()))
+        self.put_many([(key, response)])
+
+    def put_many(self, rows: list[tuple[str, dict]]) -> None:
+        """Write ``rows`` (key, response) in one transaction, committed before returning."""
+        now = time.time()
+        self.db.executemany("INSERT OR REPLACE INTO responses (key, response, created) VALUES (?, ?, ?)",
+                            [(key, json.dumps(response, ensure_ascii=False), now) for key, response in rows])
         self.db.commit()
 
     def __len__(self) -> int:

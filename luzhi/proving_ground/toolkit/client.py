@@ -2,9 +2,10 @@
 an optional rate limit, timeouts, and retries with exponential backoff on 429, 5xx,
 transport errors and malformed JSON (``Retry-After`` honoured).
 
-The event loop runs on a thread of its own; :meth:`Sender.stream` yields results
-to the calling thread as each arrives, so the caller (the CLI's SQLite cache,
-or the web worker's database) writes them at once. Stopping the iteration (or
+The event loop runs on a thread of its own; :meth:`Sender.stream_batches` yields
+results to the calling thread as they arrive (all those that arrived since it last
+looked, in one list), so the caller (the CLI's SQLite cache, or the web worker's
+database) writes them at once, one transaction a batch. Stopping the iteration (or
 the ``stop`` event) lets in-flight requests finish and takes no new ones.
 """
 
@@ -57,6 +58,13 @@ class Sender:
         self.retried = 0
 
     def stream(self, requests: list[Request]) -> Iterator[Result]:
+        """Each result as it arrives."""
+        for batch in self.stream_batches(requests):
+            yield from batch
+
+    def stream_batches(self, requests: list[Request]) -> Iterator[list[Result]]:
+        """The results as they arrive, in lists of all those that arrived since the last one
+        was taken (so a cache can write them in one transaction, without waiting for more)."""
         out: queue.SimpleQueue = queue.SimpleQueue()
         done = object()
 
@@ -71,13 +79,23 @@ class Sender:
         thread = threading.Thread(target=run, name="eval-sender", daemon=True)
         thread.start()
         try:
-            while True:
+            finished = False
+            while not finished:
+                batch = []
                 item = out.get()
-                if item is done:
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
+                while True:
+                    if item is done:
+                        finished = True
+                        break
+                    if isinstance(item, BaseException):
+                        raise item
+                    batch.append(item)
+                    try:
+                        item = out.get_nowait()
+                    except queue.Empty:
+                        break
+                if batch:
+                    yield batch
         finally:
             self.stop.set()
             thread.join()

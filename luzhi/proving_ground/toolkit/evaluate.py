@@ -148,21 +148,28 @@ def evaluate(bench: Benchmark, sender: Sender, opts: Options, cache=None,
         for resp in responses.values():
             if "logprobs" in (resp.get("choices") or [{}])[0]:
                 logprob_choice(resp, "ABCD")  # raises when a cached reply has no logprobs
-    for result in sender.stream(missing):
-        if result.response is not None:
-            if opts.mode == "logprob" and result.request.path == "/completions":
-                logprob_choice(result.response, "ABCD")  # fail loudly on the first reply without logprobs
-            cache.put(result.request.key, result.response)
-            responses[result.request.key] = result.response
-        else:
-            errors[result.request.key] = result.error or "failed"
-            failed += 1
-        done += 1
-        if progress:
-            progress(done, total)
-        if should_stop and not stopped and should_stop():
-            stopped = True
-            sender.stop.set()  # take no new requests; those in flight still arrive and are cached
+    for batch in sender.stream_batches(missing):
+        rows = []
+        try:
+            for result in batch:
+                if result.response is not None:
+                    if opts.mode == "logprob" and result.request.path == "/completions":
+                        logprob_choice(result.response, "ABCD")  # fail loudly on the first reply without logprobs
+                    rows.append((result.request.key, result.response))
+                    responses[result.request.key] = result.response
+                else:
+                    errors[result.request.key] = result.error or "failed"
+                    failed += 1
+        finally:
+            if rows:
+                cache.put_many(rows)  # those that arrived together, in one transaction
+        for _result in batch:
+            done += 1
+            if progress:
+                progress(done, total)
+            if should_stop and not stopped and should_stop():
+                stopped = True
+                sender.stop.set()  # take no new requests; those in flight still arrive and are cached
     if stopped:
         raise Cancelled(f"stopped after {done} of {total} requests")
     request_s = time.perf_counter() - t_req

@@ -66,3 +66,29 @@ def submit(actor, obligation, **changes):
     if obligation.status == "pending":
         obligation = obligation_acknowledge(actor=actor, obligation=obligation)
     return report_save(actor=actor, obligation=obligation, submit=True, **(REPORT | changes))
+
+
+@pytest.fixture
+def reported_models(seed_plan):
+    """A reported, quarterly, province-only indicator (个) with a target, owed by 省科技厅,
+    省发展改革委 and 省工业和信息化厅: a test-local copy of 行业级大模型 as a reported indicator
+    (the real one is computed by the proving ground's rule, and the seed plan's other
+    reported indicators are yearly or have no target). Syncs the seed plan's indicators."""
+    from luzhi.indicators.models import Indicator
+    from luzhi.indicators.services import indicators_sync_from_plan
+
+    indicators_sync_from_plan(actor=None, plan=seed_plan)
+    computed = Indicator.objects.get(code="industry-models")
+    assert computed.method == Indicator.Method.COMPUTED
+    units = list(computed.responsible_units.all())
+    indicator = Indicator.objects.get(pk=computed.pk)
+    indicator.pk = indicator.id = None
+    indicator._state.adding = True
+    indicator.code = "reported-models"
+    indicator.method = Indicator.Method.REPORTED
+    indicator.function = ""
+    indicator.figure_of_record = Indicator.FigureOfRecord.REPORTED
+    indicator.full_clean()
+    indicator.save()
+    indicator.responsible_units.set(units)
+    return indicator

@@ -419,14 +419,12 @@ def test_a_lead_cannot_submit_before_contributions_are_accepted(
 
 
 def test_owed_indicator_values_are_filled_with_the_report(
-    client, reporter_sti, reporter_edu, plan_officer, lead, contribution, seed_plan
+    client, reporter_sti, reporter_edu, plan_officer, lead, contribution, reported_models
 ):
-    from luzhi.indicators.models import Indicator, Observation
-    from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.indicators.models import Observation
     from luzhi.supervision.services import report_accept
 
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    models = Indicator.objects.get(code="industry-models")
+    models = reported_models
     report_accept(actor=reporter_sti, obligation=submit(reporter_edu, contribution))
     client.force_login(reporter_sti)
     client.post(_url("obligation_acknowledge", lead.pk))

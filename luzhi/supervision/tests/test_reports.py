@@ -86,10 +86,10 @@ def reporters(db):
 
 
 @pytest.fixture
-def tracked(seed_plan, plan_officer):
-    """The seed plan's indicators, with approved province values for 行业级大模型 (≥10个)."""
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
-    models = Indicator.objects.get(code="industry-models")
+def tracked(reported_models, plan_officer):
+    """The seed plan's indicators, with approved province values for a reported copy of
+    行业级大模型 (≥10个)."""
+    models = reported_models
     for period, value in (("2025-Q1", 2), ("2025-Q2", 4), ("2025-Q3", 6), ("2025-Q4", 8)):
         observation = observation_save(
             actor=plan_officer, indicator=models, period=period, value=value, submit=True
@@ -298,7 +298,7 @@ def test_content_summary_targets_and_tasks(late_round, django_assert_max_num_que
     assert set(targets) == set(
         Indicator.objects.filter(target__isnull=False).values_list("code", flat=True)
     )
-    models = targets["industry-models"]
+    models = targets["reported-models"]
     assert models["current"] == 8 and models["current_text"] == "8个"
     assert models["status_label"] and models["chart"].startswith(b"\x89PNG")
     assert sum(c["count"] for c in content["target_counts"]) == len(targets)
