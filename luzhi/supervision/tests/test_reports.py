@@ -35,7 +35,6 @@ from conftest import make_user
 from luzhi.indicators.models import Indicator
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.services import (
-    indicators_sync_from_plan,
     observation_approve,
     observation_save,
 )
