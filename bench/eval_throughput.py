@@ -204,9 +204,11 @@ def main(argv: list[str] | None = None) -> None:
           f"{CAPACITY}, concurrency {CONCURRENCY}; ideal {IDEAL_RPS:.0f} req/s = {args.n / IDEAL_RPS:.2f} s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(line("luzhi eval run", args.n, wall, cpu, ph, acc, truth))
-    print(f"{'':<22} runner's own request phase {results['timing']['request_s']:.2f} s, evaluate() "
-          f"{results['timing']['wall_s']:.2f} s, unparsed {results['overall']['unparsed']}, "
-          f"start-up and scoring outside the request phase {wall - ph['request_s']:.2f} s")
+    timing = results["timing"]
+    print(f"{'':<22} runner's own request phase {timing['request_s']:.2f} s using "
+          f"{timing['request_cpu_s']:.2f} s CPU ({timing['request_cpu_s'] / args.n * 1e3:.3f} ms/request), "
+          f"evaluate() {timing['wall_s']:.2f} s, process CPU {timing['process_cpu_s']:.2f} s, "
+          f"unparsed {results['overall']['unparsed']}, outside the request phase {wall - ph['request_s']:.2f} s")
     print(f"{'luzhi eval run, cached':<22} {rerun_wall:7.2f} s wall, client CPU {rerun_cpu:.2f} s, "
           f"{rerun['requests']['sent']} sent / {rerun['requests']['cached']} cached, "
           f"{rerun_ph['served']} reached the server, accuracy {rerun['overall']['accuracy']:.4f}")

@@ -255,3 +255,21 @@ def test_cli_start_up_is_light():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.strip() == "[]"
+
+
+def test_responses_arriving_together_are_committed_in_one_transaction(mc_set, tmp_path):
+    directory, key = mc_set
+    path = tmp_path / "batched.sqlite3"
+    cache = SQLiteCache(path)
+    cache.put_many([("k1", {"choices": [1]}), ("k2", {"choices": [2]})])
+    other = sqlite3.connect(path)  # committed: another connection sees both rows, in WAL mode
+    assert other.execute("SELECT count(*) FROM responses").fetchone()[0] == 2
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    bench = benchmarks.load("jsonl", directory, "val")
+    with serve_in_thread(key=key, latency=0.02) as server:
+        from luzhi.proving_ground.toolkit.evaluate import build_requests
+
+        requests = [r for _item, r in build_requests(bench, Options("fake"), server.base_url)]
+        batches = list(Sender(server.base_url, concurrency=16).stream_batches(requests))
+    assert sorted(r.request.key for b in batches for r in b) == sorted(r.key for r in requests)
+    assert len(batches) < len(requests)  # replies that arrive together are taken together

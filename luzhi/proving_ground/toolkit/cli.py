@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         cache.close()
     results["timing"]["process_s"] = round(time.perf_counter() - t0, 3)
+    results["timing"]["process_cpu_s"] = round(time.process_time(), 3)  # since the interpreter started
     Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.lm_eval_output:
         out = Path(args.lm_eval_output)

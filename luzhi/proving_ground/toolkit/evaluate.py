@@ -5,7 +5,7 @@
     {"overall": {"accuracy", "n", "correct", "unparsed", "failed", "ci95"},
      "subjects": {name: {"accuracy", "n", "correct", "unparsed", "ci95"}},
      "requests": {"total", "sent", "cached", "failed", "retries"},
-     "timing": {"wall_s", "request_s"}, ...}
+     "timing": {"wall_s", "request_s", "request_cpu_s"}, ...}
 
 plus ``qa`` (exact match, F1) and ``safety`` (refusal rates, rule counts) when
 the set has such items. No API key is ever part of a result.
@@ -141,7 +141,7 @@ def evaluate(bench: Benchmark, sender: Sender, opts: Options, cache=None,
     total, done = len(unique), cached
     if progress:
         progress(done, total)
-    t_req = time.perf_counter()
+    t_req, cpu_req = time.perf_counter(), time.process_time()
     failed = 0
     stopped = False
     if opts.mode == "logprob":
@@ -172,10 +172,12 @@ def evaluate(bench: Benchmark, sender: Sender, opts: Options, cache=None,
                 sender.stop.set()  # take no new requests; those in flight still arrive and are cached
     if stopped:
         raise Cancelled(f"stopped after {done} of {total} requests")
-    request_s = time.perf_counter() - t_req
-    return summarise(bench, opts, pairs, responses, errors, sent=len(missing), cached=cached,
-                     retries=sender.retried, model=opts.model, base_url=sender.base_url,
-                     wall_s=time.perf_counter() - t0, request_s=request_s, started=started)
+    request_s, request_cpu_s = time.perf_counter() - t_req, time.process_time() - cpu_req
+    results = summarise(bench, opts, pairs, responses, errors, sent=len(missing), cached=cached,
+                        retries=sender.retried, model=opts.model, base_url=sender.base_url,
+                        wall_s=time.perf_counter() - t0, request_s=request_s, started=started)
+    results["timing"]["request_cpu_s"] = round(request_cpu_s, 3)  # the process's CPU, every thread
+    return results
 
 
 def summarise(bench, opts, pairs, responses, errors, *, sent, cached, retries, model, base_url,
