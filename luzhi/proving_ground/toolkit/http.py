@@ -78,7 +78,8 @@ class Client:
     async def post_json(self, path: str, payload: dict) -> Response:
         body = json.dumps(payload, ensure_ascii=False).encode()
         try:
-            return await asyncio.wait_for(self._post(path, body), self.timeout)
+            async with asyncio.timeout(self.timeout):  # no extra task per request, unlike wait_for
+                return await self._post(path, body)
         except TimeoutError:
             raise HTTPError(f"no response within {self.timeout:g} s") from None
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
