@@ -68,16 +68,13 @@ def submit(actor, obligation, **changes):
     return report_save(actor=actor, obligation=obligation, submit=True, **(REPORT | changes))
 
 
-@pytest.fixture
-def reported_models(seed_plan):
+def reported_copy_of_industry_models():
     """A reported, quarterly, province-only indicator (个) with a target, owed by 省科技厅,
     省发展改革委 and 省工业和信息化厅: a test-local copy of 行业级大模型 as a reported indicator
     (the real one is computed by the proving ground's rule, and the seed plan's other
-    reported indicators are yearly or have no target). Syncs the seed plan's indicators."""
+    reported indicators are yearly or have no target). Needs the indicators synced."""
     from luzhi.indicators.models import Indicator
-    from luzhi.indicators.services import indicators_sync_from_plan
 
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
     computed = Indicator.objects.get(code="industry-models")
     assert computed.method == Indicator.Method.COMPUTED
     units = list(computed.responsible_units.all())
@@ -92,3 +89,12 @@ def reported_models(seed_plan):
     indicator.save()
     indicator.responsible_units.set(units)
     return indicator
+
+
+@pytest.fixture
+def reported_models(seed_plan):
+    """The seed plan's indicators synced, and :func:`reported_copy_of_industry_models`."""
+    from luzhi.indicators.services import indicators_sync_from_plan
+
+    indicators_sync_from_plan(actor=None, plan=seed_plan)
+    return reported_copy_of_industry_models()

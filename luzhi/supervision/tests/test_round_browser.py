@@ -24,12 +24,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def round_people(live_data, settings, tmp_path):
-    """The plan office and the reporters of the task's two units; indicators synced so the
-    lead owes its quarterly indicator value with the report."""
+    """The plan office and the reporters of the task's two units; indicators synced, with a
+    reported quarterly indicator the lead owes a value of with the report."""
     from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.supervision.tests.conftest import reported_copy_of_industry_models
 
     settings.MEDIA_ROOT = tmp_path
     indicators_sync_from_plan(actor=None, plan=live_data)
+    reported_copy_of_industry_models()
     return {
         "office": make_user("office_round", role="plan_office", display_name="专项办 王主任"),
         "sti": make_user(
@@ -158,7 +160,7 @@ def test_a_full_round_in_the_browser(page, live_server, round_people):
     page.fill("#id_percent", "70")
     page.fill("#id_next_steps", "四季度组织中期检查。")
     owed = page.locator('#owed-values input[name^="value_"]')
-    expect(owed).to_have_count(1)  # 具有国内竞争力的行业级大模型, 2025年第3季度
+    expect(owed).to_have_count(1)  # the reported copy of 行业级大模型, 2025年第3季度
     owed.fill("3")
     page.get_by_role("button", name="提交", exact=True).click()
     _success(page, "已提交:任务 二/(一)/1 的进展报告已报送专项办审核")
