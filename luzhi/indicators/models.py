@@ -138,6 +138,56 @@ class Indicator(TimeStampedModel):
         return bool(self.function) and self.figure_of_record == self.FigureOfRecord.COMPUTED
 
 
+class TargetLink(TimeStampedModel):
+    """A target of another plan measured by an existing indicator, so units report once.
+
+    A follow-up plan that repeats a target (again "150 basic-research projects a year")
+    links it to the indicator that already measures it, by the plan office's decision
+    (``services.target_link``; proposed when name, unit and comparator match). The
+    observations stay the indicator's; each plan's cockpit judges them against its own
+    target and years. The link is keyed by where the target stands in its plan (lineage,
+    clause path, metric), so a new version of that plan re-links it like an indicator.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="target_links", verbose_name=_("指标")
+    )
+    target = models.OneToOneField(
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicator_link",
+        verbose_name=_("计划目标"),
+    )
+    plan_lineage = models.CharField(_("计划标识"), max_length=200)
+    plan_path = models.CharField(_("条款路径"), max_length=100)
+    target_metric = models.CharField(_("目标指标"), max_length=200)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("关联人"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_lineage", "plan_path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_lineage", "plan_path", "target_metric"],
+                name="targetlink_unique_clause",
+            )
+        ]
+        verbose_name = _("目标关联")
+        verbose_name_plural = _("目标关联")
+
+    def __str__(self) -> str:
+        return f"{self.target_metric} → {self.indicator_id}"
+
+
 class Milestone(models.Model):
     """A yearly milestone on the target path, set by the plan office."""
 

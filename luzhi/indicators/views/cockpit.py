@@ -43,6 +43,7 @@ from luzhi.indicators.models import (
 )
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
+from luzhi.indicators.plans import is_linked_view, judged_in, plan_of
 from luzhi.indicators.progress import NONE, cumulative
 from luzhi.indicators.selectors import (
     IndicatorStatus,
@@ -61,7 +62,9 @@ from luzhi.indicators.views.pages import (
     page_milestones,
     page_task_board,
 )
-from luzhi.plan.selectors import current_plan
+from luzhi.plan.models import Plan
+from luzhi.plan.permissions import plans as plan_policy
+from luzhi.plan.selectors import current_plan, current_plans
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
@@ -104,6 +107,24 @@ def _visible_indicator(request, code: str) -> Indicator:
     )
 
 
+def requested_plan(request):
+    """``?plan=<id>``: a plan in force the user may see (404 otherwise); the main plan without."""
+    raw = (request.GET.get("plan") or "").strip()
+    if not raw:
+        return current_plan()
+    if not raw.isdigit():
+        raise Http404
+    return plan_policy.get_or_404(
+        request.user, "view", Plan.objects.defer("source_text"), pk=int(raw)
+    )
+
+
+def page_plans_in_force(plan) -> list:
+    """The other plans whose cockpits can be shown (the newest version of each)."""
+    shown = plan.lineage if plan else None
+    return [p for p in current_plans().defer("source_text") if p.lineage != shown]
+
+
 # --------------------------------------------------------------------------- charts
 
 
@@ -117,7 +138,7 @@ class Card:
 
     item: IndicatorStatus
     milestones: list[tuple[int, float]] = field(default_factory=list)
-    plan_end: int = 2027
+    plan_end: int | None = None  # the last year of the plan the card is judged for
     as_of: date | None = None
     html: str = ""  # the rendered KPI card
     chart_html: str = ""  # the rendered chart card
@@ -177,8 +198,10 @@ def indicator_chart(
     title: str = "",
     max_points: int | None = None,
 ) -> dict:
-    """The chart of one indicator: per-year bars, or the trend against the target path."""
+    """The chart of one indicator: per-year bars, or the trend against the target path, over
+    the years of the plan it is judged for (``plan_end``; the chart's day's year without one)."""
     indicator, assessment = item.indicator, item.assessment
+    plan_end = plan_end or as_of.year
     if indicator.per_year:
         totals: dict[int, float] = defaultdict(float)
         for day, value in item.series:
@@ -210,6 +233,8 @@ def indicator_chart(
 
 def _detail_url(indicator: Indicator, **query) -> str:
     url = reverse("indicators:indicator_detail", args=[indicator.code])
+    if is_linked_view(indicator):  # judged for another plan: its page says so too
+        query["plan"] = plan_of(indicator).pk
     query = {k: v for k, v in query.items() if v}
     return f"{url}?{urlencode(query)}#observations" if query else f"{url}#observations"
 
@@ -219,7 +244,7 @@ def value_url(item: IndicatorStatus) -> str:
     stock value, every period's for a running total, the parts for a ratio."""
     indicator = item.indicator
     if indicator.aggregation == Indicator.Aggregation.RATIO:
-        return reverse("indicators:indicator_detail", args=[indicator.code]) + "#parts"
+        return _detail_url(indicator).replace("#observations", "#parts")
     if (
         item.latest_period is not None
         and indicator.semantics == Indicator.Semantics.STOCK
@@ -232,7 +257,7 @@ def value_url(item: IndicatorStatus) -> str:
 
 
 def cards_for(
-    statuses: list[IndicatorStatus], milestones, *, plan_end: int, as_of: date
+    statuses: list[IndicatorStatus], milestones, *, plan_end: int | None, as_of: date
 ) -> list[Card]:
     return [
         Card(
@@ -249,7 +274,7 @@ CARD_TEMPLATES = {"html": "indicators/_kpi_card.html", "chart_html": "indicators
 CARD_CACHE_SECONDS = 24 * 3600
 
 
-def render_cards(cards: list[Card], *, public: bool, as_of: date, plan_end: int) -> None:
+def render_cards(cards: list[Card], *, public: bool, as_of: date, plan_end: int | None) -> None:
     """Set each card's rendered KPI and chart HTML: from the cache when the card's stored
     assessment has not changed (its version, the day, language, variant and pending count
     are the key), else rendered now and cached. After a write, only the changed cards render."""
@@ -299,7 +324,7 @@ def _cockpit_page(request, *, public: bool):
     is rendered per request.
     """
     as_of, as_of_error = _as_of(request)
-    plan = current_plan()
+    plan = requested_plan(request)
     key = "cockpit:" + ":".join(
         str(part)
         for part in (
@@ -325,9 +350,11 @@ def _cockpit_page(request, *, public: bool):
 
 def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
     """Everything the cockpit's content shows (computed only on a cache miss)."""
-    plan_end = plan.period_end if plan and plan.period_end else 2027
-    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
-    milestones = page_milestones([s.indicator.pk for s in statuses])
+    plan_end = plan.period_end if plan else None
+    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of, plan=plan)
+    milestones = page_milestones(
+        [s.indicator.pk for s in statuses if not is_linked_view(s.indicator)]
+    )
     cards = cards_for(statuses, milestones, plan_end=plan_end, as_of=as_of)
     render_cards(cards, public=public, as_of=as_of, plan_end=plan_end)
     tracked = [c for c in cards if c.indicator.target_id]
@@ -360,8 +387,13 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         "city_options": city_options,
         "city": page_city_panel(city_indicator, as_of=as_of) if city_indicator else None,
         "rule": status_rule(),
+        "plans": page_plans_in_force(plan),
         "export_query": urlencode(
-            {"as_of": as_of.isoformat(), **({"public": 1} if public else {})}
+            {
+                "as_of": as_of.isoformat(),
+                **({"public": 1} if public else {}),
+                **({"plan": plan.pk} if plan and not plan.is_main else {}),
+            }
         ),
     }
 
@@ -387,10 +419,17 @@ def indicator_detail(request, code: str):
     indicator = _visible_indicator(request, code)
     office = indicator_policy.can(request.user, "cockpit")
     as_of, as_of_error = _as_of(request)
+    # ``?plan=``: judged for another plan that shares the indicator (its target and years).
+    asked = requested_plan(request) if request.GET.get("plan") else None
+    indicator = judged_in(indicator, asked)
     item = indicator_status(indicator, user=request.user, public=not office, as_of=as_of)
-    plan = indicator.target.section.plan if indicator.target_id else current_plan()
-    plan_end = plan.period_end if plan and plan.period_end else 2027
-    milestones = [(m.year, float(m.value)) for m in indicator.milestones.all()]
+    plan = plan_of(indicator) or current_plan()
+    plan_end = plan.period_end if plan else None
+    milestones = (
+        []
+        if is_linked_view(indicator)
+        else [(m.year, float(m.value)) for m in indicator.milestones.all()]
+    )
     chart = indicator_chart(item, milestones, plan_end=plan_end, as_of=as_of)
     cities = list(City.objects.all())
     city_names = {c.code: c.name for c in cities} | {PROVINCE: _("全省")}
@@ -507,7 +546,8 @@ def cockpit_xlsx(request):
     if refused:
         return refused
     as_of, _error = _as_of(request)
-    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
+    plan = requested_plan(request)
+    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of, plan=plan)
     body = cockpit_workbook(statuses, as_of=as_of, public=public)
     name, fallback = download_name(_("指标进展"), "luzhi-indicators", as_of, public)
     return file_response(body, filename=name, fallback=fallback, content_type=XLSX_CONTENT_TYPE)
