@@ -14,34 +14,23 @@ class IndicatorsConfig(AppConfig):
         from luzhi.core import nav, roles
 
         nav.register(
-            nav.NavItem(
-                "cockpit", _("驾驶舱"), "indicators:cockpit", 30, visible=roles.is_plan_office
-            )
+            nav.NavItem("cockpit", _("驾驶舱"), "indicators:cockpit", 30, visible=roles.is_plan_office)
         )
         nav.register(
             nav.NavItem(
-                "public_cockpit",
-                _("目标进展"),
-                "indicators:public_cockpit",
-                30,
+                "public_cockpit", _("目标进展"), "indicators:public_cockpit", 30,
                 visible=lambda user: not roles.is_plan_office(user),
             )
         )
         nav.register(
             nav.NavItem(
-                "my_indicators",
-                _("指标填报"),
-                "indicators:my_indicators",
-                100,
+                "my_indicators", _("指标填报"), "indicators:my_indicators", 100,
                 visible=roles.is_government,
             )
         )
         nav.register(
             nav.NavItem(
-                "review_queue",
-                _("指标审核"),
-                "indicators:review_queue",
-                110,
+                "review_queue", _("指标审核"), "indicators:review_queue", 110,
                 visible=roles.is_plan_office,
             )
         )

@@ -101,9 +101,7 @@ def _load(indicator: Indicator, payload, status_class):
         indicator=indicator,
         assessment=assessment,
         series=[(date.fromordinal(d), v) for d, v in data["s"]],
-        latest_period=Period(PeriodType(period[0]), date.fromordinal(period[1]))
-        if period
-        else None,
+        latest_period=Period(PeriodType(period[0]), date.fromordinal(period[1])) if period else None,
         latest_source=data["src"],
         computed_value=data["c"],
         reported_value=data["r"],
@@ -159,11 +157,8 @@ def statuses(
             row = stored.get(status.indicator.pk)
             status.version = row[0] if row else 1
             result[status.indicator.pk] = status
-        _store(
-            fresh,
-            {pk: (row[0] if row else 1) for pk, row in ((i.pk, stored.get(i.pk)) for i in stale)},
-            as_of,
-        )
+        _store(fresh, {pk: (row[0] if row else 1) for pk, row in
+                           ((i.pk, stored.get(i.pk)) for i in stale)}, as_of)
     return [result[pk] for pk in ids]
 
 
@@ -176,13 +171,7 @@ def _store(fresh: list, versions: dict[int, int], as_of: date) -> None:
         "WHERE indicator_id = %s AND version = %s"
     )
     params = [
-        (
-            versions[s.indicator.pk],
-            as_of.isoformat(),
-            _dump(s),
-            s.indicator.pk,
-            versions[s.indicator.pk],
-        )
+        (versions[s.indicator.pk], as_of.isoformat(), _dump(s), s.indicator.pk, versions[s.indicator.pk])
         for s in fresh
     ]
     with connection.cursor() as cursor:

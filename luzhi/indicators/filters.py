@@ -31,9 +31,7 @@ class PeriodFormField(forms.CharField):
         except ValueError as exc:
             # The message quotes the user's text; passed as a parameter, a "%" in it is
             # never taken for a format directive (``?period=%25`` was a server error).
-            raise forms.ValidationError(
-                "%(message)s", code="invalid", params={"message": str(exc)}
-            ) from None
+            raise forms.ValidationError("%(message)s", code="invalid", params={"message": str(exc)}) from None
 
 
 class RegionFormField(forms.CharField):
@@ -47,9 +45,7 @@ class RegionFormField(forms.CharField):
             return resolve_region(text)
         except ValidationError as exc:
             raise forms.ValidationError(
-                "%(message)s",
-                code="invalid",
-                params={"message": " ".join(exc.message_dict["region"])},
+                "%(message)s", code="invalid", params={"message": " ".join(exc.message_dict["region"])}
             ) from None
 
 

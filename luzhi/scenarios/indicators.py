@@ -24,8 +24,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from luzhi.accounts.models import City
 from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.plans import main_first_day
 from luzhi.indicators.registry import indicator_function
+from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 
 LEADING = "scenarios.recognised_scenarios"
@@ -38,11 +38,7 @@ def period_start(period_end: date) -> date:
 
 
 def recognised(
-    *,
-    since: date | None,
-    end: date,
-    leading: bool = True,
-    min_order: int | None = None,
+    *, since: date | None, end: date, leading: bool = True, min_order: int | None = None,
     first_day: date | None = None,
 ) -> QuerySet:
     """Scenarios whose first qualifying approved recognition is dated ``since``..``end``,
@@ -77,47 +73,25 @@ class _Function:
     def _min_order(self) -> int | None:
         if self.level is None:
             return None
-        order = (
-            RecognitionLevel.objects.filter(code=self.level).values_list("order", flat=True).first()
-        )
+        order = RecognitionLevel.objects.filter(code=self.level).values_list("order", flat=True).first()
         return order if order is not None else 10**6  # an unknown level counts nothing
 
-    def records(
-        self,
-        *,
-        period_end: date,
-        region: str | None = None,
-        since: date | None = None,
-        first_day: date | None = None,
-    ):
+    def records(self, *, period_end: date, region: str | None = None, since: date | None = None,
+                first_day: date | None = None):
         qs = recognised(
-            since=since or period_start(period_end),
-            end=period_end,
-            leading=self.leading,
-            min_order=self._min_order(),
-            first_day=first_day,
+            since=since or period_start(period_end), end=period_end,
+            leading=self.leading, min_order=self._min_order(), first_day=first_day,
         )
         return qs.filter(city__code=region) if region else qs
 
-    def __call__(
-        self, *, period_end: date, region: str | None = None, first_day: date | None = None
-    ) -> Decimal:
-        return Decimal(
-            self.records(period_end=period_end, region=region, first_day=first_day).count()
-        )
+    def __call__(self, *, period_end: date, region: str | None = None, first_day: date | None = None) -> Decimal:
+        return Decimal(self.records(period_end=period_end, region=region, first_day=first_day).count())
 
-    def compute_all(
-        self, period_end: date, first_day: date | None = None
-    ) -> dict[str | None, Decimal]:
+    def compute_all(self, period_end: date, first_day: date | None = None) -> dict[str | None, Decimal]:
         """Every city's count and the province's (key None) from one grouped query."""
         codes = dict(City.objects.values_list("pk", "code"))
         result: dict[str | None, Decimal] = dict.fromkeys(codes.values(), Decimal(0))
-        rows = (
-            self.records(period_end=period_end, first_day=first_day)
-            .order_by()
-            .values("city")
-            .annotate(n=Count("pk"))
-        )
+        rows = self.records(period_end=period_end, first_day=first_day).order_by().values("city").annotate(n=Count("pk"))
         total = Decimal(0)
         for row in rows:
             total += row["n"]
@@ -132,19 +106,11 @@ def _register(name: str, label: str, function: _Function) -> None:
         return function(period_end=period_end, region=region, first_day=first_day)
 
     compute.compute_all = function.compute_all
-    indicator_function(
-        name,
-        label=label,
-        records=function.records,
-        by_city=True,
-        drilldown="scenarios:recognition_list",
-    )(compute)
+    indicator_function(name, label=label, records=function.records, by_city=True, drilldown="scenarios:recognition_list")(compute)
 
 
 FUNCTIONS = {LEADING: _Function(leading=True)}
-_register(
-    LEADING, "全国领先的深度融合应用场景(经审核的场景认定,按首次认定日期计入)", FUNCTIONS[LEADING]
-)
+_register(LEADING, "全国领先的深度融合应用场景(经审核的场景认定,按首次认定日期计入)", FUNCTIONS[LEADING])
 for _code in LEVEL_FUNCTIONS:
     FUNCTIONS[f"scenarios.recognised.{_code}"] = _Function(leading=False, level=_code)
     _register(

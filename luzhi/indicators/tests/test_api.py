@@ -485,9 +485,7 @@ def test_indicator_list_query_count_does_not_grow(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "year", ["0", "-1", "2026.5", "5e16", "99999999999999999999", "２０２６", "abc"]
-)
+@pytest.mark.parametrize("year", ["0", "-1", "2026.5", "5e16", "99999999999999999999", "２０２６", "abc"])
 def test_an_unusable_year_is_a_400_naming_the_field(year):
     response = APIClient().get("/api/observations/", {"year": year})
     assert response.status_code == 400, response.content

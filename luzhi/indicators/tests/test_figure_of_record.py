@@ -41,13 +41,8 @@ def test_the_tolerance_is_a_percentage_of_the_figure_of_record(headline, other, 
 
 def _both(indicator, plan_officer, *, computed, reported, period="2026-Q1"):
     Observation.objects.create(
-        indicator=indicator,
-        period_type="quarter",
-        period_start=date(2026, 1, 1),
-        region=PROVINCE,
-        value=Decimal(str(computed)),
-        source="computed",
-        status="approved",
+        indicator=indicator, period_type="quarter", period_start=date(2026, 1, 1),
+        region=PROVINCE, value=Decimal(str(computed)), source="computed", status="approved",
     )
     obs = observation_save(
         actor=plan_officer, indicator=indicator, period=period, value=reported, submit=True
@@ -80,7 +75,7 @@ def test_the_headline_follows_the_setting_and_the_other_value_sits_beside_it(
 
     client.force_login(plan_officer)
     cockpit = client.get(reverse("indicators:cockpit"), {"as_of": AS_OF}).content.decode()
-    card = cockpit[cockpit.index('data-indicator="compute-total"') :]
+    card = cockpit[cockpit.index('data-indicator="compute-total"'):]
     card = card[: card.index("</article>")]
     assert "同期填报值 10" in card and "计算值与填报值不一致" in card
     page = client.get(
@@ -100,7 +95,7 @@ def test_the_headline_follows_the_setting_and_the_other_value_sits_beside_it(
     assert status.latest_source == "report" and status.assessment.current == 10
     assert status.other_value == 12 and not status.discrepancy  # 20% of 10 is within 20%
     cockpit = client.get(reverse("indicators:cockpit"), {"as_of": AS_OF}).content.decode()
-    card = cockpit[cockpit.index('data-indicator="compute-total"') :]
+    card = cockpit[cockpit.index('data-indicator="compute-total"'):]
     assert "同期计算值 12" in card[: card.index("</article>")]
 
 
@@ -108,13 +103,8 @@ def test_the_headline_follows_the_setting_and_the_other_value_sits_beside_it(
 def test_a_ratio_indicator_can_lead_with_its_computed_value(indicators, plan_officer):
     share = indicators["compute-intelligent-share"]
     Observation.objects.create(
-        indicator=share,
-        period_type="quarter",
-        period_start=date(2026, 1, 1),
-        region=PROVINCE,
-        value=Decimal("36.5"),
-        source="computed",
-        status="approved",
+        indicator=share, period_type="quarter", period_start=date(2026, 1, 1),
+        region=PROVINCE, value=Decimal("36.5"), source="computed", status="approved",
     )
     status = next(s for s in indicator_statuses(as_of=AS_OF) if s.indicator.pk == share.pk)
     assert status.latest_source == "computed" and status.assessment.current == 36.5
@@ -130,8 +120,7 @@ def test_only_the_plan_office_sets_it_and_only_where_there_is_a_function(
         )
     with pytest.raises(ValidationError, match="没有系统计算函数"):
         indicator_figure_of_record_set(
-            actor=plan_officer,
-            indicator=indicators["industry-models"],
+            actor=plan_officer, indicator=indicators["industry-models"],
             figure_of_record="computed",
         )
     with pytest.raises(ValidationError):

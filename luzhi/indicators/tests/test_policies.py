@@ -27,39 +27,20 @@ def world(indicators, plan_officer, reporter_sti, reporter_miit, reporter_jinan)
     hidden.save()
     sti = reporter_sti.unit
     approved = Observation.objects.create(
-        indicator=labs,
-        period_type="quarter",
-        period_start="2026-01-01",
-        value=1,
-        source="report",
-        status="approved",
-        reporting_unit=sti,
+        indicator=labs, period_type="quarter", period_start="2026-01-01", value=1,
+        source="report", status="approved", reporting_unit=sti,
     )
     own_draft = Observation.objects.create(
-        indicator=labs,
-        period_type="quarter",
-        period_start="2026-04-01",
-        value=2,
-        source="report",
-        status="draft",
-        reporting_unit=sti,
+        indicator=labs, period_type="quarter", period_start="2026-04-01", value=2,
+        source="report", status="draft", reporting_unit=sti,
     )
     hidden_value = Observation.objects.create(
-        indicator=hidden,
-        period_type="year",
-        period_start="2026-01-01",
-        value=3,
-        source="report",
-        status="approved",
-        reporting_unit=sti,
+        indicator=hidden, period_type="year", period_start="2026-01-01", value=3,
+        source="report", status="approved", reporting_unit=sti,
     )
     return {
-        "labs": labs,
-        "leaders": leaders,
-        "hidden": hidden,
-        "approved": approved,
-        "own_draft": own_draft,
-        "hidden_value": hidden_value,
+        "labs": labs, "leaders": leaders, "hidden": hidden, "approved": approved,
+        "own_draft": own_draft, "hidden_value": hidden_value,
     }
 
 
@@ -90,9 +71,7 @@ def test_indicator_policy_table(world, plan_officer, reporter_sti, anonymous):
         assert labs.code in visible
 
 
-def test_observation_policy_table(
-    world, plan_officer, reporter_sti, reporter_miit, reporter_jinan, anonymous
-):
+def test_observation_policy_table(world, plan_officer, reporter_sti, reporter_miit, reporter_jinan, anonymous):
     approved, own, hidden = world["approved"], world["own_draft"], world["hidden_value"]
     leaders = world["leaders"]
     jinan_leaders = Observation(indicator=leaders, region=JINAN)
@@ -130,9 +109,7 @@ def test_observation_policy_table(
     assert_policy_table(permissions.observations, rows)
 
 
-def test_visible_querysets_agree_with_can_view(
-    world, plan_officer, reporter_sti, reporter_miit, anonymous
-):
+def test_visible_querysets_agree_with_can_view(world, plan_officer, reporter_sti, reporter_miit, anonymous):
     policy = permissions.observations
     for user in (plan_officer, reporter_sti, reporter_miit, anonymous):
         visible = set(policy.visible(user).values_list("pk", flat=True))
@@ -141,14 +118,8 @@ def test_visible_querysets_agree_with_can_view(
 
 
 def test_milestones_and_allocations_are_the_plan_offices(world, plan_officer, reporter_sti):
-    assert_policy_table(
-        permissions.milestones,
-        [(plan_officer, "edit", None, True), (reporter_sti, "edit", None, False)],
-    )
-    assert_policy_table(
-        permissions.allocations,
-        [(plan_officer, "edit", None, True), (reporter_sti, "edit", None, False)],
-    )
+    assert_policy_table(permissions.milestones, [(plan_officer, "edit", None, True), (reporter_sti, "edit", None, False)])
+    assert_policy_table(permissions.allocations, [(plan_officer, "edit", None, True), (reporter_sti, "edit", None, False)])
 
 
 def test_hidden_indicator_is_hidden_from_page_api_and_drilldown(world, client, reporter_sti):

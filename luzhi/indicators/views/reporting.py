@@ -96,11 +96,7 @@ def my_indicators(request):
     if not (observation_policy.can(user, "review") or observation_policy.can(user, "report")):
         return forbidden(request, _("“我的指标”只对专项办和绑定了单位的单位填报员开放。"))
     indicators = list(
-        (
-            Indicator.objects.all()
-            if observation_policy.can(user, "review")
-            else my_indicators_selector(user=user)
-        )
+        (Indicator.objects.all() if observation_policy.can(user, "review") else my_indicators_selector(user=user))
         .select_related("numerator", "denominator")
         .order_by("order", "code")
     )
@@ -464,15 +460,11 @@ def figure_of_record_edit(request, code: str):
     form = FigureOfRecordForm(request.POST)
     if form.is_valid():
         try:
-            indicator_figure_of_record_set(
-                actor=request.user, indicator=indicator, **form.cleaned_data
-            )
+            indicator_figure_of_record_set(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request, _("已保存“%(name)s”的口径值设置。") % {"name": indicator.name}
-            )
+            messages.success(request, _("已保存“%(name)s”的口径值设置。") % {"name": indicator.name})
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("indicators:indicator_detail", code=indicator.code)

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.views import posted, signed_in
-from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios import matching, selectors, services
 from luzhi.scenarios.filters import RecognitionFilter, ScenarioFilter
 from luzhi.scenarios.forms import RecognitionForm, ScenarioForm, WithdrawForm
+from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios.indicators import recognised
 from luzhi.scenarios.models import Domain, Recognition, Scenario
 from luzhi.scenarios.permissions import batches as batch_policy
@@ -31,14 +31,9 @@ TOP = 20
 def scenario_list(request):
     qs = selectors.visible_scenarios(request.user).order_by("-published_on", "-pk")
     filterset = ScenarioFilter(request.GET or None, queryset=qs)
-    return render(
-        request,
-        "scenarios/scenario_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page(request, filterset.qs if filterset.is_bound else qs),
-        },
-    )
+    return render(request, "scenarios/scenario_list.html", {
+        "filter": filterset, "page_obj": page(request, filterset.qs if filterset.is_bound else qs),
+    })
 
 
 def _domain_names() -> dict:
@@ -48,47 +43,30 @@ def _domain_names() -> dict:
 def scenario_detail(request, pk: int):
     scenario = policy.get_or_404(request.user, qs=selectors.visible_scenarios(request.user), pk=pk)
     user = request.user
-    return render(
-        request,
-        "scenarios/scenario_detail.html",
-        {
-            "scenario": scenario,
-            "see_contact": policy.can(user, "see_contact", scenario),
-            "can_edit": policy.can(user, "edit", scenario),
-            "can_review": policy.can(user, "review", scenario)
-            and scenario.batch.status != "published",
-            "can_advance": policy.can(user, "advance", scenario)
-            and scenario.status in Scenario.OPEN,
-            "can_recognise": policy.can(user, "recognise", scenario)
-            and scenario.status in Scenario.PUBLIC,
-            "recognitions": selectors.scenario_recognitions(scenario, user),
-            "recognition_form": RecognitionForm(),
-            "withdraw_form": WithdrawForm(),
-            "history": record_entries(
-                scenario.history.select_related("history_user")[:50],
-                user=user,
-                hidden_fields=set()
-                if policy.can(user, "see_contact", scenario)
-                else {"contact_name", "contact_phone", "contact_email"},
-            ),
-            "statuses": Scenario.Status,
-        },
-    )
+    return render(request, "scenarios/scenario_detail.html", {
+        "scenario": scenario,
+        "see_contact": policy.can(user, "see_contact", scenario),
+        "can_edit": policy.can(user, "edit", scenario),
+        "can_review": policy.can(user, "review", scenario) and scenario.batch.status != "published",
+        "can_advance": policy.can(user, "advance", scenario) and scenario.status in Scenario.OPEN,
+        "can_recognise": policy.can(user, "recognise", scenario) and scenario.status in Scenario.PUBLIC,
+        "recognitions": selectors.scenario_recognitions(scenario, user),
+        "recognition_form": RecognitionForm(),
+        "withdraw_form": WithdrawForm(),
+        "history": record_entries(scenario.history.select_related("history_user")[:50], user=user,
+                                  hidden_fields=set() if policy.can(user, "see_contact", scenario)
+                                  else {"contact_name", "contact_phone", "contact_email"}),
+        "statuses": Scenario.Status,
+    })
 
 
 def scenario_matches(request, pk: int):
     """The solutions best matching a scenario, each with why (shared terms, domain, city)."""
     scenario = policy.get_or_404(request.user, qs=selectors.visible_scenarios(request.user), pk=pk)
     found = matching.solutions_for(scenario, user=request.user, k=TOP)
-    return render(
-        request,
-        "scenarios/scenario_matches.html",
-        {
-            "scenario": scenario,
-            "matches": found,
-            "domain_names": _domain_names(),
-        },
-    )
+    return render(request, "scenarios/scenario_matches.html", {
+        "scenario": scenario, "matches": found, "domain_names": _domain_names(),
+    })
 
 
 def scenario_create(request, number: int):
@@ -100,9 +78,7 @@ def scenario_create(request, number: int):
     form = ScenarioForm(posted(request), user=request.user)
     if form.is_valid():
         try:
-            scenario = services.scenario_create(
-                actor=request.user, batch=batch, **form.publisher_values(), **form.values()
-            )
+            scenario = services.scenario_create(actor=request.user, batch=batch, **form.publisher_values(), **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -124,11 +100,7 @@ def scenario_edit(request, pk: int):
             add_service_errors(form, error)
         else:
             return redirect("scenarios:scenario_detail", pk=scenario.pk)
-    return render(
-        request,
-        "scenarios/scenario_form.html",
-        {"form": form, "batch": scenario.batch, "scenario": scenario},
-    )
+    return render(request, "scenarios/scenario_form.html", {"form": form, "batch": scenario.batch, "scenario": scenario})
 
 
 @require_POST
@@ -138,26 +110,14 @@ def scenario_action(request, pk: int, action: str):
     user = request.user
     if action == "withdraw":
         reason = request.POST.get("reason", "")
-        return run(
-            request,
-            lambda: services.scenario_withdraw(actor=user, scenario=scenario, reason=reason),
-            success=_("该场景未入选本批次。"),
-            back=back,
-        )
+        return run(request, lambda: services.scenario_withdraw(actor=user, scenario=scenario, reason=reason),
+                   success=_("该场景未入选本批次。"), back=back)
     if action == "restore":
-        return run(
-            request,
-            lambda: services.scenario_restore(actor=user, scenario=scenario),
-            success=_("该场景已重新入选。"),
-            back=back,
-        )
+        return run(request, lambda: services.scenario_restore(actor=user, scenario=scenario),
+                   success=_("该场景已重新入选。"), back=back)
     if action in ("matching", "landed"):
-        return run(
-            request,
-            lambda: services.scenario_advance(actor=user, scenario=scenario, to=action),
-            success=_("场景进展已更新。"),
-            back=back,
-        )
+        return run(request, lambda: services.scenario_advance(actor=user, scenario=scenario, to=action),
+                   success=_("场景进展已更新。"), back=back)
     if action == "recognise":
         form = RecognitionForm(request.POST)
         if not form.is_valid():
@@ -166,12 +126,8 @@ def scenario_action(request, pk: int, action: str):
                 for error in errors:
                     messages.error(request, f"{label}: {error}" if label else error)
             return redirect(back)
-        return run(
-            request,
-            lambda: services.recognition_submit(actor=user, scenario=scenario, **form.cleaned_data),
-            success=_("认定已登记,待专项办审核。"),
-            back=back,
-        )
+        return run(request, lambda: services.recognition_submit(actor=user, scenario=scenario, **form.cleaned_data),
+                   success=_("认定已登记,待专项办审核。"), back=back)
     raise Http404
 
 
@@ -201,25 +157,13 @@ def recognition_list(request):
         if data.get("year"):
             counted = counted.filter(counted_on__year=data["year"])
     cities, domains, cells = selectors.recognised_matrix(counted)
-    return render(
-        request,
-        "scenarios/recognition_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page(request, rows),
-            "counted": counted.order_by("-counted_on")[:200],
-            "counted_total": counted.count(),
-            "cities": cities,
-            "domains": domains,
-            "cells": cells,
-            "can_review": recognition_policy.can(user, "review"),
-            "pending": Recognition.objects.filter(status="pending").select_related(
-                "scenario", "level"
-            )
-            if recognition_policy.can(user, "review")
-            else [],
-        },
-    )
+    return render(request, "scenarios/recognition_list.html", {
+        "filter": filterset, "page_obj": page(request, rows), "counted": counted.order_by("-counted_on")[:200],
+        "counted_total": counted.count(), "cities": cities, "domains": domains, "cells": cells,
+        "can_review": recognition_policy.can(user, "review"),
+        "pending": Recognition.objects.filter(status="pending").select_related("scenario", "level")
+        if recognition_policy.can(user, "review") else [],
+    })
 
 
 @require_POST
@@ -229,9 +173,6 @@ def recognition_review(request, pk: int):
     comment = request.POST.get("comment", "")
     return run(
         request,
-        lambda: services.recognition_review(
-            actor=request.user, recognition=recognition, approve=approve, comment=comment
-        ),
-        success=_("认定已通过。") if approve else _("认定已驳回。"),
-        back=reverse("scenarios:recognition_list"),
+        lambda: services.recognition_review(actor=request.user, recognition=recognition, approve=approve, comment=comment),
+        success=_("认定已通过。") if approve else _("认定已驳回。"), back=reverse("scenarios:recognition_list"),
     )
