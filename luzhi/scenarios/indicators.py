@@ -24,8 +24,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from luzhi.accounts.models import City
 from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.registry import indicator_function
 from luzhi.indicators.plans import main_first_day
+from luzhi.indicators.registry import indicator_function
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 
 LEADING = "scenarios.recognised_scenarios"

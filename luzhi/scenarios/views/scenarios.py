@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.views import posted, signed_in
+from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios import matching, selectors, services
 from luzhi.scenarios.filters import RecognitionFilter, ScenarioFilter
 from luzhi.scenarios.forms import RecognitionForm, ScenarioForm, WithdrawForm
-from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios.indicators import recognised
 from luzhi.scenarios.models import Domain, Recognition, Scenario
 from luzhi.scenarios.permissions import batches as batch_policy
