@@ -88,7 +88,8 @@ class Indicator(TimeStampedModel):
     )
     frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
     baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
-    baseline_year = models.PositiveSmallIntegerField(_("基线年份"), default=2024)
+    # The year before the plan begins (set from the plan by indicators_sync_from_plan).
+    baseline_year = models.PositiveSmallIntegerField(_("基线年份"))
     figure_of_record = models.CharField(
         _("口径值"),
         max_length=8,

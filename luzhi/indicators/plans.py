@@ -86,20 +86,25 @@ def plan_indicators(plan: Plan, indicators) -> list[Indicator]:
     own = Q(target__section__plan__lineage=plan.lineage)
     if plan.is_main:
         own |= Q(target__isnull=True)
-    result = list(indicators.filter(own))
-    links = list(
-        TargetLink.objects.filter(plan_lineage=plan.lineage, target__isnull=False)
+    links = TargetLink.objects.filter(plan_lineage=plan.lineage, target__isnull=False)
+    # One query for both; the links themselves are read only when the plan shares any.
+    found = list(indicators.filter(own | Q(pk__in=links.values("indicator_id"))))
+
+    def is_own(indicator) -> bool:
+        if indicator.target_id is None:
+            return plan.is_main
+        return indicator.target.section.plan.lineage == plan.lineage
+
+    result = [i for i in found if is_own(i)]
+    shared = {i.pk: i for i in found if not is_own(i)}
+    if not shared:
+        return result
+    for link in (
+        links.filter(indicator_id__in=shared)
         .select_related("target__section__plan")
         .defer("target__section__plan__source_text")
-    )
-    if not links:
-        return result
-    shared = {i.pk: i for i in indicators.filter(pk__in=[link.indicator_id for link in links])}
-    result += [
-        judged_for(shared[link.indicator_id], link.target)
-        for link in links
-        if link.indicator_id in shared
-    ]
+    ):
+        result.append(judged_for(shared[link.indicator_id], link.target))
 
     def position(indicator):
         if indicator.target_id is None:

@@ -64,7 +64,7 @@ from luzhi.indicators.views.pages import (
 )
 from luzhi.plan.models import Plan
 from luzhi.plan.permissions import plans as plan_policy
-from luzhi.plan.selectors import current_plan, current_plans
+from luzhi.plan.selectors import current_plan
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
@@ -108,7 +108,7 @@ def _visible_indicator(request, code: str) -> Indicator:
 
 
 def requested_plan(request):
-    """``?plan=<id>``: a plan in force the user may see (404 otherwise); the main plan without."""
+    """``?plan=<id>``: a plan the user may see (404 otherwise); the main plan without."""
     raw = (request.GET.get("plan") or "").strip()
     if not raw:
         return current_plan()
@@ -119,10 +119,21 @@ def requested_plan(request):
     )
 
 
-def page_plans_in_force(plan) -> list:
-    """The other plans whose cockpits can be shown (the newest version of each)."""
-    shown = plan.lineage if plan else None
-    return [p for p in current_plans().defer("source_text") if p.lineage != shown]
+def plans_in_force(request) -> tuple:
+    """The plan the cockpit shows (``?plan=``, else the main plan) and the others in force
+    (the newest version of each other plan), with one query when no plan is asked for."""
+    newest = list(
+        Plan.objects.filter(next_version__isnull=True)
+        .defer("source_text")
+        .order_by("-issued", "title")
+    )
+    if request.GET.get("plan"):
+        plan = requested_plan(request)
+    else:  # the main plan; before any is flagged, the most recently imported (current_plan)
+        plan = next((p for p in newest if p.is_main), None) or max(
+            newest, key=lambda p: (p.created_at, p.pk), default=None
+        )
+    return plan, [p for p in newest if plan is None or p.lineage != plan.lineage]
 
 
 # --------------------------------------------------------------------------- charts
@@ -164,6 +175,11 @@ class Card:
     @cached_property
     def value_url(self) -> str:
         return value_url(self.item)
+
+    @cached_property
+    def detail_url(self) -> str:
+        """The indicator's page (judged for this card's plan when another plan shares it)."""
+        return _detail_url(self.indicator).removesuffix("#observations")
 
     @property
     def chart_id(self) -> str:
@@ -324,7 +340,7 @@ def _cockpit_page(request, *, public: bool):
     is rendered per request.
     """
     as_of, as_of_error = _as_of(request)
-    plan = requested_plan(request)
+    plan, others = plans_in_force(request)
     key = "cockpit:" + ":".join(
         str(part)
         for part in (
@@ -339,6 +355,7 @@ def _cockpit_page(request, *, public: bool):
     body = cache.get(key)
     if body is None:
         context = _cockpit_context(request, public=public, plan=plan, as_of=as_of)
+        context["plans"] = others
         body = render_to_string("indicators/cockpit_body.html", context, request=request)
         cache.set(key, body, COCKPIT_CACHE_SECONDS)
     return render(
@@ -387,7 +404,6 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         "city_options": city_options,
         "city": page_city_panel(city_indicator, as_of=as_of) if city_indicator else None,
         "rule": status_rule(),
-        "plans": page_plans_in_force(plan),
         "export_query": urlencode(
             {
                 "as_of": as_of.isoformat(),
