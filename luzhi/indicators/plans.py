@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from luzhi.core.text import normalize_name
 from luzhi.indicators.models import Indicator, TargetLink
-from luzhi.plan.models import Plan, Target
+from luzhi.plan.models import Plan, Section, Target
 
 
 def target_terms(target: Target, plan: Plan) -> dict:
@@ -55,11 +55,29 @@ def plan_of(indicator: Indicator) -> Plan | None:
 
 
 def last_year(indicator: Indicator, default: int | None = None) -> int | None:
-    """The last year an indicator is tracked: its deadline, else its plan's last year."""
+    """The last year an indicator is tracked: its deadline, else its plan's last year (read
+    from the loaded target, else with one query)."""
     if indicator.deadline_year:
         return indicator.deadline_year
-    plan = plan_of(indicator)
-    return plan.period_end if plan and plan.period_end else default
+    if not indicator.target_id:
+        return default
+    if _plan_loaded(indicator):
+        end = indicator.target.section.plan.period_end
+    else:
+        end = (
+            Plan.objects.filter(sections__targets=indicator.target_id)
+            .values_list("period_end", flat=True)
+            .first()
+        )
+    return end or default
+
+
+def _plan_loaded(indicator: Indicator) -> bool:
+    return (
+        Indicator.target.is_cached(indicator)
+        and Target.section.is_cached(indicator.target)
+        and Section.plan.is_cached(indicator.target.section)
+    )
 
 
 def judged_for(indicator: Indicator, target: Target) -> Indicator:

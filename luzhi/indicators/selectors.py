@@ -76,7 +76,6 @@ class IndicatorStatus:
 
 def target_spec(indicator: Indicator, baseline: float | None = None) -> TargetSpec:
     """The pure-math view of an indicator's target, with its plan's years."""
-    plan = plans.plan_of(indicator) if indicator.per_year else None
     return TargetSpec(
         cmp=indicator.cmp,
         value=float(indicator.target_value),
@@ -88,7 +87,7 @@ def target_spec(indicator: Indicator, baseline: float | None = None) -> TargetSp
         deadline_year=indicator.deadline_year,
         per_year=indicator.per_year,
         flow=indicator.semantics == Indicator.Semantics.FLOW,
-        last_year=plan.period_end if plan else None,
+        last_year=plans.last_year(indicator) if indicator.per_year else None,
     )
 
 

@@ -185,7 +185,7 @@ def test_both_cockpits_show_the_shared_value_with_their_own_progress(
     main_card, other_card = card(main, ACHIEVEMENTS), card(other, ACHIEVEMENTS)
     assert main_card and other_card
     assert "30%" in main_card and "20%" in other_card
-    assert "到2027年" in main_card and "到2028年" in other_card
+    assert "预测2027年末" in main_card and "预测2028年末" in other_card
     assert f"plan={linked.pk}" in other_card  # its links open the page judged for that plan
     assert card(other, "compute-total") is None and card(main, "compute-total") is not None
     assert linked.title in main  # the other plan in force is offered
@@ -193,7 +193,7 @@ def test_both_cockpits_show_the_shared_value_with_their_own_progress(
         reverse("indicators:indicator_detail", args=[ACHIEVEMENTS]),
         {"as_of": "2026-07-15", "plan": linked.pk},
     ).content.decode()
-    assert "到2028年" in page and "20%" in page
+    assert "到2028年" in page and "完成进度 20%" in page
 
 
 def test_an_unknown_plan_is_not_found(client, plan_officer, indicators):
