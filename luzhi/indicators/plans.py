@@ -10,6 +10,7 @@ that plan's cockpit judges the shared observations against its own target and ye
 """
 
 import copy
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
@@ -167,6 +168,41 @@ def link_candidates(target: Target, plan: Plan) -> list[Indicator]:
         target__section__plan__lineage=plan.lineage
     )
     return [i for i in others.order_by("order", "code") if same_measure(target, i)]
+
+
+@dataclass
+class TargetRow:
+    """One target of a plan on the links page: its own indicator, its link, or candidates."""
+
+    target: Target
+    own: Indicator | None = None
+    link: TargetLink | None = None
+    candidates: list[Indicator] = field(default_factory=list)
+
+
+def plan_target_rows(plan: Plan) -> list[TargetRow]:
+    """Every target of ``plan`` with how it is measured (for the plan office's links page)."""
+    links = {
+        (link.plan_path, link.target_metric): link
+        for link in TargetLink.objects.filter(plan_lineage=plan.lineage).select_related("indicator")
+    }
+    own = {
+        (i.plan_path, i.target_metric): i
+        for i in Indicator.objects.filter(target__section__plan__lineage=plan.lineage)
+    }
+    others = list(
+        Indicator.objects.filter(target__isnull=False)
+        .exclude(target__section__plan__lineage=plan.lineage)
+        .order_by("order", "code")
+    )
+    rows = []
+    targets = Target.objects.filter(section__plan=plan).select_related("section")
+    for target in targets.order_by("section__order", "order"):
+        key = (target.section.path, target.metric)
+        row = TargetRow(target, own=own.get(key), link=links.get(key))
+        row.candidates = [i for i in others if same_measure(target, i)]
+        rows.append(row)
+    return rows
 
 
 def link_proposals(plan: Plan) -> list[tuple[Target, list[Indicator]]]:

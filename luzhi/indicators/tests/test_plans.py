@@ -263,3 +263,40 @@ def test_the_plan_office_can_make_another_plan_the_main_one(
     plan_set_main(actor=plan_officer, plan=second_plan)
     assert current_plan().pk == second_plan.pk
     assert not Plan.objects.filter(lineage=seed_plan.lineage, is_main=True).exists()
+
+
+def test_the_links_page_is_the_plan_offices_and_links_or_separates_a_target(
+    client, second_plan, plan_officer, reporter_sti
+):
+    indicators_sync_from_plan(actor=plan_officer, plan=second_plan)
+    url = reverse("indicators:target_links", args=[second_plan.pk])
+    client.force_login(reporter_sti)
+    assert client.get(url).status_code == 403
+    client.force_login(plan_officer)
+    html = client.get(url).content.decode()
+    assert html.count("待确认") == 2 and "基础研究项目" in html
+    target = _target(second_plan, "基础研究项目")
+    response = client.post(url, {"action": "link", "target": target.pk, "indicator": BASIC})
+    assert response.status_code == 302
+    assert TargetLink.objects.get(target=target).indicator.code == BASIC
+    assert "关联指标" in client.get(url).content.decode()
+    client.post(url, {"action": "separate", "target": target.pk})
+    assert not TargetLink.objects.filter(target=target).exists()
+    assert Indicator.objects.get(target=target).per_year
+    # A refused link says why and writes nothing.
+    centres = _target(second_plan, "人工智能基础研究中心")
+    response = client.post(
+        url, {"action": "link", "target": centres.pk, "indicator": "compute-total"}, follow=True
+    )
+    assert "计量单位不同" in response.content.decode()
+    assert not TargetLink.objects.filter(target=centres).exists()
+
+
+def test_syncing_another_plan_from_the_cockpit_leads_to_its_proposals(
+    client, second_plan, plan_officer
+):
+    client.force_login(plan_officer)
+    response = client.post(reverse("indicators:sync"), {"plan": second_plan.pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:target_links", args=[second_plan.pk])
+    assert Indicator.objects.filter(target__section__plan=second_plan).count() == 2

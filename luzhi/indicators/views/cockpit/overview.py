@@ -83,7 +83,7 @@ def _cockpit_page(request, *, public: bool):
     return render(
         request,
         "indicators/cockpit.html",
-        {"public": public, "as_of_error": as_of_error, "body": mark_safe(body)},  # noqa: S308  (our own rendered, escaped template)
+        {"public": public, "as_of_error": as_of_error, "body": mark_safe(body), "plan": plan},  # noqa: S308  (our own rendered, escaped template)
     )
 
 
