@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from luzhi.plan.selectors import current_plan
+
 ACCOUNTS = [
     {
         "username": "center",
@@ -161,7 +163,8 @@ def _programs(office, today: date, Unit) -> dict:
 
     bigdata = Unit.objects.filter(short_name="省大数据局").first()
     miit = Unit.objects.filter(short_name="省工业和信息化厅").first()
-    year_end = date(max(today.year, 2027), 12, 31)
+    plan = current_plan()  # the programmes run to the end of the main plan
+    year_end = date(max(today.year, plan.period_end if plan and plan.period_end else today.year), 12, 31)
     specs = {
         "sd-compute-2025": dict(
             name="山东省人工智能“算力券”奖补(2025)", kind="compute", pattern="reimburse", budget_fen=3_000_000_000,

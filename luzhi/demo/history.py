@@ -46,6 +46,7 @@ from luzhi.indicators.models import (
     ObservationEvent,
 )
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import last_year
 from luzhi.indicators.services import (
     allocation_set,
     data_changed,
@@ -207,7 +208,7 @@ def completed_periods(indicator: Indicator, today: date) -> list[Period]:
     """
     stock = indicator.semantics == Indicator.Semantics.STOCK
     first_year = indicator.baseline_year if stock else indicator.baseline_year + 1
-    last_day = min(today - timedelta(days=1), date(indicator.deadline_year or 2027, 12, 31))
+    last_day = min(today - timedelta(days=1), date(last_year(indicator, today.year), 12, 31))
     period = Period.containing(PeriodType(indicator.frequency), date(first_year, 1, 1))
     result = []
     while period.end <= last_day:
@@ -219,7 +220,7 @@ def completed_periods(indicator: Indicator, today: date) -> list[Period]:
 def _share(indicator: Indicator, day: date, clamp: bool = True) -> float:
     """Time elapsed from the end of the baseline year to the end of the deadline year, in [0, 1]."""
     start = date(indicator.baseline_year, 12, 31)
-    end = date(indicator.deadline_year or 2027, 12, 31)
+    end = date(last_year(indicator, indicator.baseline_year + 1), 12, 31)
     share = (day - start).days / (end - start).days
     return min(1.0, max(0.0, share)) if clamp else share
 

@@ -88,7 +88,8 @@ class Indicator(TimeStampedModel):
     )
     frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
     baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
-    baseline_year = models.PositiveSmallIntegerField(_("基线年份"), default=2024)
+    # The year before the plan begins (set from the plan by indicators_sync_from_plan).
+    baseline_year = models.PositiveSmallIntegerField(_("基线年份"))
     figure_of_record = models.CharField(
         _("口径值"),
         max_length=8,
@@ -136,6 +137,56 @@ class Indicator(TimeStampedModel):
     def headline_is_computed(self) -> bool:
         """The computed value is the figure of record (when the indicator has a function)."""
         return bool(self.function) and self.figure_of_record == self.FigureOfRecord.COMPUTED
+
+
+class TargetLink(TimeStampedModel):
+    """A target of another plan measured by an existing indicator, so units report once.
+
+    A follow-up plan that repeats a target (again "150 basic-research projects a year")
+    links it to the indicator that already measures it, by the plan office's decision
+    (``services.target_link``; proposed when name, unit and comparator match). The
+    observations stay the indicator's; each plan's cockpit judges them against its own
+    target and years. The link is keyed by where the target stands in its plan (lineage,
+    clause path, metric), so a new version of that plan re-links it like an indicator.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="target_links", verbose_name=_("指标")
+    )
+    target = models.OneToOneField(
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicator_link",
+        verbose_name=_("计划目标"),
+    )
+    plan_lineage = models.CharField(_("计划标识"), max_length=200)
+    plan_path = models.CharField(_("条款路径"), max_length=100)
+    target_metric = models.CharField(_("目标指标"), max_length=200)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("关联人"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_lineage", "plan_path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_lineage", "plan_path", "target_metric"],
+                name="targetlink_unique_clause",
+            )
+        ]
+        verbose_name = _("目标关联")
+        verbose_name_plural = _("目标关联")
+
+    def __str__(self) -> str:
+        return f"{self.target_metric} → {self.indicator_id}"
 
 
 class Milestone(models.Model):

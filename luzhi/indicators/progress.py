@@ -19,7 +19,10 @@ The rules (docs/indicators.md has the same text, and the cockpit shows it on hov
 - Per-year targets (每年…) are judged on one year at a time: the current year's
   sum against T, with expected progress the share of that year elapsed and the
   forecast the run rate to the year's end; years that are over are judged as
-  achieved or missed.
+  achieved or missed. Only the plan's own years count (after its baseline year, up
+  to its last year): after the plan ends, its last year stays the one judged.
+- The years are the plan's: the baseline year is the year before the plan's
+  ``period_start``, the deadline the target's own year or the plan's ``period_end``.
 """
 
 from dataclasses import dataclass, field
@@ -43,12 +46,15 @@ class TargetSpec:
 
     cmp: str  # ">=", ">", "=", "≈", "range"
     value: float
+    # The years come from the target's plan: the baseline is the year before it begins, the
+    # deadline the target's own year or the plan's end (None for per-year targets).
+    baseline_year: int
+    deadline_year: int | None = None
     value_max: float | None = None
     baseline: float = 0.0
-    baseline_year: int = 2024
-    deadline_year: int | None = 2027
     per_year: bool = False
     flow: bool = False  # new-in-period values, summed since the baseline
+    last_year: int | None = None  # per-year targets: the plan's last year (judged up to it)
 
     @property
     def effective(self) -> float:
@@ -185,8 +191,10 @@ def assess_per_year(spec: TargetSpec, points: list[tuple[date, float]], as_of: d
     """Judge a per-year target (每年…): each year's sum against the yearly target."""
     target = spec.effective
     by_year: dict[int, float] = {}
+    last = spec.last_year or as_of.year
     for day, value in points:
-        if day <= as_of and day.year > spec.baseline_year:
+        # Only the plan's own years: after its baseline year, up to its last year.
+        if day <= as_of and spec.baseline_year < day.year <= last:
             by_year[day.year] = by_year.get(day.year, 0.0) + _f(value)
     years = {
         year: is_achieved(spec.cmp, total, target)

@@ -11,13 +11,16 @@ the mechanisms, so a new mechanism adds a live value without touching the cockpi
         return Platform.objects.filter(...).count()
 
 A function takes ``period_end`` (a date) and ``region`` (None for the province,
-else a city code) and returns a number. It may also name ``records``: a
+else a city code) and returns a number. A flow that counts what is new since its
+plan began also takes ``first_day`` (1 January of the first year of the indicator's
+plan, never a constant): the indicators app passes it when the function accepts it. It may also name ``records``: a
 callable with the same arguments returning the queryset behind the number, and
 ``drilldown``: the name of the page that lists those records (it receives
 ``?indicator=<code>&as_of=<date>&region=<city code>``), which the indicator page
 links to.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,8 +41,16 @@ class IndicatorFunction:
     by_city: bool = True  # can be computed per city (so province = sum of cities)
     drilldown: str = ""  # the URL name of the page listing the records behind the number
 
-    def __call__(self, *, period_end: date, region: str | None = None) -> Decimal:
-        return Decimal(str(self.compute(period_end=period_end, region=region)))
+    def __call__(
+        self, *, period_end: date, region: str | None = None, first_day: date | None = None
+    ) -> Decimal:
+        extra = {"first_day": first_day} if first_day and self.takes_first_day else {}
+        return Decimal(str(self.compute(period_end=period_end, region=region, **extra)))
+
+    @property
+    def takes_first_day(self) -> bool:
+        """The function counts from its plan's first day (it has a ``first_day`` argument)."""
+        return "first_day" in inspect.signature(self.compute).parameters
 
     def drilldown_url(
         self, indicator_code: str, *, as_of: date | None = None, region: str | None = None

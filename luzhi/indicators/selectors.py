@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luzhi.accounts.models import City
-from luzhi.indicators import assessments
+from luzhi.indicators import assessments, plans
 from luzhi.indicators.models import (
     DATA_VERSION_KEY,
     PROVINCE,
@@ -74,25 +74,30 @@ class IndicatorStatus:
         return self.reported_value if self.headline_computed else self.computed_value
 
 
-def target_spec(indicator: Indicator) -> TargetSpec:
-    """The pure-math view of an indicator's target."""
+def target_spec(indicator: Indicator, baseline: float | None = None) -> TargetSpec:
+    """The pure-math view of an indicator's target, with its plan's years."""
     return TargetSpec(
         cmp=indicator.cmp,
         value=float(indicator.target_value),
         value_max=float(indicator.target_value_max)
         if indicator.target_value_max is not None
         else None,
-        baseline=float(indicator.baseline_value),
+        baseline=float(indicator.baseline_value) if baseline is None else baseline,
         baseline_year=indicator.baseline_year,
         deadline_year=indicator.deadline_year,
         per_year=indicator.per_year,
         flow=indicator.semantics == Indicator.Semantics.FLOW,
+        last_year=plans.last_year(indicator) if indicator.per_year else None,
     )
 
 
 def _indicators(public: bool):
     """Every indicator (internal callers), or what anyone may see (the public variant)."""
-    qs = Indicator.objects.select_related("target__section").prefetch_related("responsible_units")
+    qs = (
+        Indicator.objects.select_related("target__section__plan")
+        .defer("target__section__plan__source_text")
+        .prefetch_related("responsible_units")
+    )
     return indicator_policy.visible(None, qs) if public else qs
 
 
@@ -144,9 +149,13 @@ def discrepant(headline: float, other: float, tolerance_pct) -> bool:
 
 
 def indicator_statuses(
-    *, user=None, public: bool = False, as_of: date | None = None
+    *, user=None, public: bool = False, as_of: date | None = None, plan=None
 ) -> list[IndicatorStatus]:
     """Every indicator's assessment on ``as_of`` (today by default), from approved values.
+
+    With ``plan``, that plan's indicators (``plans.plan_indicators``): its own, judged
+    as stored, and those its linked targets share, judged on its own target and years
+    (computed for the request, never stored as the indicator's own assessment).
 
     The public variant shows only public indicators. A fixed number of queries whatever
     the number of indicators: indicators, their units, the stored assessments, the province
@@ -154,7 +163,13 @@ def indicator_statuses(
     counts.
     """
     as_of = as_of or timezone.localdate()
-    indicators = list(_indicators(public))
+    if plan is None:
+        indicators = list(_indicators(public))
+    else:
+        indicators = plans.plan_indicators(plan, _indicators(public))
+    ordered = indicators
+    views = [i for i in ordered if plans.is_linked_view(i)]
+    indicators = [i for i in ordered if not plans.is_linked_view(i)]
 
     def compute(stale: list[Indicator]) -> list[IndicatorStatus]:
         needed = (
@@ -174,6 +189,10 @@ def indicator_statuses(
         status_class=IndicatorStatus,
         store=as_of == timezone.localdate(),
     )
+    if views:  # another plan's view of a shared indicator: in the plan's order
+        by_pk = {s.indicator.pk: s for s in statuses}
+        shared = {s.indicator.pk: s for s in compute(views)}
+        statuses = [(shared if plans.is_linked_view(i) else by_pk)[i.pk] for i in ordered]
     if not public and indicator_policy.can(user, "see_pending"):
         # Counted here, not with GROUP BY: the few submitted rows come straight from the
         # status index, where a GROUP BY lets SQLite scan the whole table in indicator order.
@@ -251,7 +270,7 @@ def _period_end(period: Period) -> date:
 def _status_for(indicator: Indicator, rows, as_of: date) -> IndicatorStatus:
     series = _series(indicator, rows)
     points = [(_period_end(p.period), p.value) for p in series]
-    assessment = assess(target_spec(indicator), points, as_of)
+    assessment = assess(target_spec(indicator, _view_baseline(indicator, points)), points, as_of)
     status = IndicatorStatus(indicator=indicator, assessment=assessment, series=points)
     if series:
         last = series[-1]
@@ -262,6 +281,15 @@ def _status_for(indicator: Indicator, rows, as_of: date) -> IndicatorStatus:
             other = last.reported if headline_computed else last.computed
             status.discrepancy = discrepant(last.value, other, indicator.tolerance_pct)
     return status
+
+
+def _view_baseline(indicator: Indicator, points) -> float | None:
+    """Another plan's baseline of a shared stock indicator: its last value in that plan's
+    baseline year (the indicator's own baseline when it has none). None: the indicator's."""
+    if not plans.is_linked_view(indicator) or indicator.semantics != Indicator.Semantics.STOCK:
+        return None
+    before = [v for d, v in points if d.year <= indicator.baseline_year]
+    return before[-1] if before else None
 
 
 @dataclass

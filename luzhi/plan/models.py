@@ -6,6 +6,8 @@ and target keeps the character span of the source text it was parsed from, so
 the UI can show each clause highlighted in the original.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,6 +37,11 @@ class Plan(TimeStampedModel):
     issuer_names = models.JSONField(_("印发单位(原文)"), default=list, blank=True)
     issuers = models.ManyToManyField(
         Unit, through="PlanIssuer", related_name="issued_plans", verbose_name=_("印发单位")
+    )
+    # Several plans may be in force at once (a follow-up plan repeats targets); the main one
+    # is what pages show by default. Every version of a lineage carries the same flag.
+    is_main = models.BooleanField(
+        _("主计划"), default=False, help_text=_("驾驶舱等页面默认显示的计划。")
     )
     source_text = models.TextField(_("原文"), blank=True)
     source_sha256 = models.CharField(_("原文摘要"), max_length=64, db_index=True)
@@ -70,6 +77,27 @@ class Plan(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plan:plan_detail", args=[self.pk])
+
+    # The plan's years: every progress, forecast, baseline and period comes from these.
+
+    @property
+    def first_year(self) -> int | None:
+        """The first year the plan is in force (起始年份; else the year after it was issued)."""
+        if self.period_start:
+            return self.period_start
+        return self.issued.year + 1 if self.issued else None
+
+    @property
+    def baseline_year(self) -> int | None:
+        """The year before the plan begins: its baseline (基线年)."""
+        first = self.first_year
+        return first - 1 if first else None
+
+    @property
+    def first_day(self) -> date | None:
+        """The first day that counts towards the plan's targets (1 January of its first year)."""
+        first = self.first_year
+        return date(first, 1, 1) if first else None
 
 
 class PlanIssuer(models.Model):

@@ -31,8 +31,13 @@ def current_plans() -> QuerySet[Plan]:
 
 
 def current_plan() -> Plan | None:
-    """The plan LuZhi runs: the most recently imported version (always its lineage's newest)."""
-    return Plan.objects.order_by("-created_at", "-pk").first()
+    """The main plan LuZhi runs (the newest version of the lineage flagged main); before any
+    plan is flagged, the most recently imported version.
+
+    Other plans in force at the same time (a follow-up plan) are shown when asked for.
+    """
+    newest = Plan.objects.order_by("-created_at", "-pk")
+    return newest.filter(is_main=True).first() or newest.first()
 
 
 def with_details(sections: QuerySet[Section]) -> QuerySet[Section]:

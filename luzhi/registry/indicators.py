@@ -12,8 +12,9 @@ Periods. A stock function returns the level on ``period_end``. A flow function
 returns what is NEW IN THE PERIOD containing ``period_end`` (the cockpit sums
 new-in-period values since the baseline, and per-year targets sum them by
 year), so a quarterly flow counts the records dated from the first day of that
-quarter to ``period_end``; nothing dated in the baseline year (2024) or before
-counts. Records that carry only a year (talent, projects) are placed in the
+quarter to ``period_end``; nothing dated before the first day of the indicator's
+plan counts (``first_day``: 1 January of the plan's first year, passed by the
+indicators app; the main plan's when a caller names none). Records that carry only a year (talent, projects) are placed in the
 quarter of their year in which they were registered (``created_at``); the
 first quarter also takes what was registered before the year began and the
 fourth what was registered after it ended, so each year's quarters always add
@@ -39,8 +40,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import main_first_day
 from luzhi.indicators.registry import indicator_function
-from luzhi.indicators.services import PLAN_FIRST_YEAR
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -53,7 +54,6 @@ from luzhi.registry.models import (
     Talent,
 )
 
-BASELINE_YEAR = PLAN_FIRST_YEAR  # 2024: the plan's baseline; flows count from 2025-01-01
 WAN_PER_YI = Decimal(10000)  # the registry keeps money in 万元, the targets speak 亿元
 
 # 重大科技创新平台: national and provincial labs and centres that the province counts as
@@ -92,13 +92,30 @@ class Measure:
     value: object = field(default_factory=lambda: Count("pk"))
     scale: Decimal | None = None
     columns: tuple[tuple[str, str], ...] = ()  # drill-down: (header, attribute path)
+    needs_first_day: bool = False  # the queryset also takes ``first_day`` (its own floor)
 
     @property
     def flow(self) -> bool:
         return self.semantics == FLOW
 
+    def _window(self, since: date, end: date, first_day: date | None) -> QuerySet:
+        """The province's records from ``since`` to ``end``; a flow never counts anything
+        dated before the first day of the plan (``first_day``)."""
+        if not self.flow:
+            return self.queryset(since, end)
+        first = first_day or main_first_day()
+        since = max(since, first)
+        if since > end:
+            return self.model.objects.none()
+        return self.queryset(since, end, **({"first_day": first} if self.needs_first_day else {}))
+
     def records(
-        self, *, period_end: date, region: str | None = None, since: date | None = None
+        self,
+        *,
+        period_end: date,
+        region: str | None = None,
+        since: date | None = None,
+        first_day: date | None = None,
     ) -> QuerySet:
         """The records behind the number for ``region`` (None = the province).
 
@@ -107,7 +124,7 @@ class Measure:
         day) to list the records of several periods at once, e.g. everything
         since the baseline behind a running total.
         """
-        qs = self.queryset(since or period_start(period_end), period_end)
+        qs = self._window(since or period_start(period_end), period_end, first_day)
         if region:
             qs = qs.filter(**{f"{self.city}__code": region})
         return qs
@@ -120,16 +137,20 @@ class Measure:
         """The number the given records add up to (a count, or a sum in the target's unit)."""
         return self._finish(records.order_by().aggregate(v=self.value)["v"])
 
-    def compute(self, *, period_end: date, region: str | None = None) -> Decimal:
+    def compute(
+        self, *, period_end: date, region: str | None = None, first_day: date | None = None
+    ) -> Decimal:
         """The number for one region: one aggregate query."""
-        return self.total(self.records(period_end=period_end, region=region))
+        return self.total(self.records(period_end=period_end, region=region, first_day=first_day))
 
-    def compute_all(self, period_end: date) -> dict[str | None, Decimal]:
+    def compute_all(
+        self, period_end: date, first_day: date | None = None
+    ) -> dict[str | None, Decimal]:
         """Every city's number and the province's (key None), from one grouped query."""
         codes = _city_codes()
         result: dict[str | None, Decimal] = dict.fromkeys(codes.values(), Decimal(0))
         rows = (
-            self.queryset(period_start(period_end), period_end)
+            self._window(period_start(period_end), period_end, first_day)
             .order_by()
             .values(self.city)
             .annotate(v=self.value)
@@ -148,12 +169,16 @@ MEASURES: dict[str, Measure] = {}
 def measure(m: Measure) -> Measure:
     """Register a measure with the indicators app (compute, records and compute_all)."""
 
-    def compute(*, period_end: date, region: str | None = None) -> Decimal:
-        return m.compute(period_end=period_end, region=region)
+    def compute(
+        *, period_end: date, region: str | None = None, first_day: date | None = None
+    ) -> Decimal:
+        return m.compute(period_end=period_end, region=region, first_day=first_day)
 
     compute.compute_all = m.compute_all  # optional fast path: one grouped query for all cities
     compute.measure = m
-    indicator_function(m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown")(compute)
+    indicator_function(
+        m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown"
+    )(compute)
     MEASURES[m.name] = m
     return m
 
@@ -165,7 +190,6 @@ def _city_codes() -> dict[int, str]:
     return dict(City.objects.values_list("pk", "code"))
 
 
-FIRST_DAY = date(BASELINE_YEAR + 1, 1, 1)  # nothing dated before this day is new in the plan
 NOTHING = Q(pk__in=[])
 
 
@@ -175,8 +199,8 @@ def period_start(period_end: date) -> date:
 
 
 def _dated(field_name: str, since: date, end: date) -> Q:
-    """Dated records from ``since`` to ``end``, never on or before the baseline year."""
-    since = max(since, FIRST_DAY)
+    """Dated records from ``since`` (never before the plan's first day: ``Measure._window``)
+    to ``end``."""
     if since > end:
         return NOTHING
     return Q(**{f"{field_name}__gte": since, f"{field_name}__lte": end})
@@ -193,7 +217,6 @@ def _registered(since: date, end: date) -> Q:
     Q1 has no lower bound and Q4 no upper bound, so the four quarters of a year
     hold all of that year's records, however early or late they were entered.
     """
-    since = max(since, FIRST_DAY)
     if since > end:
         return NOTHING
 
@@ -434,12 +457,10 @@ measure(
 )
 
 
-def _incubated_enterprises(since: date, end: date) -> QuerySet:
-    """Counted in the period in which the enterprise was both incubated (since 2025) and a
-    科技型中小企业 or 高新技术企业 (a qualification valid on the day it moved in, or granted later)."""
-    since = max(since, FIRST_DAY)
-    if since > end:
-        return Enterprise.objects.none()
+def _incubated_enterprises(since: date, end: date, first_day: date) -> QuerySet:
+    """Counted in the period in which the enterprise was both incubated (since the plan's
+    ``first_day``) and a 科技型中小企业 or 高新技术企业 (a qualification valid on the day it
+    moved in, or granted later)."""
     qualified_since = (
         Qualification.objects.filter(
             enterprise=OuterRef("pk"),
@@ -453,7 +474,7 @@ def _incubated_enterprises(since: date, end: date) -> QuerySet:
         Enterprise.objects.filter(
             status=RecordStatus.APPROVED,
             incubator__isnull=False,
-            incubated_on__gte=FIRST_DAY,
+            incubated_on__gte=first_day,
             incubated_on__lte=end,
         )
         .annotate(qualified_on=Subquery(qualified_since))
@@ -468,11 +489,12 @@ def _incubated_enterprises(since: date, end: date) -> QuerySet:
 measure(
     Measure(
         "registry.incubated_enterprises",
-        "孵化科技型企业(2025年起入驻孵化器并取得科技型中小企业或高新技术企业资质)",
+        "孵化科技型企业(计划实施以来入驻孵化器并取得科技型中小企业或高新技术企业资质)",
         Enterprise,
         _incubated_enterprises,
         FLOW,
         PeriodType.QUARTER,
+        needs_first_day=True,
         columns=(
             *ENTERPRISE_COLUMNS,
             (_("孵化载体"), "incubator"),

@@ -155,12 +155,13 @@ def _snapshot(today: date) -> int:
     demo does for the registries' (which ran before these recognitions existed)."""
     from luzhi.indicators.models import Indicator
     from luzhi.indicators.periods import Period, PeriodType
+    from luzhi.indicators.plans import last_year
     from luzhi.indicators.services import computed_snapshot
     from luzhi.scenarios.indicators import FUNCTIONS
 
     written = 0
     for indicator in Indicator.objects.filter(method=Indicator.Method.COMPUTED, function__in=list(FUNCTIONS)):
-        last_day = min(today - timedelta(days=1), date(indicator.deadline_year or 2027, 12, 31))
+        last_day = min(today - timedelta(days=1), date(last_year(indicator, today.year), 12, 31))
         period = Period.containing(PeriodType(indicator.frequency), date(indicator.baseline_year + 1, 1, 1))
         while period.end <= last_day:
             written += len(computed_snapshot(indicator=indicator, period=period))

@@ -4,7 +4,7 @@
 ``scenarios.recognised_scenarios`` makes the plan's target "打造500个左右全国领先的深度
 融合应用场景" computed: a scenario counts once, in the quarter of its first approved
 recognition at a level that counts as leading (``RecognitionLevel.counts_as_leading``,
-data the plan office sets), from 2025 on. It is a flow: the cockpit sums the quarters
+data the plan office sets), from the first day of the indicator's plan on. It is a flow: the cockpit sums the quarters
 since the baseline. By city (the scenario's city; province-wide scenarios count for
 the province only) and, on the drill-down page, by domain.
 
@@ -24,11 +24,10 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from luzhi.accounts.models import City
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import main_first_day
 from luzhi.indicators.registry import indicator_function
-from luzhi.indicators.services import PLAN_FIRST_YEAR
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 
-FIRST_DAY = date(PLAN_FIRST_YEAR + 1, 1, 1)  # recognitions before the plan began do not count
 LEADING = "scenarios.recognised_scenarios"
 LEVEL_FUNCTIONS = ("typical_case", "benchmark", "national_leading")
 
@@ -39,10 +38,12 @@ def period_start(period_end: date) -> date:
 
 
 def recognised(
-    *, since: date | None, end: date, leading: bool = True, min_order: int | None = None
+    *, since: date | None, end: date, leading: bool = True, min_order: int | None = None,
+    first_day: date | None = None,
 ) -> QuerySet:
     """Scenarios whose first qualifying approved recognition is dated ``since``..``end``,
-    annotated with that date (``counted_on``) and its level's name."""
+    annotated with that date (``counted_on``) and its level's name. Recognitions before
+    the plan began (``first_day``; the main plan's by default) do not count."""
     qualifying = Recognition.objects.filter(
         scenario=OuterRef("pk"), status=Recognition.Status.APPROVED
     )
@@ -51,7 +52,8 @@ def recognised(
     if min_order is not None:
         qualifying = qualifying.filter(level__order__gte=min_order)
     first = qualifying.order_by("recognised_on", "pk")
-    since = max(since or FIRST_DAY, FIRST_DAY)
+    first = first_day or main_first_day()
+    since = max(since or first, first)
     return (
         Scenario.objects.annotate(
             counted_on=Subquery(first.values("recognised_on")[:1]),
@@ -74,21 +76,22 @@ class _Function:
         order = RecognitionLevel.objects.filter(code=self.level).values_list("order", flat=True).first()
         return order if order is not None else 10**6  # an unknown level counts nothing
 
-    def records(self, *, period_end: date, region: str | None = None, since: date | None = None):
+    def records(self, *, period_end: date, region: str | None = None, since: date | None = None,
+                first_day: date | None = None):
         qs = recognised(
             since=since or period_start(period_end), end=period_end,
-            leading=self.leading, min_order=self._min_order(),
+            leading=self.leading, min_order=self._min_order(), first_day=first_day,
         )
         return qs.filter(city__code=region) if region else qs
 
-    def __call__(self, *, period_end: date, region: str | None = None) -> Decimal:
-        return Decimal(self.records(period_end=period_end, region=region).count())
+    def __call__(self, *, period_end: date, region: str | None = None, first_day: date | None = None) -> Decimal:
+        return Decimal(self.records(period_end=period_end, region=region, first_day=first_day).count())
 
-    def compute_all(self, period_end: date) -> dict[str | None, Decimal]:
+    def compute_all(self, period_end: date, first_day: date | None = None) -> dict[str | None, Decimal]:
         """Every city's count and the province's (key None) from one grouped query."""
         codes = dict(City.objects.values_list("pk", "code"))
         result: dict[str | None, Decimal] = dict.fromkeys(codes.values(), Decimal(0))
-        rows = self.records(period_end=period_end).order_by().values("city").annotate(n=Count("pk"))
+        rows = self.records(period_end=period_end, first_day=first_day).order_by().values("city").annotate(n=Count("pk"))
         total = Decimal(0)
         for row in rows:
             total += row["n"]
@@ -99,8 +102,8 @@ class _Function:
 
 
 def _register(name: str, label: str, function: _Function) -> None:
-    def compute(*, period_end: date, region: str | None = None):
-        return function(period_end=period_end, region=region)
+    def compute(*, period_end: date, region: str | None = None, first_day: date | None = None):
+        return function(period_end=period_end, region=region, first_day=first_day)
 
     compute.compute_all = function.compute_all
     indicator_function(name, label=label, records=function.records, by_city=True, drilldown="scenarios:recognition_list")(compute)

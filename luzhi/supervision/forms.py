@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import add_service_errors
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
-from luzhi.indicators.services import _number as parse_number  # the service's own parser
 from luzhi.indicators.services import evidence_check, evidence_check_all
+from luzhi.indicators.services.common import _number as parse_number  # the service's own parser
 from luzhi.supervision.models import Obligation
 
 __all__ = [

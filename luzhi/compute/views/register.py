@@ -29,8 +29,14 @@ from luzhi.core.forms import DecisionForm, add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.views import posted, signed_in
 from luzhi.core.xlsx import xlsx_response
+from luzhi.plan.selectors import current_plan
 
-FIRST_QUARTER = date(2024, 1, 1)  # the plan's baseline year
+
+def _first_quarter(day: date) -> date:
+    """The series starts in the main plan's baseline year (the year before it begins)."""
+    plan = current_plan()
+    year = plan.baseline_year if plan and plan.baseline_year else day.year - 1
+    return date(year, 1, 1)
 
 
 def _day(request) -> tuple[date, str]:
@@ -47,7 +53,7 @@ def register(request):
     """The register: the province's compute now, by city and over time, and the centers."""
     day, day_error = _day(request)
     summary = selectors.capacity_summary(day)
-    series = selectors.capacity_series(start=FIRST_QUARTER, end=day)
+    series = selectors.capacity_series(start=_first_quarter(day), end=day)
     center_filter = filters.CenterFilter(request.GET, queryset=policies.centers.visible(request.user).select_related("city"))
     page = Paginator(center_filter.qs.order_by("city__order", "name"), 50).get_page(request.GET.get("page"))
     counted = {c.center_id: c for c in capacity_on(day).centers}

@@ -469,6 +469,7 @@ def test_indicator_list_query_count_does_not_grow(
             semantics="stock",
             aggregation="none",
             frequency="quarter",
+            baseline_year=2024,
             deadline_year=2027,
         )
         extra.responsible_units.set(template.responsible_units.all())

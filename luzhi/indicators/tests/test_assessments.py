@@ -127,7 +127,7 @@ def test_the_cold_cockpit_query_count_does_not_grow(client, indicators, plan_off
         Indicator.objects.create(
             code=f"extra-{n}", name=f"附加指标{n}", target=basic.target, method="reported",
             unit="项", cmp=">=", target_value=10 + n, semantics="stock", aggregation="none",
-            frequency="quarter", deadline_year=2027, order=1000 + n,
+            frequency="quarter", baseline_year=2024, deadline_year=2027, order=1000 + n,
         )
     data_changed()
     client.get(url)  # the new indicators' first assessments are stored

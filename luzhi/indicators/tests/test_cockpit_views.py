@@ -520,6 +520,7 @@ def test_cockpit_query_count_does_not_grow_with_indicators(
             semantics="stock",
             aggregation="sum" if n % 2 else "none",
             frequency="quarter",
+            baseline_year=2024,
             deadline_year=2027,
             order=1000 + n,
         ).responsible_units.set(basic.responsible_units.all())

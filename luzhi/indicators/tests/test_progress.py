@@ -76,17 +76,19 @@ FLOW_500 = [
 
 def test_approx_target_gets_its_tolerance():
     # Flow: 160 new by 2025-12-31, forecast 480.08 = 96.0% of 500.
-    approx = TargetSpec(cmp="≈", value=500, flow=True, deadline_year=2027)
+    approx = TargetSpec(cmp="≈", value=500, flow=True, baseline_year=2024, deadline_year=2027)
     a = assess(approx, FLOW_500, date(2025, 12, 31))
     assert a.current == 160 and a.progress == pytest.approx(0.32)
     assert a.forecast == pytest.approx(480.08, abs=0.01)
     assert a.status == GREEN  # within 5% of an "about 500" target
-    at_least = TargetSpec(cmp=">=", value=500, flow=True, deadline_year=2027)
+    at_least = TargetSpec(cmp=">=", value=500, flow=True, baseline_year=2024, deadline_year=2027)
     assert assess(at_least, FLOW_500, date(2025, 12, 31)).status == AMBER  # 96% is not 500
 
 
 def test_flow_values_are_summed_since_the_baseline_not_averaged():
-    spec = TargetSpec(cmp=">=", value=50, flow=True, baseline=999)  # baseline ignored for flows
+    spec = TargetSpec(
+        cmp=">=", value=50, flow=True, baseline=999, baseline_year=2024, deadline_year=2027
+    )  # baseline ignored for flows
     a = assess(
         spec,
         [(date(2024, 12, 31), 7), (date(2025, 6, 30), 20), (date(2025, 12, 31), 15)],
@@ -96,7 +98,9 @@ def test_flow_values_are_summed_since_the_baseline_not_averaged():
 
 
 def test_range_target_met_at_lower_bound_and_flags_above_upper():
-    spec = TargetSpec(cmp="range", value=1, value_max=2, flow=True)
+    spec = TargetSpec(
+        cmp="range", value=1, value_max=2, flow=True, baseline_year=2024, deadline_year=2027
+    )
     met = assess(spec, [(date(2026, 3, 31), 1)], date(2026, 6, 30))
     assert met.achieved and met.status == GREEN and not met.above_range
     above = assess(spec, [(date(2026, 3, 31), 3)], date(2026, 6, 30))
@@ -109,7 +113,9 @@ def test_strictly_greater_needs_more_than_the_value():
     assert is_achieved("≈", 475, 500) and not is_achieved("≈", 474, 500)
 
 
-PER_YEAR = TargetSpec(cmp=">=", value=150, per_year=True, flow=True, deadline_year=None)
+PER_YEAR = TargetSpec(
+    cmp=">=", value=150, per_year=True, flow=True, baseline_year=2024, deadline_year=None
+)
 
 
 def test_per_year_target_judges_the_current_year_by_run_rate():

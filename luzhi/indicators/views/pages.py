@@ -8,12 +8,13 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.accounts.models import City
 from luzhi.core.roles import is_unit_reporter
-from luzhi.indicators import charts
+from luzhi.indicators import charts, plans
 from luzhi.indicators.models import (
     PROVINCE,
     Indicator,
@@ -35,7 +36,6 @@ from luzhi.plan.models import AssignmentUnit, Plan, Section
 
 STATUS = Observation.Status
 REPORTED = [Observation.Source.REPORT, Observation.Source.STATISTICS]
-PLAN_LAST_YEAR = 2027
 RECENT_PER_INDICATOR = 5
 EVENT_LABELS = {
     "save": gettext_lazy("保存草稿"),
@@ -314,11 +314,15 @@ def target_text(indicator: Indicator) -> str:
 
 
 def plan_last_year(indicator: Indicator) -> int:
-    if indicator.deadline_year:
-        return indicator.deadline_year
-    if indicator.target_id and indicator.target.section.plan.period_end:
-        return indicator.target.section.plan.period_end
-    return PLAN_LAST_YEAR
+    """The last year of an indicator: its deadline, else its plan's (the main plan's for an
+    indicator without a target), else this year."""
+    from luzhi.plan.selectors import current_plan
+
+    last = plans.last_year(indicator)
+    if last is None:
+        main = current_plan()
+        last = main.period_end if main and main.period_end else None
+    return last or timezone.localdate().year
 
 
 def plain_number(value) -> str:

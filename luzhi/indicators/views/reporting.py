@@ -73,6 +73,7 @@ from luzhi.indicators.views.pages import (
     plan_last_year,
     target_text,
 )
+from luzhi.plan.models import Plan
 from luzhi.plan.selectors import current_plan
 
 
@@ -361,7 +362,9 @@ def indicators_sync(request):
     """Re-link indicators to the targets of the plan in force (after importing a new version)."""
     if (refused := plan_office_only(request, _("只有专项办可以配置指标。"))) is not None:
         return refused
-    plan = current_plan()
+    # ``plan``: another plan in force (its own cockpit); the main plan by default.
+    raw = str(request.POST.get("plan") or "")
+    plan = Plan.objects.filter(pk=raw).first() if raw.isdigit() else current_plan()
     if plan is None:
         messages.error(request, _("尚未导入行动计划。"))
     else:
@@ -371,6 +374,13 @@ def indicators_sync(request):
             _("已按 %(plan)s 同步指标:新建 %(created)d 项,更新 %(updated)d 项。")
             % {"plan": plan, **counts},
         )
+        if counts["proposed"]:
+            messages.warning(
+                request,
+                _("%(n)d 项目标可能与其他计划的指标重复,请在“目标与指标”页面确认。")
+                % {"n": counts["proposed"]},
+            )
+            return redirect("indicators:target_links", plan_id=plan.pk)
     return redirect("indicators:cockpit")
 
 

@@ -9,8 +9,28 @@ from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.core.cache import bump
 from luzhi.core.history import record_change
 from luzhi.core.text import normalize_name
-from luzhi.plan.models import Assignment, AssignmentUnit, Section, Target
-from luzhi.plan.permissions import assignments, sections, targets
+from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target
+from luzhi.plan.permissions import assignments, plans, sections, targets
+
+
+@transaction.atomic
+def plan_set_main(*, actor: User, plan: Plan) -> Plan:
+    """Make ``plan``'s lineage the main plan (what the cockpit and plan pages show by default).
+
+    Other plans stay in force and keep their own cockpits; only the default changes.
+    """
+    plans.require(actor, "import")
+    bump("plan")
+    for row in Plan.objects.select_for_update().filter(is_main=True).exclude(lineage=plan.lineage):
+        row.is_main = False
+        record_change(row, actor, "another plan made the main plan")
+        row.save(update_fields=["is_main", "updated_at"])
+    for row in Plan.objects.select_for_update().filter(lineage=plan.lineage, is_main=False):
+        row.is_main = True
+        record_change(row, actor, "made the main plan")
+        row.save(update_fields=["is_main", "updated_at"])
+    plan.refresh_from_db()
+    return plan
 
 
 @transaction.atomic

@@ -275,6 +275,8 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
         source_sha256=digest,
         source_name=source_name,
         previous=latest,
+        # A new version keeps its lineage's flag; the first plan ever imported is the main one.
+        is_main=latest.is_main if latest else not Plan.objects.filter(is_main=True).exists(),
         imported_by=actor,
     )
     plan.full_clean()

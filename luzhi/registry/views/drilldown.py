@@ -6,7 +6,7 @@
   (what ``computed_snapshot`` stored for it).
 - Without: the records behind the number on ``as_of`` (today by default): a
   stock's level on that day; a flow's running total since the baseline (every
-  period from 2025 to ``as_of``); a per-year target's year to date; yearly
+  period from the first day of its plan to ``as_of``); a per-year target's year to date; yearly
   figures for the last complete year.
 
 Who sees what: the indicator as on its own page (non-public ones are the plan
@@ -31,8 +31,9 @@ from luzhi.core.permissions import is_plan_office
 from luzhi.indicators.models import PROVINCE, Indicator
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.indicators.plans import first_day
 from luzhi.registry import permissions as policies
-from luzhi.registry.indicators import FIRST_DAY, MEASURES, Measure
+from luzhi.registry.indicators import MEASURES, Measure
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -95,11 +96,11 @@ def drilldown_scope(
             date(as_of.year, 1, 1),
             _("%(year)d年截至%(day)s的新增") % {"year": as_of.year, "day": date_format(as_of)},
         )
+    first = first_day(indicator)  # the running total counts from its plan's first day
     return Scope(
         as_of,
-        FIRST_DAY,
-        _("%(first)s至%(day)s累计新增")
-        % {"first": date_format(FIRST_DAY), "day": date_format(as_of)},
+        first,
+        _("%(first)s至%(day)s累计新增") % {"first": date_format(first), "day": date_format(as_of)},
     )
 
 
@@ -172,7 +173,12 @@ def drilldown(request):
             period = None
 
     scope = drilldown_scope(indicator, measure, as_of=as_of, period=period)
-    records = measure.records(period_end=scope.end, region=region or None, since=scope.since)
+    records = measure.records(
+        period_end=scope.end,
+        region=region or None,
+        since=scope.since,
+        first_day=first_day(indicator),
+    )
     total = measure.total(records)
     # The city column of every row comes with the page, not one query per row.
     records = records.select_related(measure.city).order_by("pk")

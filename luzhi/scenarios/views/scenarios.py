@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.views import posted, signed_in
+from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios import matching, selectors, services
 from luzhi.scenarios.filters import RecognitionFilter, ScenarioFilter
 from luzhi.scenarios.forms import RecognitionForm, ScenarioForm, WithdrawForm
-from luzhi.scenarios.indicators import FIRST_DAY, recognised
+from luzhi.scenarios.indicators import recognised
 from luzhi.scenarios.models import Domain, Recognition, Scenario
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import recognitions as recognition_policy
@@ -135,7 +136,8 @@ def _since(request) -> date:
         year = int(request.GET.get("year") or 0)
     except ValueError:
         year = 0
-    return date(year, 1, 1) if year >= FIRST_DAY.year else FIRST_DAY
+    first = main_first_day()
+    return date(year, 1, 1) if year >= first.year else first
 
 
 def recognition_list(request):

@@ -1,8 +1,11 @@
-"""``luzhi indicators sync``: turn the current plan's targets into indicators."""
+"""``luzhi indicators sync [--plan ID]``: turn a plan's targets into indicators (the main plan's
+by default); ``snapshot``: store the computed indicators' values."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luzhi.indicators.plans import link_proposals
 from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.plan.models import Plan
 from luzhi.plan.selectors import current_plan
 
 
@@ -14,13 +17,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["sync", "snapshot"])
+        parser.add_argument("--plan", type=int, help="sync: plan id (default: the main plan)")
         parser.add_argument(
             "--now",
             action="store_true",
             help="snapshot: compute in this process instead of queueing for the worker",
         )
 
-    def handle(self, *args, action, now=False, **options):
+    def handle(self, *args, action, now=False, plan=None, **options):
         if action == "snapshot":
             from luzhi.indicators.tasks import enqueue_snapshot, snapshot_computed_indicators
 
@@ -31,8 +35,17 @@ class Command(BaseCommand):
                 enqueue_snapshot()
                 self.stdout.write("snapshot of computed indicators queued for the worker")
             return
-        plan = current_plan()
-        if plan is None:
-            raise CommandError("no plan stored: run `luzhi plan import FILE` first", returncode=2)
-        counts = indicators_sync_from_plan(actor=None, plan=plan)
-        self.stdout.write("indicators: {created} created, {updated} updated".format(**counts))
+        chosen = Plan.objects.filter(pk=plan).first() if plan else current_plan()
+        if chosen is None:
+            raise CommandError(
+                f"no plan {plan}" if plan else "no plan stored: run `luzhi plan import FILE` first",
+                returncode=2,
+            )
+        counts = indicators_sync_from_plan(actor=None, plan=chosen)
+        self.stdout.write(
+            "indicators: {created} created, {updated} updated, {linked} linked to another plan's"
+            " indicator, {proposed} waiting for the plan office".format(**counts)
+        )
+        for target, candidates in link_proposals(chosen):
+            names = ", ".join(i.code for i in candidates)
+            self.stdout.write(f"  {target.section.path} {target.metric}: may share {names}")

@@ -1,0 +1,59 @@
+"""Writes to indicators and observations. Keyword-only, ``actor=``, atomic, recorded.
+
+Callers import from here: ``from luzhi.indicators.services import observation_save``.
+``setup`` turns the plan's targets into indicators (and links a follow-up plan's repeated
+targets to them, ``links``); ``observations`` records values and their review; ``evidence``
+checks and stores files.
+"""
+
+from luzhi.indicators.services.common import data_changed, resolve_region
+from luzhi.indicators.services.evidence import (
+    EVIDENCE_TYPES,
+    evidence_add,
+    evidence_check,
+    evidence_check_all,
+    evidence_store,
+)
+from luzhi.indicators.services.links import target_link, target_track_separately
+from luzhi.indicators.services.observations import (
+    computed_snapshot,
+    computed_values,
+    observation_approve,
+    observation_correct,
+    observation_return,
+    observation_save,
+    observation_submit,
+    rollup_refresh,
+)
+from luzhi.indicators.services.setup import (
+    DEFINITIONS,
+    allocation_set,
+    indicator_figure_of_record_set,
+    indicators_sync_from_plan,
+    milestone_set,
+)
+
+__all__ = [
+    "DEFINITIONS",
+    "EVIDENCE_TYPES",
+    "allocation_set",
+    "computed_snapshot",
+    "computed_values",
+    "data_changed",
+    "evidence_add",
+    "evidence_check",
+    "evidence_check_all",
+    "evidence_store",
+    "indicator_figure_of_record_set",
+    "indicators_sync_from_plan",
+    "milestone_set",
+    "observation_approve",
+    "observation_correct",
+    "observation_return",
+    "observation_save",
+    "observation_submit",
+    "resolve_region",
+    "rollup_refresh",
+    "target_link",
+    "target_track_separately",
+]
