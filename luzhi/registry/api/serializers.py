@@ -51,8 +51,18 @@ class RegistryEnterpriseSerializer(Serializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "name", "credit_code", "city", "segment", "founded_on", "hard_tech",
-            "hard_tech_since", "incubator", "incubated_on", "status", "qualifications",
+            "id",
+            "name",
+            "credit_code",
+            "city",
+            "segment",
+            "founded_on",
+            "hard_tech",
+            "hard_tech_since",
+            "incubator",
+            "incubated_on",
+            "status",
+            "qualifications",
             "updated_at",
         ]
 
@@ -75,8 +85,18 @@ class RegistryPlatformSerializer(Serializer):
     class Meta:
         model = Platform
         fields = [
-            "id", "name", "kind", "level", "host", "city", "approved_on", "approval_doc",
-            "state", "ai_field", "status", "updated_at",
+            "id",
+            "name",
+            "kind",
+            "level",
+            "host",
+            "city",
+            "approved_on",
+            "approval_doc",
+            "state",
+            "ai_field",
+            "status",
+            "updated_at",
         ]
 
 
@@ -90,7 +110,14 @@ class RegistryProjectSerializer(Serializer):
     class Meta:
         model = Project
         fields = [
-            "id", "title", "programme", "year", "lead_org", "city", "funding", "state",
+            "id",
+            "title",
+            "programme",
+            "year",
+            "lead_org",
+            "city",
+            "funding",
+            "state",
             "updated_at",
         ]
 
@@ -99,8 +126,18 @@ class RegistryAchievementSerializer(Serializer):
     class Meta:
         model = Achievement
         fields = [
-            "id", "title", "kind", "owner", "city", "achieved_on", "maturity", "good_round",
-            "good_result", "original_major", "reviewed_on", "updated_at",
+            "id",
+            "title",
+            "kind",
+            "owner",
+            "city",
+            "achieved_on",
+            "maturity",
+            "good_round",
+            "good_result",
+            "original_major",
+            "reviewed_on",
+            "updated_at",
         ]
 
 
@@ -111,8 +148,16 @@ class RegistryAlgorithmProductSerializer(Serializer):
     class Meta:
         model = AlgorithmProduct
         fields = [
-            "id", "name", "provider", "provider_name", "domain", "description", "state",
-            "released_on", "status", "updated_at",
+            "id",
+            "name",
+            "provider",
+            "provider_name",
+            "domain",
+            "description",
+            "state",
+            "released_on",
+            "status",
+            "updated_at",
         ]
 
 
