@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers
 
 from luzhi.core.roles import is_plan_office
@@ -54,6 +55,18 @@ class ReadAnyoneWritePlanOffice(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return is_plan_office(request.user)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:00:00",
+    }
+)
+class TimeOfDayField(serializers.TimeField):
+    """A local time of day (``09:30:00``). Documented by a pattern: OpenAPI's ``time`` format is
+    RFC 3339's full-time, which requires a zone offset LuZhi's times of day do not have."""
 
 
 class ProblemsError(exceptions.ValidationError):

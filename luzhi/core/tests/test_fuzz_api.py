@@ -7,8 +7,8 @@ requests from ``/api/schema/`` as the public, a unit reporter and the plan offic
 fixed seed and a bounded number of examples, and checks that no answer is a server error
 and every answer matches the schema.
 
-Only reads (GET) are fuzzed. Operations listed in ``KNOWN_FAILING`` still fail in apps
-this test does not own; each names what is wrong, and comes off the list with its fix.
+Operations listed in ``KNOWN_FAILING`` (none today) would still fail in apps this test
+does not own; each names what is wrong, and comes off the list with its fix.
 """
 
 import os
@@ -31,10 +31,7 @@ SEED = 42
 MAX_EXAMPLES = 10
 
 #: path regex -> why it is left out (to be fixed by the app that owns it, then removed here).
-KNOWN_FAILING = {
-    r"^/api/(scenarios|solutions)/": "scenarios: nullable fields (publisher_enterprise, contact_name …) typed non-null; /matches/ times out on ?top=null",
-    r"^/api/(matchmaking-events|meetings)/": "scenarios: nullable fields typed non-null in the schema",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 pytestmark = [
     pytest.mark.skipif(

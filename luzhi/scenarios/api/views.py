@@ -9,7 +9,7 @@ the reason, 400 naming the field, 404 for what the caller may not see.
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -47,7 +47,8 @@ ERRORS = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or not visible to you"),
 }
 READ = {404: ERRORS[404]}
-TOP = OpenApiParameter("top", int, description="How many matches (1–100, default 20)")
+MATCH_ERRORS = {400: ERRORS[400], 404: ERRORS[404]}
+TOP = OpenApiParameter("top", OpenApiTypes.INT, description="How many matches (1–100, default 20); else 400")
 
 
 class ReadAnyoneWriteSignedIn(permissions.BasePermission):
@@ -60,11 +61,15 @@ class ReadAnyoneWriteSignedIn(permissions.BasePermission):
         )
 
 
+class TopSerializer(serializers.Serializer):
+    top = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
 def _top(request) -> int:
-    try:
-        return max(1, min(100, int(request.query_params.get("top", 20))))
-    except ValueError:
-        return 20
+    """``?top=``, 1–100 (default 20); a bad value is a 400 naming ``top``."""
+    params = TopSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data["top"]
 
 
 class _Base(PolicyQuerysetMixin, viewsets.GenericViewSet):
@@ -221,7 +226,7 @@ class ScenarioViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             services.scenario_advance(actor=request.user, scenario=self.get_object(), to=data["status"])
         )
 
-    @extend_schema(parameters=[TOP], responses={200: s.SolutionMatchSerializer(many=True), **READ})
+    @extend_schema(parameters=[TOP], responses={200: s.SolutionMatchSerializer(many=True), **MATCH_ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def matches(self, request, pk=None):
         """The solutions best matching this scenario, best first, each with why it matched."""
@@ -277,7 +282,7 @@ class SolutionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return self._respond(services.solution_set_status(
             actor=request.user, solution=self.get_object(), status=Solution.Status.WITHDRAWN))
 
-    @extend_schema(parameters=[TOP], responses={200: s.ScenarioMatchSerializer(many=True), **READ})
+    @extend_schema(parameters=[TOP], responses={200: s.ScenarioMatchSerializer(many=True), **MATCH_ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def matches(self, request, pk=None):
         """The open scenarios best matching this solution, best first, each with why."""
@@ -352,7 +357,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         return Response(s.PartySerializer(selectors.event_parties(event, request.user), many=True).data)
 
     @extend_schema(request=None, responses={200: s.MeetingSerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def propose(self, request, pk=None):
         """Propose (again) the meetings from the matches, within limits and slots."""
         event = self.get_object()
