@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City, Unit, User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.indicators import assessments
 from luzhi.indicators.models import (
     DATA_VERSION_KEY,
@@ -512,7 +512,7 @@ def _transition(observation: Observation, allowed: set[str], target: str, verb: 
     is refused with a message saying what happened.
     """
     if observation.status not in allowed:
-        raise ValidationError(
+        raise StateConflict(
             _("当前状态为“%(state)s”,不能%(verb)s(可能已被他人处理,请刷新后查看)。")
             % {"state": observation.get_status_display(), "verb": verb}
         )

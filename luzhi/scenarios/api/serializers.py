@@ -53,11 +53,17 @@ class LevelSerializer(serializers.ModelSerializer):
 
 class BatchSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="__str__", read_only=True)
-    scenario_count = serializers.IntegerField(read_only=True, required=False)
+    scenario_count = serializers.SerializerMethodField(help_text=_("入选场景数(未入选的不计)"))
 
     class Meta:
         model = ScenarioBatch
         fields = ["id", "number", "label", "title", "status", "collect_until", "published_on", "note", "scenario_count"]
+
+    def get_scenario_count(self, batch) -> int:
+        """Annotated by the list's selector; counted here for a single batch (create, transitions)."""
+        if hasattr(batch, "scenario_count"):
+            return batch.scenario_count
+        return batch.scenarios.exclude(status=Scenario.Status.WITHDRAWN).count()
 
 
 class BatchCreateSerializer(serializers.Serializer):

@@ -59,3 +59,28 @@ def test_scenario_contacts_are_null_for_the_public(published_scenario):
 def test_times_of_day_are_documented_without_a_zone(components):
     starts_at = components["Slot"]["properties"]["starts_at"]
     assert "format" not in starts_at and starts_at["pattern"].startswith("^")
+
+
+def test_a_transition_from_the_wrong_state_is_a_409(batch, plan_officer):
+    client = APIClient()
+    client.force_authenticate(plan_officer)
+    assert client.post(f"/api/scenario-batches/{batch.pk}/close/").status_code == 200
+    again = client.post(f"/api/scenario-batches/{batch.pk}/close/")
+    assert again.status_code == 409, again.content
+    error = again.json()["error"]
+    assert error["code"] == "conflict" and "审核中" in error["message"]
+
+
+def test_a_malformed_meeting_id_is_a_404(plan_officer):
+    client = APIClient()
+    client.force_authenticate(plan_officer)
+    for pk in ("null", "5e-324"):
+        assert client.post(f"/api/meetings/{pk}/cancel/").status_code == 404
+
+
+def test_a_new_batch_has_its_scenario_count(plan_officer, db):
+    client = APIClient()
+    client.force_authenticate(plan_officer)
+    response = client.post("/api/scenario-batches/", {"title": "第九批场景"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["scenario_count"] == 0
