@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers
 
 from luzhi.core.roles import is_plan_office
+from luzhi.core.services import StateConflict
 
 #: Largest page an API client may ask for (``?limit=``); larger asks get this many.
 MAX_PAGE_SIZE = 500
@@ -56,6 +58,26 @@ class ReadAnyoneWritePlanOffice(permissions.BasePermission):
         return is_plan_office(request.user)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:00:00",
+    }
+)
+class TimeOfDayField(serializers.TimeField):
+    """A local time of day (``09:30:00``). Documented by a pattern: OpenAPI's ``time`` format is
+    RFC 3339's full-time, which requires a zone offset LuZhi's times of day do not have."""
+
+
+class Conflict(exceptions.APIException):
+    """409: the record is not (or no longer) in a state that allows this (``StateConflict``)."""
+
+    status_code = 409
+    default_detail = _("记录的状态已变化,请刷新后重试。")
+    default_code = "conflict"
+
+
 class ProblemsError(exceptions.ValidationError):
     """A 400 that also lists structured problems (e.g. each refused line of an upload)."""
 
@@ -64,12 +86,23 @@ class ProblemsError(exceptions.ValidationError):
         self.problems = problems
 
 
+def _messages(value) -> list[str]:
+    """The messages of one field's (possibly nested) DRF error detail, as plain strings."""
+    if isinstance(value, dict):
+        return [f"{key}: {m}" for key, inner in value.items() for m in _messages(inner)]
+    if isinstance(value, list | tuple):
+        return [m for inner in value for m in _messages(inner)]
+    return [str(value)]
+
+
 def exception_handler(exc, context):
     """Translate Django and DRF errors into LuZhi's single error shape."""
     # Imported here: rest_framework.views imports this module through the settings.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StateConflict):
+        exc = Conflict(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
@@ -83,10 +116,10 @@ def exception_handler(exc, context):
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-        message = "; ".join(
-            f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
-            for field, msgs in fields.items()
-        )
+        # Each field maps to a flat list of messages, also for nested input (a list of files,
+        # a nested object): ``{"files": ["0: …"]}``, as the schema says.
+        fields = {str(field): _messages(msgs) for field, msgs in fields.items()}
+        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in fields.items())
         body = {"code": "invalid", "message": message, "fields": fields}
         if isinstance(exc, ProblemsError):
             body["problems"] = exc.problems
@@ -121,7 +154,8 @@ _ERROR_DESCRIPTIONS = {
     401: "Not signed in (no or invalid token).",
     403: "Not allowed, or not in this state: `error.message` says why.",
     404: "No such object, or not visible to this user.",
-    409: "Changed by someone else at the same moment: reload and retry.",
+    409: "Not (or no longer) in a state that allows this, e.g. decided by someone else first: "
+    "`error.message` says the state; reload and retry.",
     413: "Request body too large.",
     429: "Too many requests: retry after `Retry-After` seconds.",
 }
@@ -136,3 +170,14 @@ def error_responses(*codes: int) -> dict:
         code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
         for code in codes
     }
+
+
+#: The errors a state transition answers (approve, return, close, publish …): bad input, not
+#: signed in, not allowed, no such record, and the record not in a state that allows it.
+TRANSITION_ERRORS = (400, 401, 403, 404, 409)
+
+
+def transition_responses(ok=None, *, status: int = 200, extra: tuple[int, ...] = ()) -> dict:
+    """``responses=`` of a transition action: ``ok`` under ``status`` and every error it gives
+    (``TRANSITION_ERRORS`` plus ``extra``), each in LuZhi's error shape."""
+    return {status: ok, **error_responses(*sorted({*TRANSITION_ERRORS, *extra}))}

@@ -10,7 +10,14 @@ already serialised and the re-read still sees the committed state.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+
+class StateConflict(ValidationError):
+    """A transition refused because the record is not (or no longer) in a state that allows it:
+    someone acted first, or the caller's view of it is out of date. Pages show it like any
+    ``ValidationError``; the API answers 409 (``core/api.py``)."""
 
 
 def lock(instance, *, related: tuple[str, ...] = ()):

@@ -50,6 +50,8 @@ class Kind:
     create: Callable | None = None
     update: Callable | None = None
     instance_kwarg: str = ""
+    #: What ``update`` may change (the API's update fields; its create fields are ``create``'s).
+    fields: tuple[str, ...] = ()
 
     @property
     def public(self) -> bool:
@@ -93,6 +95,7 @@ KINDS: dict[str, Kind] = {
             create=enterprise_services.enterprise_create,
             update=enterprise_services.enterprise_update,
             instance_kwarg="enterprise",
+            fields=enterprise_services.ENTERPRISE_FIELDS,
         ),
         Kind(
             slug="platform",
@@ -107,6 +110,7 @@ KINDS: dict[str, Kind] = {
             create=services.platform_create,
             update=services.platform_update,
             instance_kwarg="platform",
+            fields=services.PLATFORM_FIELDS,
         ),
         Kind(
             slug="talent",
@@ -121,6 +125,7 @@ KINDS: dict[str, Kind] = {
             create=services.talent_create,
             update=services.talent_update,
             instance_kwarg="talent",
+            fields=services.TALENT_FIELDS,
         ),
         Kind(
             slug="project",
@@ -135,6 +140,7 @@ KINDS: dict[str, Kind] = {
             create=services.project_create,
             update=services.project_update,
             instance_kwarg="project",
+            fields=services.PROJECT_FIELDS,
         ),
         Kind(
             slug="achievement",
@@ -149,6 +155,7 @@ KINDS: dict[str, Kind] = {
             create=services.achievement_create,
             update=services.achievement_update,
             instance_kwarg="achievement",
+            fields=services.ACHIEVEMENT_FIELDS,
         ),
         Kind(
             slug="algorithmproduct",
@@ -164,6 +171,7 @@ KINDS: dict[str, Kind] = {
             create=services.algorithm_product_create,
             update=services.algorithm_product_update,
             instance_kwarg="product",
+            fields=services.ALGORITHM_FIELDS,
         ),
     ]
 }

@@ -44,18 +44,6 @@ def Fen(**kwargs):  # noqa: N802  (a field factory, named like a field)
     return serializers.IntegerField(min_value=1, max_value=MAX_FEN, **kwargs)
 
 
-class ComputeErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False)
-
-
-class ComputeErrorSerializer(serializers.Serializer):
-    """LuZhi's one error shape: ``{"error": {"code", "message", "fields"?}}``."""
-
-    error = ComputeErrorBodySerializer()
-
-
 class AcceleratorSerializer(Serializer):
     class Meta:
         model = AcceleratorModel

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -34,40 +34,16 @@ from luzhi.compute.models import (
     VoucherProgram,
 )
 from luzhi.compute.placement import rank_options
-from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import PolicyQuerysetMixin, error_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.models import Enterprise
 
-ERR = s.ComputeErrorSerializer
-E400 = OpenApiResponse(ERR, description="Bad input: `error.fields` names each field and what is wrong.")
-E401 = OpenApiResponse(ERR, description="Not signed in (no or invalid token).")
-E403 = OpenApiResponse(ERR, description="Signed in but not allowed; `error.message` says why.")
-E404 = OpenApiResponse(ERR, description="No such record, or one you may not see.")
-E409 = OpenApiResponse(ERR, description="The idempotency key was used before for a different request.")
-
 
 def documented(ok, *, code: int = 200, request=None, conflict: bool = False, read: bool = False, **kwargs):
-    """extend_schema with every status code the endpoint can answer."""
-    responses = {code: ok, 401: E401, 403: E403, 404: E404} if not read else {code: ok, 404: E404}
-    if not read:
-        responses[400] = E400
-    if conflict:
-        responses[409] = E409
-    return extend_schema(request=request, responses=responses, **kwargs)
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "idempotency key reused"
-
-
-def conflict_as_409(call):
-    """Run a service; an IdempotencyConflict becomes 409 with its message."""
-    try:
-        return call()
-    except services.IdempotencyConflict as exc:
-        raise Conflict(" ".join(exc.messages)) from None
+    """extend_schema with every status code the endpoint can answer (``conflict``: a state
+    transition or an idempotency key, 409)."""
+    codes = (404,) if read else (400, 401, 403, 404, *((409,) if conflict else ()))
+    return extend_schema(request=request, responses={code: ok, **error_responses(*codes)}, **kwargs)
 
 
 class SignedInWrites(permissions.BasePermission):
@@ -159,7 +135,7 @@ class CenterViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
         center = services.center_update(actor=request.user, center=center, **serializer.validated_data)
         return Response(s.CenterSerializer(center).data)
 
-    @documented(s.CenterSerializer, request=s.CenterDecisionSerializer)
+    @documented(s.CenterSerializer, request=s.CenterDecisionSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         """Approve or reject the center's pending registration or change (register units)."""
@@ -195,7 +171,7 @@ class CapacityViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("day", date, description="YYYY-MM-DD (default today)")],
-        responses={200: s.CapacitySerializer, 400: E400},
+        responses={200: s.CapacitySerializer, **error_responses(400)},
     )
     def list(self, request):
         raw = request.query_params.get("day")
@@ -228,12 +204,12 @@ class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
         program = services.program_set_status(actor=request.user, program=self.get_object(), status=new_status)
         return Response(s.ProgramSerializer(program).data)
 
-    @documented(s.ProgramSerializer)
+    @documented(s.ProgramSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def open(self, request, pk=None):
         return self._status(request, VoucherProgram.Status.OPEN)
 
-    @documented(s.ProgramSerializer)
+    @documented(s.ProgramSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
         return self._status(request, VoucherProgram.Status.CLOSED)
@@ -258,9 +234,9 @@ class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
             raise exceptions.ValidationError({"center": ["unknown center"]})
         if data.get("enterprise") and enterprise is None:
             raise exceptions.ValidationError({"enterprise": ["unknown enterprise"]})
-        settlement = conflict_as_409(lambda: services.settlement_run(
+        settlement = services.settlement_run(
             actor=request.user, program=self.get_object(), center=center, enterprise=enterprise,
-            idempotency_key=data["idempotency_key"]))
+            idempotency_key=data["idempotency_key"])
         return Response(s.SettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)
 
     @documented(s.VoucherEventSerializer(many=True), read=True)
@@ -302,7 +278,7 @@ class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         application = services.application_submit(actor=request.user, **data)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
-    @documented(s.ApplicationSerializer, request=s.CenterDecisionSerializer)
+    @documented(s.ApplicationSerializer, request=s.CenterDecisionSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         serializer = s.CenterDecisionSerializer(data=request.data)
@@ -311,7 +287,7 @@ class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
                                                   **serializer.validated_data)
         return Response(s.ApplicationSerializer(application).data)
 
-    @documented(s.VoucherSerializer, code=201, request=s.VoucherIssueSerializer)
+    @documented(s.VoucherSerializer, code=201, request=s.VoucherIssueSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk=None):
         """Issue the approved application's voucher (within budget and the yearly cap)."""
@@ -343,11 +319,11 @@ class VoucherViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         data = serializer.validated_data
         voucher = self.get_object()
         before = Redemption.objects.filter(idempotency_key=data["idempotency_key"]).exists()
-        redemption = conflict_as_409(lambda: services.voucher_redeem(actor=request.user, voucher=voucher, **data))
+        redemption = services.voucher_redeem(actor=request.user, voucher=voucher, **data)
         return Response(s.RedemptionSerializer(redemption).data,
                         status=status.HTTP_200_OK if before else status.HTTP_201_CREATED)
 
-    @documented(s.VoucherSerializer, request=s.ComputeReasonSerializer)
+    @documented(s.VoucherSerializer, request=s.ComputeReasonSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def revoke(self, request, pk=None):
         serializer = s.ComputeReasonSerializer(data=request.data)
@@ -364,7 +340,7 @@ class RedemptionViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.RedemptionFilter
     permission_classes = [SignedIn]
 
-    @documented(s.RedemptionSerializer, request=s.ComputeReasonSerializer)
+    @documented(s.RedemptionSerializer, request=s.ComputeReasonSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def reverse(self, request, pk=None):
         """Correct a wrong, unsettled redemption with a reversing ledger transaction."""
@@ -419,8 +395,7 @@ class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         """Send the job to one option's center, holding the subsidy on a voucher in the same transaction."""
         serializer = s.DispatchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispatch = conflict_as_409(lambda: services.job_dispatch(actor=request.user, job=self.get_object(),
-                                                                 **serializer.validated_data))
+        dispatch = services.job_dispatch(actor=request.user, job=self.get_object(), **serializer.validated_data)
         return Response(s.DispatchSerializer(dispatch).data, status=status.HTTP_201_CREATED)
 
 

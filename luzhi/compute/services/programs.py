@@ -29,7 +29,7 @@ from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
 from luzhi.compute.services import ledger
 from luzhi.compute.services.common import event, fen, subsidy_of
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 
 E = VoucherEvent.Kind
 A = VoucherApplication.Status
@@ -148,7 +148,7 @@ def program_set_status(*, actor, program: VoucherProgram, status: str) -> Vouche
         VoucherProgram.Status.CLOSED: {VoucherProgram.Status.OPEN},
     }
     if program.status not in allowed.get(status, set()):
-        raise ValidationError(
+        raise StateConflict(
             _("券种计划“%(p)s”当前为“%(s)s”,不能改为该状态。")
             % {"p": program, "s": program.get_status_display()}
         )
@@ -291,7 +291,7 @@ def application_review(*, actor, application: VoucherApplication, decision: str,
     permissions.applications.require(actor, "review", application)
     application = lock(application)
     if application.status != A.SUBMITTED:
-        raise ValidationError(_("申领当前为“%s”,不能再审核。") % application.get_status_display())
+        raise StateConflict(_("申领当前为“%s”,不能再审核。") % application.get_status_display())
     comment = (comment or "").strip()
     if decision not in ("approve", "reject"):
         raise ValidationError({"decision": _("审核结论应为通过或驳回。")})

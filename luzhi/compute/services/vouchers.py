@@ -34,6 +34,7 @@ from luzhi.compute.services import ledger
 from luzhi.compute.services.common import event, fen, fingerprint, subsidy_of
 from luzhi.compute.services.common import idempotency_key as check_key
 from luzhi.compute.services.programs import related
+from luzhi.core.services import StateConflict
 
 E = VoucherEvent.Kind
 K = LedgerAccount.Kind
@@ -42,7 +43,7 @@ R = Redemption.Status
 V = Voucher.Status
 
 
-class IdempotencyConflict(ValidationError):
+class IdempotencyConflict(StateConflict):
     """The idempotency key was used before for a different request (the API answers 409)."""
 
 
@@ -115,7 +116,7 @@ def voucher_issue(*, actor, application: VoucherApplication, valid_until: date |
     probe = Voucher(program=program, enterprise_id=application.enterprise_id, center_id=application.center_id)
     permissions.vouchers.require(actor, "issue", probe)
     if application.status != VoucherApplication.Status.APPROVED:
-        raise ValidationError(_("申领当前为“%s”,只有审核通过的申领可以发券。") % application.get_status_display())
+        raise StateConflict(_("申领当前为“%s”,只有审核通过的申领可以发券。") % application.get_status_display())
     if program.status != VoucherProgram.Status.OPEN or today > program.valid_until:
         raise ValidationError(_("券种计划“%s”已不在发放期内。") % program)
     amount = application.requested_fen
@@ -278,7 +279,7 @@ def voucher_revoke(*, actor, voucher: Voucher, reason: str) -> Voucher:
     program = _lock_program(voucher.program)
     voucher = _lock_voucher(voucher)
     if voucher.status not in (V.ACTIVE, V.EXHAUSTED):
-        raise ValidationError(_("券 %(c)s 当前为“%(s)s”,不能撤销。") % {"c": voucher.code, "s": voucher.get_status_display()})
+        raise StateConflict(_("券 %(c)s 当前为“%(s)s”,不能撤销。") % {"c": voucher.code, "s": voucher.get_status_display()})
     returned = _return_balance(voucher, program, actor=actor, memo=f"revoke {voucher.code}")
     Voucher.objects.filter(pk=voucher.pk).update(status=V.REVOKED)
     event(E.REVOKE, program=program, voucher=voucher, actor=actor, amount_fen=returned, note=reason)

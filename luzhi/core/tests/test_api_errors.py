@@ -107,3 +107,16 @@ def test_handler_adds_problems():
 def test_handler_keeps_specific_codes():
     response = exception_handler(exceptions.AuthenticationFailed(), {})
     assert response.data["error"]["code"] == "authentication_failed"
+
+
+def test_nested_field_errors_are_flat_lists_of_strings():
+    from rest_framework import exceptions
+    from rest_framework.test import APIRequestFactory
+
+    from luzhi.core.api import exception_handler
+
+    exc = exceptions.ValidationError({"files": {0: ["不是文件。"], 1: ["不是文件。"]}, "x": "坏"})
+    response = exception_handler(exc, {"request": APIRequestFactory().post("/")})
+    fields = response.data["error"]["fields"]
+    assert fields == {"files": ["0: 不是文件。", "1: 不是文件。"], "x": ["坏"]}
+    assert "ErrorDetail" not in response.data["error"]["message"]

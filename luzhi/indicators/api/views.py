@@ -27,6 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.api import transition_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.indicators.api.serializers import (
     ASSESSMENT_STATUSES,
@@ -248,7 +249,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Submit a draft or returned value for review (its unit or the plan office)",
         request=None,
-        responses={200: ObservationSerializer, **ERRORS},
+        responses=transition_responses(ObservationSerializer),
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
@@ -258,7 +259,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Approve a submitted value (plan office)",
         request=ObservationReviewSerializer,
-        responses={200: ObservationSerializer, **ERRORS},
+        responses=transition_responses(ObservationSerializer),
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def approve(self, request, pk=None):
@@ -273,7 +274,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Return a submitted value to its unit with a comment (plan office)",
         request=ObservationReviewSerializer,
-        responses={200: ObservationSerializer, **ERRORS},
+        responses=transition_responses(ObservationSerializer),
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_value(self, request, pk=None):
@@ -288,7 +289,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Correct an approved value, saying why (plan office)",
         request=ObservationCorrectSerializer,
-        responses={200: ObservationSerializer, **ERRORS},
+        responses=transition_responses(ObservationSerializer),
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def correct(self, request, pk=None):

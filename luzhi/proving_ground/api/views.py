@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import PolicyQuerysetMixin, transition_responses
 from luzhi.proving_ground import filters, selectors, services
 from luzhi.proving_ground import permissions as policies
 from luzhi.proving_ground.api import serializers as s
@@ -56,19 +56,21 @@ class LargeModelViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
         model = services.model_update(actor=request.user, model=model, **serializer.validated_data)
         return Response(self.get_serializer(model).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=transition_responses(s.LargeModelSerializer))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for the province's filing (provider or plan office)."""
         return Response(self.get_serializer(services.filing_submit(actor=request.user, model=self.get_object())).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=transition_responses(s.LargeModelSerializer))
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         """Start the safety assessment (evaluator or plan office)."""
         return Response(self.get_serializer(services.filing_assess(actor=request.user, model=self.get_object())).data)
 
-    @extend_schema(request=s.FilingDecisionSerializer)
+    @extend_schema(
+        request=s.FilingDecisionSerializer, responses=transition_responses(s.LargeModelSerializer)
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Approve with a filing number, or reject with reasons (plan office)."""
@@ -135,12 +137,12 @@ class EvaluationRunViewSet(PolicyQuerysetMixin, mixins.CreateModelMixin, viewset
         run = services.run_submit(actor=request.user, model=model, **data)
         return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return Response(self.get_serializer(services.run_cancel(actor=request.user, run=self.get_object())).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         return Response(self.get_serializer(services.run_retry(actor=request.user, run=self.get_object())).data)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.cache import bump
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.proving_ground import permissions
 from luzhi.proving_ground.models import (
     Benchmark,
@@ -124,7 +124,7 @@ def run_retry(*, actor, run: EvaluationRun) -> EvaluationRun:
     run = lock(run)
     permissions.runs.require(actor, "submit")
     if run.state not in (R.FAILED, R.CANCELLED):
-        raise ValidationError(_("只有失败或已取消的评测任务可以重试。"))
+        raise StateConflict(_("只有失败或已取消的评测任务可以重试。"))
     shards = list(run.shards.exclude(state=S.DONE))
     EvaluationShard.objects.filter(pk__in=[s.pk for s in shards]).update(state=S.QUEUED, error="")
     run.state, run.cancel_requested, run.error, run.finished_at = R.QUEUED, False, "", None

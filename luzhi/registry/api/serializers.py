@@ -1,5 +1,8 @@
 """Serializers of the registries' API: the fields the public pages show, and the review state.
 
+Each kind shows the fields its ``update`` service may change (``services/``), plus its id,
+review state and what only other services change (a platform's state, an expert review).
+
 An enterprise's yearly figures are served only to those who may see them
 (``EnterprisePolicy.can(user, "figures", enterprise)``).
 """
@@ -18,6 +21,14 @@ from luzhi.registry.models import (
     Project,
     Qualification,
     Talent,
+)
+from luzhi.registry.services.enterprises import ENTERPRISE_FIELDS
+from luzhi.registry.services.records import (
+    ACHIEVEMENT_FIELDS,
+    ALGORITHM_FIELDS,
+    PLATFORM_FIELDS,
+    PROJECT_FIELDS,
+    TALENT_FIELDS,
 )
 
 
@@ -50,11 +61,7 @@ class RegistryEnterpriseSerializer(Serializer):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "id", "name", "credit_code", "city", "segment", "founded_on", "hard_tech",
-            "hard_tech_since", "incubator", "incubated_on", "status", "qualifications",
-            "updated_at",
-        ]
+        fields = ["id", *ENTERPRISE_FIELDS, "status", "qualifications", "updated_at"]
 
 
 class RegistryEnterpriseDetailSerializer(RegistryEnterpriseSerializer):
@@ -74,34 +81,25 @@ class RegistryEnterpriseDetailSerializer(RegistryEnterpriseSerializer):
 class RegistryPlatformSerializer(Serializer):
     class Meta:
         model = Platform
-        fields = [
-            "id", "name", "kind", "level", "host", "city", "approved_on", "approval_doc",
-            "state", "ai_field", "status", "updated_at",
-        ]
+        fields = ["id", *PLATFORM_FIELDS, "state", "status", "updated_at"]
 
 
 class RegistryTalentSerializer(Serializer):
     class Meta:
         model = Talent
-        fields = ["id", "name", "level", "programme", "field", "host", "city", "year", "updated_at"]
+        fields = ["id", *TALENT_FIELDS, "updated_at"]
 
 
 class RegistryProjectSerializer(Serializer):
     class Meta:
         model = Project
-        fields = [
-            "id", "title", "programme", "year", "lead_org", "city", "funding", "state",
-            "updated_at",
-        ]
+        fields = ["id", *PROJECT_FIELDS, "updated_at"]
 
 
 class RegistryAchievementSerializer(Serializer):
     class Meta:
         model = Achievement
-        fields = [
-            "id", "title", "kind", "owner", "city", "achieved_on", "maturity", "good_round",
-            "good_result", "original_major", "reviewed_on", "updated_at",
-        ]
+        fields = ["id", *ACHIEVEMENT_FIELDS, "original_major", "reviewed_on", "updated_at"]
 
 
 class RegistryAlgorithmProductSerializer(Serializer):
@@ -110,10 +108,7 @@ class RegistryAlgorithmProductSerializer(Serializer):
 
     class Meta:
         model = AlgorithmProduct
-        fields = [
-            "id", "name", "provider", "provider_name", "domain", "description", "state",
-            "released_on", "status", "updated_at",
-        ]
+        fields = ["id", *ALGORITHM_FIELDS, "provider_name", "status", "updated_at"]
 
 
 SERIALIZERS = {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry.credit_code import normalize_credit_code
@@ -209,9 +209,9 @@ def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, re
     seen = enterprise.status
     enterprise = lock(enterprise)
     if enterprise.status != seen:
-        raise ValidationError(changed_meanwhile(enterprise))
+        raise StateConflict(changed_meanwhile(enterprise))
     if enterprise.status not in allowed_from:
-        raise ValidationError(
+        raise StateConflict(
             _("“%(name)s”当前为“%(status)s”,不能改为“%(to)s”。")
             % {
                 "name": enterprise.name,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
@@ -398,7 +398,7 @@ def algorithm_product_approve(
     seen = product.status
     product = lock(product)
     if product.status != seen:
-        raise ValidationError({"status": changed_meanwhile(product)})
+        raise StateConflict({"status": changed_meanwhile(product)})
     if product.status == RecordStatus.APPROVED:
         raise ValidationError({"status": _("该算法产品已审核通过。")})
     product.status = RecordStatus.APPROVED
@@ -415,7 +415,7 @@ def algorithm_product_reject(
     seen = product.status
     product = lock(product)
     if product.status != seen:
-        raise ValidationError({"status": changed_meanwhile(product)})
+        raise StateConflict({"status": changed_meanwhile(product)})
     if product.status != RecordStatus.PENDING:
         raise ValidationError({"status": _("只有待审核的算法产品可以驳回。")})
     text = _reason(reason)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.registry import permissions as policies
 from luzhi.registry.models import Enterprise, EnterpriseRevision, Platform, RecordStatus
 
@@ -127,7 +127,7 @@ def _decide(*, actor, revision: EnterpriseRevision, to: str, comment: str) -> En
     seen = revision.status
     revision = lock(revision, related=("enterprise",))
     if revision.status != seen or revision.status != RecordStatus.PENDING:
-        raise ValidationError(
+        raise StateConflict(
             _("这项变更已于此前处理(%(status)s),请刷新页面。")
             % {"status": revision.get_status_display()}
         )

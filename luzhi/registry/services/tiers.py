@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.registry import permissions as policies
 from luzhi.registry import tiers
 from luzhi.registry.models import (
@@ -169,7 +169,7 @@ def tier_proposal_decide(
     policies.tier_rules.require(actor, "manage", message=_("只有专项办可以决定梯度调整建议。"))
     proposal = lock(proposal, related=("enterprise",))
     if proposal.decision != TierProposal.Decision.PENDING:
-        raise ValidationError(
+        raise StateConflict(
             _("该建议已于此前决定(%s),不能再次决定。") % proposal.get_decision_display()
         )
     note = f": {comment.strip()}" if (comment or "").strip() else ""

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.api import TimeOfDayField
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import (
     DESCRIPTION_MAX,
@@ -52,11 +53,17 @@ class LevelSerializer(serializers.ModelSerializer):
 
 class BatchSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="__str__", read_only=True)
-    scenario_count = serializers.IntegerField(read_only=True, required=False)
+    scenario_count = serializers.SerializerMethodField(help_text=_("入选场景数(未入选的不计)"))
 
     class Meta:
         model = ScenarioBatch
         fields = ["id", "number", "label", "title", "status", "collect_until", "published_on", "note", "scenario_count"]
+
+    def get_scenario_count(self, batch) -> int:
+        """Annotated by the list's selector; counted here for a single batch (create, transitions)."""
+        if hasattr(batch, "scenario_count"):
+            return batch.scenario_count
+        return batch.scenarios.exclude(status=Scenario.Status.WITHDRAWN).count()
 
 
 class BatchCreateSerializer(serializers.Serializer):
@@ -95,11 +102,15 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
     batch = serializers.IntegerField(source="batch.number", read_only=True)
     domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     publisher = serializers.CharField(read_only=True)
-    publisher_unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    publisher_enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
+    publisher_unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    publisher_enterprise = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     kind = inline_choice(Scenario.Kind.choices, read_only=True)
+    # Null for those who may not see them (the public), else the text (possibly empty).
+    contact_name = serializers.CharField(read_only=True, allow_null=True)
+    contact_phone = serializers.CharField(read_only=True, allow_null=True)
+    contact_email = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Scenario
@@ -205,6 +216,9 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class SlotSerializer(serializers.ModelSerializer):
+    starts_at = TimeOfDayField()
+    ends_at = TimeOfDayField()
+
     class Meta:
         model = EventSlot
         fields = ["id", "starts_at", "ends_at"]
@@ -220,7 +234,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     slots = SlotSerializer(many=True, read_only=True)
-    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = MatchmakingEvent
@@ -229,8 +243,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class SlotWriteSerializer(serializers.Serializer):
-    starts_at = serializers.TimeField()
-    ends_at = serializers.TimeField()
+    starts_at = TimeOfDayField()
+    ends_at = TimeOfDayField()
 
 
 class EventWriteSerializer(serializers.Serializer):

@@ -6,15 +6,15 @@ service as the pages, which decides who may: 401 without credentials, 403 with
 the reason, 400 naming the field, 404 for what the caller may not see.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import TRANSITION_ERRORS, PolicyQuerysetMixin, error_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
 from luzhi.scenarios import matching, selectors, services
@@ -40,14 +40,11 @@ from luzhi.scenarios.models import (
 )
 from luzhi.scenarios.permissions import batches, events, recognitions, scenarios, solutions
 
-ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"),
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in (send Authorization: Token …)"),
-    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Not allowed; error.message says why"),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or not visible to you"),
-}
+ERRORS = error_responses(400, 401, 403, 404)
+TRANSITION = error_responses(*TRANSITION_ERRORS)
 READ = {404: ERRORS[404]}
-TOP = OpenApiParameter("top", int, description="How many matches (1–100, default 20)")
+MATCH_ERRORS = {400: ERRORS[400], 404: ERRORS[404]}
+TOP = OpenApiParameter("top", OpenApiTypes.INT, description="How many matches (1–100, default 20); else 400")
 
 
 class ReadAnyoneWriteSignedIn(permissions.BasePermission):
@@ -60,11 +57,15 @@ class ReadAnyoneWriteSignedIn(permissions.BasePermission):
         )
 
 
+class TopSerializer(serializers.Serializer):
+    top = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
 def _top(request) -> int:
-    try:
-        return max(1, min(100, int(request.query_params.get("top", 20))))
-    except ValueError:
-        return 20
+    """``?top=``, 1–100 (default 20); a bad value is a 400 naming ``top``."""
+    params = TopSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data["top"]
 
 
 class _Base(PolicyQuerysetMixin, viewsets.GenericViewSet):
@@ -110,19 +111,19 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         batch = service(actor=request.user, batch=self.get_object(), **extra)
         return Response(s.BatchSerializer(batch).data)
 
-    @extend_schema(request=None, responses={200: s.BatchSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.BatchSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
         """End collection; the plan office reviews (征集中 → 审核中)."""
         return self._transition(request, services.batch_close)
 
-    @extend_schema(request=None, responses={200: s.BatchSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.BatchSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def reopen(self, request, pk=None):
         """Back to collection (审核中 → 征集中)."""
         return self._transition(request, services.batch_reopen)
 
-    @extend_schema(request=s.PublishSerializer, responses={200: s.BatchSerializer, **ERRORS})
+    @extend_schema(request=s.PublishSerializer, responses={200: s.BatchSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request, pk=None):
         """Publish the batch as a whole on a date (审核中 → 已发布)."""
@@ -200,19 +201,19 @@ class ScenarioViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         scenario = services.scenario_update(actor=request.user, scenario=self.get_object(), **data)
         return self._respond(scenario)
 
-    @extend_schema(request=s.WithdrawSerializer, responses={200: s.ScenarioSerializer, **ERRORS})
+    @extend_schema(request=s.WithdrawSerializer, responses={200: s.ScenarioSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def withdraw(self, request, pk=None):
         """Leave the scenario out of its batch at review (未入选), with the reason."""
         data = _valid(s.WithdrawSerializer, request)
         return self._respond(services.scenario_withdraw(actor=request.user, scenario=self.get_object(), **data))
 
-    @extend_schema(request=None, responses={200: s.ScenarioSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.ScenarioSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def restore(self, request, pk=None):
         return self._respond(services.scenario_restore(actor=request.user, scenario=self.get_object()))
 
-    @extend_schema(request=s.AdvanceSerializer, responses={200: s.ScenarioSerializer, **ERRORS})
+    @extend_schema(request=s.AdvanceSerializer, responses={200: s.ScenarioSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def advance(self, request, pk=None):
         """Report progress: 对接中 (matching) or 落地 (landed)."""
@@ -221,7 +222,7 @@ class ScenarioViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             services.scenario_advance(actor=request.user, scenario=self.get_object(), to=data["status"])
         )
 
-    @extend_schema(parameters=[TOP], responses={200: s.SolutionMatchSerializer(many=True), **READ})
+    @extend_schema(parameters=[TOP], responses={200: s.SolutionMatchSerializer(many=True), **MATCH_ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def matches(self, request, pk=None):
         """The solutions best matching this scenario, best first, each with why it matched."""
@@ -265,19 +266,19 @@ class SolutionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         )
         return self._respond(solution)
 
-    @extend_schema(request=None, responses={200: s.SolutionSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.SolutionSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request, pk=None):
         return self._respond(services.solution_set_status(
             actor=request.user, solution=self.get_object(), status=Solution.Status.PUBLISHED))
 
-    @extend_schema(request=None, responses={200: s.SolutionSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.SolutionSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def withdraw(self, request, pk=None):
         return self._respond(services.solution_set_status(
             actor=request.user, solution=self.get_object(), status=Solution.Status.WITHDRAWN))
 
-    @extend_schema(parameters=[TOP], responses={200: s.ScenarioMatchSerializer(many=True), **READ})
+    @extend_schema(parameters=[TOP], responses={200: s.ScenarioMatchSerializer(many=True), **MATCH_ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def matches(self, request, pk=None):
         """The open scenarios best matching this solution, best first, each with why."""
@@ -313,7 +314,7 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         recognition = services.recognition_submit(actor=request.user, scenario=scenario, **data)
         return Response(s.RecognitionSerializer(recognition).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReviewSerializer, responses={200: s.RecognitionSerializer, **ERRORS})
+    @extend_schema(request=s.ReviewSerializer, responses={200: s.RecognitionSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         """Approve or reject (with a comment) a recognition (plan office)."""
@@ -351,21 +352,21 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         event = self.get_object()
         return Response(s.PartySerializer(selectors.event_parties(event, request.user), many=True).data)
 
-    @extend_schema(request=None, responses={200: s.MeetingSerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @extend_schema(request=None, responses={200: s.MeetingSerializer(many=True), **TRANSITION})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def propose(self, request, pk=None):
         """Propose (again) the meetings from the matches, within limits and slots."""
         event = self.get_object()
         services.meetings_propose(actor=request.user, event=event)
         return Response(s.MeetingSerializer(selectors.visible_meetings(request.user, event), many=True).data)
 
-    @extend_schema(request=None, responses={200: s.EventSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.EventSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request, pk=None):
         """Publish the schedule (排期中 → 日程已发布)."""
         return Response(s.EventSerializer(services.schedule_publish(actor=request.user, event=self.get_object())).data)
 
-    @extend_schema(request=None, responses={200: s.EventSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: s.EventSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
         return Response(s.EventSerializer(services.event_close(actor=request.user, event=self.get_object())).data)
@@ -395,21 +396,22 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     def _meeting(self, pk):
+        # DRF's get_object_or_404: a malformed id ("null", "5e-324") is a 404, not a ValueError.
         return get_object_or_404(self.get_queryset(), pk=pk)
 
-    @extend_schema(request=s.MoveSerializer, responses={200: s.MeetingSerializer, **ERRORS})
+    @extend_schema(request=s.MoveSerializer, responses={200: s.MeetingSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def move(self, request, pk=None):
         data = _valid(s.MoveSerializer, request)
         return Response(s.MeetingSerializer(services.meeting_move(actor=request.user, meeting=self._meeting(pk), **data)).data)
 
-    @extend_schema(request=None, responses={204: None, **ERRORS})
+    @extend_schema(request=None, responses={204: None, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request, pk=None):
         services.meeting_cancel(actor=request.user, meeting=self._meeting(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=s.OutcomeSerializer, responses={200: s.MeetingSerializer, **ERRORS})
+    @extend_schema(request=s.OutcomeSerializer, responses={200: s.MeetingSerializer, **TRANSITION})
     @action(detail=True, methods=["post"], filter_backends=[])
     def outcome(self, request, pk=None):
         """Record 签约 / 跟进 / 无果; moves the scenario to 落地 / 对接中 / as it is."""

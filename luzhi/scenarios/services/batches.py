@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as policy
 from luzhi.scenarios.services.common import clean
@@ -58,7 +58,7 @@ def batch_update(*, actor, batch: ScenarioBatch, **values) -> ScenarioBatch:
 def _transition(batch: ScenarioBatch, *, actor, allowed: set, to: str, reason: str) -> ScenarioBatch:
     batch = lock(batch)
     if batch.status not in allowed:
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("批次当前为“%(now)s”,不能改为“%(to)s”。") % {"now": batch.get_status_display(), "to": B(to).label}}
         )
     batch.status = to
@@ -94,7 +94,7 @@ def batch_publish(*, actor, batch: ScenarioBatch, published_on: date | None = No
         raise ValidationError({"published_on": _("发布日期不能晚于今天。")})
     batch = lock(batch)
     if batch.status != B.REVIEW:
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("只有审核中的批次可以发布(当前为“%s”)。") % batch.get_status_display()}
         )
     taken = list(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
+from luzhi.core.services import StateConflict
 from luzhi.scenarios.models import Scenario
 
 S = Scenario.Status
@@ -40,7 +40,7 @@ def move(scenario: Scenario, to: str, *, actor, reason: str) -> bool:
     if scenario.status in order and to in order and order.index(to) < order.index(scenario.status):
         return False
     if to not in MOVES.get(scenario.status, set()):
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("场景“%(title)s”当前为“%(now)s”,不能改为“%(to)s”。")
              % {"title": scenario.title, "now": scenario.get_status_display(), "to": S(to).label}}
         )

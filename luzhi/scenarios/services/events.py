@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.roles import is_plan_office
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.scenarios import scheduling
 from luzhi.scenarios.models import (
     EventParty,
@@ -254,7 +254,7 @@ def _check_free(event, *, slot, demand, supply, ignore=None) -> None:
 
 def _editable(event) -> None:
     if event.status not in (E.REGISTRATION, E.SCHEDULING, E.PUBLISHED):
-        raise ValidationError({"status": _("对接会已结束,日程不能再调整。")})
+        raise StateConflict({"status": _("对接会已结束,日程不能再调整。")})
 
 
 @transaction.atomic
@@ -321,7 +321,7 @@ def schedule_publish(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
     policy.require(actor, "manage", event)
     event = lock(event)
     if event.status != E.SCHEDULING:
-        raise ValidationError({"status": _("只有排期中的对接会可以发布日程。")})
+        raise StateConflict({"status": _("只有排期中的对接会可以发布日程。")})
     if not event.meetings.exists():
         raise ValidationError({"status": _("日程中还没有洽谈。")})
     event.status = E.PUBLISHED

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import publishes_for
@@ -90,7 +90,7 @@ def scenario_withdraw(*, actor, scenario: Scenario, reason: str) -> Scenario:
         raise ValidationError({"reason": _("请说明未入选的原因。")})
     scenario = lock(scenario)
     if scenario.batch.status == ScenarioBatch.Status.PUBLISHED:
-        raise ValidationError({"status": _("批次已发布,不能再调整入选场景。")})
+        raise StateConflict({"status": _("批次已发布,不能再调整入选场景。")})
     move(scenario, S.WITHDRAWN, actor=actor, reason=f"withdrawn: {reason.strip()[:200]}")
     return scenario
 
@@ -101,7 +101,7 @@ def scenario_restore(*, actor, scenario: Scenario) -> Scenario:
     policy.require(actor, "review", scenario)
     scenario = lock(scenario)
     if scenario.batch.status == ScenarioBatch.Status.PUBLISHED:
-        raise ValidationError({"status": _("批次已发布,不能再调整入选场景。")})
+        raise StateConflict({"status": _("批次已发布,不能再调整入选场景。")})
     move(scenario, S.COLLECTING, actor=actor, reason="restored")
     return scenario
 
@@ -122,7 +122,7 @@ def scenario_advance(*, actor, scenario: Scenario, to: str) -> Scenario:
         raise ValidationError({"status": _("只能更新为“对接中”或“落地”;“标杆”由认定产生。")})
     scenario = lock(scenario)
     if scenario.status not in (S.PUBLISHED, S.MATCHING) or to == scenario.status:
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("场景当前为“%(now)s”,不能改为“%(to)s”。") % {"now": scenario.get_status_display(), "to": S(to).label}}
         )
     move(scenario, to, actor=actor, reason=f"progress: {to}")

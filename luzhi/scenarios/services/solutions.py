@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.roles import is_plan_office
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import enterprise_ids
@@ -89,7 +89,7 @@ def solution_set_status(*, actor, solution: Solution, status: str) -> Solution:
         Solution.Status.WITHDRAWN: {Solution.Status.PUBLISHED},
     }
     if status not in allowed.get(solution.status, set()):
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("方案当前为“%(now)s”,不能改为“%(to)s”。")
              % {"now": solution.get_status_display(), "to": Solution.Status(status).label}}
         )

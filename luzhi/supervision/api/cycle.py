@@ -2,24 +2,19 @@
 orders (督办单). Rows are those the model's policy shows the user (the same as the pages,
 through the same filtersets); every write is an action calling the same service."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import TRANSITION_ERRORS, PolicyQuerysetMixin, error_responses
 from luzhi.supervision.filters import MilestoneFilter, OrderFilter
 from luzhi.supervision.models import SupervisionOrder, TaskMilestone
 from luzhi.supervision.permissions import milestones as milestone_policy
 from luzhi.supervision.permissions import orders as order_policy
 from luzhi.supervision.services import milestones, orders
 
-REFUSALS = {
-    400: OpenApiResponse(description="invalid input or a transition not allowed in this state"),
-    401: OpenApiResponse(description="not signed in"),
-    403: OpenApiResponse(description="not allowed for this user"),
-    404: OpenApiResponse(description="not found or not visible"),
-}
+REFUSALS = error_responses(*TRANSITION_ERRORS)
 
 
 class TaskMilestoneSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import error_responses
+from luzhi.core.api import TRANSITION_ERRORS, error_responses
 from luzhi.core.permissions import require
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules, services
@@ -42,7 +42,7 @@ from luzhi.supervision.tasks import enqueue_urge
 # Documented error answers: bad input (400), not signed in (401), refused or wrong state
 # (403, with the reason), no such visible object (404).
 WRITE_ERRORS = error_responses(400, 401, 403)
-ACTION_ERRORS = error_responses(400, 401, 403, 404)
+ACTION_ERRORS = error_responses(*TRANSITION_ERRORS)
 
 
 class SupervisionReader(permissions.BasePermission):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
+from luzhi.core.services import StateConflict
 from luzhi.supervision.models import (
     Obligation,
     ObligationEvent,
@@ -44,12 +44,12 @@ def locked_for_update(obligation: Obligation) -> Obligation:
 
 def require_open(obligation: Obligation) -> None:
     if obligation.round.status != Round.Status.OPEN:
-        raise ValidationError(_("报送轮次“%s”已结束,不能再修改。") % obligation.round)
+        raise StateConflict(_("报送轮次“%s”已结束,不能再修改。") % obligation.round)
 
 
 def require_status(obligation: Obligation, allowed: set[str], verb: str) -> str:
     if obligation.status not in allowed:
-        raise ValidationError(
+        raise StateConflict(
             _("该报告当前状态为“%(state)s”,不能%(verb)s。")
             % {"state": obligation.get_status_display(), "verb": verb}
         )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import Unit, User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.indicators.services import evidence_check, evidence_store
 from luzhi.plan.models import Section
 from luzhi.supervision.models import (
@@ -56,7 +56,7 @@ def _save(milestone: TaskMilestone, actor, reason: str) -> None:
 
 def _require_status(milestone: TaskMilestone, allowed: set[str], verb: str) -> str:
     if milestone.status not in allowed:
-        raise ValidationError(
+        raise StateConflict(
             _("该工作要点当前状态为“%(state)s”,不能%(verb)s。")
             % {"state": milestone.get_status_display(), "verb": verb}
         )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import StateConflict, lock
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
     CycleEvent,
@@ -61,7 +61,7 @@ def _save(order: SupervisionOrder, actor, reason: str) -> None:
 
 def _require_status(order: SupervisionOrder, allowed, verb: str) -> str:
     if order.status not in allowed:
-        raise ValidationError(
+        raise StateConflict(
             _("该督办单当前状态为“%(state)s”,不能%(verb)s。")
             % {"state": order.get_status_display(), "verb": verb}
         )
