@@ -309,6 +309,17 @@ def resolve_region(raw) -> str:
     return city.code
 
 
+def check_period(indicator: Indicator, raw: str, today: date) -> Period:
+    """Read ``raw`` and check it is a period this indicator may be reported for (the report
+    form runs this with its other checks, so every error shows at once)."""
+    try:
+        period = Period.parse(raw)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    _check_period(indicator, period, today)
+    return period
+
+
 def _check_period(indicator: Indicator, period: Period, today: date) -> None:
     first = date(indicator.baseline_year, 1, 1)
     last = date(indicator.deadline_year or 2027, 12, 31)
