@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import add_service_errors
+from luzhi.core.units import unit_label
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
 from luzhi.indicators.services import _number as parse_number  # the service's own parser
 from luzhi.indicators.services import evidence_check, evidence_check_all
@@ -151,7 +152,7 @@ class ReportForm(forms.Form):
                 required=False,
                 max_length=40,
                 initial=initial,
-                help_text=item.indicator.unit,
+                help_text=unit_label(item.indicator.unit),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
             self.value_fields.append((item, name))
