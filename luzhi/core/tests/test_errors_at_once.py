@@ -246,3 +246,31 @@ def test_every_error_of_a_form_appears_on_one_response(
     errors = form_errors(response)
     missing = sorted(fields - set(errors))
     assert not missing, f"not shown on the first submit: {missing}; shown: {errors}"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_evidence_chosen_on_a_failed_observation_report_is_held_and_saved_next_time(
+    client, world, reporter_sti, settings, tmp_path
+):
+    """The browser cannot refill a file input: the chosen file is held (core.pending), listed
+    with a ticked box, and saved with the value once the errors are fixed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luzhi.indicators.models import Evidence, Observation
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("indicators:report", args=[BASIC])
+    client.force_login(reporter_sti)
+    data = {"period": _previous_quarter(), "region": "province", "source": "report"}
+    upload = SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")
+    failed = client.post(url, {**data, "value": "十二", "files": [upload]})
+    assert failed.status_code == 200 and "value" in form_errors(failed)
+    held = failed.context["form"].pending_files
+    assert [row["name"] for row in held] == ["证明.pdf"]
+    assert 'name="pending"' in failed.content.decode() and not Evidence.objects.exists()
+    saved = client.post(url, {**data, "value": "12", "pending": [held[0]["token"]]})
+    assert saved.status_code == 302
+    observation = Observation.objects.get(indicator__code=BASIC)
+    assert [e.original_name for e in observation.evidence.all()] == ["证明.pdf"]
