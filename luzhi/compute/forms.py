@@ -115,7 +115,12 @@ class AcceleratorForm(ModelCheckedForm):
     check_model = AcceleratorModel
 
     def check_values(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if not k.endswith("_source")}
+        data = self.cleaned_data
+        values = {k: v for k, v in data.items() if not k.endswith("_source")}
+        values["sources"] = {
+            f: data[f"{f}_source"].strip() for f in FIGURES if (data.get(f"{f}_source") or "").strip()
+        }
+        return values
 
     vendor = forms.CharField(label=_("厂商"), max_length=60)
     name = forms.CharField(label=_("型号"), max_length=80)

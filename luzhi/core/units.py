@@ -60,5 +60,6 @@ def with_unit(number: str, unit: str | None) -> str:
     label = unit_label(unit)
     if not label:
         return number
-    tight = label == "%" or "\u4e00" <= label[0] <= "\u9fff"
+    # As the plan writes it when shown as stored ("14EFlops", "10项"); spaced once translated.
+    tight = label == "%" or label == (unit or "").strip() or "\u4e00" <= label[0] <= "\u9fff"
     return f"{number}{label}" if tight else f"{number} {label}"
