@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
+from luzhi.core.tests.test_ux_browser import _sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,14 +25,6 @@ def users(live_data, settings, tmp_path):
     make_user("office_err", role="plan_office")
     make_user("sti_err", role="unit_reporter", unit_short_name="省科技厅")
     return live_data
-
-
-def _sign_in(page, live_server, username):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"^(?!.*/login/).*$"))
 
 
 def _field_errors(page, form_selector: str) -> dict[str, str]:
@@ -77,7 +70,8 @@ def test_a_report_keeps_its_chosen_file_and_names_every_mistake(page, live_serve
     page.goto(url)
     page.fill("input[name=value]", "十二")
     page.set_input_files(
-        "input[name=files]", files=[{"name": "证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        "input[name=files]",
+        files=[{"name": "证明.pdf", "mimeType": "application/pdf", "buffer": PDF}],
     )
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
