@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "luzhi.core.context_processors.luzhi",
             ],
+            # Stored units and round names in the reader's language, in every template.
+            "builtins": ["luzhi.core.templatetags.luzhi_text"],
         },
     },
 ]

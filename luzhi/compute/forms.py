@@ -4,7 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City, Unit
-from luzhi.compute.models import AcceleratorModel, CenterKind, Origin, Precision, VoucherProgram
+from luzhi.compute.models import (
+    AcceleratorModel,
+    CenterKind,
+    Origin,
+    Precision,
+    UtilisationReport,
+    VoucherApplication,
+    VoucherProgram,
+)
+from luzhi.core.forms import ModelCheckedForm
 
 #: The catalogue's peak figures, in the order of the page.
 FIGURES = ("fp64", "fp32", "tf32", "fp16", "int8")
@@ -14,13 +23,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class UtilisationForm(forms.Form):
+class UtilisationForm(ModelCheckedForm):
+    check_model = UtilisationReport
+
     month = forms.DateField(label=_("月份"), widget=DateInput, help_text=_("该月任意一天"))
     utilisation = forms.DecimalField(label=_("利用率(%)"), max_digits=5, decimal_places=2)
     card_hours = forms.IntegerField(label=_("已用卡时"), required=False)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(ModelCheckedForm):
+    check_model = VoucherApplication
+
     enterprise = forms.ModelChoiceField(label=_("申请企业"), queryset=None)
     center = forms.ModelChoiceField(label=_("签约算力中心"), queryset=None)
     contract_no = forms.CharField(label=_("合同编号"), max_length=60)
@@ -68,9 +81,11 @@ class ImportForm(forms.Form):
     confirm = forms.BooleanField(label=_("检查无误后直接导入(不勾选则只试运行)"), required=False)
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(ModelCheckedForm):
     """A voucher programme, as the plan office sets it up or changes it (amounts in fen,
     ratios in basis points: 3000 = 30 %)."""
+
+    check_model = VoucherProgram
 
     code = forms.SlugField(label=_("编号"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=120)
@@ -94,8 +109,18 @@ class ProgramForm(forms.Form):
             del self.fields["code"]
 
 
-class AcceleratorForm(forms.Form):
+class AcceleratorForm(ModelCheckedForm):
     """A card of the catalogue: dense peaks, each with its source."""
+
+    check_model = AcceleratorModel
+
+    def check_values(self) -> dict:
+        data = self.cleaned_data
+        values = {k: v for k, v in data.items() if not k.endswith("_source")}
+        values["sources"] = {
+            f: data[f"{f}_source"].strip() for f in FIGURES if (data.get(f"{f}_source") or "").strip()
+        }
+        return values
 
     vendor = forms.CharField(label=_("厂商"), max_length=60)
     name = forms.CharField(label=_("型号"), max_length=80)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -72,3 +73,44 @@ def release(request, tokens=None) -> None:
         if entry is not None:
             default_storage.delete(entry["path"])
     request.session[SESSION_KEY] = held
+
+
+class Held:
+    """The held files of one post, for a view: which the user kept ticked (``rows``), them as
+    file objects for the service (:meth:`files`), forgetting them once saved (:meth:`release`),
+    and holding the newly chosen good files when the post failed (:meth:`keep`).
+
+    A view does::
+
+        held = pending.Held(request)
+        form.pending_files = held.rows
+        ... service(files=[*held.files(), *form.cleaned_data["files"]]) ... held.release()
+        # failed: form.pending_files = held.keep(request.FILES.getlist("files"), check)
+    """
+
+    def __init__(self, request):
+        self.request = request
+        posted = request.POST.getlist("pending") if request.method == "POST" else []
+        self.rows = describe(request, posted)
+        self.tokens = [row["token"] for row in self.rows]
+
+    def files(self) -> list[File]:
+        return take(self.request, self.tokens)
+
+    def release(self) -> None:
+        release(self.request, self.tokens)
+
+    def keep(self, uploads, check=None) -> list[dict]:
+        """Hold the uploads that pass ``check`` (a function raising on a bad file); return every
+        held row to list on the form again."""
+        good = [upload for upload in uploads if check is None or _passes(check, upload)]
+        return self.rows + hold(self.request, good)
+
+
+def _passes(check, upload) -> bool:
+    """Whether ``check`` accepts ``upload`` (a refused file is named by the form, not held)."""
+    try:
+        check(upload)
+    except ValidationError:
+        return False
+    return True

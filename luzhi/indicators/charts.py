@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from luzhi.core.units import unit_label
+
 NAVY = "#0f3f85"
 FORECAST = "#4f7cc4"
 TARGET = "#8a94a6"
@@ -89,7 +91,7 @@ def _base(title: str, unit: str, legend: list[str]) -> dict:
         },
         "yAxis": {
             "type": "value",
-            "name": unit,
+            "name": unit_label(unit),  # stored in Chinese; the axis in the reader's language
             "nameTextStyle": {"align": "left"},
             "splitLine": {"lineStyle": {"color": "#eef1f5"}},
         },

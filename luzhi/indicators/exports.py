@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from luzhi.core.units import unit_label
 from luzhi.indicators.selectors import CityRow, IndicatorStatus
 from luzhi.indicators.templatetags.cockpit_tags import (
     deadline_text,
@@ -105,7 +106,7 @@ def cockpit_workbook(statuses: list[IndicatorStatus], *, as_of: date, public: bo
             _number(indicator.baseline_value),
             indicator.baseline_year,
             _number(assessment.current),
-            indicator.unit,
+            unit_label(indicator.unit),
             item.latest_period.label() if item.latest_period else "",
             source_label(item.latest_source),
             _number(assessment.progress),
@@ -165,7 +166,7 @@ def _city_sheet(ws, indicator, rows: list[CityRow]) -> None:
                 row.city.name,
                 row.city.code,
                 _number(row.value),
-                indicator.unit,
+                unit_label(indicator.unit),
                 row.period.label() if row.period else "",
                 _number(row.allocation),
                 _number(row.share),
@@ -200,7 +201,7 @@ def cities_workbook(
     _header(ws, [_("代码"), _("指标"), _("计量单位"), *[c.name for c in cities]])
     for indicator, city_rows in matrix:
         ws.append(
-            [indicator.code, indicator.name, indicator.unit, *[_number(r.value) for r in city_rows]]
+            [indicator.code, indicator.name, unit_label(indicator.unit), *[_number(r.value) for r in city_rows]]
         )
         for column in range(4, 4 + len(city_rows)):
             ws.cell(row=ws.max_row, column=column).number_format = NUMBER

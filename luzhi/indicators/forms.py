@@ -122,10 +122,35 @@ class ObservationForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, user, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.today = today
         self.fields["period"].widget.choices = period_choices(indicator, today)
         self.fields["region"].widget.choices = region_choices(user, indicator)
         self.fields["unit"].initial = indicator.unit
         self.fields["period"].initial = default_period(indicator, today)
+
+    def clean(self):
+        """The period and the value are read with the service's own parsers here too (its
+        messages, one rule), so both are named on the first submit, with the form's other
+        errors; the service checks them again."""
+        from django.core.exceptions import ValidationError
+
+        from luzhi.indicators.services import check_period
+        from luzhi.indicators.services.common import _number
+
+        cleaned = super().clean()
+        raw_period = (cleaned.get("period") or "").strip()
+        if raw_period and "period" not in self.errors:
+            try:
+                check_period(self.indicator, raw_period, self.today)
+            except ValidationError as exc:
+                self.add_error("period", exc.message_dict.get("period", exc.messages))
+        raw_value = (cleaned.get("value") or "").strip()
+        if raw_value and "value" not in self.errors:
+            try:
+                _number(raw_value, "value")
+            except ValidationError as exc:
+                self.add_error("value", exc.message_dict.get("value", exc.messages))
+        return cleaned
 
     def clean_files(self):
         """Check every file before anything is written, reporting all bad files at once.

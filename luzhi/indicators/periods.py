@@ -50,9 +50,9 @@ class Period:
                 return cls(kind, date(year, 3 * number - 2, 1))
             if 1 <= number <= 12:
                 return cls(kind, date(year, number, 1))
+        # In the reader's language (the English catalogue has it): shown next to the field.
         raise ValueError(
-            f"无法识别的周期“{text}”,应为 2025、2025-Q3 或 2025-07 "
-            f"(unrecognised period {text!r}: use 2025, 2025-Q3 or 2025-07)"
+            gettext("无法识别的周期“%(text)s”,应为 2025、2025-Q3 或 2025-07。") % {"text": text}
         )
 
     @classmethod

@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City, User
+from luzhi.core.forms import ModelCheckedForm
+from luzhi.registry.credit_code import normalize_credit_code
 from luzhi.registry.models import (
+    Enterprise,
+    EnterpriseYear,
     Platform,
     Qualification,
     RecordStatus,
@@ -22,8 +26,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
 
 
-class EnterpriseForm(forms.Form):
-    """An enterprise's record (the credit code is checked by the service, with the check character)."""
+class EnterpriseForm(ModelCheckedForm):
+    """An enterprise's record (the credit code is checked by the model, with the check character)."""
+
+    check_model = Enterprise
 
     name = forms.CharField(label=_("企业名称"), max_length=200)
     credit_code = forms.CharField(
@@ -51,6 +57,12 @@ class EnterpriseForm(forms.Form):
     def initial_for(cls, enterprise) -> dict:
         return {name: getattr(enterprise, name) for name in cls.base_fields}
 
+    def check_values(self) -> dict:
+        values = dict(self.cleaned_data)
+        if "credit_code" in values:  # as the service folds it before checking
+            values["credit_code"] = normalize_credit_code(values["credit_code"])
+        return values
+
 
 class ReviewForm(forms.Form):
     """The plan office's decision on a pending enterprise."""
@@ -60,8 +72,10 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("审核意见"), required=False, max_length=2000)
 
 
-class EnterpriseYearForm(forms.Form):
-    """One year's figures (万元). Negative amounts are refused by the service, with its message."""
+class EnterpriseYearForm(ModelCheckedForm):
+    """One year's figures (万元). Negative amounts are refused by the model, with its message."""
+
+    check_model = EnterpriseYear
 
     year = forms.IntegerField(label=_("年度"), min_value=1949)
     revenue = forms.DecimalField(
@@ -85,8 +99,10 @@ class EnterpriseYearForm(forms.Form):
         self.fields["year"].widget.attrs["max"] = timezone.localdate().year
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(ModelCheckedForm):
     """A qualification with its certificate."""
+
+    check_model = Qualification
 
     kind = forms.ChoiceField(label=_("资质"), choices=Qualification.Kind.choices)
     certificate_no = forms.CharField(label=_("证书编号"), max_length=60, required=False)

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
+from luzhi.core.forms import ModelCheckedForm
 from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
     Achievement,
@@ -33,8 +34,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = _("可选;写入变更记录。")
 
 
-class RecordForm(forms.Form):
-    """A record's editable fields, built from the model's fields, plus an optional reason."""
+class RecordForm(ModelCheckedForm):
+    """A record's editable fields, built from the model's fields, plus an optional reason.
+
+    The model's own checks (dates not in the future, TRL 1–9, …) run with the form's, so
+    every error shows on the first submit (``ModelCheckedForm``)."""
 
     model = None
     field_names: tuple[str, ...] = ()
@@ -53,6 +57,10 @@ class RecordForm(forms.Form):
         self.instance = instance
         if "city" in self.fields:
             self.fields["city"].queryset = City.objects.all()
+
+    @property
+    def check_model(self):
+        return self.model
 
     def values(self) -> dict:
         """The parsed record fields (without the reason), as the services take them."""

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.forms import ModelCheckedForm
 from luzhi.core.roles import is_plan_office
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import (
@@ -15,6 +16,8 @@ from luzhi.scenarios.models import (
     Meeting,
     RecognitionLevel,
     Scenario,
+    ScenarioBatch,
+    Solution,
 )
 from luzhi.scenarios.models.scenarios import TEXT_MAX
 from luzhi.scenarios.permissions import enterprise_ids
@@ -26,7 +29,9 @@ def _textarea(rows=6, maxlength=DESCRIPTION_MAX):
     return forms.Textarea(attrs={"rows": rows, "maxlength": maxlength})
 
 
-class BatchForm(forms.Form):
+class BatchForm(ModelCheckedForm):
+    check_model = ScenarioBatch
+
     title = forms.CharField(label=_("名称"), max_length=200)
     collect_until = forms.DateField(label=_("征集截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=_textarea(3, 2000))
@@ -40,8 +45,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("场景清单 .xlsx 文件"))
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(ModelCheckedForm):
     """A scenario's content; the publisher choices are the user's own (all for the plan office)."""
+
+    check_model = Scenario
+    check_field_map = {"publisher_unit": "publisher", "publisher_enterprise": "publisher"}
 
     publisher = forms.ChoiceField(label=_("发布方"))
     kind = forms.ChoiceField(label=_("类别"), choices=Scenario.Kind.choices)
@@ -67,6 +75,12 @@ class ScenarioForm(forms.Form):
         if editing:
             del self.fields["publisher"]
 
+    def check_values(self) -> dict:
+        values = self.values()
+        if self.cleaned_data.get("publisher"):
+            values |= self.publisher_values()
+        return values
+
     def publisher_values(self) -> dict:
         value = self.cleaned_data.get("publisher", "")
         if value.startswith("u"):
@@ -81,7 +95,9 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("未入选原因"), max_length=2000)
 
 
-class SolutionForm(forms.Form):
+class SolutionForm(ModelCheckedForm):
+    check_model = Solution
+
     provider = forms.ModelChoiceField(label=_("提供企业"), queryset=Enterprise.objects.none())
     title = forms.CharField(label=_("方案名称"), max_length=200)
     description = forms.CharField(label=_("方案描述"), widget=_textarea(), help_text=DESCRIPTION_HELP)
@@ -108,7 +124,9 @@ class RecognitionForm(forms.Form):
     recognised_on = forms.DateField(label=_("认定日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class EventForm(forms.Form):
+class EventForm(ModelCheckedForm):
+    check_model = MatchmakingEvent
+
     title = forms.CharField(label=_("名称"), max_length=200)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     city = forms.ModelChoiceField(label=_("举办地"), queryset=City.objects.all(), required=False)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import add_service_errors
+from luzhi.core.units import unit_label
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
 from luzhi.indicators.services import evidence_check, evidence_check_all
 from luzhi.indicators.services.common import _number as parse_number  # the service's own parser
@@ -56,9 +57,11 @@ class RoundOpenForm(forms.Form):
     )
     due_date = forms.DateField(
         label=_("截止日期"),
-        required=False,  # the service says "请填写截止日期" next to the field
         widget=DateInput(),
-        error_messages={"invalid": _("请输入有效日期,格式为 2025-10-15。")},
+        error_messages={
+            "required": _("请填写截止日期。"),  # the service's words
+            "invalid": _("请输入有效日期,格式为 2025-10-15。"),
+        },
     )
     grace_days = forms.IntegerField(
         label=_("宽限天数"),
@@ -75,6 +78,18 @@ class RoundOpenForm(forms.Form):
         initial=3,
         widget=forms.NumberInput(attrs={"min": 0, "max": 60}),
     )
+
+    def clean_period(self):
+        """The period is read by the service's own parser here too, so a malformed one is named
+        with the form's other errors instead of on the next submit."""
+        from luzhi.indicators.periods import Period
+
+        text = self.cleaned_data["period"].strip()
+        try:
+            Period.parse(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return text
 
 
 class ReportForm(forms.Form):
@@ -137,7 +152,7 @@ class ReportForm(forms.Form):
                 required=False,
                 max_length=40,
                 initial=initial,
-                help_text=item.indicator.unit,
+                help_text=unit_label(item.indicator.unit),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
             self.value_fields.append((item, name))

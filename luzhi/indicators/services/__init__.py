@@ -16,6 +16,7 @@ from luzhi.indicators.services.evidence import (
 )
 from luzhi.indicators.services.links import target_link, target_track_separately
 from luzhi.indicators.services.observations import (
+    check_period,
     computed_snapshot,
     computed_values,
     observation_approve,
@@ -36,6 +37,7 @@ from luzhi.indicators.services.setup import (
 __all__ = [
     "DEFINITIONS",
     "EVIDENCE_TYPES",
+    "check_period",
     "allocation_set",
     "computed_snapshot",
     "computed_values",

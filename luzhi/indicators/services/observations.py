@@ -32,6 +32,17 @@ from luzhi.indicators.services.common import STATUS, _number, data_changed, reso
 from luzhi.indicators.services.evidence import evidence_add, evidence_check
 
 
+def check_period(indicator: Indicator, raw: str, today: date) -> Period:
+    """Read ``raw`` and check it is a period this indicator may be reported for (the report
+    form runs this with its other checks, so every error shows at once)."""
+    try:
+        period = Period.parse(raw)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    _check_period(indicator, period, today)
+    return period
+
+
 def _check_period(indicator: Indicator, period: Period, today: date) -> None:
     first = date(indicator.baseline_year, 1, 1)
     # The indicator's deadline, else its plan's last year (per-year targets); never a constant.

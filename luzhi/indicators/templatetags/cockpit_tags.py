@@ -140,14 +140,13 @@ def _plain(value) -> str:
 @register.filter
 def target_text(indicator: Indicator) -> str:
     """The target as written: ≥10项, 14EFlops, 1–2家, ≈500个, ≥150项/年."""
+    from luzhi.core.units import with_unit  # the unit in the reader's language
+
     if indicator.cmp == "range" and indicator.target_value_max is not None:
-        text = (
-            f"{_plain(indicator.target_value)}–{_plain(indicator.target_value_max)}{indicator.unit}"
-        )
+        number = f"{_plain(indicator.target_value)}–{_plain(indicator.target_value_max)}"
     else:
-        text = (
-            f"{CMP_SYMBOLS.get(indicator.cmp, '')}{_plain(indicator.target_value)}{indicator.unit}"
-        )
+        number = f"{CMP_SYMBOLS.get(indicator.cmp, '')}{_plain(indicator.target_value)}"
+    text = with_unit(number, indicator.unit)
     return text + _("/年") if indicator.per_year else text
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.accounts.models import City
+from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
 from luzhi.indicators.files import evidence_response
@@ -48,6 +49,7 @@ from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
 from luzhi.indicators.services import (
     allocation_set,
+    evidence_check,
     indicator_figure_of_record_set,
     indicators_sync_from_plan,
     milestone_set,
@@ -146,6 +148,8 @@ def report(request, code: str):
         )
     scope = page_observation_scope(request.user).filter(indicator=indicator)
     existing = None
+    held = pending.Held(request)  # files chosen on a post that failed (core.pending)
+    form.pending_files = held.rows
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -161,13 +165,14 @@ def report(request, code: str):
                     note=data["note"],
                     source=data["source"],
                     submit=submit,
-                    files=data["files"],
+                    files=[*held.files(), *data["files"]],
                 )
             except PermissionDenied as exc:
                 return forbidden(request, str(exc))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                held.release()
                 label = page_region_labels([observation])[0].region_label
                 if submit:
                     text = _("已提交审核:%(name)s %(period)s %(region)s。")
@@ -183,6 +188,8 @@ def report(request, code: str):
                     },
                 )
                 return redirect(_safe_next(request, reverse("indicators:my_indicators")))
+        # Nothing was saved: the files chosen this time are held and listed, not lost.
+        form.pending_files = held.keep(request.FILES.getlist("files"), evidence_check)
     else:
         existing = page_existing_slot(scope, request.GET)
         if existing is not None:

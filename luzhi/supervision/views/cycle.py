@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import Unit
+from luzhi.core import pending
 from luzhi.core.files import XLSX_CONTENT_TYPE, content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import event_entries
 from luzhi.core.views import posted, signed_in
+from luzhi.indicators.services import evidence_check
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import cycle_forms as f
 from luzhi.supervision import rules
@@ -125,13 +127,21 @@ def _milestone_post(request, pk, form_class, call, form_key):
         return refused
     milestone = milestone_policy.get_or_404(request.user, pk=pk)
     form = form_class(request.POST, request.FILES)
+    held = pending.Held(request)  # evidence chosen on a post that failed (core.pending)
+    form.pending_files = held.rows
     if form.is_valid():
+        data = form.cleaned_data
+        if "files" in form.fields:
+            data = {**data, "files": [*held.files(), *data["files"]]}
         try:
-            call(milestone, form.cleaned_data)
+            call(milestone, data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            held.release()
             return redirect("supervision:milestone_detail", pk=milestone.pk)
+    if "files" in form.fields:
+        form.pending_files = held.keep(request.FILES.getlist("files"), evidence_check)
     return render(
         request,
         "supervision/milestone_detail.html",
