@@ -1,8 +1,8 @@
 """Indicator pages, mounted at /indicators/ (namespace ``indicators``)."""
 
-from luzhi.indicators.views import cockpit, reporting
+from luzhi.indicators.views import cockpit, reporting, rules
 
 app_name = "indicators"
 
 # Reporting first: its fixed paths (mine/, review/) must win over the cockpit's /<code>/.
-urlpatterns = [*reporting.urlpatterns, *cockpit.urlpatterns]
+urlpatterns = [*reporting.urlpatterns, *rules.urlpatterns, *cockpit.urlpatterns]

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.value_rules import value_rules_seed
 from luzhi.plan.selectors import current_plan
 
 
@@ -36,3 +37,5 @@ class Command(BaseCommand):
             raise CommandError("no plan stored: run `luzhi plan import FILE` first", returncode=2)
         counts = indicators_sync_from_plan(actor=None, plan=plan)
         self.stdout.write("indicators: {created} created, {updated} updated".format(**counts))
+        rules = value_rules_seed(actor=None)  # defaults only where an indicator has none yet
+        self.stdout.write(f"value rules: {rules} created")
