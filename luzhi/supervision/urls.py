@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from luzhi.supervision.views import cycle, inbox, obligations, reports, rounds
+from luzhi.supervision.views import (
+    appraisal_exports,
+    cycle,
+    inbox,
+    obligations,
+    reports,
+    rounds,
+)
 
 app_name = "supervision"
 
@@ -45,6 +52,7 @@ urlpatterns = [
     path("orders/<int:pk>/<slug:action>/", cycle.order_action, name="order_action"),
     path("appraisal/", cycle.appraisal_page, name="appraisal"),
     path("appraisal.xlsx", cycle.appraisal_xlsx, name="appraisal_xlsx"),
+    path("appraisal.pdf", appraisal_exports.appraisal_pdf_view, name="appraisal_pdf"),
     path("inbox/", inbox.inbox_view, name="inbox"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications_read"),
