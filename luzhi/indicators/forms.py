@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from luzhi.accounts.models import City
 
 # Kept for the other apps that import it from here; new code imports it from luzhi.core.forms.
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
+from luzhi.indicators.models import PROVINCE, Indicator, Observation, ValueRule
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.indicators.permissions import may_report
 from luzhi.indicators.services import evidence_check_all
@@ -45,15 +45,11 @@ def period_choices(indicator: Indicator, today: date) -> list[tuple[str, str]]:
 
 
 def default_period(indicator: Indicator, today: date) -> str:
-    """The last completed period (what units usually report), else the current one."""
-    kind = PeriodType(indicator.frequency)
-    current = Period.containing(kind, today)
-    previous = Period.containing(kind, current.start - timedelta(days=1))
-    choices = {value for value, _label in period_choices(indicator, today)}
-    for candidate in (previous, current):
-        if str(candidate) in choices:
-            return str(candidate)
-    return ""
+    """The latest period that has ended (only an ended period can be submitted, checks.py),
+    else the current one (which can only be saved as a draft)."""
+    choices = [value for value, _label in period_choices(indicator, today)]  # newest first
+    ended = [value for value in choices if Period.parse(value).end < today]
+    return (ended or choices or [""])[0]
 
 
 def region_choices(user, indicator: Indicator) -> list[tuple[str, str]]:
@@ -118,6 +114,16 @@ class ObservationForm(forms.Form):
         help_text=_("口径、数据来源、与上期相比的变化原因等。"),
     )
     files = MultipleFileField(label=_("佐证材料"), required=False)
+    # Required by the service only when the value breaks a value check (checks.py).
+    reason = forms.CharField(
+        label=_("校验说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "数值未通过校验规则(超出合理范围、与上期相比变化过大等)时必填:说明数值为何无误。"
+        ),
+    )
 
     def __init__(self, *args, indicator: Indicator, user, today: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,3 +272,32 @@ class FigureOfRecordForm(forms.Form):
     tolerance_pct = forms.DecimalField(
         label=_("差异容忍度(%)"), min_value=0, max_value=100, decimal_places=2, required=False
     )
+
+
+class ValueRuleForm(forms.Form):
+    """One value check of an indicator (plan office): its kind and limits; the service validates."""
+
+    kind = forms.ChoiceField(label=_("规则类型"), choices=ValueRule.Kind.choices)
+    minimum = forms.CharField(label=_("最小值"), required=False, max_length=40)
+    maximum = forms.CharField(label=_("最大值"), required=False, max_length=40)
+    max_rise_pct = forms.CharField(
+        label=_("最大增幅(%)"),
+        required=False,
+        max_length=40,
+        help_text=_("200 表示最多为上期的 3 倍。"),
+    )
+    max_fall_pct = forms.CharField(label=_("最大降幅(%)"), required=False, max_length=40)
+    max_abs_change = forms.CharField(label=_("最大变化量"), required=False, max_length=40)
+    whole = forms.ModelChoiceField(
+        label=_("整体指标"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("仅“部分不超过整体”:本指标是其一部分的指标。"),
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["whole"].queryset = Indicator.objects.exclude(pk=indicator.pk).filter(
+            unit=indicator.unit
+        )

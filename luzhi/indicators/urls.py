@@ -1,8 +1,13 @@
 """Indicator pages, mounted at /indicators/ (namespace ``indicators``)."""
 
-from luzhi.indicators.views import cockpit, links, reporting
+from luzhi.indicators.views import cockpit, links, reporting, rules
 
 app_name = "indicators"
 
 # Reporting first: its fixed paths (mine/, review/) must win over the cockpit's /<code>/.
-urlpatterns = [*reporting.urlpatterns, *links.urlpatterns, *cockpit.urlpatterns]
+urlpatterns = [
+    *reporting.urlpatterns,
+    *links.urlpatterns,
+    *rules.urlpatterns,
+    *cockpit.urlpatterns,
+]

@@ -50,13 +50,14 @@ def bulletin_workbook(round_: Round, rows: list[dict], today) -> bytes:
         _("%(round)s 报送情况通报(截至 %(today)s)")
         % {"round": round_.name, "today": today.isoformat()},
         titles,
-        [7, 22, 10, 10, 12, 10, 10, 10],
+        [7, 22, 10, 10, 10, 12, 10, 10, 10],
     )
     for row in rows:
         ws.append(
             [
                 row["rank"],
                 row["unit"],
+                float(row["score"]),
                 row["obligations"],
                 row["on_time"],
                 _fraction(row["on_time_rate"]),
@@ -65,8 +66,8 @@ def bulletin_workbook(round_: Round, rows: list[dict], today) -> bytes:
                 row["overdue"],
             ]
         )
-        ws.cell(ws.max_row, 5).number_format = PERCENT
-        ws.cell(ws.max_row, 7).number_format = PERCENT
+        ws.cell(ws.max_row, 6).number_format = PERCENT
+        ws.cell(ws.max_row, 8).number_format = PERCENT
     return _save(wb)
 
 

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from luzhi.supervision.views import cycle, inbox, obligations, reports, rounds
+from luzhi.supervision.views import (
+    appraisal_exports,
+    cycle,
+    inbox,
+    milestone_import,
+    obligations,
+    reports,
+    rounds,
+)
 
 app_name = "supervision"
 
@@ -35,6 +43,12 @@ urlpatterns = [
     path("evidence/<int:pk>/", obligations.evidence_download, name="evidence_download"),
     path("milestones/", cycle.milestone_list, name="milestone_list"),
     path("milestones/ledger.xlsx", cycle.milestone_xlsx, name="milestone_xlsx"),
+    path("milestones/import/", milestone_import.milestone_import, name="milestone_import"),
+    path(
+        "milestones/import/template.xlsx",
+        milestone_import.milestone_import_template,
+        name="milestone_import_template",
+    ),
     path("milestones/<int:pk>/", cycle.milestone_detail, name="milestone_detail"),
     path("milestones/<int:pk>/claim/", cycle.milestone_claim_view, name="milestone_claim"),
     path("milestones/<int:pk>/verify/", cycle.milestone_verify_view, name="milestone_verify"),
@@ -45,6 +59,7 @@ urlpatterns = [
     path("orders/<int:pk>/<slug:action>/", cycle.order_action, name="order_action"),
     path("appraisal/", cycle.appraisal_page, name="appraisal"),
     path("appraisal.xlsx", cycle.appraisal_xlsx, name="appraisal_xlsx"),
+    path("appraisal.pdf", appraisal_exports.appraisal_pdf_view, name="appraisal_pdf"),
     path("inbox/", inbox.inbox_view, name="inbox"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications_read"),

@@ -224,6 +224,9 @@ class ObservationSerializer(serializers.ModelSerializer):
     reporting_unit = UnitBriefSerializer(read_only=True, allow_null=True)
     created_by = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True, read_only=True)
+    checks = serializers.SerializerMethodField(
+        help_text="The value checks it broke when saved and the reporter's reason (signed in)"
+    )
 
     class Meta:
         model = Observation
@@ -243,6 +246,7 @@ class ObservationSerializer(serializers.ModelSerializer):
             "reporting_unit",
             "note",
             "review_comment",
+            "checks",
             "created_by",
             "created_at",
             "updated_at",
@@ -259,6 +263,12 @@ class ObservationSerializer(serializers.ModelSerializer):
     def get_region_name(self, obs: Observation) -> str:
         regions = self.context.get("regions") or {}
         return regions.get(obs.region, obs.region)
+
+    def get_checks(self, obs: Observation) -> dict | None:
+        request = self.context.get("request")
+        if not (request and request.user.is_authenticated):
+            return None  # the review's working notes are not public
+        return {"breaches": obs.check_breaches, "reason": obs.check_reason}
 
     def get_created_by(self, obs: Observation) -> str | None:
         request = self.context.get("request")
@@ -342,6 +352,13 @@ class ObservationSaveSerializer(serializers.Serializer):
         help_text=_("report(单位填报)或 statistics(官方统计)"),
     )
     submit = serializers.BooleanField(default=False, help_text=_("true:保存并提交审核"))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("校验说明:数值未通过校验规则时提交必填,说明数值为何无误"),
+    )
     files = EvidenceFilesField(
         required=False, help_text=_("佐证材料:PDF、PNG、JPG 或 XLSX(仅 multipart)")
     )

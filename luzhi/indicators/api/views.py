@@ -240,6 +240,7 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             source=data["source"],
             submit=data["submit"],
             files=data.get("files", []),
+            reason=data["reason"],
         )
         created = observation.history.count() == 1
         return self._respond(
@@ -247,13 +248,16 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        summary="Submit a draft or returned value for review (its unit or the plan office)",
+        summary="Submit a draft or returned value for review (reason: why a value breaking a check is right)",
         request=None,
         responses=transition_responses(ObservationSerializer),
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
-        observation = observation_submit(actor=request.user, observation=self.get_object())
+        reason = str(request.data.get("reason") or "") if hasattr(request.data, "get") else ""
+        observation = observation_submit(
+            actor=request.user, observation=self.get_object(), reason=reason
+        )
         return self._respond(observation)
 
     @extend_schema(

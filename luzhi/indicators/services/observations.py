@@ -14,7 +14,7 @@ from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.core.services import lock
-from luzhi.indicators import plans
+from luzhi.indicators import checks, plans
 from luzhi.indicators.models import (
     PROVINCE,
     Indicator,
@@ -100,6 +100,7 @@ def observation_save(
     submit: bool = False,
     files=(),
     today: date | None = None,
+    reason: str = "",
 ) -> Observation:
     """Record a value for an indicator/period/region: create it, or update the same slot.
 
@@ -134,6 +135,10 @@ def observation_save(
         )
     number = _number(value, "value")
     _check_period(indicator, period, today or timezone.localdate())
+    breaches = checks.enforce(  # the value checks: refuses a breach submitted without a reason
+        indicator=indicator, period=period, region=region, value=number, submit=submit,
+        reason=reason, today=today or timezone.localdate(),
+    )  # fmt: skip
     observation = (
         Observation.objects.select_for_update()
         .filter(
@@ -166,6 +171,7 @@ def observation_save(
         raise ValidationError(_("已审核的值请用“更正”并说明原因。"))
     observation.value = number
     observation.note = note
+    observation.check_breaches, observation.check_reason = breaches, reason.strip()
     observation.reporting_unit = actor.unit if getattr(actor, "unit_id", None) else None
     observation.status = STATUS.SUBMITTED if submit else STATUS.DRAFT
     observation.full_clean()
@@ -209,11 +215,12 @@ def _copy_back(fresh: Observation, passed: Observation) -> Observation:
 
 
 @transaction.atomic
-def observation_submit(*, actor: User, observation: Observation) -> Observation:
-    """Draft or returned → submitted, by its unit or the plan office."""
+def observation_submit(*, actor: User, observation: Observation, reason: str = "") -> Observation:
+    """Draft or returned → submitted, by its unit or the plan office (after the value checks)."""
     observations.require(actor, "report", observation, _("您不能提交该指标值。"))
     passed, observation = observation, _locked(observation)
     before = _transition(observation, {STATUS.DRAFT, STATUS.RETURNED}, STATUS.SUBMITTED, _("提交"))
+    checks.enforce_stored(observation, reason=reason, today=timezone.localdate())
     record_change(observation, actor, "submitted")
     observation.save()
     _event(observation, actor, "submit", before)

@@ -27,6 +27,7 @@ from luzhi.accounts.models import City
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
+from luzhi.indicators.checks import annotate_previous
 from luzhi.indicators.files import evidence_response
 from luzhi.indicators.forms import (
     EVIDENCE_ACCEPT,
@@ -166,6 +167,7 @@ def report(request, code: str):
                     source=data["source"],
                     submit=submit,
                     files=[*held.files(), *data["files"]],
+                    reason=data["reason"],
                 )
             except PermissionDenied as exc:
                 return forbidden(request, str(exc))
@@ -187,6 +189,8 @@ def report(request, code: str):
                         "region": label,
                     },
                 )
+                for breach in [] if submit else observation.check_breaches:
+                    messages.warning(request, breach["message"])  # saved as a draft: warn now
                 return redirect(_safe_next(request, reverse("indicators:my_indicators")))
         # Nothing was saved: the files chosen this time are held and listed, not lost.
         form.pending_files = held.keep(request.FILES.getlist("files"), evidence_check)
@@ -197,7 +201,11 @@ def report(request, code: str):
                 period=str(existing.period), region=existing.region, source=existing.source
             )
             if existing.status in (STATUS.DRAFT, STATUS.RETURNED):
-                form.initial.update(value=plain_number(existing.value), note=existing.note)
+                form.initial.update(
+                    value=plain_number(existing.value),
+                    note=existing.note,
+                    reason=existing.check_reason,
+                )
     context = {
         "indicator": indicator,
         "form": form,
@@ -258,6 +266,7 @@ def _render_queue(request, *, failed: Observation | None = None, status: int = 2
     pending = list(review_queue_selector(user=request.user).prefetch_related("evidence"))
     if failed is not None:
         pending = [failed if obs.pk == failed.pk else obs for obs in pending]
+    annotate_previous(pending)  # the previous value and the change, for the reviewer
     context = {
         "pending": page_region_labels(pending),
         "reviewed": page_region_labels(page_recently_reviewed()),
@@ -304,7 +313,7 @@ def observation_review(request, pk: int):
         observation.review_error = error
         observation.draft_comment = request.POST.get("comment", "") if error else ""
         observation.outcome = outcome
-        page_region_labels([observation])
+        page_region_labels(annotate_previous([observation]))
         response = render(request, "indicators/review_queue.html#review-row", {"obs": observation})
         patch_vary_headers(response, ["HX-Request"])
         return response

@@ -145,3 +145,6 @@ class TallySerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
     on_time_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
     acceptance_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
+    score = serializers.DecimalField(
+        max_digits=6, decimal_places=1, help_text="The unit's appraisal score for the year"
+    )

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from luzhi.core.api import TRANSITION_ERRORS, error_responses
 from luzhi.core.permissions import require
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision import rules, services
+from luzhi.supervision import services
 from luzhi.supervision.api.serializers import (
     CommentSerializer,
     DecisionSerializer,
@@ -32,11 +32,11 @@ from luzhi.supervision.api.serializers import (
     UrgeResultSerializer,
     UrgeSerializer,
 )
+from luzhi.supervision.bulletin import bulletin_rows
 from luzhi.supervision.filters import ObligationFilter, RoundFilter
 from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds, visible_obligations
 from luzhi.supervision.reminders import urge_targets
-from luzhi.supervision.selectors import unit_tallies
 from luzhi.supervision.tasks import enqueue_urge
 
 # Documented error answers: bad input (400), not signed in (401), refused or wrong state
@@ -94,15 +94,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: TallySerializer(many=True), **error_responses(401, 403, 404)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def bulletin(self, request, pk=None):
-        """The ranking bulletin (通报): units by on-time rate, then acceptance rate."""
-        ranked = rules.rank(unit_tallies(round_=self.get_object()))
-        rows = [
-            {
-                "rank": rank,
-                **{f: getattr(t, f) for f in TallySerializer().fields if f != "rank"},
-            }
-            for rank, t in ranked
-        ]
+        """The ranking bulletin (通报): units by appraisal score, then on-time rate, then
+        acceptance rate (``luzhi.supervision.bulletin``)."""
+        rows = bulletin_rows(round_=self.get_object(), today=timezone.localdate())
+        rows = [{**row, "name": row["unit"], "unit": row["unit_id"]} for row in rows]
         return Response(TallySerializer(rows, many=True).data)
 
 

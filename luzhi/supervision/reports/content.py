@@ -33,6 +33,7 @@ from luzhi.indicators.templatetags.cockpit_tags import (
 )
 from luzhi.plan.models import Section
 from luzhi.supervision import rules
+from luzhi.supervision.bulletin import BULLETIN_ORDER, bulletin_rows
 from luzhi.supervision.models import Obligation, Round
 from luzhi.supervision.reports import charts
 from luzhi.supervision.selectors import unit_tallies
@@ -84,6 +85,7 @@ def ranking_titles() -> list[str]:
     return [
         _("排名"),
         _("单位"),
+        _("考核得分"),
         _("报送任务"),
         _("按时报送"),
         _("按时报送率"),
@@ -94,7 +96,8 @@ def ranking_titles() -> list[str]:
 
 
 def ranking_rows(tallies: list[rules.UnitTally]) -> list[dict]:
-    """The bulletin's table: rank (ties share), unit, counts and rates (see :func:`rules.rank`)."""
+    """The round's tallies by timeliness alone (see :func:`rules.rank`); the bulletin ranks on
+    substance instead (:func:`luzhi.supervision.bulletin.bulletin_rows`)."""
     return [
         {
             "rank": position,
@@ -359,7 +362,8 @@ def report_content(round_: Round, today: date | None = None) -> dict:
         "today": today,
         "as_of": as_of,
         "summary": _summary(tallies),
-        "ranking": ranking_rows(tallies),
+        "ranking": bulletin_rows(round_=round_, today=today, tallies=tallies),
+        "ranking_order": str(BULLETIN_ORDER),
         "targets": targets,
         "target_counts": target_counts,
         "sections": _sections(round_.plan_id, obligations),

@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from luzhi.supervision.bulletin import BULLETIN_ORDER
 from luzhi.supervision.reports.content import ranking_titles
 
 BODY_FONT, BODY_EAST_ASIA = "Times New Roman", "宋体"
@@ -173,7 +174,7 @@ def _summary(document, report: dict) -> None:
     counts = report["target_counts"]
     _table(document, [c["label"] for c in counts], [[c["count"] for c in counts]], set(range(4)))
     document.add_heading(_("各单位报送情况排名"), level=2)
-    _note(document, _("按按时报送率、审核通过率依次排名,比率相同的单位并列。"))
+    _note(document, BULLETIN_ORDER)
     _table(
         document,
         ranking_titles(),
@@ -181,6 +182,7 @@ def _summary(document, report: dict) -> None:
             [
                 row["rank"],
                 row["unit"],
+                row["score"],
                 row["obligations"],
                 row["on_time"],
                 _pct(row["on_time_rate"]),
@@ -190,7 +192,7 @@ def _summary(document, report: dict) -> None:
             ]
             for row in report["ranking"]
         ],
-        {0, 2, 3, 4, 5, 6, 7},
+        {0, 2, 3, 4, 5, 6, 7, 8},
     )
 
 

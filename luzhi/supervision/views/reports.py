@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from luzhi.core.files import content_disposition
 from luzhi.core.views import forbidden, signed_in
+from luzhi.supervision.bulletin import BULLETIN_ORDER, bulletin_rows
 from luzhi.supervision.exports import XLSX, bulletin_workbook
 from luzhi.supervision.models import QuarterlyReport, Round
 from luzhi.supervision.permissions import can_manage_rounds
 from luzhi.supervision.reports import services
-from luzhi.supervision.reports.content import ranking_rows
 from luzhi.supervision.reports.tasks import file_stem
-from luzhi.supervision.selectors import unit_tallies
 from luzhi.supervision.views.rounds import rounds_only
 
 BULLETIN_ONLY = gettext_lazy("通报排名只对专项办和各责任单位的填报员开放。")
@@ -51,16 +50,16 @@ def _round(pk: int) -> Round:
 
 
 def bulletin(request, pk: int):
-    """Units ranked by on-time submission rate, then acceptance rate (ties share a rank)."""
+    """Units ranked by appraisal score, then on-time and acceptance rates (supervision.bulletin)."""
     if (refused := rounds_only(request, str(BULLETIN_ONLY))) is not None:
         return refused
     round_ = _round(pk)
     today = timezone.localdate()
-    rows = ranking_rows(unit_tallies(round_=round_, today=today))
+    rows = bulletin_rows(round_=round_, today=today)
     return render(
         request,
         "supervision/bulletin.html",
-        {"round": round_, "rows": rows, "today": today},
+        {"round": round_, "rows": rows, "today": today, "order": BULLETIN_ORDER},
     )
 
 
@@ -70,7 +69,7 @@ def bulletin_xlsx(request, pk: int):
         return refused
     round_ = _round(pk)
     today = timezone.localdate()
-    rows = ranking_rows(unit_tallies(round_=round_, today=today))
+    rows = bulletin_rows(round_=round_, today=today)
     response = HttpResponse(bulletin_workbook(round_, rows, today), content_type=XLSX)
     response["Content-Disposition"] = content_disposition(
         f"{_('通报排名')}-{round_.period}.xlsx", f"luzhi-bulletin-{round_.period}.xlsx"

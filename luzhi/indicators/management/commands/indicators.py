@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from luzhi.indicators.plans import link_proposals
 from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.value_rules import value_rules_seed
 from luzhi.plan.models import Plan
 from luzhi.plan.selectors import current_plan
 
@@ -49,3 +50,5 @@ class Command(BaseCommand):
         for target, candidates in link_proposals(chosen):
             names = ", ".join(i.code for i in candidates)
             self.stdout.write(f"  {target.section.path} {target.metric}: may share {names}")
+        rules = value_rules_seed(actor=None)  # defaults only where an indicator has none yet
+        self.stdout.write(f"value rules: {rules} created")
