@@ -11,6 +11,7 @@ and room for 64 concurrent requests. Measures:
 - answer extraction speed (µs per reply).
 
 Run: ``.venv/bin/python bench/proving.py`` (about a minute). The last line is key=value.
+The comparison with lm-evaluation-harness is ``bench/eval_throughput.py``.
 """
 
 from __future__ import annotations
