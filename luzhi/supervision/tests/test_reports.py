@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
@@ -348,12 +347,9 @@ def _run(*args) -> str:
 
 def test_generated_pdf_and_docx(late_round, plan_officer, report_media, tmp_path):
     report = quarterly_report_request(actor=plan_officer, round_=late_round)
-    started = time.perf_counter()
-    assert generate_quarterly_report.call(report_id=report.pk) == R.DONE
-    seconds = time.perf_counter() - started
+    assert generate_quarterly_report.call(report_id=report.pk) == R.DONE  # its speed: bench/
     report.refresh_from_db()
     assert report.status == R.DONE and report.error == "" and report.finished_at
-    assert seconds < 30, f"generation took {seconds:.1f} s"
     assert report.pdf.name.endswith(".pdf") and f"季度进展报告-{PERIOD}" in report.pdf.name
     assert report.docx.name.endswith(".docx")
     pdf_path = report.pdf.path
