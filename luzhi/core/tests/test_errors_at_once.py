@@ -210,6 +210,14 @@ CASES = [
         {"name", "kind", "parameters_b", "endpoint_url", "national_filed_on"},
     ),
     (
+        "tier rule",
+        "plan_officer",
+        lambda w: reverse("registry:tier_rule_create"),
+        {"kind": "high_tech", "name": "", "active": "on", "min_rd_pct": "150",
+         "min_revenue": "1000"},
+        {"name", "__all__"},
+    ),
+    (
         "unit contact",
         "plan_officer",
         lambda w: reverse("plan:unit_contact_edit", args=[w["unit"].pk]),
