@@ -87,6 +87,12 @@ class ProgramForm(ModelCheckedForm):
 
     check_model = VoucherProgram
 
+    def check_values(self) -> dict:
+        values = dict(self.cleaned_data)
+        if "eligibility" in values:  # blank means no conditions, as the views pass it on
+            values["eligibility"] = values["eligibility"] or {}
+        return values
+
     code = forms.SlugField(label=_("编号"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=120)
     kind = forms.ChoiceField(label=_("券种"), choices=VoucherProgram.Kind.choices)

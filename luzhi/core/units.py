@@ -49,7 +49,8 @@ _KNOWN = frozenset(KNOWN_UNITS)
 
 
 def unit_label(unit: str | None) -> str:
-    """``unit`` in the active language (``亿元`` → "100 million yuan" in English)."""
+    """``unit`` in the active language (``亿元`` → "×10⁸ yuan" in English: "1000 ×10⁸ yuan"
+    reads where "1000 100 million yuan" would not)."""
     text = (unit or "").strip()
     return gettext(text) if text in _KNOWN else text
 

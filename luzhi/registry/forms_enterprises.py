@@ -183,6 +183,24 @@ class TierRuleForm(forms.Form):
             "hard_tech": "true" if c.get("hard_tech") else "",
         }
 
+    def clean(self):
+        """The conditions are checked by the service's own validator here too, so their errors
+        show with the form's (a blank name and a 150 % ratio on one submit)."""
+        from django.core.exceptions import ValidationError
+
+        from luzhi.registry.tiers import validate_conditions
+
+        cleaned = super().clean()
+        conditions = set(self.fields) - {"kind", "name", "active"}
+        if conditions & set(self.errors):
+            return cleaned  # a threshold that is no number is named already; the rest next time
+        try:
+            validate_conditions(self.conditions(), kind=cleaned.get("kind"))
+        except ValidationError as exc:
+            for message in exc.message_dict.get("conditions", exc.messages):
+                self.add_error(None, message)
+        return cleaned
+
     def conditions(self) -> dict:
         """The conditions as the service takes them (the service validates them)."""
         data = self.cleaned_data

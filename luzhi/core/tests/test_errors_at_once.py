@@ -210,6 +210,19 @@ CASES = [
         {"name", "kind", "parameters_b", "endpoint_url", "national_filed_on"},
     ),
     (
+        "tier rule",
+        "plan_officer",
+        lambda w: reverse("registry:tier_rule_create"),
+        {
+            "kind": "high_tech",
+            "name": "",
+            "active": "on",
+            "min_rd_pct": "150",
+            "min_revenue": "1000",
+        },
+        {"name", "__all__"},
+    ),
+    (
         "unit contact",
         "plan_officer",
         lambda w: reverse("plan:unit_contact_edit", args=[w["unit"].pk]),
@@ -274,3 +287,30 @@ def test_evidence_chosen_on_a_failed_observation_report_is_held_and_saved_next_t
     assert saved.status_code == 302
     observation = Observation.objects.get(indicator__code=BASIC)
     assert [e.original_name for e in observation.evidence.all()] == ["证明.pdf"]
+
+
+def test_the_model_checks_refuse_nothing_the_service_accepts(client, plan_officer):
+    """A valid programme with its optional fields left blank is saved: the model checks run on
+    the values as the service gets them (a blank eligibility is no conditions, not an error)."""
+    from luzhi.compute.models import VoucherProgram
+
+    client.force_login(plan_officer)
+    response = client.post(
+        reverse("compute:program_new"),
+        {
+            "code": "blank-eligibility",
+            "name": "算力券",
+            "kind": "compute",
+            "pattern": "issue_first",
+            "budget_fen": "5000000",
+            "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31",
+            "ratio_domestic_bp": "5000",
+            "ratio_imported_bp": "3000",
+            "cap_fen_per_enterprise_year": "1000000",
+            "eligibility": "",
+            "policy_source": "",
+        },
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert VoucherProgram.objects.get(code="blank-eligibility").eligibility == {}

@@ -31,7 +31,7 @@ def test_units_read_in_each_language():
     with translation.override("zh-hans"):
         assert unit_label("亿元") == "亿元" and with_unit("≥10", "项") == "≥10项"
     with translation.override("en"):
-        assert unit_label("亿元") == "100 million yuan"
+        assert unit_label("亿元") == "×10⁸ yuan"
         assert with_unit("≥10", "项") == "≥10 items" and with_unit("50", "%") == "50%"
         assert unit_label("自定义单位") == "自定义单位"  # unknown: shown as stored
 
@@ -80,7 +80,7 @@ def test_the_chart_axis_names_its_unit_in_the_reader_language():
 
     with translation.override("en"):
         option = charts.city_bar_chart([("济南", 1.0, None)], unit="亿元")
-    assert option["yAxis"]["name"] == "100 million yuan"
+    assert option["yAxis"]["name"] == "×10⁸ yuan"
 
 
 def test_a_round_overview_in_english_names_the_round_from_its_period(
