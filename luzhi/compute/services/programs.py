@@ -27,7 +27,7 @@ from luzhi.compute.models import (
 )
 from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
 from luzhi.compute.services import ledger
-from luzhi.compute.services.common import event, fen, subsidy_of
+from luzhi.compute.services.common import decision_check, event, fen, subsidy_of
 from luzhi.core.history import record_change
 from luzhi.core.services import lock
 
@@ -293,10 +293,7 @@ def application_review(*, actor, application: VoucherApplication, decision: str,
     if application.status != A.SUBMITTED:
         raise ValidationError(_("申领当前为“%s”,不能再审核。") % application.get_status_display())
     comment = (comment or "").strip()
-    if decision not in ("approve", "reject"):
-        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
-    if decision == "reject" and not comment:
-        raise ValidationError({"comment": _("驳回时请填写意见。")})
+    decision_check(decision, comment)
     application.status = A.APPROVED if decision == "approve" else A.REJECTED
     application.review_comment = comment
     application.save(update_fields=["status", "review_comment", "updated_at"])
