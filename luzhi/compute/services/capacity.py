@@ -27,7 +27,7 @@ from luzhi.compute.models import (
 from luzhi.compute.models.capacity import Precision
 from luzhi.compute.services.common import decision_check
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 
 CENTER_FIELDS = (
     "code", "name", "operator", "operator_enterprise", "city", "kind", "status", "commissioned_on",
@@ -42,9 +42,7 @@ def accelerator_save(*, actor, accelerator: AcceleratorModel | None = None, **fi
     accelerator = accelerator or AcceleratorModel()
     for name, value in fields.items():
         setattr(accelerator, name, value)
-    accelerator.full_clean()
-    record_change(accelerator, actor, "catalogue")
-    accelerator.save()
+    save_recorded(accelerator, actor=actor, reason="catalogue")
     return accelerator
 
 
@@ -61,9 +59,7 @@ def convention_set(*, actor, kind: str, precision: str, source: str) -> Counting
     )
     convention.precision = precision
     convention.source = source.strip()
-    convention.full_clean()
-    record_change(convention, actor, "convention")
-    convention.save()
+    save_recorded(convention, actor=actor, reason="convention")
     return convention
 
 
@@ -83,9 +79,7 @@ def _register_save(record, actor, reason: str, *, new: bool = False) -> None:
         record.review_status = ReviewStatus.PENDING
     elif new:
         record.review_status = ReviewStatus.APPROVED
-    record.full_clean()
-    record_change(record, actor, reason)
-    record.save()
+    save_recorded(record, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -182,9 +176,7 @@ def utilisation_report(*, actor, center: ComputeCenter, month: date, utilisation
     report.utilisation = utilisation
     report.card_hours = card_hours
     report.reported_by = actor if getattr(actor, "pk", None) else None
-    report.full_clean()
-    record_change(report, actor, "utilisation")
-    report.save()
+    save_recorded(report, actor=actor, reason="utilisation")
     return report
 
 

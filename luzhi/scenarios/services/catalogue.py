@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.core.roles import is_plan_office
 from luzhi.scenarios.defaults import load_defaults
 from luzhi.scenarios.models import Domain, RecognitionLevel
-from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import save_recorded
 
 
 def catalogue_sync() -> int:
@@ -22,9 +21,7 @@ def _entry_save(entry, *, actor, values: dict, reason: str):
     """Set ``values`` on a catalogue entry, validate, save with a history record."""
     for name, value in values.items():
         setattr(entry, name, value)
-    clean(entry)
-    record_change(entry, actor, reason)
-    entry.save()
+    save_recorded(entry, actor=actor, reason=reason)
     return entry
 
 

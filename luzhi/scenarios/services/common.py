@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
+from luzhi.core.services import save_recorded  # noqa: F401  (the scenario services' write)
 from luzhi.scenarios.models import Scenario
 
 S = Scenario.Status
