@@ -22,11 +22,11 @@ from django.shortcuts import redirect
 from luzhi.core.forms import add_service_errors
 
 
-def submit(request, form, write: Callable, *, done, then) -> HttpResponse | None:
+def submit(request, form, write: Callable, *, then, done=None) -> HttpResponse | None:
     """For a POSTed, valid ``form``, call the service: ``write(form.cleaned_data)``.
 
-    On success, flash ``done`` and redirect to ``then``: each a value or a callable given
-    the service's result (``then`` a URL, a URL name, or a response). A ``ValidationError``
+    On success, flash ``done`` (if given) and redirect to ``then``: each a value or a
+    callable given the service's result (``then`` a URL, a URL name, or a response). A ``ValidationError``
     from the service lands on the form, next to its field; then, as for a GET or an invalid
     form, None is returned and the caller renders the form again.
     """
@@ -37,6 +37,7 @@ def submit(request, form, write: Callable, *, done, then) -> HttpResponse | None
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
-    messages.success(request, done(result) if callable(done) else done)
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
     target = then(result) if callable(then) else then
     return target if isinstance(target, HttpResponse) else redirect(target)
