@@ -1,14 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from luzhi.core import appconfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(appconfig.LuzhiAppConfig):
     """Users, roles and the organisations they belong to (units, cities)."""
 
     name = "luzhi.accounts"
-    label = "accounts"
     verbose_name = _("账户与单位")
     url_prefix = "accounts/"
-
-    def ready(self):
-        from luzhi.accounts import lockout  # noqa: F401  (connects the lockout log)
+    registers = ("lockout",)  # connects the lockout log

@@ -50,7 +50,9 @@ def register_unit_ids() -> list[int]:
     """Ids of the units that own the compute register."""
     from luzhi.accounts.models import Unit
 
-    return list(Unit.objects.filter(short_name__in=conf.REGISTER_UNITS).values_list("pk", flat=True))
+    return list(
+        Unit.objects.filter(short_name__in=conf.REGISTER_UNITS).values_list("pk", flat=True)
+    )
 
 
 def is_register_reviewer(user) -> bool:
@@ -151,7 +153,9 @@ class InventoryPolicy(policy.Policy):
         qs = self.base(qs)
         if is_register_reviewer(user):
             return qs
-        approved = Q(review_status=ReviewStatus.APPROVED, center__review_status=ReviewStatus.APPROVED)
+        approved = Q(
+            review_status=ReviewStatus.APPROVED, center__review_status=ReviewStatus.APPROVED
+        )
         if is_center_operator(user):
             return qs.filter(approved | Q(center__members=user)).distinct()
         return qs.filter(approved)
@@ -213,19 +217,26 @@ def _party_filter(user, *, enterprise="enterprise", center="center", program="pr
     return q
 
 
-class ApplicationPolicy(policy.Policy):
-    model = VoucherApplication
-    messages = {
-        "apply": _("只有企业用户可以为本企业申领。"),
-        "review": _("只有该券种主管单位的填报员或专项办可以审核申领。"),
-    }
+class _PartyPolicy(policy.Policy):
+    """Rows of the voucher flow: each party sees its own (``_party_filter``); ``parties``
+    renames the paths from a row to its enterprise, center and programme."""
+
+    parties: dict[str, str] = {}
 
     def visible(self, user, qs=None):
         qs = self.base(qs)
         if not signed_in(user):
             return qs.none()
-        q = _party_filter(user)
+        q = _party_filter(user, **self.parties)
         return qs if q is None else qs.filter(q).distinct()
+
+
+class ApplicationPolicy(_PartyPolicy):
+    model = VoucherApplication
+    messages = {
+        "apply": _("只有企业用户可以为本企业申领。"),
+        "review": _("只有该券种主管单位的填报员或专项办可以审核申领。"),
+    }
 
     def can_apply(self, user, obj=None) -> bool:
         if obj is None:
@@ -238,7 +249,7 @@ class ApplicationPolicy(policy.Policy):
         return program_reviewer(user, obj.program)
 
 
-class VoucherPolicy(policy.Policy):
+class VoucherPolicy(_PartyPolicy):
     model = Voucher
     messages = {
         "issue": _("只有该券种主管单位的填报员或专项办可以发券。"),
@@ -246,15 +257,10 @@ class VoucherPolicy(policy.Policy):
         "revoke": _("只有该券种主管单位的填报员或专项办可以撤销券。"),
     }
 
-    def visible(self, user, qs=None):
-        qs = self.base(qs)
-        if not signed_in(user):
-            return qs.none()
-        q = _party_filter(user)
-        return qs if q is None else qs.filter(q).distinct()
-
     def can_issue(self, user, obj=None) -> bool:
-        return program_reviewer(user, obj.program) if obj is not None else is_government_reviewer(user)
+        return (
+            program_reviewer(user, obj.program) if obj is not None else is_government_reviewer(user)
+        )
 
     def can_revoke(self, user, obj=None) -> bool:
         return self.can_issue(user, obj)
@@ -265,31 +271,20 @@ class VoucherPolicy(policy.Policy):
         return operates(user, obj.center_id)
 
 
-class RedemptionPolicy(policy.Policy):
+class RedemptionPolicy(_PartyPolicy):
     model = Redemption
     messages = {"reverse": _("只有该券种主管单位的填报员或专项办可以冲正核销。")}
-
-    def visible(self, user, qs=None):
-        qs = self.base(qs)
-        if not signed_in(user):
-            return qs.none()
-        q = _party_filter(user, enterprise="voucher__enterprise")
-        return qs if q is None else qs.filter(q).distinct()
+    parties = {"enterprise": "voucher__enterprise"}
 
     def can_reverse(self, user, obj=None) -> bool:
-        return program_reviewer(user, obj.program) if obj is not None else is_government_reviewer(user)
+        return (
+            program_reviewer(user, obj.program) if obj is not None else is_government_reviewer(user)
+        )
 
 
-class SettlementPolicy(policy.Policy):
+class SettlementPolicy(_PartyPolicy):
     model = Settlement
     messages = {"settle": _("只有该券种主管单位的填报员或专项办可以结算。")}
-
-    def visible(self, user, qs=None):
-        qs = self.base(qs)
-        if not signed_in(user):
-            return qs.none()
-        q = _party_filter(user)
-        return qs if q is None else qs.filter(q).distinct()
 
     def can_settle(self, user, obj=None) -> bool:
         """``obj`` is the programme being settled."""

@@ -1,4 +1,5 @@
-"""What every service shares: re-reading a row under a lock before a state transition.
+"""What every service shares: re-reading a row under a lock before a state transition, and
+saving a row validated and with its history record (:func:`save_recorded`).
 
 A transition (approve, return, issue, redeem, close …) runs in one
 ``transaction.atomic()``; it re-reads its row with :func:`lock` and checks the
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from luzhi.core.history import record_change
 
 
 class StateConflict(ValidationError):
@@ -28,3 +31,11 @@ def lock(instance, *, related: tuple[str, ...] = ()):
     if related:
         qs = qs.select_related(*related)
     return qs.get(pk=instance.pk)
+
+
+def save_recorded(instance, *, actor, reason: str) -> None:
+    """The usual last step of a write: validate (``full_clean``, so the error names the
+    field and nothing is saved), then save with its history record (who, why)."""
+    instance.full_clean()
+    record_change(instance, actor, reason)
+    instance.save()

@@ -18,16 +18,36 @@ with its first edit.
 
 import random
 import time
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from luzhi.accounts.models import City, User
-from luzhi.demo.history import CITY_WEIGHTS, _explicit_timestamps, completed_periods
-from luzhi.registry.credit_code import ALPHABET, check_character
+from luzhi.demo.history import _explicit_timestamps
+from luzhi.demo.registry_data import (
+    BASELINE_YEAR,
+    DOMAINS,
+    ENTERPRISES,
+    FIELDS,
+    FIRST_REGISTERED,
+    GIVEN,
+    PLATFORM_HOSTS,
+    PLATFORMS,
+    PROJECTS_PER_YEAR,
+    SEGMENT_WEIGHTS,
+    SURNAMES,
+    TALENT_PER_YEAR,
+    TALENT_PROGRAMMES,
+    RandomDates,
+    RegistrySummary,
+    aware,
+    company_name,
+    count_near,
+    new_credit_code,
+)
+from luzhi.demo.trajectories import CITY_WEIGHTS, completed_periods
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -40,210 +60,6 @@ from luzhi.registry.models import (
     Segment,
     Talent,
 )
-
-BASELINE_YEAR = 2024
-ENTERPRISES = 3000
-FIRST_REGISTERED = date(
-    2025, 1, 20
-)  # the registries were first loaded (records of 2024 and before)
-
-# Platforms per kind: how many AI platforms existed at the end of 2024 (the major kinds add up
-# to the 62 of the baseline) and how many are approved per year from 2025 on.
-PLATFORMS = {
-    # kind: (before 2025, per year after)
-    Platform.Kind.NATIONAL_MAJOR: (2, 0.6),
-    Platform.Kind.NATIONAL_KEY_LAB: (6, 0.7),
-    Platform.Kind.PROVINCIAL_LAB: (3, 0.8),
-    Platform.Kind.PROVINCIAL_KEY_LAB: (25, 10.5),
-    Platform.Kind.TECH_INNOVATION_CENTER: (18, 5.5),
-    Platform.Kind.UNIVERSITY_INSTITUTE: (8, 0.5),
-    Platform.Kind.INCUBATOR: (10, 2.2),
-    Platform.Kind.PROOF_OF_CONCEPT: (12, 4),
-    Platform.Kind.PILOT_BASE: (15, 5),
-    Platform.Kind.INDUSTRY_PARK: (2, 1.2),
-    Platform.Kind.FUTURE_INDUSTRY_ZONE: (2, 1),
-}
-PLATFORM_HOSTS = [
-    "山东大学",
-    "中国海洋大学",
-    "中国石油大学(华东)",
-    "山东科技大学",
-    "齐鲁工业大学(山东省科学院)",
-    "青岛大学",
-    "济南大学",
-    "山东师范大学",
-    "浪潮集团有限公司",
-    "海尔集团公司",
-    "海信集团控股股份有限公司",
-    "歌尔股份有限公司",
-    "潍柴控股集团有限公司",
-    "山东高速集团有限公司",
-    "国家超级计算济南中心",
-]
-TALENT_PER_YEAR = {
-    Talent.Level.NATIONAL: (18, 29),
-    Talent.Level.PROVINCIAL: (35, 52),
-}  # before, after
-TALENT_PROGRAMMES = {
-    Talent.Level.NATIONAL: [
-        "国家杰出青年科学基金",
-        "国家优秀青年科学基金",
-        "国家级领军人才",
-        "国家级青年人才",
-    ],
-    Talent.Level.PROVINCIAL: ["泰山学者", "泰山产业领军人才", "山东省杰出青年基金", "齐鲁青年人才"],
-}
-FIELDS = [
-    "多模态智能",
-    "生成式智能",
-    "类脑智能",
-    "具身智能",
-    "群体智能",
-    "智能芯片",
-    "计算机视觉",
-    "自然语言处理",
-]
-PROJECTS_PER_YEAR = {  # programme: (per year, registration seasonality by quarter)
-    Project.Programme.BASIC_RESEARCH: (172, (0.22, 0.38, 0.28, 0.12)),
-    Project.Programme.KEY_RD: (24, (0.1, 0.3, 0.4, 0.2)),
-    Project.Programme.MAJOR_TECH: (9, (0.1, 0.3, 0.4, 0.2)),
-    Project.Programme.SME_CAPABILITY: (14, (0.1, 0.3, 0.4, 0.2)),
-    Project.Programme.OTHER_PROVINCIAL: (8, (0.1, 0.3, 0.4, 0.2)),
-}
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉晨阳浩宇博文凯"
-WORDS = [
-    "智能",
-    "数智",
-    "云图",
-    "星河",
-    "量子",
-    "天衡",
-    "鲁信",
-    "海岳",
-    "泰来",
-    "齐智",
-    "远见",
-    "灵犀",
-    "深蓝",
-    "知行",
-    "睿思",
-    "明视",
-    "慧通",
-    "新元",
-    "启航",
-    "九章",
-]
-SUFFIX = [
-    "科技有限公司",
-    "信息技术有限公司",
-    "智能科技股份有限公司",
-    "软件有限公司",
-    "机器人有限公司",
-]
-SEGMENT_WEIGHTS = {
-    Segment.CHIPS: 3,
-    Segment.SERVERS: 3,
-    Segment.BASE_SOFTWARE: 8,
-    Segment.LARGE_MODELS: 6,
-    Segment.ROBOTS: 9,
-    Segment.SMART_HARDWARE: 14,
-    Segment.APPLICATIONS: 36,
-    Segment.DATA_SERVICES: 15,
-    Segment.OTHER: 6,
-}
-DOMAINS = [
-    "智能制造",
-    "智慧医疗",
-    "智慧交通",
-    "智慧农业",
-    "智慧港口",
-    "金融风控",
-    "智慧能源",
-    "政务服务",
-    "海洋监测",
-]
-
-
-@dataclass
-class RegistrySummary:
-    """What ``registries_seed`` and ``registries_snapshot`` did."""
-
-    enterprises: int = 0
-    platforms: int = 0
-    talent: int = 0
-    projects: int = 0
-    achievements: int = 0
-    products: int = 0
-    snapshots: int = 0
-    skipped: bool = False
-    seconds: float = 0.0
-
-    def line(self) -> str:
-        if self.skipped:
-            text = f"registries kept: {self.enterprises} enterprises"
-        else:
-            text = (
-                f"registries: {self.enterprises} enterprises, {self.platforms} platforms, "
-                f"{self.talent} talent, {self.projects} projects, {self.achievements} achievements, "
-                f"{self.products} algorithm products"
-            )
-        if self.snapshots:
-            text += f", {self.snapshots} computed values"
-        return f"{text} in {self.seconds:.1f} s"
-
-
-class _Dates:
-    """Random days, never after ``today``."""
-
-    def __init__(self, rng: random.Random, today: date):
-        self.rng, self.today = rng, today
-
-    def in_year(self, year: int, seasonality=(0.25, 0.25, 0.25, 0.25)) -> date | None:
-        quarter = self.rng.choices(range(4), weights=seasonality)[0]
-        start = date(year, 3 * quarter + 1, 1)
-        day = start + timedelta(days=self.rng.randrange(90))
-        return day if day <= self.today else None
-
-    def between(self, first: date, last: date) -> date:
-        last = min(last, self.today)
-        return first + timedelta(days=self.rng.randrange(max(1, (last - first).days + 1)))
-
-
-def _count(rng: random.Random, mean: float) -> int:
-    """An integer near ``mean`` (Poisson-like spread, reproducible)."""
-    whole, frac = int(mean), mean - int(mean)
-    noise = round(rng.gauss(0, mean**0.5 * 0.5)) if mean >= 4 else 0
-    return max(0, whole + (rng.random() < frac) + noise)
-
-
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
-
-
-def _credit_code(rng: random.Random, city: City, used: set[str]) -> str:
-    while True:
-        body = "91" + city.code[:4] + f"{rng.randrange(1, 100):02d}"
-        body += "".join(rng.choice(ALPHABET) for _ in range(9))
-        code = body + check_character(body)
-        if code not in used:
-            used.add(code)
-            return code
-
-
-def _name(rng: random.Random, city: City, used: set[str]) -> str:
-    """A plausible company name: the city, two or three different words, a suffix."""
-    while True:
-        suffix = rng.choice(SUFFIX)
-        words = [w for w in WORDS if w not in suffix]  # no 智能智能科技
-        name = f"{city.name}{''.join(rng.sample(words, 2))}{suffix}"
-        if name not in used:
-            used.add(name)
-            return name
-        name = f"山东{''.join(rng.sample(words, 3))}{suffix}"
-        if name not in used:
-            used.add(name)
-            return name
 
 
 def registries_seed(*, seed: int = 42, today: date | None = None) -> RegistrySummary:
@@ -289,7 +105,7 @@ def registries_seed(*, seed: int = 42, today: date | None = None) -> RegistrySum
 
 
 def _platforms(rng, today, cities, weights) -> list[Platform]:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     rows = []
     last_year = today.year
     for kind, (before, per_year) in PLATFORMS.items():
@@ -298,7 +114,7 @@ def _platforms(rng, today, cities, weights) -> list[Platform]:
             dates.between(date(2012, 1, 1), date(BASELINE_YEAR, 12, 31)) for _ in range(before)
         ]
         for year in range(BASELINE_YEAR + 1, last_year + 1):
-            approvals += [dates.in_year(year) for _ in range(_count(rng, per_year))]
+            approvals += [dates.in_year(year) for _ in range(count_near(rng, per_year))]
         # Not counted: non-AI platforms of the same kind, an AI one revoked before the
         # baseline and one still waiting for the plan office's review.
         extra = [dates.between(date(2012, 1, 1), today) for _ in range(max(1, before // 2))]
@@ -350,7 +166,7 @@ def _platforms(rng, today, cities, weights) -> list[Platform]:
 
 
 def _enterprises(rng, today, cities, weights, incubators, office) -> list[Enterprise]:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     codes: set[str] = set()
     names: set[str] = set()
     segments, segment_weights = list(SEGMENT_WEIGHTS), list(SEGMENT_WEIGHTS.values())
@@ -361,8 +177,8 @@ def _enterprises(rng, today, cities, weights, incubators, office) -> list[Enterp
         hard_tech = rng.random() < 0.12
         rows.append(
             Enterprise(
-                name=_name(rng, city, names),
-                credit_code=_credit_code(rng, city, codes),
+                name=company_name(rng, city, names),
+                credit_code=new_credit_code(rng, city, codes),
                 city=city,
                 segment=rng.choices(segments, weights=segment_weights)[0],
                 founded_on=founded,
@@ -380,7 +196,7 @@ def _enterprises(rng, today, cities, weights, incubators, office) -> list[Enterp
     incubated = []
     pool = iter(young)
     for year in range(2019, today.year + 1):
-        for _ in range(_count(rng, 30 if year <= BASELINE_YEAR else 26)):
+        for _ in range(count_near(rng, 30 if year <= BASELINE_YEAR else 26)):
             enterprise = next(pool, None)
             day = dates.in_year(year)
             ready = [i for i in incubators if day and i.approved_on <= day]
@@ -471,7 +287,7 @@ def _qualifications(rng, dates, today, enterprises, size, incubated_codes) -> No
     rng.shuffle(leaders)
     granted_days = [dates.between(date(2021, 1, 1), date(BASELINE_YEAR, 12, 31)) for _ in range(9)]
     for year in range(BASELINE_YEAR + 1, today.year + 1):
-        granted_days += [dates.in_year(year) for _ in range(_count(rng, 3.5))]
+        granted_days += [dates.in_year(year) for _ in range(count_near(rng, 3.5))]
     for i, (enterprise, granted) in enumerate(zip(leaders, granted_days, strict=False)):
         if granted is None:
             continue
@@ -499,11 +315,11 @@ def _qualification(rng, enterprise, kind, granted: date, years: int | None = 3) 
 
 
 def _talent(rng, today, cities, weights) -> int:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     rows = []
     for level, (before, after) in TALENT_PER_YEAR.items():
         for year in range(2016, today.year + 1):
-            for _ in range(_count(rng, before if year <= BASELINE_YEAR else after)):
+            for _ in range(count_near(rng, before if year <= BASELINE_YEAR else after)):
                 registered = _registered_on(dates, year, (0.1, 0.35, 0.35, 0.2), today)
                 if registered is None:
                     continue
@@ -518,8 +334,8 @@ def _talent(rng, today, cities, weights) -> int:
                         host=rng.choice(PLATFORM_HOSTS),
                         city=city,
                         year=year,
-                        created_at=_aware(registered),
-                        updated_at=_aware(registered),
+                        created_at=aware(registered),
+                        updated_at=aware(registered),
                     )
                 )
     with _explicit_timestamps(Talent, "created_at", "updated_at"):
@@ -527,7 +343,7 @@ def _talent(rng, today, cities, weights) -> int:
     return len(rows)
 
 
-def _registered_on(dates: _Dates, year: int, seasonality, today: date) -> date | None:
+def _registered_on(dates: RandomDates, year: int, seasonality, today: date) -> date | None:
     """When a year-only record entered the registry: during its year since 2025, else the first load."""
     if year <= BASELINE_YEAR:
         return min(FIRST_REGISTERED, today)
@@ -535,12 +351,12 @@ def _registered_on(dates: _Dates, year: int, seasonality, today: date) -> date |
 
 
 def _projects(rng, today, cities, weights) -> int:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     rows = []
     for programme, (per_year, seasonality) in PROJECTS_PER_YEAR.items():
         label = Project.Programme(programme).label
         for year in range(2021, today.year + 1):
-            for _ in range(_count(rng, per_year * (0.8 if year <= BASELINE_YEAR else 1))):
+            for _ in range(count_near(rng, per_year * (0.8 if year <= BASELINE_YEAR else 1))):
                 registered = _registered_on(dates, year, seasonality, today)
                 if registered is None:
                     continue
@@ -563,8 +379,8 @@ def _projects(rng, today, cities, weights) -> int:
                         city=rng.choices(cities, weights=weights)[0],
                         funding=Decimal(rng.choice([20, 50, 80, 100, 200, 500, 1000])),
                         state=state,
-                        created_at=_aware(registered),
-                        updated_at=_aware(registered),
+                        created_at=aware(registered),
+                        updated_at=aware(registered),
                     )
                 )
     with _explicit_timestamps(Project, "created_at", "updated_at"):
@@ -573,7 +389,7 @@ def _projects(rng, today, cities, weights) -> int:
 
 
 def _achievements(rng, today, cities, weights) -> int:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     rows = []
     kinds = list(Achievement.Kind)
     for _ in range(700):
@@ -610,7 +426,7 @@ def _achievements(rng, today, cities, weights) -> int:
 
 
 def _products(rng, today, enterprises) -> int:
-    dates = _Dates(rng, today)
+    dates = RandomDates(rng, today)
     providers = [
         e
         for e in enterprises
@@ -625,7 +441,7 @@ def _products(rng, today, enterprises) -> int:
     rows = []
     releases = [dates.between(date(2019, 1, 1), date(BASELINE_YEAR, 12, 31)) for _ in range(110)]
     for year in range(BASELINE_YEAR + 1, today.year + 1):
-        releases += [dates.in_year(year) for _ in range(_count(rng, 34))]
+        releases += [dates.in_year(year) for _ in range(count_near(rng, 34))]
     releases += [None] * 60  # still being developed
     for released in releases:
         provider = rng.choice(providers)

@@ -3,7 +3,7 @@
 Enterprises (企业库) with yearly figures and qualifications, innovation
 platforms (创新平台), talent (人才), research projects (科研项目), achievements
 (科技成果) and algorithm products (算法产品). The indicators app counts these
-records through indicator functions registered in ``registry/indicators.py``.
+records through indicator functions registered in ``registry/indicators/``.
 """
 
 from django.conf import settings

@@ -43,7 +43,7 @@ class Kind:
     note: object  # one line on the registry index
     filterset: type  # the one FilterSet of the page, the export and the API
     policy: policies.RecordPolicy
-    resource_name: str  # class name in registry/resources.py (import/export columns)
+    resource_name: str  # class name in registry/resources/ (import/export columns)
     related: tuple[str, ...] = ("city",)  # select_related for lists and details
     #: Page services and form (the enterprise pages have views of their own).
     form: Callable | None = None

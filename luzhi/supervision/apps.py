@@ -1,35 +1,40 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from luzhi.core import appconfig, roles
+from luzhi.core.nav import NavItem
 
-class SupervisionConfig(AppConfig):
+
+def _unread(request) -> int:
+    from luzhi.supervision.selectors import unread_notification_count
+
+    return unread_notification_count(request.user)
+
+
+class SupervisionConfig(appconfig.LuzhiAppConfig):
     """Supervision (督办): reporting rounds, obligations, reviews, reminders, quarterly reports."""
 
     name = "luzhi.supervision"
-    label = "supervision"
     verbose_name = _("督办")
     url_prefix = "supervision/"
-
-    def ready(self) -> None:
-        # Contributes the overdue lights to the cockpit and the unit pages.
-        from luzhi.core import nav, roles
-        from luzhi.supervision import panels  # noqa: F401
-        from luzhi.supervision.selectors import unread_notification_count
-
-        nav.register(
-            nav.NavItem(
-                "supervision", _("督办"), "supervision:round_list", 70,
-                visible=roles.is_government,
-                current=("supervision:",),
-                not_current=("supervision:inbox", "supervision:notifications"),
-            )
-        )
-        nav.register(
-            nav.NavItem(
-                "inbox", _("待办"), "supervision:inbox", 80,
-                visible=roles.signed_in,
-                current=("supervision:inbox", "supervision:notifications"),
-                badge=lambda request: unread_notification_count(request.user),
-                badge_label=_("条未读通知"),
-            )
-        )
+    registers = ("panels",)  # the overdue lights of the cockpit and the unit pages
+    menu = (
+        NavItem(
+            "supervision",
+            _("督办"),
+            "supervision:round_list",
+            70,
+            visible=roles.is_government,
+            current=("supervision:",),
+            not_current=("supervision:inbox", "supervision:notifications"),
+        ),
+        NavItem(
+            "inbox",
+            _("待办"),
+            "supervision:inbox",
+            80,
+            visible=roles.signed_in,
+            current=("supervision:inbox", "supervision:notifications"),
+            badge=_unread,
+            badge_label=_("条未读通知"),
+        ),
+    )

@@ -25,8 +25,9 @@ from luzhi.compute.models import (
     UtilisationReport,
 )
 from luzhi.compute.models.capacity import Precision
+from luzhi.compute.services.common import decision_check
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 
 CENTER_FIELDS = (
     "code", "name", "operator", "operator_enterprise", "city", "kind", "status", "commissioned_on",
@@ -41,9 +42,7 @@ def accelerator_save(*, actor, accelerator: AcceleratorModel | None = None, **fi
     accelerator = accelerator or AcceleratorModel()
     for name, value in fields.items():
         setattr(accelerator, name, value)
-    accelerator.full_clean()
-    record_change(accelerator, actor, "catalogue")
-    accelerator.save()
+    save_recorded(accelerator, actor=actor, reason="catalogue")
     return accelerator
 
 
@@ -60,9 +59,7 @@ def convention_set(*, actor, kind: str, precision: str, source: str) -> Counting
     )
     convention.precision = precision
     convention.source = source.strip()
-    convention.full_clean()
-    record_change(convention, actor, "convention")
-    convention.save()
+    save_recorded(convention, actor=actor, reason="convention")
     return convention
 
 
@@ -74,6 +71,17 @@ def _apply(obj, fields: dict, allowed: tuple[str, ...]) -> None:
         setattr(obj, name, value)
 
 
+def _register_save(record, actor, reason: str, *, new: bool = False) -> None:
+    """Validate and save a register record with its history, under the register's review
+    rule: a register reviewer's new entry is approved at once (a reviewer's change leaves the
+    review state as it is); anyone else's new entry or change waits for review."""
+    if not permissions.is_register_reviewer(actor):
+        record.review_status = ReviewStatus.PENDING
+    elif new:
+        record.review_status = ReviewStatus.APPROVED
+    save_recorded(record, actor=actor, reason=reason)
+
+
 @transaction.atomic
 def center_create(*, actor, members=(), **fields) -> ComputeCenter:
     """Register a center. A reviewer's entry is approved at once; an operator's waits for
@@ -81,12 +89,8 @@ def center_create(*, actor, members=(), **fields) -> ComputeCenter:
     permissions.centers.require(actor, "create")
     center = ComputeCenter()
     _apply(center, fields, CENTER_FIELDS)
-    reviewer = permissions.is_register_reviewer(actor)
-    center.review_status = ReviewStatus.APPROVED if reviewer else ReviewStatus.PENDING
-    center.full_clean()
-    record_change(center, actor, "center registered")
-    center.save()
-    if not reviewer:
+    _register_save(center, actor, "center registered", new=True)
+    if not permissions.is_register_reviewer(actor):
         center.members.add(actor)
     if members:
         center.members.add(*members)
@@ -99,12 +103,19 @@ def center_update(*, actor, center: ComputeCenter, **fields) -> ComputeCenter:
     permissions.centers.require(actor, "edit", center)
     center = lock(center)
     _apply(center, fields, tuple(f for f in CENTER_FIELDS if f != "code"))
-    if not permissions.is_register_reviewer(actor):
-        center.review_status = ReviewStatus.PENDING
-    center.full_clean()
-    record_change(center, actor, "center edited")
-    center.save()
+    _register_save(center, actor, "center edited")
     return center
+
+
+def _review(record, *, actor, decision: str, comment: str, nothing_pending: str):
+    """Approve or reject a register record's pending change (a rejection says why)."""
+    decision_check(decision, comment)
+    if record.review_status != ReviewStatus.PENDING:
+        raise ValidationError(nothing_pending)
+    record.review_status = ReviewStatus.APPROVED if decision == "approve" else ReviewStatus.REJECTED
+    record_change(record, actor, comment or decision)
+    record.save(update_fields=["review_status", "updated_at"])
+    return record
 
 
 @transaction.atomic
@@ -112,16 +123,8 @@ def center_review(*, actor, center: ComputeCenter, decision: str, comment: str =
     """A register unit approves or rejects a center's registration or change."""
     permissions.centers.require(actor, "review", center)
     center = lock(center)
-    if decision not in ("approve", "reject"):
-        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
-    if decision == "reject" and not (comment or "").strip():
-        raise ValidationError({"comment": _("驳回时请填写意见。")})
-    if center.review_status != ReviewStatus.PENDING:
-        raise ValidationError(_("算力中心“%s”没有待审核的变更。") % center)
-    center.review_status = ReviewStatus.APPROVED if decision == "approve" else ReviewStatus.REJECTED
-    record_change(center, actor, comment or decision)
-    center.save(update_fields=["review_status", "updated_at"])
-    return center
+    return _review(center, actor=actor, decision=decision, comment=comment,
+                   nothing_pending=_("算力中心“%s”没有待审核的变更。") % center)
 
 
 @transaction.atomic
@@ -134,11 +137,8 @@ def inventory_add(*, actor, center: ComputeCenter, accelerator: AcceleratorModel
     item = InventoryItem(
         center=center, accelerator=accelerator, count=count, installed_on=installed_on,
         retired_on=retired_on, price_fen_per_card_hour=price_fen_per_card_hour,
-        review_status=ReviewStatus.APPROVED if permissions.is_register_reviewer(actor) else ReviewStatus.PENDING,
     )
-    item.full_clean()
-    record_change(item, actor, "inventory added")
-    item.save()
+    _register_save(item, actor, "inventory added", new=True)
     return item
 
 
@@ -148,11 +148,7 @@ def inventory_retire(*, actor, item: InventoryItem, retired_on: date) -> Invento
     permissions.centers.require(actor, "edit", item.center)
     item = lock(item)
     item.retired_on = retired_on
-    if not permissions.is_register_reviewer(actor):
-        item.review_status = ReviewStatus.PENDING
-    item.full_clean()
-    record_change(item, actor, "inventory retired")
-    item.save()
+    _register_save(item, actor, "inventory retired")
     return item
 
 
@@ -160,17 +156,8 @@ def inventory_retire(*, actor, item: InventoryItem, retired_on: date) -> Invento
 def inventory_review(*, actor, item: InventoryItem, decision: str, comment: str = "") -> InventoryItem:
     """A register unit approves or rejects an inventory change."""
     permissions.centers.require(actor, "review", item.center)
-    item = lock(item)
-    if decision not in ("approve", "reject"):
-        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
-    if decision == "reject" and not (comment or "").strip():
-        raise ValidationError({"comment": _("驳回时请填写意见。")})
-    if item.review_status != ReviewStatus.PENDING:
-        raise ValidationError(_("该台账没有待审核的变更。"))
-    item.review_status = ReviewStatus.APPROVED if decision == "approve" else ReviewStatus.REJECTED
-    record_change(item, actor, comment or decision)
-    item.save(update_fields=["review_status", "updated_at"])
-    return item
+    return _review(lock(item), actor=actor, decision=decision, comment=comment,
+                   nothing_pending=_("该台账没有待审核的变更。"))
 
 
 @transaction.atomic
@@ -189,9 +176,7 @@ def utilisation_report(*, actor, center: ComputeCenter, month: date, utilisation
     report.utilisation = utilisation
     report.card_hours = card_hours
     report.reported_by = actor if getattr(actor, "pk", None) else None
-    report.full_clean()
-    record_change(report, actor, "utilisation")
-    report.save()
+    save_recorded(report, actor=actor, reason="utilisation")
     return report
 
 

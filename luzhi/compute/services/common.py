@@ -68,3 +68,11 @@ def event(kind, *, program, actor=None, amount_fen: int = 0, note: str = "", **l
         program=program, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
         amount_fen=amount_fen, note=note, **links,
     )
+
+
+def decision_check(decision: str, comment: str) -> None:
+    """A review's decision is "approve" or "reject", and a rejection says why."""
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
+    if decision == "reject" and not (comment or "").strip():
+        raise ValidationError({"comment": _("驳回时请填写意见。")})

@@ -27,9 +27,9 @@ from luzhi.compute.models import (
 )
 from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
 from luzhi.compute.services import ledger
-from luzhi.compute.services.common import event, fen, subsidy_of
+from luzhi.compute.services.common import decision_check, event, fen, subsidy_of
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict, lock, save_recorded
 
 E = VoucherEvent.Kind
 A = VoucherApplication.Status
@@ -65,9 +65,7 @@ def program_create(*, actor, code: str, name: str, kind: str, pattern: str, budg
         cap_fen_per_enterprise_year=fen(cap_fen_per_enterprise_year, "cap_fen_per_enterprise_year"),
         eligibility=eligibility, policy_source=policy_source,
     )
-    program.full_clean()
-    record_change(program, actor, "programme created")
-    program.save()
+    save_recorded(program, actor=actor, reason="programme created")
     ledger.post(
         LedgerTransaction.Kind.FUND, program,
         [
@@ -122,9 +120,7 @@ def program_update(*, actor, program: VoucherProgram, **fields) -> VoucherProgra
         return program
     for name, value in changed.items():
         setattr(program, name, value)
-    program.full_clean()
-    record_change(program, actor, "programme changed")
-    program.save()
+    save_recorded(program, actor=actor, reason="programme changed")
     delta = program.budget_fen - old_budget
     if delta:
         ledger.post(
@@ -293,10 +289,7 @@ def application_review(*, actor, application: VoucherApplication, decision: str,
     if application.status != A.SUBMITTED:
         raise StateConflict(_("申领当前为“%s”,不能再审核。") % application.get_status_display())
     comment = (comment or "").strip()
-    if decision not in ("approve", "reject"):
-        raise ValidationError({"decision": _("审核结论应为通过或驳回。")})
-    if decision == "reject" and not comment:
-        raise ValidationError({"comment": _("驳回时请填写意见。")})
+    decision_check(decision, comment)
     application.status = A.APPROVED if decision == "approve" else A.REJECTED
     application.review_comment = comment
     application.save(update_fields=["status", "review_comment", "updated_at"])

@@ -14,12 +14,16 @@ from luzhi.compute import permissions as policies
 from luzhi.compute import services
 from luzhi.compute.forms import AcceleratorForm, ConventionForm, ProgramForm
 from luzhi.compute.models import AcceleratorModel, CountingConvention, Dispatch, VoucherProgram
-from luzhi.core.forms import add_service_errors
 from luzhi.core.roles import is_plan_office
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 
 PROGRAM_FIELDS = ("name", "kind", "pattern", "unit", "budget_fen", "valid_from", "valid_until", "ratio_domestic_bp",
                   "ratio_imported_bp", "cap_fen_per_enterprise_year", "eligibility", "policy_source")
+
+
+def _to_program(program):
+    return redirect("compute:program_detail", code=program.code)
 
 
 def program_new(request):
@@ -27,16 +31,13 @@ def program_new(request):
         return refused
     policies.programs.require(request.user, "manage")
     form = ProgramForm(posted(request))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["eligibility"] = data["eligibility"] or {}
-        try:
-            program = services.program_create(actor=request.user, **data)
-            messages.success(request, _("券种计划已设立(草稿),开始申报前可继续修改。"))
-            return redirect("compute:program_detail", code=program.code)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "compute/program_form.html", {"form": form, "program": None})
+    response = submit(
+        request, form,
+        lambda data: services.program_create(actor=request.user, **{**data, "eligibility": data["eligibility"] or {}}),
+        done=_("券种计划已设立(草稿),开始申报前可继续修改。"),
+        then=_to_program,
+    )
+    return response or render(request, "compute/program_form.html", {"form": form, "program": None})
 
 
 def program_edit(request, code: str):
@@ -46,17 +47,16 @@ def program_edit(request, code: str):
     policies.programs.require(request.user, "manage", program)
     initial = {name: getattr(program, name) for name in PROGRAM_FIELDS}
     form = ProgramForm(posted(request), initial=initial, editing=True)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["eligibility"] = data["eligibility"] or {}
-        data["policy_source"] = data["policy_source"] or ""
-        try:
-            services.program_update(actor=request.user, program=program, **data)
-            messages.success(request, _("券种计划已保存。"))
-            return redirect("compute:program_detail", code=program.code)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "compute/program_form.html", {"form": form, "program": program})
+    response = submit(
+        request, form,
+        lambda data: services.program_update(
+            actor=request.user, program=program,
+            **{**data, "eligibility": data["eligibility"] or {}, "policy_source": data["policy_source"] or ""},
+        ),
+        done=_("券种计划已保存。"),
+        then=lambda saved: _to_program(program),
+    )
+    return response or render(request, "compute/program_form.html", {"form": form, "program": program})
 
 
 @require_POST
@@ -83,14 +83,13 @@ def accelerator_edit(request, pk: int | None = None):
     card = get_object_or_404(AcceleratorModel, pk=pk) if pk else None
     policies.accelerators.require(request.user, "edit", card)
     form = AcceleratorForm(posted(request), initial=AcceleratorForm.initial_for(card) if card else None)
-    if form.is_valid():
-        try:
-            services.accelerator_save(actor=request.user, accelerator=card, **form.service_fields())
-            messages.success(request, _("加速卡目录已保存。"))
-            return redirect("compute:catalogue")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "compute/accelerator_form.html", {"form": form, "card": card})
+    response = submit(
+        request, form,
+        lambda data: services.accelerator_save(actor=request.user, accelerator=card, **form.service_fields()),
+        done=_("加速卡目录已保存。"),
+        then="compute:catalogue",
+    )
+    return response or render(request, "compute/accelerator_form.html", {"form": form, "card": card})
 
 
 def convention_edit(request):
@@ -102,14 +101,13 @@ def convention_edit(request):
     current = CountingConvention.objects.filter(kind=kind).first()
     initial = {"kind": kind, "precision": current.precision, "source": current.source} if current else {"kind": kind}
     form = ConventionForm(posted(request), initial=initial)
-    if form.is_valid():
-        try:
-            services.convention_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("统计口径已保存;此后计算的算力按新口径。"))
-            return redirect("compute:catalogue")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "compute/convention_form.html", {"form": form})
+    response = submit(
+        request, form,
+        lambda data: services.convention_set(actor=request.user, **data),
+        done=_("统计口径已保存;此后计算的算力按新口径。"),
+        then="compute:catalogue",
+    )
+    return response or render(request, "compute/convention_form.html", {"form": form})
 
 
 def dispatches(request):

@@ -16,7 +16,7 @@ from luzhi.compute import services
 from luzhi.compute.forms import JobForm
 from luzhi.compute.models import InventoryItem, Voucher
 from luzhi.compute.placement import rank_options
-from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.registry.models import Enterprise
 
@@ -28,12 +28,12 @@ def placement(request):
     policies.jobs.require(request.user, "request")
     form = JobForm(posted(request))
     enterprise = Enterprise.objects.filter(members=request.user).first()
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.job_request_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-            return redirect("compute:job_detail", pk=job.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    response = submit(
+        request, form, lambda data: services.job_request_create(actor=request.user, enterprise=enterprise, **data),
+        then=lambda job: redirect("compute:job_detail", pk=job.pk),
+    )
+    if response:
+        return response
     jobs = policies.jobs.visible(request.user).order_by("-created_at")[:20]
     return render(request, "compute/placement.html", {"form": form, "jobs": jobs, "enterprise": enterprise})
 

@@ -102,10 +102,10 @@ def test_demo_company_names_never_double_a_word(db):
     import random
 
     from luzhi.accounts.models import City
-    from luzhi.demo.registries import WORDS, _name
+    from luzhi.demo.registry_data import WORDS, company_name
 
     rng, used = random.Random(42), set()
     city = City.objects.get(name="济南")
     for _ in range(3000):
-        name = _name(rng, city, used)
+        name = company_name(rng, city, used)
         assert not any(word + word in name for word in WORDS), name

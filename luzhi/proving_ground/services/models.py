@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.cache import bump
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.proving_ground import permissions
 from luzhi.proving_ground.models import Deployment, FilingEvent, LargeModel
 
@@ -122,9 +122,7 @@ def deployment_create(*, actor, model: LargeModel, adopter_name: str, purpose: s
         adopter_name = adopter.name
     deployment = Deployment(model=model, adopter=adopter, adopter_name=(adopter_name or "").strip(),
                             purpose=purpose, since=since, until=until, state_owned=state_owned, created_by=actor)
-    deployment.full_clean()
-    record_change(deployment, actor, "created")
-    deployment.save()
+    save_recorded(deployment, actor=actor, reason="created")
     bump(SCOPE)
     return deployment
 
@@ -134,8 +132,6 @@ def deployment_end(*, actor, deployment: Deployment, until: date) -> Deployment:
     deployment = lock(deployment)
     permissions.deployments.require(actor, "edit", deployment)
     deployment.until = until
-    deployment.full_clean()
-    record_change(deployment, actor, "ended")
-    deployment.save()
+    save_recorded(deployment, actor=actor, reason="ended")
     bump(SCOPE)
     return deployment

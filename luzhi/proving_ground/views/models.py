@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.proving_ground import filters, selectors, services
 from luzhi.proving_ground import permissions as policies
@@ -62,19 +63,16 @@ def model_form(request, pk: int | None = None):
     instance = policies.models.get_or_404(request.user, "view", pk=pk) if pk else None
     policies.models.require(request.user, "edit" if instance else "create", instance)
     form = LargeModelForm(posted(request), instance=instance, providers=_providers(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "provider"}
-        try:
-            if instance:
-                model = services.model_update(actor=request.user, model=instance, **data)
-            else:
-                model = services.model_create(actor=request.user, provider=form.cleaned_data["provider"], **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("proving_ground:model_detail", pk=model.pk)
-    return render(request, "proving_ground/model_form.html", {"form": form, "model": instance})
+
+    def write(data):
+        fields = {k: v for k, v in data.items() if k != "provider"}
+        if instance:
+            return services.model_update(actor=request.user, model=instance, **fields)
+        return services.model_create(actor=request.user, provider=data["provider"], **fields)
+
+    response = submit(request, form, write, done=_("已保存。"),
+                      then=lambda model: redirect("proving_ground:model_detail", pk=model.pk))
+    return response or render(request, "proving_ground/model_form.html", {"form": form, "model": instance})
 
 
 def model_detail(request, pk: int):

@@ -110,6 +110,15 @@ def _office(actor: User | None) -> None:
     policies.platforms.require(actor, "edit", message=_("只有专项办可以维护该登记库。"))
 
 
+def _office_update(record: models.Model, allowed: tuple[str, ...], *, actor, reason, changes):
+    """The one update path of a record the plan office keeps: check, lock, apply, save if changed."""
+    _office(actor)
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if _apply(record, allowed, changes):
+        _save(record, actor=actor, reason=reason or REASON_UPDATED)
+    return record
+
+
 # --------------------------------------------------------------------------- platforms
 
 
@@ -149,11 +158,7 @@ def platform_create(
 @transaction.atomic
 def platform_update(*, actor: User, platform: Platform, reason: str = "", **changes) -> Platform:
     """Change a platform's record (plan office). Its state changes through ``platform_set_state``."""
-    _office(actor)
-    platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    if _apply(platform, PLATFORM_FIELDS, changes):
-        _save(platform, actor=actor, reason=reason or REASON_UPDATED)
-    return platform
+    return _office_update(platform, PLATFORM_FIELDS, actor=actor, reason=reason, changes=changes)
 
 
 @transaction.atomic
@@ -204,11 +209,7 @@ def talent_create(
 @transaction.atomic
 def talent_update(*, actor: User, talent: Talent, reason: str = "", **changes) -> Talent:
     """Change a talent record (plan office)."""
-    _office(actor)
-    talent = Talent.objects.select_for_update().get(pk=talent.pk)
-    if _apply(talent, TALENT_FIELDS, changes):
-        _save(talent, actor=actor, reason=reason or REASON_UPDATED)
-    return talent
+    return _office_update(talent, TALENT_FIELDS, actor=actor, reason=reason, changes=changes)
 
 
 # --------------------------------------------------------------------------- projects
@@ -245,11 +246,7 @@ def project_create(
 @transaction.atomic
 def project_update(*, actor: User, project: Project, reason: str = "", **changes) -> Project:
     """Change a research project (plan office)."""
-    _office(actor)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if _apply(project, PROJECT_FIELDS, changes):
-        _save(project, actor=actor, reason=reason or REASON_UPDATED)
-    return project
+    return _office_update(project, PROJECT_FIELDS, actor=actor, reason=reason, changes=changes)
 
 
 # --------------------------------------------------------------------------- achievements
@@ -290,11 +287,9 @@ def achievement_update(
     *, actor: User, achievement: Achievement, reason: str = "", **changes
 ) -> Achievement:
     """Change an achievement's record (plan office); the expert-review flag is not changed here."""
-    _office(actor)
-    achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
-    if _apply(achievement, ACHIEVEMENT_FIELDS, changes):
-        _save(achievement, actor=actor, reason=reason or REASON_UPDATED)
-    return achievement
+    return _office_update(
+        achievement, ACHIEVEMENT_FIELDS, actor=actor, reason=reason, changes=changes
+    )
 
 
 @transaction.atomic
@@ -334,7 +329,8 @@ def _require_provider(actor: User | None, provider: Enterprise | None) -> None:
         actor,
         "edit",
         provider,
-        message=_("只有专项办或“%(name)s”的企业用户可以维护该企业的算法产品。") % {"name": provider.name},
+        message=_("只有专项办或“%(name)s”的企业用户可以维护该企业的算法产品。")
+        % {"name": provider.name},
     )
 
 
@@ -363,7 +359,9 @@ def algorithm_product_create(
         description=description,
         state=state,
         released_on=released_on,
-        status=RecordStatus.APPROVED if policies.algorithm_products.can(actor, "approve") else RecordStatus.PENDING,
+        status=RecordStatus.APPROVED
+        if policies.algorithm_products.can(actor, "approve")
+        else RecordStatus.PENDING,
     )
     _save(product, actor=actor, reason=reason or REASON_CREATED)
     return product

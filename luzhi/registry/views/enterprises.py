@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.registry import permissions as policies
 from luzhi.registry.filters import EnterpriseFilter
@@ -172,6 +173,10 @@ def enterprise_detail(request, pk: int):
     return render(request, "registry/enterprise_detail.html", context)
 
 
+def _to_detail(enterprise):
+    return redirect("registry:enterprise_detail", pk=enterprise.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def enterprise_create_view(request):
     """Register an enterprise: the plan office (approved at once) or an enterprise user (pending)."""
@@ -179,18 +184,21 @@ def enterprise_create_view(request):
         return refused
     policies.enterprises.require(request.user, "create")
     form = EnterpriseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = enterprise_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if enterprise.status == RecordStatus.PENDING:
-                text = _("已提交“%(name)s”,专项办审核通过后公开。")
-            else:
-                text = _("已登记“%(name)s”。")
-            messages.success(request, text % {"name": enterprise.name})
-            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+
+    def done(enterprise) -> str:
+        if enterprise.status == RecordStatus.PENDING:
+            return _("已提交“%(name)s”,专项办审核通过后公开。") % {"name": enterprise.name}
+        return _("已登记“%(name)s”。") % {"name": enterprise.name}
+
+    response = submit(
+        request,
+        form,
+        lambda data: enterprise_create(actor=request.user, **data),
+        done=done,
+        then=_to_detail,
+    )
+    if response:
+        return response
     return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
 
 
@@ -203,22 +211,25 @@ def enterprise_edit(request, pk: int):
     office = policies.enterprises.can(request.user, "approve", enterprise)
     shown = enterprise if office else revisions.proposed(enterprise)
     form = EnterpriseForm(posted(request), initial=EnterpriseForm.initial_for(shown))
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = enterprise_update(
-                actor=request.user, enterprise=enterprise, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+
+    def done(saved) -> str:
+        if not office and revisions.pending_revision(saved) is not None:
+            text = _("已提交对“%(name)s”的修改,专项办审核通过前,公开页面仍显示已审核的信息。")
+        elif saved.status == RecordStatus.PENDING and not office:
+            text = _("已保存“%(name)s”,待专项办审核。")
         else:
-            if not office and revisions.pending_revision(enterprise) is not None:
-                text = _("已提交对“%(name)s”的修改,专项办审核通过前,公开页面仍显示已审核的信息。")
-            elif enterprise.status == RecordStatus.PENDING and not office:
-                text = _("已保存“%(name)s”,待专项办审核。")
-            else:
-                text = _("已保存“%(name)s”。")
-            messages.success(request, text % {"name": enterprise.name})
-            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+            text = _("已保存“%(name)s”。")
+        return text % {"name": saved.name}
+
+    response = submit(
+        request,
+        form,
+        lambda data: enterprise_update(actor=request.user, enterprise=enterprise, **data),
+        done=done,
+        then=_to_detail,
+    )
+    if response:
+        return response
     return render(
         request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise}
     )
@@ -271,20 +282,17 @@ def enterprise_year_edit(request, pk: int):
                 "employees": row.employees,
             }
     form = EnterpriseYearForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = enterprise_year_save(
-                actor=request.user, enterprise=enterprise, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已保存“%(name)s” %(year)s 年度数据。")
-                % {"name": enterprise.name, "year": row.year},
-            )
-            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    response = submit(
+        request,
+        form,
+        lambda data: enterprise_year_save(actor=request.user, enterprise=enterprise, **data),
+        done=lambda row: (
+            _("已保存“%(name)s” %(year)s 年度数据。") % {"name": enterprise.name, "year": row.year}
+        ),
+        then=lambda row: _to_detail(enterprise),
+    )
+    if response:
+        return response
     context = {"enterprise": enterprise, "form": form, "years": years}
     return render(request, "registry/enterprise_year_form.html", context)
 

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.roles import signed_in
+from luzhi.core.submit import submit
 from luzhi.core.views import signed_in as require_sign_in
 from luzhi.registry.forms_records import (
     AchievementReviewForm,
@@ -152,16 +152,15 @@ def record_create(request, registry: Kind):
     form = registry.form(
         request.POST if request.method == "POST" else None, **_form_kwargs(registry, request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = registry.create(
-                actor=request.user, reason=form.cleaned_data["reason"], **form.values()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记:%(name)s。") % {"name": obj})
-            return redirect(registry.detail_url, pk=obj.pk)
+    response = submit(
+        request,
+        form,
+        lambda data: registry.create(actor=request.user, reason=data["reason"], **form.values()),
+        done=lambda obj: _("已登记:%(name)s。") % {"name": obj},
+        then=lambda obj: redirect(registry.detail_url, pk=obj.pk),
+    )
+    if response:
+        return response
     context = {"registry": registry, "form": form, "object": None}
     return render(request, "registry/record_form.html", context)
 
@@ -181,19 +180,20 @@ def record_edit(request, registry: Kind, pk: int):
         instance=obj,
         **_form_kwargs(registry, request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            registry.update(
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                **{registry.instance_kwarg: obj},
-                **form.values(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存:%(name)s。") % {"name": obj})
-            return redirect(registry.detail_url, pk=obj.pk)
+    response = submit(
+        request,
+        form,
+        lambda data: registry.update(
+            actor=request.user,
+            reason=data["reason"],
+            **{registry.instance_kwarg: obj},
+            **form.values(),
+        ),
+        done=lambda saved: _("已保存:%(name)s。") % {"name": obj},
+        then=lambda saved: redirect(registry.detail_url, pk=obj.pk),
+    )
+    if response:
+        return response
     context = {"registry": registry, "form": form, "object": obj}
     return render(request, "registry/record_form.html", context)
 
@@ -204,69 +204,85 @@ def _action_failed(request, registry, obj, exc: ValidationError) -> HttpResponse
     return redirect(registry.detail_url, pk=obj.pk)
 
 
+def _record_action(request, pk: int, *, kind: str, action: str, form_class, write, invalid=None):
+    """A record's POST action: the policy, the record, the form, then the service.
+
+    ``write(obj, data)`` calls the service and returns the success message. A refusal
+    (``invalid(form)``'s message for an invalid form, or the service's ValidationError) is
+    shown on the record's page; an invalid form without ``invalid`` is a 404.
+    """
+    registry = KINDS[kind]
+    registry.policy.require(request.user, action)
+    obj = _object(registry, request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        if invalid is None:
+            raise Http404
+        return _action_failed(request, registry, obj, ValidationError(invalid(form)))
+    try:
+        done = write(obj, form.cleaned_data)
+    except ValidationError as exc:
+        return _action_failed(request, registry, obj, exc)
+    messages.success(request, done)
+    return redirect(registry.detail_url, pk=obj.pk)
+
+
 @require_POST
 def platform_state(request, pk: int):
     """Move a platform to building / active / revoked, with a reason (plan office)."""
-    registry = KINDS["platform"]
-    registry.policy.require(request.user, "state")
-    obj = _object(registry, request, pk)
-    form = PlatformStateForm(request.POST)
-    if not form.is_valid():
-        return _action_failed(request, registry, obj, ValidationError(_("请选择有效的平台状态。")))
-    try:
+
+    def write(obj, data):
         services.platform_set_state(
-            actor=request.user,
-            platform=obj,
-            state=form.cleaned_data["state"],
-            reason=form.cleaned_data["reason"],
+            actor=request.user, platform=obj, state=data["state"], reason=data["reason"]
         )
-    except ValidationError as exc:
-        return _action_failed(request, registry, obj, exc)
-    messages.success(request, _("平台状态已更新。"))
-    return redirect(registry.detail_url, pk=obj.pk)
+        return _("平台状态已更新。")
+
+    return _record_action(
+        request,
+        pk,
+        kind="platform",
+        action="state",
+        form_class=PlatformStateForm,
+        write=write,
+        invalid=lambda form: _("请选择有效的平台状态。"),
+    )
 
 
 @require_POST
 def achievement_review(request, pk: int):
     """Record an expert review of an achievement (plan office)."""
-    registry = KINDS["achievement"]
-    registry.policy.require(request.user, "review")
-    obj = _object(registry, request, pk)
-    form = AchievementReviewForm(request.POST)
-    if not form.is_valid():
-        errors = [m for field_errors in form.errors.values() for m in field_errors]
-        return _action_failed(request, registry, obj, ValidationError(errors))
-    try:
-        services.achievement_review(actor=request.user, achievement=obj, **form.cleaned_data)
-    except ValidationError as exc:
-        return _action_failed(request, registry, obj, exc)
-    messages.success(request, _("专家评审结果已录入。"))
-    return redirect(registry.detail_url, pk=obj.pk)
+
+    def write(obj, data):
+        services.achievement_review(actor=request.user, achievement=obj, **data)
+        return _("专家评审结果已录入。")
+
+    return _record_action(
+        request,
+        pk,
+        kind="achievement",
+        action="review",
+        form_class=AchievementReviewForm,
+        write=write,
+        invalid=lambda form: [m for errors in form.errors.values() for m in errors],
+    )
 
 
 @require_POST
 def algorithm_decide(request, pk: int):
     """Approve or reject a submitted algorithm product (plan office)."""
-    registry = KINDS["algorithmproduct"]
-    registry.policy.require(request.user, "approve")
-    obj = _object(registry, request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    try:
-        if form.cleaned_data["action"] == "approve":
+
+    def write(obj, data):
+        if data["action"] == "approve":
             services.algorithm_product_approve(
-                actor=request.user, product=obj, reason=form.cleaned_data["reason"]
+                actor=request.user, product=obj, reason=data["reason"]
             )
-            messages.success(request, _("已审核通过:%(name)s。") % {"name": obj})
-        else:
-            services.algorithm_product_reject(
-                actor=request.user, product=obj, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("已驳回:%(name)s。") % {"name": obj})
-    except ValidationError as exc:
-        return _action_failed(request, registry, obj, exc)
-    return redirect(registry.detail_url, pk=obj.pk)
+            return _("已审核通过:%(name)s。") % {"name": obj}
+        services.algorithm_product_reject(actor=request.user, product=obj, reason=data["reason"])
+        return _("已驳回:%(name)s。") % {"name": obj}
+
+    return _record_action(
+        request, pk, kind="algorithmproduct", action="approve", form_class=DecisionForm, write=write
+    )
 
 
 # --------------------------------------------------------------------------- routes

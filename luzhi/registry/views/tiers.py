@@ -11,8 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.registry import permissions as policies
 from luzhi.registry.forms_enterprises import DecisionForm, TierRuleForm
@@ -71,22 +71,22 @@ def tier_rule_edit(request, pk: int | None = None):
     )
     rule = get_object_or_404(TierRule, pk=pk) if pk else None
     form = TierRuleForm(posted(request), initial=TierRuleForm.initial_for(rule) if rule else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule = tier_rule_save(
-                actor=request.user,
-                rule=rule,
-                kind=data["kind"],
-                name=data["name"],
-                active=data["active"],
-                conditions=form.conditions(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存规则“%s”。") % rule.name)
-            return redirect("registry:tier_rules")
+    response = submit(
+        request,
+        form,
+        lambda data: tier_rule_save(
+            actor=request.user,
+            rule=rule,
+            kind=data["kind"],
+            name=data["name"],
+            active=data["active"],
+            conditions=form.conditions(),
+        ),
+        done=lambda saved: _("已保存规则“%s”。") % saved.name,
+        then="registry:tier_rules",
+    )
+    if response:
+        return response
     history = (
         record_entries(rule.history.select_related("history_user"), user=request.user)
         if rule

@@ -19,7 +19,7 @@ from luzhi.core.history import record_change
 from luzhi.core.services import StateConflict, lock
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as policy
-from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import save_recorded
 
 B = ScenarioBatch.Status
 
@@ -33,9 +33,7 @@ def batch_create(
     if number is None:
         number = (ScenarioBatch.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     batch = ScenarioBatch(number=number, title=(title or "").strip(), collect_until=collect_until, note=note)
-    clean(batch)
-    record_change(batch, actor, "batch opened")
-    batch.save()
+    save_recorded(batch, actor=actor, reason="batch opened")
     return batch
 
 
@@ -49,9 +47,7 @@ def batch_update(*, actor, batch: ScenarioBatch, **values) -> ScenarioBatch:
     for name in ("title", "collect_until", "note"):
         if name in values:
             setattr(batch, name, values[name])
-    clean(batch)
-    record_change(batch, actor, "batch changed")
-    batch.save()
+    save_recorded(batch, actor=actor, reason="batch changed")
     return batch
 
 
@@ -105,9 +101,7 @@ def batch_publish(*, actor, batch: ScenarioBatch, published_on: date | None = No
     batch.status = B.PUBLISHED
     batch.published_on = published_on
     batch.published_by = actor
-    clean(batch)
-    record_change(batch, actor, "batch published")
-    batch.save()
+    save_recorded(batch, actor=actor, reason="batch published")
     for scenario in taken:
         scenario.status = Scenario.Status.PUBLISHED
         scenario.published_on = published_on

@@ -24,7 +24,7 @@ from luzhi.scenarios.models import (
 )
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.permissions import publishes_for
-from luzhi.scenarios.services.common import S, clean, move
+from luzhi.scenarios.services.common import S, move, save_recorded
 
 E = MatchmakingEvent.Status
 CANDIDATES_PER_SCENARIO = 50
@@ -59,9 +59,7 @@ def event_create(
         title=(title or "").strip(), date=date, city=city, venue=venue, organiser=organiser,
         description=description, tables=tables, meeting_limit=meeting_limit, created_by=actor,
     )
-    clean(event)
-    record_change(event, actor, "event created")
-    event.save()
+    save_recorded(event, actor=actor, reason="event created")
     _slots(event, slots)
     return event
 
@@ -360,9 +358,7 @@ def meeting_outcome(*, actor, meeting: Meeting, outcome: str, note: str = "") ->
     meeting = lock(meeting)
     meeting.outcome = outcome
     meeting.outcome_note = (note or "").strip()
-    clean(meeting)
-    record_change(meeting, actor, f"outcome: {outcome}")
-    meeting.save()
+    save_recorded(meeting, actor=actor, reason=f"outcome: {outcome}")
     to = OUTCOME_MOVES.get(outcome)
     if to and meeting.scenario_id:
         scenario = lock(meeting.scenario)

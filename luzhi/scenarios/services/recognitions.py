@@ -17,7 +17,7 @@ from luzhi.core.services import lock
 from luzhi.indicators.services import data_changed
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 from luzhi.scenarios.permissions import recognitions as policy
-from luzhi.scenarios.services.common import S, clean, move
+from luzhi.scenarios.services.common import S, clean, move, save_recorded
 
 R = Recognition.Status
 
@@ -64,9 +64,7 @@ def recognition_review(
     recognition.status = R.APPROVED if approve else R.REJECTED
     recognition.reviewed_by = actor
     recognition.review_comment = (comment or "").strip()
-    clean(recognition)
-    record_change(recognition, actor, "recognition approved" if approve else "recognition rejected")
-    recognition.save()
+    save_recorded(recognition, actor=actor, reason="recognition approved" if approve else "recognition rejected")
     if approve and recognition.level.marks_benchmark:
         scenario = lock(recognition.scenario)
         move(scenario, S.BENCHMARK, actor=actor, reason=f"recognised: {recognition.level.code}")

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.core.history import record_change
 from luzhi.core.services import StateConflict, lock
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import publishes_for
 from luzhi.scenarios.permissions import scenarios as policy
-from luzhi.scenarios.services.common import S, clean, move
+from luzhi.scenarios.services.common import S, move, save_recorded
 
 FIELDS = (
     "kind", "domain", "title", "description", "city", "budget_min", "budget_max",
@@ -56,9 +55,7 @@ def scenario_create(
         created_by=actor,
         **_strip(values),
     )
-    clean(scenario)
-    record_change(scenario, actor, "scenario filed")
-    scenario.save()
+    save_recorded(scenario, actor=actor, reason="scenario filed")
     return scenario
 
 
@@ -72,9 +69,7 @@ def scenario_update(*, actor, scenario: Scenario, **values) -> Scenario:
         raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
     for name, value in _strip(values).items():
         setattr(scenario, name, value)
-    clean(scenario)
-    record_change(scenario, actor, "scenario changed")
-    scenario.save()
+    save_recorded(scenario, actor=actor, reason="scenario changed")
     if scenario.status in Scenario.OPEN:
         from luzhi.scenarios.tasks import enqueue_index
 

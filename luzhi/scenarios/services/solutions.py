@@ -13,7 +13,7 @@ from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import enterprise_ids
 from luzhi.scenarios.permissions import solutions as policy
-from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import clean, save_recorded
 
 FIELDS = ("title", "description", "capabilities", "reference_cases")
 
@@ -69,9 +69,7 @@ def solution_update(*, actor, solution: Solution, domains=None, **values) -> Sol
         raise TypeError(f"unknown solution fields: {sorted(unknown)}")
     for name, value in values.items():
         setattr(solution, name, (value or "").strip())
-    clean(solution)
-    record_change(solution, actor, "solution changed")
-    solution.save()
+    save_recorded(solution, actor=actor, reason="solution changed")
     if domains is not None:
         _set_domains(solution, domains)
     _index(solution)

@@ -4,7 +4,6 @@ import base64
 import hashlib
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.roles import is_plan_office
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.scenarios import selectors, services
@@ -67,14 +66,11 @@ def batch_create(request):
         return refused
     policy.require(request.user, "manage")
     form = BatchForm(posted(request))
-    if form.is_valid():
-        try:
-            batch = services.batch_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:batch_detail", number=batch.number)
-    return render(request, "scenarios/batch_form.html", {"form": form})
+    response = submit(
+        request, form, lambda data: services.batch_create(actor=request.user, **data),
+        then=lambda batch: redirect("scenarios:batch_detail", number=batch.number),
+    )
+    return response or render(request, "scenarios/batch_form.html", {"form": form})
 
 
 @require_POST

@@ -1,14 +1,13 @@
 """Matchmaking event pages: the list, an event (parties, schedule, outcomes), its form."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.scenarios import selectors, services
 from luzhi.scenarios.forms import EventForm, MeetingAddForm, OutcomeForm, RegisterForm
@@ -29,15 +28,12 @@ def event_create(request):
         return refused
     policy.require(request.user, "create")
     form = EventForm(posted(request))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            event = services.event_create(actor=request.user, organiser=getattr(request.user, "unit", None), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:event_detail", pk=event.pk)
-    return render(request, "scenarios/event_form.html", {"form": form})
+    response = submit(
+        request, form,
+        lambda data: services.event_create(actor=request.user, organiser=getattr(request.user, "unit", None), **data),
+        then=lambda event: redirect("scenarios:event_detail", pk=event.pk),
+    )
+    return response or render(request, "scenarios/event_form.html", {"form": form})
 
 
 def _grid(event, meetings):

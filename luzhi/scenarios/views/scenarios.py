@@ -4,15 +4,14 @@ the recognised scenarios (the computed indicator's drill-down) and their review.
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios import matching, selectors, services
@@ -69,6 +68,10 @@ def scenario_matches(request, pk: int):
     })
 
 
+def _to_detail(scenario):
+    return redirect("scenarios:scenario_detail", pk=scenario.pk)
+
+
 def scenario_create(request, number: int):
     if (refused := signed_in(request)) is not None:
         return refused
@@ -76,14 +79,14 @@ def scenario_create(request, number: int):
     policy.require(request.user, "create")
     batch_policy.require(request.user, "submit", batch)
     form = ScenarioForm(posted(request), user=request.user)
-    if form.is_valid():
-        try:
-            scenario = services.scenario_create(actor=request.user, batch=batch, **form.publisher_values(), **form.values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:scenario_detail", pk=scenario.pk)
-    return render(request, "scenarios/scenario_form.html", {"form": form, "batch": batch})
+    response = submit(
+        request, form,
+        lambda data: services.scenario_create(
+            actor=request.user, batch=batch, **form.publisher_values(), **form.values()
+        ),
+        then=_to_detail,
+    )
+    return response or render(request, "scenarios/scenario_form.html", {"form": form, "batch": batch})
 
 
 def scenario_edit(request, pk: int):
@@ -93,14 +96,11 @@ def scenario_edit(request, pk: int):
     policy.require(request.user, "edit", scenario)
     initial = {f: getattr(scenario, f) for f in ScenarioForm.base_fields if f != "publisher"}
     form = ScenarioForm(posted(request), user=request.user, editing=True, initial=initial)
-    if form.is_valid():
-        try:
-            services.scenario_update(actor=request.user, scenario=scenario, **form.values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:scenario_detail", pk=scenario.pk)
-    return render(request, "scenarios/scenario_form.html", {"form": form, "batch": scenario.batch, "scenario": scenario})
+    response = submit(
+        request, form, lambda data: services.scenario_update(actor=request.user, scenario=scenario, **form.values()),
+        then=lambda saved: _to_detail(scenario),
+    )
+    return response or render(request, "scenarios/scenario_form.html", {"form": form, "batch": scenario.batch, "scenario": scenario})
 
 
 @require_POST

@@ -1,14 +1,13 @@
 """Solution pages: the list, a solution with the scenarios it matches, its form."""
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.scenarios import matching, selectors, services
 from luzhi.scenarios.filters import SolutionFilter
@@ -37,23 +36,25 @@ def solution_detail(request, pk: int):
     })
 
 
+def _to_detail(solution):
+    return redirect("scenarios:solution_detail", pk=solution.pk)
+
+
 def solution_create(request):
     if (refused := signed_in(request)) is not None:
         return refused
     policy.require(request.user, "create")
     form = SolutionForm(posted(request), user=request.user)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            solution = services.solution_create(
-                actor=request.user, provider=data.pop("provider"), domains=data.pop("domains"),
-                publish=data.pop("publish"), **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:solution_detail", pk=solution.pk)
-    return render(request, "scenarios/solution_form.html", {"form": form})
+
+    def create(cleaned):
+        data = dict(cleaned)
+        return services.solution_create(
+            actor=request.user, provider=data.pop("provider"), domains=data.pop("domains"),
+            publish=data.pop("publish"), **data,
+        )
+
+    response = submit(request, form, create, then=_to_detail)
+    return response or render(request, "scenarios/solution_form.html", {"form": form})
 
 
 def solution_edit(request, pk: int):
@@ -64,15 +65,13 @@ def solution_edit(request, pk: int):
     initial = {f: getattr(solution, f) for f in ("title", "description", "capabilities", "reference_cases")}
     initial["domains"] = list(solution.domains.all())
     form = SolutionForm(posted(request), user=request.user, editing=True, initial=initial)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.solution_update(actor=request.user, solution=solution, domains=data.pop("domains"), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("scenarios:solution_detail", pk=solution.pk)
-    return render(request, "scenarios/solution_form.html", {"form": form, "solution": solution})
+
+    def update(cleaned):
+        data = dict(cleaned)
+        return services.solution_update(actor=request.user, solution=solution, domains=data.pop("domains"), **data)
+
+    response = submit(request, form, update, then=lambda saved: _to_detail(solution))
+    return response or render(request, "scenarios/solution_form.html", {"form": form, "solution": solution})
 
 
 @require_POST

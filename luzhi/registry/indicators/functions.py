@@ -1,33 +1,10 @@
-"""Indicator functions computed from the registries (registered with luzhi.indicators.registry).
-
-Each function is declared once as a :class:`Measure`: the queryset of the
-records it counts for a ``period_end`` (province-wide), the city each record
-belongs to, and the aggregate. From that one declaration come the three things
-the indicators app needs: the number for a region, the records behind it (for
-drill-down) and, for speed, every city's number in one grouped query
-(``compute_all``). docs/registries.md says for each target which records count
-and why.
-
-Periods. A stock function returns the level on ``period_end``. A flow function
-returns what is NEW IN THE PERIOD containing ``period_end`` (the cockpit sums
-new-in-period values since the baseline, and per-year targets sum them by
-year), so a quarterly flow counts the records dated from the first day of that
-quarter to ``period_end``; nothing dated before the first day of the indicator's
-plan counts (``first_day``: 1 January of the plan's first year, passed by the
-indicators app; the main plan's when a caller names none). Records that carry only a year (talent, projects) are placed in the
-quarter of their year in which they were registered (``created_at``); the
-first quarter also takes what was registered before the year began and the
-fourth what was registered after it ended, so each year's quarters always add
-up to exactly that year's records.
-"""
+"""The registry's indicator functions, each declared once as a :class:`Measure`
+(docs/registries.md says for each target which records count and why)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date
 
 from django.db.models import (
-    Count,
     OuterRef,
     Q,
     QuerySet,
@@ -35,13 +12,21 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Greatest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.plans import main_first_day
-from luzhi.indicators.registry import indicator_function
+from luzhi.indicators.periods import PeriodType
+from luzhi.registry.indicators.measure import (
+    FLOW,
+    MAJOR_PLATFORM_KINDS,
+    STOCK,
+    WAN_PER_YI,
+    Measure,
+    approved_platforms,
+    dated,
+    measure,
+    new_platforms,
+    registered,
+)
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -53,200 +38,6 @@ from luzhi.registry.models import (
     RecordStatus,
     Talent,
 )
-
-WAN_PER_YI = Decimal(10000)  # the registry keeps money in 万元, the targets speak 亿元
-
-# 重大科技创新平台: national and provincial labs and centres that the province counts as
-# "major" (重大) platforms. Incubators, proof-of-concept centres, pilot bases, parks and
-# future-industry zones are carriers, not research platforms, and have their own targets.
-MAJOR_PLATFORM_KINDS = (
-    Platform.Kind.NATIONAL_MAJOR,
-    Platform.Kind.NATIONAL_KEY_LAB,
-    Platform.Kind.PROVINCIAL_LAB,
-    Platform.Kind.PROVINCIAL_KEY_LAB,
-    Platform.Kind.TECH_INNOVATION_CENTER,
-    Platform.Kind.UNIVERSITY_INSTITUTE,
-)
-STOCK, FLOW = "stock", "flow"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One registry-backed indicator function, declared once.
-
-    ``queryset(since, end)`` gives the province's records counted from
-    ``since`` to ``end`` (a flow's window; a stock ignores ``since`` and takes
-    the level on ``end``); ``city`` is the path from a record to its city; ``value`` the aggregate (a count unless given); ``scale`` divides
-    it (万元 → 亿元). ``semantics`` and ``period`` say what the number means so
-    definitions.json can be checked against them (tests do).
-    """
-
-    name: str
-    label: str
-    model: type
-    queryset: Callable[[date, date], QuerySet]
-    semantics: str
-    period: str | None  # the window of a flow (a quarter); a stock is a level on a day (None),
-    # except yearly figures, which are a level for the year
-    city: str = "city"
-    value: object = field(default_factory=lambda: Count("pk"))
-    scale: Decimal | None = None
-    columns: tuple[tuple[str, str], ...] = ()  # drill-down: (header, attribute path)
-    needs_first_day: bool = False  # the queryset also takes ``first_day`` (its own floor)
-
-    @property
-    def flow(self) -> bool:
-        return self.semantics == FLOW
-
-    def _window(self, since: date, end: date, first_day: date | None) -> QuerySet:
-        """The province's records from ``since`` to ``end``; a flow never counts anything
-        dated before the first day of the plan (``first_day``)."""
-        if not self.flow:
-            return self.queryset(since, end)
-        first = first_day or main_first_day()
-        since = max(since, first)
-        if since > end:
-            return self.model.objects.none()
-        return self.queryset(since, end, **({"first_day": first} if self.needs_first_day else {}))
-
-    def records(
-        self,
-        *,
-        period_end: date,
-        region: str | None = None,
-        since: date | None = None,
-        first_day: date | None = None,
-    ) -> QuerySet:
-        """The records behind the number for ``region`` (None = the province).
-
-        A flow counts its period (the quarter containing ``period_end``); the
-        drill-down may pass an earlier ``since`` (a quarter's or a year's first
-        day) to list the records of several periods at once, e.g. everything
-        since the baseline behind a running total.
-        """
-        qs = self._window(since or period_start(period_end), period_end, first_day)
-        if region:
-            qs = qs.filter(**{f"{self.city}__code": region})
-        return qs
-
-    def _finish(self, raw) -> Decimal:
-        value = Decimal(raw or 0)
-        return value / self.scale if self.scale else value
-
-    def total(self, records: QuerySet) -> Decimal:
-        """The number the given records add up to (a count, or a sum in the target's unit)."""
-        return self._finish(records.order_by().aggregate(v=self.value)["v"])
-
-    def compute(
-        self, *, period_end: date, region: str | None = None, first_day: date | None = None
-    ) -> Decimal:
-        """The number for one region: one aggregate query."""
-        return self.total(self.records(period_end=period_end, region=region, first_day=first_day))
-
-    def compute_all(
-        self, period_end: date, first_day: date | None = None
-    ) -> dict[str | None, Decimal]:
-        """Every city's number and the province's (key None), from one grouped query."""
-        codes = _city_codes()
-        result: dict[str | None, Decimal] = dict.fromkeys(codes.values(), Decimal(0))
-        rows = (
-            self._window(period_start(period_end), period_end, first_day)
-            .order_by()
-            .values(self.city)
-            .annotate(v=self.value)
-            .values_list(self.city, "v")
-        )
-        for city_id, raw in rows:
-            result[codes[city_id]] = self._finish(raw)
-        # Every record has a city, so the province is the sum of its cities.
-        result[None] = sum((v for k, v in result.items() if k is not None), Decimal(0))
-        return result
-
-
-MEASURES: dict[str, Measure] = {}
-
-
-def measure(m: Measure) -> Measure:
-    """Register a measure with the indicators app (compute, records and compute_all)."""
-
-    def compute(
-        *, period_end: date, region: str | None = None, first_day: date | None = None
-    ) -> Decimal:
-        return m.compute(period_end=period_end, region=region, first_day=first_day)
-
-    compute.compute_all = m.compute_all  # optional fast path: one grouped query for all cities
-    compute.measure = m
-    indicator_function(
-        m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown"
-    )(compute)
-    MEASURES[m.name] = m
-    return m
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _city_codes() -> dict[int, str]:
-    return dict(City.objects.values_list("pk", "code"))
-
-
-NOTHING = Q(pk__in=[])
-
-
-def period_start(period_end: date) -> date:
-    """The first day of a quarterly flow's period: the quarter of ``period_end``."""
-    return Period.containing(PeriodType.QUARTER, period_end).start
-
-
-def _dated(field_name: str, since: date, end: date) -> Q:
-    """Dated records from ``since`` (never before the plan's first day: ``Measure._window``)
-    to ``end``."""
-    if since > end:
-        return NOTHING
-    return Q(**{f"{field_name}__gte": since, f"{field_name}__lte": end})
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _registered(since: date, end: date) -> Q:
-    """Year-only records (talent, projects) placed in the quarter of their year in which
-    they were registered, from ``since`` (a quarter's first day) to ``end``.
-
-    Q1 has no lower bound and Q4 no upper bound, so the four quarters of a year
-    hold all of that year's records, however early or late they were entered.
-    """
-    if since > end:
-        return NOTHING
-
-    def year_part(year: int) -> Q:
-        part = Q(year=year)
-        if year == since.year and since.month != 1:
-            part &= Q(created_at__gte=_midnight(since))
-        if year == end.year and period_start(end).month != 10:
-            part &= Q(created_at__lt=_midnight(end + timedelta(days=1)))
-        return part
-
-    condition = year_part(since.year)
-    if end.year > since.year:
-        condition |= Q(year__gt=since.year, year__lt=end.year) | year_part(end.year)
-    return condition
-
-
-def _platforms(*kinds) -> QuerySet:
-    """Approved, not revoked AI platforms of these kinds (建设中 counts: approval is what the plan lays out)."""
-    return Platform.objects.filter(
-        kind__in=kinds, status=RecordStatus.APPROVED, ai_field=True
-    ).exclude(state=Platform.State.REVOKED)
-
-
-def _new_platforms(kind: str) -> Callable[[date], QuerySet]:
-    def queryset(since: date, end: date) -> QuerySet:
-        return _platforms(kind).filter(_dated("approved_on", since, end))
-
-    return queryset
-
 
 PLATFORM_COLUMNS = (
     (_("平台名称"), "name"),
@@ -309,7 +100,7 @@ measure(
 
 
 def _major_platforms(since: date, end: date) -> QuerySet:
-    return _platforms(*MAJOR_PLATFORM_KINDS).filter(approved_on__lte=end)
+    return approved_platforms(*MAJOR_PLATFORM_KINDS).filter(approved_on__lte=end)
 
 
 measure(
@@ -358,7 +149,7 @@ measure(
 
 def _talent(level: str) -> Callable[[date], QuerySet]:
     def queryset(since: date, end: date) -> QuerySet:
-        return Talent.objects.filter(_registered(since, end), level=level)
+        return Talent.objects.filter(registered(since, end), level=level)
 
     return queryset
 
@@ -389,14 +180,14 @@ measure(
 
 def _basic_projects(since: date, end: date) -> QuerySet:
     return Project.objects.filter(
-        _registered(since, end), programme=Project.Programme.BASIC_RESEARCH
+        registered(since, end), programme=Project.Programme.BASIC_RESEARCH
     )
 
 
 def _provincial_projects(since: date, end: date) -> QuerySet:
     # The plan's 50 a year are funded from 省级科技创新发展资金 "for 技术攻关" (三/(二)); basic
     # research (自然科学基金, 150 a year on its own target) would meet them by itself.
-    return Project.objects.filter(_registered(since, end)).exclude(
+    return Project.objects.filter(registered(since, end)).exclude(
         programme=Project.Programme.BASIC_RESEARCH
     )
 
@@ -430,7 +221,7 @@ measure(
 
 def _algorithm_products(since: date, end: date) -> QuerySet:
     return AlgorithmProduct.objects.filter(
-        _dated("released_on", since, end),
+        dated("released_on", since, end),
         state__in=[AlgorithmProduct.State.RELEASED, AlgorithmProduct.State.PROMOTED],
         status=RecordStatus.APPROVED,
     ).select_related("provider__city")
@@ -518,7 +309,7 @@ for _name, _kind, _label in [
             _name,
             f"{_label}(2025年起批复、未撤销)",
             Platform,
-            _new_platforms(_kind),
+            new_platforms(_kind),
             FLOW,
             PeriodType.QUARTER,
             columns=PLATFORM_COLUMNS,
@@ -527,7 +318,7 @@ for _name, _kind, _label in [
 
 
 def _original_achievements(since: date, end: date) -> QuerySet:
-    return Achievement.objects.filter(_dated("reviewed_on", since, end), original_major=True)
+    return Achievement.objects.filter(dated("reviewed_on", since, end), original_major=True)
 
 
 measure(
