@@ -14,11 +14,14 @@ class SupervisionConfig(AppConfig):
         # Contributes the overdue lights to the cockpit and the unit pages.
         from luzhi.core import nav, roles
         from luzhi.supervision import panels  # noqa: F401
-        from luzhi.supervision.selectors import unread_notification_count
+        from luzhi.supervision.selectors import todo_count
 
         nav.register(
             nav.NavItem(
-                "supervision", _("督办"), "supervision:round_list", 70,
+                "supervision",
+                _("督办"),
+                "supervision:round_list",
+                70,
                 visible=roles.is_government,
                 current=("supervision:",),
                 not_current=("supervision:inbox", "supervision:notifications"),
@@ -26,10 +29,13 @@ class SupervisionConfig(AppConfig):
         )
         nav.register(
             nav.NavItem(
-                "inbox", _("待办"), "supervision:inbox", 80,
+                "inbox",
+                _("待办"),
+                "supervision:inbox",
+                80,
                 visible=roles.signed_in,
                 current=("supervision:inbox", "supervision:notifications"),
-                badge=lambda request: unread_notification_count(request.user),
-                badge_label=_("条未读通知"),
+                badge=lambda request: todo_count(request.user),
+                badge_label=_("项待办"),
             )
         )

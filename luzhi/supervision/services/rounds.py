@@ -229,6 +229,28 @@ def round_close(*, actor: User, round_: Round) -> Round:
     return round_
 
 
+@transaction.atomic
+def round_reopen(*, actor: User, round_: Round, reason: str) -> Round:
+    """Reopen a closed round (plan office), with a reason kept in the round's history.
+
+    The round takes writes again; its reminders are not re-sent (the office urges).
+    """
+    require(can_manage_rounds(actor), _("只有专项办可以重新开启报送轮次。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明重新开启本轮的理由。")})
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.CLOSED:
+        raise ValidationError(_("报送轮次“%s”没有结束,无需重新开启。") % round_)
+    round_.status = Round.Status.OPEN
+    round_.closed_at = None
+    round_.reopen_reason = reason
+    round_.full_clean()
+    record_change(round_, actor, "round reopened")
+    round_.save()
+    return round_
+
+
 def _label_in_site_language(period) -> str:
     from django.conf import settings
     from django.utils import translation
