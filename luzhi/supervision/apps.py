@@ -13,7 +13,7 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # Contributes the overdue lights to the cockpit and the unit pages.
         from luzhi.core import nav, roles
-        from luzhi.supervision import panels  # noqa: F401
+        from luzhi.supervision import page_cache, panels  # noqa: F401
         from luzhi.supervision.selectors import todo_count
 
         nav.register(
@@ -35,7 +35,9 @@ class SupervisionConfig(AppConfig):
                 80,
                 visible=roles.signed_in,
                 current=("supervision:inbox", "supervision:notifications"),
-                badge=lambda request: todo_count(request.user),
+                badge=lambda request: page_cache.value(
+                    request, "todo-count", lambda: todo_count(request.user)
+                ),
                 badge_label=_("项待办"),
             )
         )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luzhi.supervision.models import Notification
+from luzhi.supervision.page_cache import changed
 
 
 def _reporters():
@@ -37,6 +38,7 @@ def plan_officers():
 
 def notify(users, *, kind: str, title: str, body: str = "", url: str = "", obligation=None) -> int:
     """Write one notification per user (in the caller's transaction); returns how many."""
+    changed()  # the inbox lists unread notifications
     rows = [
         Notification(user=user, kind=kind, title=title, body=body, url=url, obligation=obligation)
         for user in users
@@ -62,6 +64,7 @@ ASKS_TO_DECIDE = ("reopen_request",)
 def clear_handled(obligation, kinds) -> int:
     """Mark read the unread notifications of ``kinds`` about ``obligation`` (in the caller's
     transaction): its item has been handled. Returns how many."""
+    changed()
     return Notification.objects.filter(
         obligation=obligation, kind__in=kinds, read_at__isnull=True
     ).update(read_at=timezone.now())

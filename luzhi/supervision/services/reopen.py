@@ -17,6 +17,7 @@ from luzhi.supervision.models import (
     ReopenRequest,
 )
 from luzhi.supervision.notify import ASKS_TO_DECIDE, clear_handled, notify, plan_officers
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import (
     can_manage_rounds,
     can_review,
@@ -122,6 +123,7 @@ def notifications_mark_read(*, actor, notification_id: int | None = None) -> int
     Returns how many were marked; raises Http404 if ``notification_id`` is not one
     of the actor's notifications (another user's is indistinguishable from none).
     """
+    changed()
     mine = Notification.objects.filter(user=actor)
     if notification_id is not None:
         mine = mine.filter(pk=notification_id)

@@ -25,6 +25,7 @@ from luzhi.supervision.models import (
     Round,
 )
 from luzhi.supervision.notify import notify, reporters_by_unit
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import (
     can_manage_rounds,
 )
@@ -91,6 +92,7 @@ def round_open(
     round_.full_clean()
     record_change(round_, actor, "round opened")
     round_.save()
+    changed()
 
     duties, clause_text = _duties(plan, parsed)
     contributor_due = rules.contributor_due(due_date, round_.contributor_days)
@@ -226,6 +228,7 @@ def round_close(*, actor: User, round_: Round) -> Round:
     round_.full_clean()
     record_change(round_, actor, "round closed")
     round_.save()
+    changed()
     return round_
 
 
@@ -248,6 +251,7 @@ def round_reopen(*, actor: User, round_: Round, reason: str) -> Round:
     round_.full_clean()
     record_change(round_, actor, "round reopened")
     round_.save()
+    changed()
     return round_
 
 

@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.views import forbidden, signed_in
-from luzhi.supervision import selectors
+from luzhi.supervision import page_cache, selectors
 from luzhi.supervision.models import Notification, Obligation
 from luzhi.supervision.permissions import rounds as rounds_policy
 from luzhi.supervision.services import notifications_mark_read, obligations_acknowledge
@@ -38,7 +39,54 @@ def inbox_view(request):
     acknowledged), what waits for review, and the unread notifications."""
     if (refused := signed_in(request)) is not None:
         return refused
+    # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
+    return page_cache.page(request, "inbox", (), lambda: _inbox(request))
+
+
+def _inbox(request):
     user = request.user
+    # The lists are rendered once per user, data version and day (page_cache); the
+    # notifications and the batch form's CSRF token are rendered on every request.
+    state = {}
+
+    def render_lists() -> str:
+        sections = _sections(user)
+        state["can_acknowledge"] = any(
+            row.status == "pending"
+            for key, _t, _h, rows in sections
+            if key == "todo"
+            for row in rows
+        )
+        return render_to_string(
+            "supervision/inbox.html#lists",
+            {
+                "takes_part": _takes_part(user),
+                "sections": sections,
+                "can_acknowledge": state["can_acknowledge"],
+            },
+        )
+
+    lists = page_cache.fragment(request, "inbox", (), render_lists)
+    unread = list(
+        Notification.objects.filter(user=user, read_at__isnull=True)[: INBOX_NOTIFICATIONS + 1]
+    )
+    for note in unread:
+        note.link = _safe_url(note.url)
+    return render(
+        request,
+        "supervision/inbox.html",
+        {
+            "lists": lists,
+            "takes_part": _takes_part(user),
+            "batch_form": 'id="batch-ack"' in lists,
+            "unread": unread[:INBOX_NOTIFICATIONS],
+            "more_unread": len(unread) > INBOX_NOTIFICATIONS,
+        },
+    )
+
+
+def _sections(user) -> list[tuple]:
+    """(key, title, help, rows) of the inbox for this user (:func:`selectors.inbox`)."""
     boxes = selectors.inbox(user=user)
     sections = []
     if not user.is_plan_office:  # the plan office neither owes nor gets reports returned
@@ -69,23 +117,7 @@ def inbox_view(request):
                 boxes["reopen"],
             )
         )
-    unread = list(
-        Notification.objects.filter(user=user, read_at__isnull=True)[: INBOX_NOTIFICATIONS + 1]
-    )
-    for note in unread:
-        note.link = _safe_url(note.url)
-    return render(
-        request,
-        "supervision/inbox.html",
-        {
-            "takes_part": _takes_part(user),
-            "sections": sections,
-            "total": sum(len(s[3]) for s in sections),
-            "can_acknowledge": any(row.status == "pending" for row in boxes["todo"]),
-            "unread": unread[:INBOX_NOTIFICATIONS],
-            "more_unread": len(unread) > INBOX_NOTIFICATIONS,
-        },
-    )
+    return sections
 
 
 @require_POST

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from luzhi.core.history import record_entries
 from luzhi.core.views import forbidden, plan_office_only, signed_in
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision import rules
+from luzhi.supervision import page_cache, rules
 from luzhi.supervision.exports import XLSX, ledger_workbook
 from luzhi.supervision.filters import ObligationFilter
 from luzhi.supervision.forms import RoundOpenForm, RoundReopenForm
@@ -130,7 +131,11 @@ def round_detail(request, pk: int):
     """A round at a glance: units with their lights, then the obligations grouped by task."""
     if (refused := rounds_only(request)) is not None:
         return refused
-    return _render_detail(request, get_object_or_404(Round, pk=pk))
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.htmx:
+        return _render_detail(request, round_)
+    # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
+    return page_cache.page(request, "round", (pk,), lambda: _render_detail(request, round_))
 
 
 def _render_detail(request, round_: Round, *, reopen_form=None, status: int = 200):
@@ -138,6 +143,54 @@ def _render_detail(request, round_: Round, *, reopen_form=None, status: int = 20
     today = timezone.localdate()
     sort = request.GET.get("sort", "")
     sort = sort if sort in SORTS else ""
+    is_office = can_manage_rounds(user)
+    is_open = round_.status == Round.Status.OPEN
+    # 催办: the plan office, an open round, past its due date.
+    can_urge = (
+        is_office
+        and is_open
+        and today > rules.contributor_due(round_.due_date, round_.contributor_days)
+    )
+    fragment = bool(request.htmx and not request.htmx.history_restore_request)
+    # The units and the obligations are rendered once per user, data version and day
+    # (page_cache); the rest of the page (forms with their CSRF token, the reports panel,
+    # messages) is rendered on every request.
+    body = page_cache.fragment(
+        request,
+        "round-obligations" if fragment else "round-body",
+        (round_.pk, round_.status, request.GET.urlencode(), is_office, can_urge),
+        lambda: _render_body(request, round_, today, sort, is_office, can_urge, fragment),
+    )
+    if fragment:
+        response = HttpResponse(body)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    context = {
+        "round": round_,
+        "body": body,
+        "is_office": is_office,
+        "can_close": is_office and is_open,
+        "can_reopen": is_office and not is_open,
+        "reopen_form": reopen_form or (RoundReopenForm() if is_office and not is_open else None),
+        "can_urge": can_urge,
+        # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
+        "quarterly_reports": (
+            round_.quarterly_reports.select_related("requested_by") if is_office else None
+        ),
+        # The round's own history once it has been closed (closing, reopening with its reason).
+        "history": (
+            round_history(user, round_)
+            if is_office and (round_.closed_at or round_.reopen_reason)
+            else None
+        ),
+    }
+    response = render(request, "supervision/round_detail.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _render_body(request, round_, today, sort, is_office, can_urge, fragment) -> str:
+    """The units' table and the obligations (or only the obligations, for HTMX)."""
     units = unit_rows(round_=round_, today=today, sort=sort)
     # One filterset for the page and the API (ObligationFilter); a value typed into the URL
     # that does not parse is ignored, as before.
@@ -154,13 +207,9 @@ def _render_detail(request, round_: Round, *, reopen_form=None, status: int = 20
             "status": cleaned.get("status") or "",
             "unit": getattr(cleaned.get("unit"), "pk", None),
         }
-    fragment = request.htmx and not request.htmx.history_restore_request
-    groups = page_obligation_groups(user, round_, filters, today)
-    is_office = can_manage_rounds(user)
-    is_open = round_.status == Round.Status.OPEN
+    groups = page_obligation_groups(request.user, round_, filters, today)
     context = {
         "round": round_,
-        "today": today,
         "units": units,
         "sort": sort,
         "form": form,
@@ -168,32 +217,10 @@ def _render_detail(request, round_: Round, *, reopen_form=None, status: int = 20
         "groups": groups,
         "shown": sum(len(group.rows) for group in groups),
         "is_office": is_office,
-        "can_close": is_office and is_open,
-        "can_reopen": is_office and not is_open,
-        "reopen_form": reopen_form or (RoundReopenForm() if is_office and not is_open else None),
-        # 催办: the plan office, an open round, past its due date.
-        "can_urge": is_office
-        and is_open
-        and today > rules.contributor_due(round_.due_date, round_.contributor_days),
-        # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
-        "quarterly_reports": (
-            round_.quarterly_reports.select_related("requested_by")
-            if is_office and not fragment
-            else None
-        ),
-        # The round's own history once it has been closed (closing, reopening with its reason).
-        "history": (
-            round_history(user, round_)
-            if is_office and not fragment and (round_.closed_at or round_.reopen_reason)
-            else None
-        ),
+        "can_urge": can_urge,
     }
-    template = (
-        "supervision/round_detail.html#obligations" if fragment else "supervision/round_detail.html"
-    )
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    name = "obligations" if fragment else "body"
+    return render_to_string(f"supervision/round_detail.html#{name}", context)
 
 
 def round_xlsx(request, pk: int):
