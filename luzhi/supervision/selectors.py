@@ -11,7 +11,7 @@ from django.utils import timezone
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.supervision import rules
-from luzhi.supervision.models import Notification, Obligation, ReopenRequest, Round
+from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import visible_obligations
 
 S = Obligation.Status
@@ -241,9 +241,3 @@ def todo_count(user) -> int:
         ).count()
     return 0
 
-
-def unread_notification_count(user) -> int:
-    """The signed-in user's unread notifications; 0 for the public."""
-    if not (user and user.is_authenticated):
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
