@@ -5,7 +5,7 @@ costs: the test client renders each page ``--requests`` times after a warm-up, a
 script prints CPU milliseconds per request (``time.process_time``) and the number of
 SQL queries (``CaptureQueriesContext``). Run over a database with the demo data:
 
-    DATABASE_URL=sqlite:////tmp/demo.sqlite3 LUZHI_DEBUG=0 .venv/bin/python bench/supervision_cpu.py
+    DATABASE_URL=sqlite:////tmp/demo.sqlite3 LUZHI_DEBUG=0 .venv/bin/python bench/supervision_cpu.py [--cold]
 
 (build it with ``luzhi migrate``, ``units sync``, ``plan import``, ``indicators sync``,
 ``demo seed --seed 42``, as bench/pages.py does).
@@ -24,12 +24,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument(
+        "--cold", action="store_true", help="clear the cache before each request (a miss)"
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -42,7 +46,9 @@ def main() -> None:
     reporter = User.objects.get(username="sti")
     pages = []
     for round_ in Round.objects.order_by("due_date"):
-        pages.append((f"round overview {round_.period}", f"/supervision/rounds/{round_.pk}/", office))
+        pages.append(
+            (f"round overview {round_.period}", f"/supervision/rounds/{round_.pk}/", office)
+        )
     pages += [
         ("reporter inbox (sti)", "/supervision/inbox/", reporter),
         ("office inbox", "/supervision/inbox/", office),
@@ -60,6 +66,8 @@ def main() -> None:
         count = len(queries)  # now: the next request's start clears the connection's log
         start = time.process_time()
         for _ in range(args.requests):
+            if args.cold:
+                cache.clear()
             response = client.get(url)
         cpu = (time.process_time() - start) * 1000 / args.requests
         print(f"{name:34} {cpu:10.1f} {count:8d} {len(response.content):8d}")

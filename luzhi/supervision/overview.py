@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from luzhi.supervision import rules
 from luzhi.supervision.models import Obligation, Reminder, Round
@@ -107,3 +109,25 @@ def urged_today(*, round_: Round, today: date) -> dict[int, Urged]:
         earlier = found.get(unit)
         found[unit] = Urged(at=row["sent_at"], by=by, count=(earlier.count if earlier else 0) + 1)
     return found
+
+
+class Badges:
+    """The light and 逾期报送 badges of a page's rows, each distinct one rendered once.
+
+    A round has a hundred rows but only a handful of distinct badges (a light and its
+    days overdue); rendering ``_light.html`` once per row was most of the page's CPU."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, str] = {}
+
+    def _render(self, template: str, **context) -> str:
+        key = (template, *sorted(context.items()))
+        if key not in self._done:
+            self._done[key] = mark_safe(render_to_string(template, context))  # noqa: S308
+        return self._done[key]
+
+    def light(self, light: str, days: int = 0, partial: bool = False) -> str:
+        return self._render("supervision/_light.html", light=light, days=days, partial=partial)
+
+    def late(self, days: int) -> str:
+        return self._render("supervision/_late.html", days=days) if days else ""

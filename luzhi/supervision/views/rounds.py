@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from luzhi.supervision.exports import XLSX, ledger_workbook
 from luzhi.supervision.filters import ObligationFilter
 from luzhi.supervision.forms import RoundOpenForm, RoundReopenForm
 from luzhi.supervision.models import Obligation, Round
-from luzhi.supervision.overview import SORTS, unit_rows
+from luzhi.supervision.overview import SORTS, Badges, unit_rows
 from luzhi.supervision.permissions import (
     can_manage_rounds,
     can_see_rounds,
@@ -384,6 +385,9 @@ def page_obligation_groups(user, round_: Round, filters: dict, today: date) -> l
     )
     groups: dict[int, TaskGroup] = {}
     tz = timezone.get_default_timezone()
+    badges = Badges()
+    # One reverse for every row's link (the URL differs only by the id).
+    detail = reverse("supervision:obligation_detail", args=[0]).replace("/0/", "/{}/")
     for row in sorted(rows, key=lambda o: (o.task.order, CHANNEL_ORDER.get(o.channel, 9))):
         row.round = round_  # already loaded: no query per row for the light
         row.light = rules.light(
@@ -391,5 +395,8 @@ def page_obligation_groups(user, round_: Round, filters: dict, today: date) -> l
         )
         row.days_overdue = rules.days_overdue(row.deadline, today)
         row.days_late = rules.days_late(row.deadline, row.first_submitted_at, tz)
+        row.light_html = badges.light(row.light, row.days_overdue)
+        row.late_html = badges.late(row.days_late)
+        row.url = detail.format(row.pk)
         groups.setdefault(row.task_id, TaskGroup(row.task)).rows.append(row)
     return list(groups.values())
