@@ -240,4 +240,3 @@ def todo_count(user) -> int:
             (Q(status=S.SUBMITTED) & ~Q(channel=Obligation.Channel.CONTRIBUTOR)) | Q(pk__in=waiting)
         ).count()
     return 0
-
