@@ -312,10 +312,24 @@ EMAIL_BACKEND = os.environ.get(
     "LUZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("LUZHI_FROM_EMAIL", "luzhi@localhost")
+
+
+def default_site_url(production: bool, hosts: list[str]) -> str:
+    """Where LuZhi is served when ``LUZHI_SITE_URL`` is not set: in production the first
+    named host of ``LUZHI_ALLOWED_HOSTS`` over https (never the development address, which
+    would put 127.0.0.1 in the links of reminder emails); in development the runserver."""
+    named = [h.lstrip(".") for h in hosts if h and "*" not in h]
+    if production and named:
+        return f"https://{named[0]}"
+    return "http://127.0.0.1:8000"
+
+
 # Where LuZhi is served, for links in emails (the worker has no request to take it from).
-LUZHI_SITE_URL = os.environ.get("LUZHI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LUZHI_SITE_URL = os.environ.get(
+    "LUZHI_SITE_URL", default_site_url(PRODUCTION, ALLOWED_HOSTS)
+).rstrip("/")
 # SMTP (LUZHI_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the government
-# mail relay. Reminders (督办催报) are sent one email per obligation through it.
+# mail relay. Reminders (督办催报) are sent one digest email per unit and sweep through it.
 EMAIL_HOST = os.environ.get("LUZHI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("LUZHI_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("LUZHI_EMAIL_USER", "")

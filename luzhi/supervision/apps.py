@@ -4,10 +4,12 @@ from luzhi.core import appconfig, roles
 from luzhi.core.nav import NavItem
 
 
-def _unread(request) -> int:
-    from luzhi.supervision.selectors import unread_notification_count
+def _todo(request) -> int:
+    """The 待办 badge: the user's to-dos (not unread notifications), cached with the pages."""
+    from luzhi.supervision import page_cache
+    from luzhi.supervision.selectors import todo_count
 
-    return unread_notification_count(request.user)
+    return page_cache.value(request, "todo-count", lambda: todo_count(request.user))
 
 
 class SupervisionConfig(appconfig.LuzhiAppConfig):
@@ -34,7 +36,7 @@ class SupervisionConfig(appconfig.LuzhiAppConfig):
             80,
             visible=roles.signed_in,
             current=("supervision:inbox", "supervision:notifications"),
-            badge=_unread,
-            badge_label=_("条未读通知"),
+            badge=_todo,
+            badge_label=_("项待办"),
         ),
     )

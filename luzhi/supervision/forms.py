@@ -28,6 +28,7 @@ __all__ = [
     "ReportForm",
     "ReviewForm",
     "RoundOpenForm",
+    "RoundReopenForm",
     "add_service_errors",
 ]
 
@@ -92,6 +93,17 @@ class RoundOpenForm(forms.Form):
         return text
 
 
+class RoundReopenForm(forms.Form):
+    """Reopen a closed round (plan office): the reason is required and kept in its history."""
+
+    reason = forms.CharField(
+        label=_("重新开启理由"),
+        required=False,  # the service says "请说明重新开启本轮的理由" next to the field
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ReportForm(forms.Form):
     """The progress report (进展报告): status, percent, texts, evidence, owed indicator values.
 
@@ -139,10 +151,14 @@ class ReportForm(forms.Form):
         #: Files chosen on an earlier post that failed, held for this one (core.pending).
         self.pending_files = list(pending)
         self.value_fields = []
+        #: {field name: the reviewer's comment} for owed values returned on the review queue.
+        self.returned_values = {}
         for item in self.owed:
             if item.done:
                 continue
             name = f"value_{item.indicator.pk}"
+            if item.observation is not None and item.observation.status == "returned":
+                self.returned_values[name] = item.observation.review_comment
             initial = ""
             if item.observation is not None:
                 value = item.observation.value
@@ -223,6 +239,21 @@ class ReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("退回时必填,随报告发给填报单位。"),
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("退回项"),
+        required=False,
+        choices=[
+            ("progress", _("推进状态")),
+            ("percent", _("完成进度(%)")),
+            ("achievements", _("工作进展与成效")),
+            ("problems", _("存在问题")),
+            ("next_steps", _("下一步计划")),
+            ("evidence", _("佐证材料")),
+            ("values", _("应报指标值")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("退回时可勾选需要修改的部分,填报单位的表单会标出;不勾选即整份退回。"),
     )
 
 

@@ -2,8 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from luzhi.supervision.models import Notification
+from luzhi.supervision.page_cache import changed
 
 
 def _reporters():
@@ -36,9 +38,33 @@ def plan_officers():
 
 def notify(users, *, kind: str, title: str, body: str = "", url: str = "", obligation=None) -> int:
     """Write one notification per user (in the caller's transaction); returns how many."""
+    changed()  # the inbox lists unread notifications
     rows = [
         Notification(user=user, kind=kind, title=title, body=body, url=url, obligation=obligation)
         for user in users
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+#: The notifications that ask someone to act on an obligation, by the step that handles them:
+#: once the step is done the notice is no longer news (marked read for everyone it went to).
+ASKS_TO_SUBMIT = (
+    "reminder_before",
+    "reminder_due",
+    "reminder_overdue",
+    "reminder_urge",
+    "returned",
+    "reopen_decided",
+)
+ASKS_TO_REVIEW = ("submitted",)
+ASKS_TO_DECIDE = ("reopen_request",)
+
+
+def clear_handled(obligation, kinds) -> int:
+    """Mark read the unread notifications of ``kinds`` about ``obligation`` (in the caller's
+    transaction): its item has been handled. Returns how many."""
+    changed()
+    return Notification.objects.filter(
+        obligation=obligation, kind__in=kinds, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -138,6 +138,14 @@ def on_time(due_date: date, first_submitted_at: datetime | None, tz) -> bool:
     return first_submitted_at is not None and first_submitted_at <= deadline(due_date, tz)
 
 
+def days_late(due_date: date, first_submitted_at: datetime | None, tz) -> int:
+    """How many days after its due day a report was first submitted (0: on time or never):
+    the 逾期报送 tag. Counted in local days, like :func:`on_time`."""
+    if first_submitted_at is None:
+        return 0
+    return max(0, (first_submitted_at.astimezone(tz).date() - due_date).days)
+
+
 def light(due_date: date, grace_days: int, today: date, submitted: bool) -> str:
     """The overdue light of an obligation on ``today``.
 
@@ -151,6 +159,20 @@ def light(due_date: date, grace_days: int, today: date, submitted: bool) -> str:
     if today <= due_date + timedelta(days=grace_days):
         return YELLOW
     return RED
+
+
+def unit_light(obligations: int, submitted: int, red: int, yellow: int) -> tuple[str, bool]:
+    """A unit's light on a round and whether it is *partial* (the unit reported some).
+
+    ``none`` once every obligation was submitted; else the worst light of its
+    unsubmitted ones (red: past the grace period; yellow: within it; green: not
+    yet due). A unit that reported some of its obligations is partial: it is
+    shown apart from one that reported none.
+    """
+    if submitted >= obligations:
+        return NONE, False
+    light_ = RED if red else YELLOW if yellow else GREEN
+    return light_, submitted > 0
 
 
 def days_overdue(due_date: date, today: date) -> int:

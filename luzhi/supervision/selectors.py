@@ -11,7 +11,7 @@ from django.utils import timezone
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
 from luzhi.supervision import rules
-from luzhi.supervision.models import Notification, Obligation, ReopenRequest, Round
+from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import visible_obligations
 
 S = Obligation.Status
@@ -161,11 +161,23 @@ def overdue_obligations(*, user, today: date | None = None, unit_id: int | None 
     return rows
 
 
+#: The inbox's order of what a unit owes: red first, then what was returned, then yellow, green.
+URGENCY = {rules.RED: 0, "returned": 1, rules.YELLOW: 2, rules.GREEN: 3, rules.NONE: 4}
+
+
+def urgency(row: Obligation) -> tuple:
+    """Sort key of an owed or returned obligation: red → returned → yellow → green, then
+    the earliest due date first."""
+    rank = URGENCY["returned"] if row.status == S.RETURNED else URGENCY.get(row.light, 4)
+    return (rank, row.deadline, row.task.order, row.pk)
+
+
 def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
-    """What a user owes, what waits for their review, and what was returned to them; for the
-    plan office also the locked reports someone asks to reopen."""
+    """What a user owes (``todo``: not yet submitted or returned, sorted by :func:`urgency`),
+    what waits for their review, and for the plan office the locked reports someone asks to
+    reopen. ``owed`` and ``returned`` are the two parts of ``todo``."""
     today = today or timezone.localdate()
-    empty = {"owed": [], "to_review": [], "returned": [], "reopen": []}
+    empty = {"todo": [], "owed": [], "to_review": [], "returned": [], "reopen": []}
     if not (user and user.is_authenticated):
         return empty
     base = Obligation.objects.filter(round__status=Round.Status.OPEN).select_related(
@@ -173,9 +185,10 @@ def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
     )
     result = dict(empty)
     if user.is_unit_reporter:
-        own = base.filter(unit=user.unit_id)
-        result["owed"] = list(own.filter(status__in=[S.PENDING, S.ACKNOWLEDGED]))
-        result["returned"] = list(own.filter(status=S.RETURNED))
+        own = list(
+            base.filter(unit=user.unit_id, status__in=[S.PENDING, S.ACKNOWLEDGED, S.RETURNED])
+        )
+        result["todo"] = own
         result["to_review"] = list(
             base.filter(
                 channel=Obligation.Channel.CONTRIBUTOR,
@@ -193,11 +206,37 @@ def inbox(*, user, today: date | None = None) -> dict[str, list[Obligation]]:
     for rows in result.values():
         for row in rows:
             row.light = light_of(row, today)
+    result["todo"].sort(key=urgency)
+    result["to_review"].sort(key=lambda row: (row.deadline, row.task.order, row.pk))
+    result["owed"] = [row for row in result["todo"] if row.status != S.RETURNED]
+    result["returned"] = [row for row in result["todo"] if row.status == S.RETURNED]
     return result
 
 
-def unread_notification_count(user) -> int:
-    """The signed-in user's unread notifications (the inbox badge); 0 for the public."""
+def todo_count(user) -> int:
+    """The inbox badge: the user's to-dos in open rounds (one query) — for a reporter, its
+    unit's obligations not submitted or returned and the contributions waiting for it; for
+    the plan office, the reports waiting for its review and the reopen requests. 0 for
+    everyone else."""
     if not (user and user.is_authenticated):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    open_rounds = Obligation.objects.filter(round__status=Round.Status.OPEN)
+    if user.is_unit_reporter:
+        if not user.unit_id:
+            return 0
+        return open_rounds.filter(
+            Q(unit_id=user.unit_id, status__in=[S.PENDING, S.ACKNOWLEDGED, S.RETURNED])
+            | Q(
+                channel=Obligation.Channel.CONTRIBUTOR,
+                reports_to__unit_id=user.unit_id,
+                status=S.SUBMITTED,
+            )
+        ).count()
+    if user.is_plan_office:
+        waiting = ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING).values(
+            "obligation_id"
+        )
+        return open_rounds.filter(
+            (Q(status=S.SUBMITTED) & ~Q(channel=Obligation.Channel.CONTRIBUTOR)) | Q(pk__in=waiting)
+        ).count()
+    return 0

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rounds/open/", rounds.round_open_view, name="round_open"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:pk>/close/", rounds.round_close_view, name="round_close"),
+    path("rounds/<int:pk>/reopen/", rounds.round_reopen_view, name="round_reopen"),
     path("rounds/<int:pk>/ledger.xlsx", rounds.round_xlsx, name="round_xlsx"),
     path("rounds/<int:pk>/urge/", rounds.round_urge, name="round_urge"),
     path("rounds/<int:pk>/bulletin/", reports.bulletin, name="bulletin"),
@@ -61,6 +62,7 @@ urlpatterns = [
     path("appraisal.xlsx", cycle.appraisal_xlsx, name="appraisal_xlsx"),
     path("appraisal.pdf", appraisal_exports.appraisal_pdf_view, name="appraisal_pdf"),
     path("inbox/", inbox.inbox_view, name="inbox"),
+    path("inbox/acknowledge/", inbox.inbox_acknowledge, name="inbox_acknowledge"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications_read"),
 ]

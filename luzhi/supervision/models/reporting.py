@@ -41,6 +41,8 @@ class Round(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The reason of the latest reopening; every reopening stays in the round's history.
+    reopen_reason = models.TextField(_("重新开启理由"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -114,6 +116,9 @@ class Obligation(TimeStampedModel):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下一步计划"), blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
+    # What the reviewer marked as returned (report field names, "evidence", "values"):
+    # the report form marks those parts; cleared when the report is next submitted.
+    returned_fields = models.JSONField(_("退回项"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import User
 from luzhi.core.permissions import require
 from luzhi.supervision.models import QuarterlyReport, Round
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import can_manage_rounds
 from luzhi.supervision.reports.tasks import STALE_RUNNING, generate_quarterly_report
 
@@ -49,6 +50,7 @@ def quarterly_report_request(*, actor: User, round_: Round) -> QuarterlyReport:
     report = QuarterlyReport(round=round_, requested_by=actor)
     report.full_clean()
     report.save()
+    changed()  # the round page lists the report
     report_id = report.pk
     transaction.on_commit(lambda: generate_quarterly_report.enqueue(report_id=report_id))
     return report

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from luzhi.supervision.models import QuarterlyReport
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.reports.content import report_content
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def _claim(report_id: int) -> QuarterlyReport | None:
         report.error = ""
         report.started_at = timezone.now()
         report.save(update_fields=["status", "error", "started_at"])
+        changed()  # the round page lists the report's status
     return QuarterlyReport.objects.select_related("round").get(pk=report_id)
 
 
@@ -92,4 +94,5 @@ def generate_quarterly_report(report_id: int) -> str:
         report.error = f"{type(exc).__name__}: {exc}"[:2000]
     report.finished_at = timezone.now()
     report.save(update_fields=["pdf", "docx", "pages", "status", "error", "finished_at"])
+    changed()  # the round page lists the report's status
     return report.status

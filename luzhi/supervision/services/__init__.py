@@ -12,15 +12,17 @@ from luzhi.supervision.services.reopen import (
 )
 from luzhi.supervision.services.reports import (
     obligation_acknowledge,
+    obligations_acknowledge,
     report_accept,
     report_return,
     report_save,
 )
-from luzhi.supervision.services.rounds import round_close, round_open
+from luzhi.supervision.services.rounds import round_close, round_open, round_reopen
 
 __all__ = [
     "notifications_mark_read",
     "obligation_acknowledge",
+    "obligations_acknowledge",
     "reopen_decide",
     "reopen_request",
     "report_accept",
@@ -28,6 +30,7 @@ __all__ = [
     "report_save",
     "round_close",
     "round_open",
+    "round_reopen",
 ]
 
 from luzhi.supervision.services import appraisal, milestones, orders  # noqa: E402

@@ -12,12 +12,15 @@ from luzhi.supervision.models import (
     ObligationEvent,
     Round,
 )
+from luzhi.supervision.page_cache import changed
 
 S = Obligation.Status
 A = ObligationEvent.Action
 
 
 def add_event(obligation: Obligation, actor, action: str, before: str, comment: str = "") -> None:
+    """Record a transition (every one has an event) and mark the pages' data changed."""
+    changed()
     ObligationEvent.objects.create(
         obligation=obligation,
         actor=actor,

@@ -16,7 +16,8 @@ from luzhi.supervision.models import (
     Obligation,
     ReopenRequest,
 )
-from luzhi.supervision.notify import notify, plan_officers
+from luzhi.supervision.notify import ASKS_TO_DECIDE, clear_handled, notify, plan_officers
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import (
     can_manage_rounds,
     can_review,
@@ -86,11 +87,13 @@ def reopen_decide(
         require_consolidation_open(obligation, _("重新打开"))
         obligation.status = S.RETURNED
         obligation.review_comment = comment or request.reason
+        obligation.returned_fields = []  # the whole report goes back
         obligation.decided_at = timezone.now()
         save_obligation(obligation, actor, "reopened")
         add_event(obligation, actor, A.REOPEN_APPROVE, before, comment)
     else:
         add_event(obligation, actor, A.REOPEN_REJECT, obligation.status, comment)
+    clear_handled(obligation, ASKS_TO_DECIDE)
     request.status = ReopenRequest.Status.APPROVED if approve else ReopenRequest.Status.REJECTED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -120,6 +123,7 @@ def notifications_mark_read(*, actor, notification_id: int | None = None) -> int
     Returns how many were marked; raises Http404 if ``notification_id`` is not one
     of the actor's notifications (another user's is indistinguishable from none).
     """
+    changed()
     mine = Notification.objects.filter(user=actor)
     if notification_id is not None:
         mine = mine.filter(pk=notification_id)

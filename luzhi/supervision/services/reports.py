@@ -14,7 +14,14 @@ from luzhi.supervision.models import (
     Obligation,
     ReportEvidence,
 )
-from luzhi.supervision.notify import notify, plan_officers, unit_reporters
+from luzhi.supervision.notify import (
+    ASKS_TO_REVIEW,
+    ASKS_TO_SUBMIT,
+    clear_handled,
+    notify,
+    plan_officers,
+    unit_reporters,
+)
 from luzhi.supervision.permissions import (
     can_review,
     can_write,
@@ -35,6 +42,11 @@ from luzhi.supervision.services.common import (
 # ---------------------------------------------------------------- the unit's side
 
 
+class IncompleteReport(ValidationError):
+    """A submission refused because the report is not complete yet (a field, an owed value,
+    a contribution not accepted): what was written can still be kept as a draft."""
+
+
 @transaction.atomic
 def obligation_acknowledge(*, actor: User, obligation: Obligation) -> Obligation:
     """签收: the unit confirms it has received the obligation (pending → acknowledged)."""
@@ -47,6 +59,26 @@ def obligation_acknowledge(*, actor: User, obligation: Obligation) -> Obligation
     save_obligation(obligation, actor, "acknowledged")
     add_event(obligation, actor, A.ACKNOWLEDGE, before)
     return obligation
+
+
+@transaction.atomic
+def obligations_acknowledge(*, actor: User, obligations) -> list[Obligation]:
+    """批量签收: acknowledge several obligations at once, each through
+    :func:`obligation_acknowledge` (each row locked and re-checked). All or nothing: a
+    refused one refuses the batch, naming its task."""
+    obligations = list(obligations)
+    if not obligations:
+        raise ValidationError(_("请选择要签收的报送任务。"))
+    done = []
+    for obligation in sorted(obligations, key=lambda o: o.pk):  # one lock order: no deadlock
+        try:
+            done.append(obligation_acknowledge(actor=actor, obligation=obligation))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("任务 %(task)s:%(error)s")
+                % {"task": obligation.task.path, "error": " ".join(exc.messages)}
+            ) from None
+    return done
 
 
 def _percent(raw) -> int | None:
@@ -136,6 +168,7 @@ def report_save(
 
     if submit:
         _check_complete(obligation, owed.values())
+        obligation.returned_fields = []
         obligation.status = S.SUBMITTED
         now = timezone.now()
         obligation.submitted_at = now
@@ -145,6 +178,7 @@ def report_save(
         evidence_store(ReportEvidence(obligation=obligation), actor=actor, upload=upload)
     add_event(obligation, actor, A.SUBMIT if submit else A.SAVE, before)
     if submit:
+        clear_handled(obligation, ASKS_TO_SUBMIT)
         _notify_reviewer(obligation)
     return obligation
 
@@ -175,7 +209,7 @@ def _check_complete(obligation: Obligation, owed) -> None:
                 "以下责任单位的报告尚未采纳,不能提交汇总报告:%s。"
             ) % "、".join(waiting)
     if problems:
-        raise ValidationError(problems)
+        raise IncompleteReport(problems)
 
 
 def _notify_reviewer(obligation: Obligation) -> None:
@@ -193,6 +227,17 @@ def _notify_reviewer(obligation: Obligation) -> None:
 
 # ---------------------------------------------------------------- review
 
+#: What a reviewer can mark as returned: the report's fields, its evidence, its owed values.
+RETURNABLE = (
+    "progress",
+    "percent",
+    "achievements",
+    "problems",
+    "next_steps",
+    "evidence",
+    "values",
+)
+
 
 def require_consolidation_open(obligation: Obligation, verb: str) -> None:
     """A contribution cannot change once the lead's consolidated report has gone to the office."""
@@ -205,21 +250,29 @@ def require_consolidation_open(obligation: Obligation, verb: str) -> None:
 
 
 @transaction.atomic
-def report_return(*, actor: User, obligation: Obligation, comment: str) -> Obligation:
-    """退回: the reviewer sends a submitted report back to its author with a comment."""
+def report_return(*, actor: User, obligation: Obligation, comment: str, fields=()) -> Obligation:
+    """退回: the reviewer sends a submitted report back to its author with a comment, marking
+    what is returned (``fields``: report field names, ``evidence``, ``values``; none marks
+    the whole report). The report form shows the comment on top and marks those parts."""
     obligation = locked_for_update(obligation)
     require(can_review(actor, obligation), _("您不是该报告的审核方,不能退回。"))
     require_open(obligation)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("退回时请填写退回意见。")})
+    fields = list(dict.fromkeys(fields or ()))
+    unknown = [f for f in fields if f not in RETURNABLE]
+    if unknown:
+        raise ValidationError({"fields": _("无法退回的项:%s。") % "、".join(unknown)})
     before = require_status(obligation, {S.SUBMITTED}, _("退回"))
     require_consolidation_open(obligation, _("退回"))
     obligation.status = S.RETURNED
+    obligation.returned_fields = fields
     obligation.review_comment = comment
     obligation.decided_at = timezone.now()
     save_obligation(obligation, actor, "returned")
     add_event(obligation, actor, A.RETURN, before, comment)
+    clear_handled(obligation, ASKS_TO_REVIEW)
     notify(
         unit_reporters(obligation.unit_id),
         kind="returned",
@@ -244,6 +297,7 @@ def report_accept(*, actor: User, obligation: Obligation, comment: str = "") -> 
     obligation.decided_at = timezone.now()
     save_obligation(obligation, actor, "accepted")
     add_event(obligation, actor, A.ACCEPT, before, obligation.review_comment)
+    clear_handled(obligation, ASKS_TO_REVIEW)
     notify(
         unit_reporters(obligation.unit_id),
         kind="accepted",

@@ -25,6 +25,7 @@ from luzhi.supervision.models import (
     Round,
 )
 from luzhi.supervision.notify import notify, reporters_by_unit
+from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import (
     can_manage_rounds,
 )
@@ -91,6 +92,7 @@ def round_open(
     round_.full_clean()
     record_change(round_, actor, "round opened")
     round_.save()
+    changed()
 
     duties, clause_text = _duties(plan, parsed)
     contributor_due = rules.contributor_due(due_date, round_.contributor_days)
@@ -226,6 +228,30 @@ def round_close(*, actor: User, round_: Round) -> Round:
     round_.full_clean()
     record_change(round_, actor, "round closed")
     round_.save()
+    changed()
+    return round_
+
+
+@transaction.atomic
+def round_reopen(*, actor: User, round_: Round, reason: str) -> Round:
+    """Reopen a closed round (plan office), with a reason kept in the round's history.
+
+    The round takes writes again; its reminders are not re-sent (the office urges).
+    """
+    require(can_manage_rounds(actor), _("只有专项办可以重新开启报送轮次。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明重新开启本轮的理由。")})
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.CLOSED:
+        raise ValidationError(_("报送轮次“%s”没有结束,无需重新开启。") % round_)
+    round_.status = Round.Status.OPEN
+    round_.closed_at = None
+    round_.reopen_reason = reason
+    round_.full_clean()
+    record_change(round_, actor, "round reopened")
+    round_.save()
+    changed()
     return round_
 
 

@@ -24,6 +24,11 @@ def _section(html: str, key: str) -> str:
 
 
 def _rows(html: str, key: str) -> set[int]:
+    """The obligations listed in a section; ``owed`` and ``returned`` are kinds of rows of the
+    one 待我报送 list (``todo``)."""
+    if key in ("owed", "returned"):
+        pattern = rf'data-obligation="(\d+)" data-kind="{key}"'
+        return {int(pk) for pk in re.findall(pattern, _section(html, "todo"))}
     return {int(pk) for pk in re.findall(r'data-obligation="(\d+)"', _section(html, key))}
 
 
@@ -57,7 +62,7 @@ def test_a_reporter_sees_what_the_unit_owes(client, round_q3, reporter_edu, cont
     assert len(owed) == 4
     assert _rows(html, "owed") == owed
     assert _rows(html, "to_review") == set() and _rows(html, "returned") == set()
-    section = _section(html, "owed")
+    section = _section(html, "todo")
     assert _detail(contribution) in section
     assert round_q3.name in section and contribution.task.path in section
     assert "待签收" in section and "报 省科技厅 汇总" in section
@@ -80,7 +85,7 @@ def test_the_lead_reviews_contributions_and_the_author_sees_them_returned(
     html = _html(client.get(INBOX))
     assert _rows(html, "returned") == {contribution.pk}
     assert contribution.pk not in _rows(html, "owed")
-    returned = _section(html, "returned")
+    returned = _section(html, "todo")
     assert "请补充&lt;佐证&gt;材料" in returned  # escaped
     assert "已报送" in returned  # submitted once: no overdue light
 
@@ -94,7 +99,7 @@ def test_the_office_reviews_what_reports_to_it(
     client.force_login(plan_officer)
     html = _html(client.get(INBOX))
     assert _rows(html, "to_review") == {direct.pk}
-    assert _section(html, "owed") == "" and _section(html, "returned") == ""
+    assert _section(html, "todo") == ""
 
 
 def test_the_office_sees_reopen_requests_waiting_for_a_decision(
@@ -137,7 +142,8 @@ def test_unread_notifications_appear_in_the_inbox_and_the_nav(client, reporter_e
     html = _html(client.get(INBOX))
     assert f'data-notification="{note.pk}"' in _section(html, "notifications")
     assert "新的报送任务" in html
-    assert 'data-unread="1"' in html  # the badge on 待办
+    # The badge on 待办 counts to-dos (the unit's 4 obligations), not unread notifications.
+    assert 'data-unread="4"' in html
     assert f'href="{reverse("supervision:round_list")}"' in html  # 督办 in the navigation
 
 
@@ -175,7 +181,9 @@ def test_marking_one_read_touches_only_my_own(client, reporter_sti, reporter_edu
     assert response.status_code == 302 and response["Location"] == INBOX
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert 'data-unread="' not in _html(client.get(INBOX))
+    assert f'data-notification="{mine.pk}"' not in _section(
+        _html(client.get(INBOX)), "notifications"
+    )
 
 
 def test_marking_all_read_touches_only_my_own(

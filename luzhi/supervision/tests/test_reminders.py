@@ -89,23 +89,26 @@ def test_each_kind_goes_once_in_its_turn(round_q3, sti_mail):
     assert reminders_send(round_=round_q3, today=date(2025, 10, 16)) == total
     assert reminders_send(round_=round_q3, today=date(2025, 10, 20)) == 0  # one overdue reminder
     assert Reminder.objects.filter(obligation__round=round_q3).count() == 3 * total
-    assert len(mail.outbox) == 3 * with_mail
+    assert with_mail > 1
+    assert len(mail.outbox) == 3  # one digest to 省科技厅 per sweep, not one per obligation
 
 
 # ------------------------------------------------------------------ never twice
 
 
-def test_running_the_sweep_twice_sends_one_email_per_obligation(round_q3, sti_mail):
+def test_running_the_sweep_twice_sends_one_digest_per_unit(round_q3, sti_mail):
     sti = _sti(round_q3).count()
     # The clauses it leads, its contributions to other clauses' leads, its direct reports.
     assert sti == 22
     first = reminders_send(round_=round_q3, today=date(2025, 10, 12))
     second = reminders_send(round_=round_q3, today=date(2025, 10, 12))
     assert first == round_q3.obligations.count() and second == 0
-    assert len(mail.outbox) == sti
-    subjects = [m.subject for m in mail.outbox]
-    # One per obligation: every subject names its task (two clauses of 二/(三)/1 share one).
-    assert len(set(subjects)) == len(set(_sti(round_q3).values_list("task", flat=True))) == 21
+    # One email for the unit's 22 obligations (not 22 emails), listing every one of them.
+    (digest,) = mail.outbox
+    assert "省科技厅 22 项报送任务" in digest.subject and "到期前提醒" in digest.subject
+    assert "共 22 项报送任务" in digest.body
+    for obligation in _sti(round_q3):
+        assert reverse("supervision:obligation_detail", args=[obligation.pk]) in digest.body
     notes = Notification.objects.filter(kind="reminder_before", user__unit=sti_mail)
     assert notes.count() == 3 * sti  # three reporters, once each per obligation
 
@@ -114,7 +117,7 @@ def test_a_sweep_on_the_due_day_does_not_send_the_before_reminder_late(round_q3,
     """A worker that was down until the due day sends "due", never a stale "due soon"."""
     reminders_send(round_=round_q3, today=DUE)
     assert _kinds(round_q3) == ["due"]
-    assert all("到期提醒" in m.subject for m in mail.outbox)
+    assert mail.outbox and all("到期提醒" in m.subject for m in mail.outbox)
     reminders_send(round_=round_q3, today=date(2025, 10, 17))
     assert _kinds(round_q3) == ["due", "overdue"]
     assert not Reminder.objects.filter(kind="before").exists()
@@ -151,17 +154,18 @@ def test_a_failed_email_rolls_its_reminder_back_so_the_next_sweep_sends_it(
 
     monkeypatch.setattr(EmailMessage, "send", flaky_send)
     total, sti = round_q3.obligations.count(), _sti(round_q3).count()
-    with pytest.raises(ReminderDeliveryError, match="1 条提醒邮件发送失败"):
+    with pytest.raises(ReminderDeliveryError, match="1 个单位的提醒邮件发送失败"):
         reminders_send(round_=round_q3, today=date(2025, 10, 16))
-    assert Reminder.objects.count() == total - 1
-    missing = _sti(round_q3).exclude(reminders__kind="overdue").get()
-    assert not Notification.objects.filter(obligation=missing).exists()  # rolled back too
-    assert len(mail.outbox) == sti - 1
+    # The unit's whole digest is rolled back (its reminders and notices); the others went.
+    assert Reminder.objects.count() == total - sti
+    assert not _sti(round_q3).filter(reminders__kind="overdue").exists()
+    assert not Notification.objects.filter(obligation__in=_sti(round_q3)).exists()
+    assert mail.outbox == []
 
-    assert reminders_send(round_=round_q3, today=date(2025, 10, 17)) == 1
-    assert Reminder.objects.filter(obligation=missing, kind="overdue").exists()
-    assert len(mail.outbox) == sti
-    assert missing.task.path in mail.outbox[-1].subject
+    assert reminders_send(round_=round_q3, today=date(2025, 10, 17)) == sti
+    assert _sti(round_q3).filter(reminders__kind="overdue").count() == sti
+    (digest,) = mail.outbox
+    assert "共 22 项报送任务" in digest.body
 
 
 # ------------------------------------------------------------------ stopping
@@ -175,8 +179,10 @@ def test_reminders_stop_once_the_obligation_is_submitted(round_q3, reporter_sti,
     reminders_send(round_=round_q3, today=DUE)
     reminders_send(round_=round_q3, today=date(2025, 10, 16))
     assert list(direct.reminders.values_list("kind", flat=True)) == ["before"]
-    assert len(mail.outbox) == 2 * (_sti(round_q3).count() - 1)
-    assert all(direct.task.path not in m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2  # one digest per sweep
+    link = reverse("supervision:obligation_detail", args=[direct.pk])
+    assert all(link not in m.body for m in mail.outbox)
+    assert all(f"共 {_sti(round_q3).count() - 1} 项报送任务" in m.body for m in mail.outbox)
 
 
 def test_a_returned_report_gets_no_reminder(round_q3, reporter_sti, reporter_edu, contribution):
@@ -198,14 +204,19 @@ def test_a_closed_round_sends_nothing(round_q3, plan_officer, sti_mail):
 
 def test_the_email_names_round_task_due_date_lateness_and_link(round_q3, sti_mail, settings):
     settings.DEFAULT_FROM_EMAIL = "duban@kjt.shandong.example.cn"
+    settings.LUZHI_SITE_URL = "https://luzhi.example.gov.cn"
     reminders_send(round_=round_q3, today=date(2025, 10, 18))
     lead = _sti(round_q3).get(task__path=TASK)
-    (message,) = [m for m in mail.outbox if f"{TASK} " in m.subject]
+    (message,) = mail.outbox
     assert message.from_email == "duban@kjt.shandong.example.cn"
     # every reporter with an address, then the unit's contact address; each once
     assert message.to == ["a@sti.example.cn", "b@sti.example.cn", "office@sti.example.cn"]
-    assert message.subject.startswith("【鲁智督办】逾期催报:2025年第3季度")
+    assert message.subject.startswith("【鲁智督办】逾期催报:2025年第3季度 · 省科技厅")
     body = message.body
+    # Links start with the configured site address, never the development one.
+    link = reverse("supervision:obligation_detail", args=[lead.pk])
+    assert f"办理链接:https://luzhi.example.gov.cn{link}" in body
+    assert "127.0.0.1" not in body
     assert body.startswith(f"{lead.unit.name}:")
     assert "报送轮次:2025年第3季度(2025-Q3)" in body
     assert f"任务:{TASK} {lead.task.title}" in body
@@ -334,13 +345,14 @@ def test_the_worker_sends_each_reminder_once_however_often_it_runs(
     assert mail.outbox == []  # queued, not run
     worker()
     sti = _sti(round_).count()
-    assert len(mail.outbox) == sti  # today is past the due date: the overdue reminders
+    assert sti > 1
+    assert len(mail.outbox) == 1  # today is past the due date: the overdue reminders, one digest
     assert _kinds(round_) == ["overdue"]
     # a duplicate sweep, and one re-run for a past day, after a "restart"
     send_round_reminders.enqueue(round_id=round_.pk)
     send_round_reminders.enqueue(round_id=round_.pk, day="2025-10-18")
     worker()
-    assert len(mail.outbox) == sti
+    assert len(mail.outbox) == 1
     results = DBTaskResult.objects.filter(task_path=TASK_PATH)
     assert set(results.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert sorted(results.values_list("return_value", flat=True)) == [
@@ -362,7 +374,7 @@ def test_the_command_sends_inline_with_now(round_q3, sti_mail):
     call_command("supervision", "remind", "--now", "--today", "2025-10-12", stdout=out)
     total = round_q3.obligations.count()
     assert f"reminders sent: {total}" in out.getvalue()
-    assert len(mail.outbox) == _sti(round_q3).count()
+    assert len(mail.outbox) == 1  # 省科技厅's digest
     out = StringIO()
     call_command(
         "supervision",
@@ -375,7 +387,7 @@ def test_the_command_sends_inline_with_now(round_q3, sti_mail):
         stdout=out,
     )
     assert "reminders sent: 0" in out.getvalue()
-    assert len(mail.outbox) == _sti(round_q3).count()
+    assert len(mail.outbox) == 1  # 省科技厅's digest
 
 
 def test_the_command_queues_a_sweep_by_default(round_q3):

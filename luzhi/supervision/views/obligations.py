@@ -21,6 +21,7 @@ from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
 from luzhi.core.views import forbidden, signed_in
 from luzhi.indicators.files import evidence_response
+from luzhi.supervision import rules
 from luzhi.supervision.forms import (
     ReopenDecideForm,
     ReopenRequestForm,
@@ -44,6 +45,7 @@ from luzhi.supervision.services import (
     report_return,
     report_save,
 )
+from luzhi.supervision.services.reports import IncompleteReport
 
 S = Obligation.Status
 NOT_YOURS = gettext_lazy("该报送任务不属于您的单位,也不向您的单位汇总,不能查看。")
@@ -142,6 +144,20 @@ def _render(
         "round": obligation.round,
         "light": light_of(obligation),
         "days_overdue": max(0, (timezone.localdate() - obligation.deadline).days),
+        "days_late": rules.days_late(
+            obligation.deadline, obligation.first_submitted_at, timezone.get_default_timezone()
+        ),
+        # What the reviewer returned, marked on the report form (all of it when none marked).
+        "returned": set(obligation.returned_fields or ())
+        if obligation.status == S.RETURNED
+        else set(),
+        "returned_labels": [
+            label
+            for name, label in ReviewForm.base_fields["fields"].choices
+            if name in (obligation.returned_fields or ())
+        ]
+        if obligation.status == S.RETURNED
+        else [],
         "round_open": round_open,
         "can_write": may_write,
         "can_acknowledge": may_write and obligation.status == S.PENDING,
@@ -201,7 +217,7 @@ def report_edit(request, pk: int):
     form = ReportForm(request.POST, request.FILES, owed=owed, pending=kept)
     submit = "submit" in request.POST
     if form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # add_service_errors drops fields from cleaned_data
         tokens = [row["token"] for row in kept]
         try:
             report_save(
@@ -218,6 +234,11 @@ def report_edit(request, pk: int):
             )
         except PermissionDenied as exc:
             return forbidden(request, str(exc))
+        except IncompleteReport as exc:
+            # Not complete yet (e.g. a contribution not accepted): what was written is kept
+            # as a draft, and the page says what is missing.
+            add_service_errors(form, exc)
+            obligation, form.draft_kept = _keep_draft(request, obligation, data, form, tokens)
         except ValidationError as exc:
             add_service_errors(form, exc)
             obligation.refresh_from_db()
@@ -238,8 +259,36 @@ def report_edit(request, pk: int):
                 )
             return _back(obligation)
     # Nothing was saved: the files chosen this time are held and listed, not lost.
-    form.pending_files += pending.hold(request, form.valid_uploads())
+    if not getattr(form, "draft_kept", False):
+        form.pending_files += pending.hold(request, form.valid_uploads())
     return _render(request, obligation, report_form=form)
+
+
+def _keep_draft(request, obligation, data, form, tokens):
+    """Save what a refused submission carried as a draft (the same service, ``submit=False``);
+    the files go with it. Returns the obligation as it is now and whether the draft was kept."""
+    for upload in data["files"]:
+        upload.seek(0)
+    try:
+        report_save(
+            actor=request.user,
+            obligation=obligation,
+            progress=data["progress"],
+            percent=data["percent"],
+            achievements=data["achievements"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+            files=[*pending.take(request, tokens), *data["files"]],
+            values=form.values(),
+            submit=False,
+        )
+    except (ValidationError, PermissionDenied):
+        obligation.refresh_from_db()
+        return obligation, False  # refused too: the typed text stays on the page, as before
+    pending.release(request, tokens)
+    form.pending_files = []
+    obligation.refresh_from_db()
+    return obligation, True
 
 
 @require_POST
@@ -255,7 +304,12 @@ def report_review(request, pk: int):
             if action == ReviewForm.ACCEPT:
                 report_accept(actor=request.user, obligation=obligation, comment=comment)
             else:
-                report_return(actor=request.user, obligation=obligation, comment=comment)
+                report_return(
+                    actor=request.user,
+                    obligation=obligation,
+                    comment=comment,
+                    fields=form.cleaned_data["fields"],
+                )
         except PermissionDenied as exc:
             return forbidden(request, str(exc))
         except ValidationError as exc:

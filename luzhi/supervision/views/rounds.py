@@ -18,30 +18,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.accounts.models import Unit
 from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
+from luzhi.core.history import record_entries
 from luzhi.core.views import forbidden, plan_office_only, signed_in
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision import rules
+from luzhi.supervision import page_cache, rules
 from luzhi.supervision.exports import XLSX, ledger_workbook
 from luzhi.supervision.filters import ObligationFilter
-from luzhi.supervision.forms import RoundOpenForm
+from luzhi.supervision.forms import RoundOpenForm, RoundReopenForm
 from luzhi.supervision.models import Obligation, Round
+from luzhi.supervision.overview import SORTS, Badges, unit_rows
 from luzhi.supervision.permissions import (
     can_manage_rounds,
     can_see_rounds,
     visible_obligations,
 )
 from luzhi.supervision.reminders import urge_targets
-from luzhi.supervision.selectors import unit_tallies
-from luzhi.supervision.services import round_close, round_open
+from luzhi.supervision.services import round_close, round_open, round_reopen
 from luzhi.supervision.tasks import enqueue_urge
 
 # The lead's consolidated report first, then direct reports, then the contributions to it.
@@ -129,14 +133,71 @@ def round_detail(request, pk: int):
     if (refused := rounds_only(request)) is not None:
         return refused
     round_ = get_object_or_404(Round, pk=pk)
+    if request.htmx:
+        return _render_detail(request, round_)
+    # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
+    return page_cache.page(request, "round", (pk,), lambda: _render_detail(request, round_))
+
+
+def _render_detail(request, round_: Round, *, reopen_form=None, status: int = 200):
     user = request.user
     today = timezone.localdate()
-    tallies = unit_tallies(round_=round_, today=today)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else ""
+    is_office = can_manage_rounds(user)
+    is_open = round_.status == Round.Status.OPEN
+    # 催办: the plan office, an open round, past its due date.
+    can_urge = (
+        is_office
+        and is_open
+        and today > rules.contributor_due(round_.due_date, round_.contributor_days)
+    )
+    fragment = bool(request.htmx and not request.htmx.history_restore_request)
+    # The units and the obligations are rendered once per user, data version and day
+    # (page_cache); the rest of the page (forms with their CSRF token, the reports panel,
+    # messages) is rendered on every request.
+    body = page_cache.fragment(
+        request,
+        "round-obligations" if fragment else "round-body",
+        (round_.pk, round_.status, request.GET.urlencode(), is_office, can_urge),
+        lambda: _render_body(request, round_, today, sort, is_office, can_urge, fragment),
+    )
+    if fragment:
+        response = HttpResponse(body)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    context = {
+        "round": round_,
+        "body": body,
+        "is_office": is_office,
+        "can_close": is_office and is_open,
+        "can_reopen": is_office and not is_open,
+        "reopen_form": reopen_form or (RoundReopenForm() if is_office and not is_open else None),
+        "can_urge": can_urge,
+        # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
+        "quarterly_reports": (
+            round_.quarterly_reports.select_related("requested_by") if is_office else None
+        ),
+        # The round's own history once it has been closed (closing, reopening with its reason).
+        "history": (
+            round_history(user, round_)
+            if is_office and (round_.closed_at or round_.reopen_reason)
+            else None
+        ),
+    }
+    response = render(request, "supervision/round_detail.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _render_body(request, round_, today, sort, is_office, can_urge, fragment) -> str:
+    """The units' table and the obligations (or only the obligations, for HTMX)."""
+    units = unit_rows(round_=round_, today=today, sort=sort)
     # One filterset for the page and the API (ObligationFilter); a value typed into the URL
     # that does not parse is ignored, as before.
     filterset = ObligationFilter(request.GET or None, queryset=Obligation.objects.none())
     filterset.form.fields["unit"].queryset = Unit.objects.filter(
-        pk__in=[tally.unit for tally in tallies]
+        pk__in=[row.unit for row in units]
     ).order_by("order", "pk")
     form = filterset.form
     filters = {"status": "", "unit": None}
@@ -147,34 +208,20 @@ def round_detail(request, pk: int):
             "status": cleaned.get("status") or "",
             "unit": getattr(cleaned.get("unit"), "pk", None),
         }
-    groups = page_obligation_groups(user, round_, filters, today)
-    is_office = can_manage_rounds(user)
+    groups = page_obligation_groups(request.user, round_, filters, today)
     context = {
         "round": round_,
-        "today": today,
-        "units": [(tally, unit_light(round_, tally, today)) for tally in tallies],
+        "units": units,
+        "sort": sort,
         "form": form,
         "filters": filters,
         "groups": groups,
         "shown": sum(len(group.rows) for group in groups),
         "is_office": is_office,
-        "can_close": is_office and round_.status == Round.Status.OPEN,
-        # 催办: the plan office, an open round, past its due date.
-        "can_urge": is_office
-        and round_.status == Round.Status.OPEN
-        and today > rules.contributor_due(round_.due_date, round_.contributor_days),
-        # For the reports panel (季度进展报告 and 通报): the reports are the plan office's.
-        "quarterly_reports": (
-            round_.quarterly_reports.select_related("requested_by") if is_office else None
-        ),
+        "can_urge": can_urge,
     }
-    fragment = request.htmx and not request.htmx.history_restore_request
-    template = (
-        "supervision/round_detail.html#obligations" if fragment else "supervision/round_detail.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    name = "obligations" if fragment else "body"
+    return render_to_string(f"supervision/round_detail.html#{name}", context)
 
 
 def round_xlsx(request, pk: int):
@@ -216,31 +263,84 @@ def round_urge(request, pk: int):
     return redirect("supervision:round_detail", pk=round_.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close_view(request, pk: int):
-    """结束本轮: nothing in the round can be written afterwards (plan office)."""
+    """结束本轮, in two steps: GET shows what closing leaves unreported (the counts) and asks
+    to confirm; only a POST from that page (``confirm=yes``) closes (plan office).
+    Nothing in a closed round can be written, until the office reopens it with a reason."""
     refused = plan_office_only(request, _("只有专项办可以结束报送轮次。"))
     if refused is not None:
         return refused
     round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            round_close(actor=request.user, round_=round_)
+        except PermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("报送轮次“%s”已结束。") % round_.name)
+        return redirect("supervision:round_detail", pk=round_.pk)
+    if round_.status != Round.Status.OPEN:
+        messages.error(request, _("报送轮次“%s”已经结束。") % round_.name)
+        return redirect("supervision:round_detail", pk=round_.pk)
+    context = {"round": round_, "counts": round_counts(round_, timezone.localdate())}
+    return render(request, "supervision/round_close_confirm.html", context)
+
+
+@require_POST
+def round_reopen_view(request, pk: int):
+    """重新开启: the plan office reopens a closed round, with a reason kept in its history."""
+    refused = plan_office_only(request, _("只有专项办可以重新开启报送轮次。"))
+    if refused is not None:
+        return refused
+    round_ = get_object_or_404(Round, pk=pk)
+    form = RoundReopenForm(request.POST)
+    form.is_valid()
     try:
-        round_close(actor=request.user, round_=round_)
+        round_reopen(actor=request.user, round_=round_, reason=form.cleaned_data.get("reason", ""))
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("报送轮次“%s”已结束。") % round_.name)
+        add_service_errors(form, exc)
+        return _render_detail(request, round_, reopen_form=form, status=400)
+    messages.success(request, _("报送轮次“%s”已重新开启。") % round_.name)
     return redirect("supervision:round_detail", pk=round_.pk)
 
 
 # --------------------------------------------------------------------------- reads of these pages
 
 
-def unit_light(round_: Round, tally: rules.UnitTally, today: date) -> str:
-    """A unit's light: ``none`` once all its reports are in, else the round's light for today."""
-    return rules.light(
-        round_.due_date, round_.grace_days, today, tally.submitted >= tally.obligations
+def round_counts(round_: Round, today: date) -> dict:
+    """What closing a round leaves behind: its obligations, reported (ever submitted),
+    unreported, of which overdue, and accepted (one query)."""
+    counts = Obligation.objects.filter(round=round_).aggregate(
+        total=Count("pk"),
+        reported=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        overdue=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__lt=today)),
+        accepted=Count("pk", filter=Q(status=Obligation.Status.ACCEPTED)),
+    )
+    counts["unreported"] = counts["total"] - counts["reported"]
+    return counts
+
+
+ROUND_REASONS = {
+    "round opened": gettext_lazy("下达"),
+    "round closed": gettext_lazy("结束本轮"),
+    "round reopened": gettext_lazy("重新开启"),
+}
+
+
+def round_history(user, round_: Round):
+    """The round's own history (opened, closed, reopened with its reason), newest first."""
+    records = round_.history.select_related("history_user")
+    return record_entries(
+        records,
+        user=user,
+        reason_labels=ROUND_REASONS,
+        show_users=True,
+        hidden_fields=("plan", "opened_by"),
     )
 
 
@@ -284,11 +384,19 @@ def page_obligation_groups(user, round_: Round, filters: dict, today: date) -> l
         )
     )
     groups: dict[int, TaskGroup] = {}
+    tz = timezone.get_default_timezone()
+    badges = Badges()
+    # One reverse for every row's link (the URL differs only by the id).
+    detail = reverse("supervision:obligation_detail", args=[0]).replace("/0/", "/{}/")
     for row in sorted(rows, key=lambda o: (o.task.order, CHANNEL_ORDER.get(o.channel, 9))):
         row.round = round_  # already loaded: no query per row for the light
         row.light = rules.light(
             row.deadline, round_.grace_days, today, row.first_submitted_at is not None
         )
         row.days_overdue = rules.days_overdue(row.deadline, today)
+        row.days_late = rules.days_late(row.deadline, row.first_submitted_at, tz)
+        row.light_html = badges.light(row.light, row.days_overdue)
+        row.late_html = badges.late(row.days_late)
+        row.url = detail.format(row.pk)
         groups.setdefault(row.task_id, TaskGroup(row.task)).rows.append(row)
     return list(groups.values())
