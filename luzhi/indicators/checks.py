@@ -180,34 +180,19 @@ def _city_le_province(rule, indicator, period, region, value) -> list:
     return []
 
 
-def _part_le_whole(rule: ValueRule, period, region, value) -> list:
-    whole = value_in(rule.whole, period, region)
-    if whole is not None and value > whole:
-        return [
-            _("部分不超过整体:%(value)s %(unit)s 高于同期“%(whole)s” %(whole_value)s %(unit)s。")
-            % {
-                "value": _fmt(value),
-                "whole": rule.whole.name,
-                "whole_value": _fmt(whole),
-                "unit": rule.indicator.unit,
-            }
-        ]
-    return []
-
-
-def _whole_ge_parts(rule: ValueRule, period, region, value) -> list:
-    part = value_in(rule.indicator, period, region)
-    if part is not None and part > value:
-        return [
-            _("部分不超过整体:%(value)s %(unit)s 低于同期“%(part)s” %(part_value)s %(unit)s。")
-            % {
-                "value": _fmt(value),
-                "part": rule.indicator.name,
-                "part_value": _fmt(part),
-                "unit": rule.whole.unit,
-            }
-        ]
-    return []
+def _part_and_whole(rule: ValueRule, period, region, value, *, as_whole: bool) -> list:
+    """A part's value above its whole's, or (``as_whole``) a whole's value below its part's."""
+    other = rule.indicator if as_whole else rule.whole
+    reference = value_in(other, period, region)
+    if reference is None or (reference <= value if as_whole else value <= reference):
+        return []
+    if as_whole:
+        text = _("部分不超过整体:%(value)s %(unit)s 低于同期“%(part)s” %(part_value)s %(unit)s。")
+        names = {"part": other.name, "part_value": _fmt(reference)}
+    else:
+        text = _("部分不超过整体:%(value)s %(unit)s 高于同期“%(whole)s” %(whole_value)s %(unit)s。")
+        names = {"whole": other.name, "whole_value": _fmt(reference)}
+    return [text % {"value": _fmt(value), "unit": other.unit, **names}]
 
 
 def check_value(
@@ -235,12 +220,12 @@ def check_value(
         elif rule.kind == KIND.CITY_LE_PROVINCE:
             found = _city_le_province(rule, indicator, period, region, value)
         else:
-            found = _part_le_whole(rule, period, region, value)
+            found = _part_and_whole(rule, period, region, value, as_whole=False)
         breaches += [Breach(rule.pk, rule.kind, message) for message in found]
     for rule in as_whole:
         breaches += [
             Breach(rule.pk, rule.kind, message)
-            for message in _whole_ge_parts(rule, period, region, value)
+            for message in _part_and_whole(rule, period, region, value, as_whole=True)
         ]
     return breaches
 

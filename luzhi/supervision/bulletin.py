@@ -2,13 +2,17 @@
 
 Ranking only on whether reports came in on time left most units tied (in the
 demo round 15 of 18 shared rank 4 with 0%: nothing was due yet). The bulletin
-now ranks by each unit's appraisal score for the round's year
-(:func:`luzhi.supervision.appraisal.unit_scores`: indicators on target,
+ranks by a **substance score** built from the appraisal's parts for the round's
+year (:func:`luzhi.supervision.appraisal.unit_scores`: indicators on target,
 milestones closed on time, orders answered on time, reporting timeliness and
-quality, weighted by the year's scheme, plus the office's adjustments); the
-round's own on-time rate, then its acceptance rate, break ties. Units tie only
-when all three are equal. A unit of the round with nothing appraised yet scores
-as the appraisal counts it: nothing due, nothing wrong (100 plus adjustments).
+quality, with the year's weights): the weighted mean of the components in
+which the unit **has something due**, plus the office's adjustments. Unlike
+the appraisal, which counts a component with nothing due as full marks (fair
+at the year's end), the bulletin leaves such components out: a unit that has
+done nothing yet must not rank above one whose work is under way. A unit with
+nothing due anywhere has no score and ranks after those with one. Ties on the
+score are broken by the round's on-time rate, then its acceptance rate, then
+fewer overdue obligations; units equal on all four share a rank.
 """
 
 from __future__ import annotations
@@ -26,16 +30,27 @@ from luzhi.supervision.selectors import unit_tallies
 
 #: How the bulletin ranks, said on the page, the spreadsheet's report and the 公文.
 BULLETIN_ORDER = _(
-    "按年度考核得分排名(指标达标、工作要点按期销号、督办按期反馈、报送及时性与质量加权),"
-    "得分相同时依次比较本轮按时报送率、审核通过率,均相同的单位并列。"
+    "按年度考核得分排名(指标达标、工作要点按期销号、督办按期反馈、报送及时性与质量,"
+    "只计已有应考核事项的项目,加权平均后加减分;尚无应考核事项的单位排在最后),"
+    "得分相同时依次比较本轮按时报送率、审核通过率、逾期未报项数,均相同的单位并列。"
 )
 
 
-def rank(tallies: list[rules.UnitTally], scores: dict[int, Decimal]) -> list[tuple[int, object]]:
-    """Competition ranking (1, 2, 2, 4) by score, then on-time rate, then acceptance rate."""
+NO_SCORE = Decimal(-(10**6))  # sorts a unit with nothing due after every score
+
+
+def rank(tallies: list[rules.UnitTally], scores: dict) -> list[tuple[int, object]]:
+    """Competition ranking (1, 2, 2, 4) by score (none last), on-time rate, acceptance rate,
+    then fewer overdue obligations."""
 
     def key(tally):
-        return (scores[tally.unit], tally.on_time_rate, tally.acceptance_rate)
+        score = scores.get(tally.unit)
+        return (
+            NO_SCORE if score is None else score,
+            tally.on_time_rate,
+            tally.acceptance_rate,
+            -tally.overdue,
+        )
 
     ordered = sorted(tallies, key=lambda t: (*(-k for k in key(t)), t.name))
     ranked: list[tuple[int, rules.UnitTally]] = []
@@ -45,12 +60,24 @@ def rank(tallies: list[rules.UnitTally], scores: dict[int, Decimal]) -> list[tup
     return ranked
 
 
-def round_scores(round_: Round, tallies, today: date) -> dict[int, Decimal]:
-    """Each unit of the round's appraisal score for the round's year (as of ``today``)."""
+def substance_score(parts: dict, weights: dict, adjustment=Decimal(0)) -> Decimal | None:
+    """The weighted mean of the components with something due, plus the adjustments; None
+    when nothing is due in any weighted component."""
+    due = {c: p for c, p in parts.items() if p.total and weights.get(c, 0)}
+    if not due:
+        return None
+    return rules.score(due, {c: weights[c] for c in due}, adjustment)
+
+
+def round_scores(round_: Round, tallies, today: date) -> dict[int, Decimal | None]:
+    """Each unit of the round's substance score for the round's year (as of ``today``)."""
     year = Period.parse(round_.period).year
-    scored = {row.unit.pk: row.score for row in unit_scores(year, today=today)}
-    full = rules.score({c: rules.Part(0, 0) for c in rules.COMPONENTS}, weights_for(year))
-    return {t.unit: scored.get(t.unit, full) for t in tallies}
+    weights = weights_for(year)
+    scored = {
+        row.unit.pk: substance_score(row.parts, weights, row.adjustment)
+        for row in unit_scores(year, today=today)
+    }
+    return {t.unit: scored.get(t.unit) for t in tallies}
 
 
 def bulletin_rows(*, round_: Round, today: date, tallies=None) -> list[dict]:

@@ -57,7 +57,7 @@ def bulletin_workbook(round_: Round, rows: list[dict], today) -> bytes:
             [
                 row["rank"],
                 row["unit"],
-                float(row["score"]),
+                None if row["score"] is None else float(row["score"]),
                 row["obligations"],
                 row["on_time"],
                 _fraction(row["on_time_rate"]),

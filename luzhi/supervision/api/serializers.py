@@ -146,5 +146,8 @@ class TallySerializer(serializers.Serializer):
     on_time_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
     acceptance_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
     score = serializers.DecimalField(
-        max_digits=6, decimal_places=1, help_text="The unit's appraisal score for the year"
+        max_digits=6,
+        decimal_places=1,
+        allow_null=True,
+        help_text="The unit's substance score for the year (null: nothing due yet)",
     )

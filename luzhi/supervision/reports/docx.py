@@ -182,7 +182,7 @@ def _summary(document, report: dict) -> None:
             [
                 row["rank"],
                 row["unit"],
-                row["score"],
+                "—" if row["score"] is None else row["score"],
                 row["obligations"],
                 row["on_time"],
                 _pct(row["on_time_rate"]),
