@@ -52,8 +52,8 @@ def recognised(
     if min_order is not None:
         qualifying = qualifying.filter(level__order__gte=min_order)
     first = qualifying.order_by("recognised_on", "pk")
-    floor = first_day or main_first_day()
-    since = max(since or floor, floor)
+    start = first_day or main_first_day()
+    since = max(since or start, start)
     return (
         Scenario.objects.annotate(
             counted_on=Subquery(first.values("recognised_on")[:1]),
