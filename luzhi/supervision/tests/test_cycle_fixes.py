@@ -217,11 +217,10 @@ def test_a_returned_report_shows_the_comment_on_top_and_marks_what_was_returned(
 
 
 def test_a_returned_indicator_value_is_marked_on_the_report_form(
-    client, seed_plan, round_q3, reporter_sti, plan_officer, lead
+    client, reported_models, round_q3, reporter_sti, plan_officer, lead
 ):
-    from luzhi.indicators.services import indicators_sync_from_plan, observation_return
+    from luzhi.indicators.services import observation_return
 
-    indicators_sync_from_plan(actor=None, plan=seed_plan)
     owed = selectors.owed_values(unit_id=reporter_sti.unit_id, round_=round_q3)
     if not owed:
         pytest.fail("省科技厅 owes no value in 2025-Q3: the fixture no longer fits")
