@@ -8,6 +8,7 @@ import) adds ``"problems": [{"line": ..., "text": ..., "message": ...}, ...]``.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -100,7 +101,13 @@ def exception_handler(exc, context):
     # Imported here: rest_framework.views imports this module through the settings.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, StateConflict):
+    if isinstance(exc, DataError):
+        # Input the database refuses although no field parsed it (a NUL character in a code
+        # looked up on PostgreSQL, a number beyond its column): bad input, not a server error.
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("输入含有无法处理的字符或超出范围的数值。")]}
+        )
+    elif isinstance(exc, StateConflict):
         exc = Conflict(" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -120,3 +120,16 @@ def test_nested_field_errors_are_flat_lists_of_strings():
     fields = response.data["error"]["fields"]
     assert fields == {"files": ["0: 不是文件。", "1: 不是文件。"], "x": ["坏"]}
     assert "ErrorDetail" not in response.data["error"]["message"]
+
+
+def test_input_the_database_refuses_is_a_400_not_a_500():
+    from django.db import DataError
+    from rest_framework.test import APIRequestFactory
+
+    response = exception_handler(
+        DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"),
+        {"request": APIRequestFactory().post("/")},
+    )
+    assert response.status_code == 400
+    assert response.data["error"]["code"] == "invalid"
+    assert "NUL" not in response.data["error"]["message"]  # no database text to the client

@@ -65,7 +65,7 @@ def test_batch_workflow_and_refusals(api, batch, scenario_in, plan_officer, repo
     scenario = scenario_in(batch)
     refused = api(reporter_miit).post(f"/api/scenario-batches/{batch.pk}/close/")
     assert refused.status_code == 403 and "只有专项办" in refused.json()["error"]["message"]
-    assert api(plan_officer).post(f"/api/scenario-batches/{batch.pk}/publish/").status_code == 400
+    assert api(plan_officer).post(f"/api/scenario-batches/{batch.pk}/publish/").status_code == 409  # not in review yet: a state conflict
     assert api(plan_officer).post(f"/api/scenario-batches/{batch.pk}/close/").json()["status"] == "review"
     published = api(plan_officer).post(f"/api/scenario-batches/{batch.pk}/publish/", {"published_on": "2025-06-01"}, format="json")
     assert published.status_code == 200 and published.json()["published_on"] == "2025-06-01"

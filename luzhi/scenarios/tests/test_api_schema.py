@@ -84,3 +84,13 @@ def test_a_new_batch_has_its_scenario_count(plan_officer, db):
     response = client.post("/api/scenario-batches/", {"title": "第九批场景"}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["scenario_count"] == 0
+
+
+def test_a_nul_character_in_a_code_is_a_400(published_scenario, plan_officer, levels):
+    """On PostgreSQL the lookup of a code with a NUL raised DataError (500)."""
+    client = APIClient()
+    client.force_authenticate(plan_officer)
+    payload = {"scenario": published_scenario.pk, "level": "\x00\x18", "body": "省工业和信息化厅",
+               "doc_number": "鲁工信字〔2025〕12号", "recognised_on": "2025-05-01"}
+    response = client.post("/api/recognitions/", payload, format="json")
+    assert response.status_code == 400, response.content
