@@ -90,9 +90,12 @@ def target_spec(indicator: Indicator) -> TargetSpec:
     )
 
 
-def _indicators(public: bool):
-    """Every indicator (internal callers), or what anyone may see (the public variant)."""
-    qs = Indicator.objects.select_related("target__section").prefetch_related("responsible_units")
+def _indicators(public: bool, *, units: bool = True):
+    """Every indicator (internal callers), or what anyone may see (the public variant);
+    without their responsible units and clause text when ``units`` is false (the cockpit
+    shows neither)."""
+    qs = Indicator.objects.select_related("target__section")
+    qs = qs.prefetch_related("responsible_units") if units else qs.defer("target__section__text")
     return indicator_policy.visible(None, qs) if public else qs
 
 
@@ -144,17 +147,18 @@ def discrepant(headline: float, other: float, tolerance_pct) -> bool:
 
 
 def indicator_statuses(
-    *, user=None, public: bool = False, as_of: date | None = None
+    *, user=None, public: bool = False, as_of: date | None = None, units: bool = True
 ) -> list[IndicatorStatus]:
     """Every indicator's assessment on ``as_of`` (today by default), from approved values.
 
     The public variant shows only public indicators. A fixed number of queries whatever
     the number of indicators: indicators, their units, the stored assessments, the province
     rows of the indicators whose data changed (and storing their new assessments), pending
-    counts.
+    counts. ``units=False`` leaves out the responsible units (one query and most of the
+    indicators' loading time) for callers that do not show them.
     """
     as_of = as_of or timezone.localdate()
-    indicators = list(_indicators(public))
+    indicators = list(_indicators(public, units=units))
 
     def compute(stale: list[Indicator]) -> list[IndicatorStatus]:
         needed = (

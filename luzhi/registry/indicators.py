@@ -92,6 +92,7 @@ class Measure:
     value: object = field(default_factory=lambda: Count("pk"))
     scale: Decimal | None = None
     columns: tuple[tuple[str, str], ...] = ()  # drill-down: (header, attribute path)
+    depends: tuple[type, ...] = ()  # other models the queryset reads (beside ``model``)
 
     @property
     def flow(self) -> bool:
@@ -153,7 +154,14 @@ def measure(m: Measure) -> Measure:
 
     compute.compute_all = m.compute_all  # optional fast path: one grouped query for all cities
     compute.measure = m
-    indicator_function(m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown")(compute)
+    indicator_function(
+        m.name,
+        label=m.label,
+        records=m.records,
+        by_city=True,
+        drilldown="registry:drilldown",
+        models=(m.model, *m.depends),
+    )(compute)
     MEASURES[m.name] = m
     return m
 
@@ -281,6 +289,7 @@ measure(
         STOCK,
         None,
         columns=ENTERPRISE_COLUMNS,
+        depends=(Qualification,),
     )
 )
 
@@ -319,6 +328,7 @@ measure(
         city="enterprise__city",
         value=Sum("ai_core_revenue"),
         scale=WAN_PER_YI,
+        depends=(Enterprise,),
         columns=(
             (_("企业名称"), "enterprise.name"),
             (_("所在市"), "enterprise.city"),
@@ -422,6 +432,7 @@ measure(
         FLOW,
         PeriodType.QUARTER,
         city="provider__city",
+        depends=(Enterprise,),
         columns=(
             (_("产品名称"), "name"),
             (_("提供企业"), "provider.name"),
@@ -473,6 +484,7 @@ measure(
         _incubated_enterprises,
         FLOW,
         PeriodType.QUARTER,
+        depends=(Qualification, Platform),
         columns=(
             *ENTERPRISE_COLUMNS,
             (_("孵化载体"), "incubator"),

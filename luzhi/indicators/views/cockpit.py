@@ -29,13 +29,14 @@ from luzhi.accounts.models import City
 from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
 from luzhi.core.history import record_entries
 from luzhi.core.views import forbidden
-from luzhi.indicators import charts
+from luzhi.indicators import charts, fragments
 from luzhi.indicators.exports import (
     cities_workbook,
     cockpit_workbook,
     download_name,
 )
 from luzhi.indicators.filters import ObservationFilter
+from luzhi.indicators.fragments import statuses_tag
 from luzhi.indicators.models import (
     PROVINCE,
     Indicator,
@@ -47,7 +48,6 @@ from luzhi.indicators.progress import NONE, cumulative
 from luzhi.indicators.selectors import (
     IndicatorStatus,
     city_breakdown,
-    data_version,
     indicator_status,
     indicator_statuses,
     observations_for,
@@ -252,26 +252,29 @@ CARD_CACHE_SECONDS = 24 * 3600
 def render_cards(cards: list[Card], *, public: bool, as_of: date, plan_end: int) -> None:
     """Set each card's rendered KPI and chart HTML: from the cache when the card's stored
     assessment has not changed (its version, the day, language, variant and pending count
-    are the key), else rendered now and cached. After a write, only the changed cards render."""
+    are the key), else rendered now and cached. After a write, only the changed cards render.
+    One cache entry per card holds both fragments."""
     keys = {}
     for card in cards:
         item = card.item
-        base = (
-            f"card:{item.indicator.pk}:{item.version}:{item.indicator.updated_at.timestamp() if item.indicator.updated_at else 0}"
-            f":{as_of.isoformat()}:{get_language()}:{int(public)}:{item.pending}:{plan_end}"
-        )
-        for attr in CARD_TEMPLATES:
-            keys[f"{base}:{attr}"] = (card, attr)
-    cacheable = {k: v for k, v in keys.items() if v[0].item.version}
-    found = cache.get_many(list(cacheable))
+        edited = item.indicator.updated_at.timestamp() if item.indicator.updated_at else 0
+        # The key names the card; the tag what it shows, so a new version replaces the entry.
+        key = f"card:{item.indicator.pk}:{int(public)}:{get_language()}"
+        tag = f"{item.version}:{edited}:{as_of.isoformat()}:{item.pending}:{plan_end}"
+        keys[key] = (card, tag)
+    found = cache.get_many([k for k, (card, _tag) in keys.items() if card.item.version])
     rendered = {}
-    for key, (card, attr) in keys.items():
-        html = found.get(key)
-        if html is None:
-            html = render_to_string(CARD_TEMPLATES[attr], {"card": card, "public": public})
-            if key in cacheable:
-                rendered[key] = html
-        setattr(card, attr, mark_safe(html))  # noqa: S308  (our own rendered, escaped templates)
+    for key, (card, tag) in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == tag:
+            pair = entry[1]
+        else:
+            context = {"card": card, "public": public}
+            pair = tuple(render_to_string(CARD_TEMPLATES[a], context) for a in CARD_TEMPLATES)
+            if card.item.version:
+                rendered[key] = (tag, pair)
+        for attr, html in zip(CARD_TEMPLATES, pair, strict=True):
+            setattr(card, attr, mark_safe(html))  # noqa: S308  (our own rendered, escaped templates)
     if rendered:
         cache.set_many(rendered, CARD_CACHE_SECONDS)
 
@@ -303,7 +306,6 @@ def _cockpit_page(request, *, public: bool):
     key = "cockpit:" + ":".join(
         str(part)
         for part in (
-            data_version(),
             int(public),
             as_of.isoformat(),
             get_language(),
@@ -311,11 +313,17 @@ def _cockpit_page(request, *, public: bool):
             request.GET.get("city", ""),
         )
     )
-    body = cache.get(key)
+    # In the entry, not the key, so a new version replaces the entry: the indicator data and
+    # the plan's content (sections, units: core.cache, bumped by plan and accounts services).
+    version = fragments.content_versions()
+    entry = cache.get(key)
+    body = entry[1] if entry is not None and entry[0] == version else None
     if body is None:
-        context = _cockpit_context(request, public=public, plan=plan, as_of=as_of)
+        context = _cockpit_context(
+            request, public=public, plan=plan, as_of=as_of, plan_version=version[1]
+        )
         body = render_to_string("indicators/cockpit_body.html", context, request=request)
-        cache.set(key, body, COCKPIT_CACHE_SECONDS)
+        cache.set(key, (version, body), COCKPIT_CACHE_SECONDS)
     return render(
         request,
         "indicators/cockpit.html",
@@ -323,10 +331,10 @@ def _cockpit_page(request, *, public: bool):
     )
 
 
-def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
+def _cockpit_context(request, *, public: bool, plan, as_of: date, plan_version: int) -> dict:
     """Everything the cockpit's content shows (computed only on a cache miss)."""
     plan_end = plan.period_end if plan and plan.period_end else 2027
-    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of)
+    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of, units=False)
     milestones = page_milestones([s.indicator.pk for s in statuses])
     cards = cards_for(statuses, milestones, plan_end=plan_end, as_of=as_of)
     render_cards(cards, public=public, as_of=as_of, plan_end=plan_end)
@@ -347,6 +355,31 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         )
         or (city_options[0] if city_options else None)
     )
+    # The board and the city panel are rebuilt only when what they show changed.
+    language = get_language()
+    board_html = ""
+    if plan:
+        tag = f"{plan_version}:{as_of.isoformat()}:{statuses_tag(statuses)}"
+        board_html = fragments.cached(
+            f"cockpit-board:{plan.pk}:{int(public)}:{language}",
+            tag,
+            lambda: render_to_string(
+                "indicators/_task_board.html", {"board": page_task_board(plan, statuses)}
+            ),
+        )
+    city = None
+    if city_indicator:
+        item = next(s for s in statuses if s.indicator.pk == city_indicator.pk)
+        tag = f"{plan_version}:{as_of.isoformat()}:{item.version}:{city_indicator.updated_at}"
+        city = (
+            fragments.cached(
+                f"cockpit-city:{city_indicator.pk}:{language}",
+                tag,
+                lambda: page_city_panel(city_indicator, as_of=as_of),
+            )
+            if item.version
+            else page_city_panel(city_indicator, as_of=as_of)
+        )
     return {
         "public": public,
         "plan": plan,
@@ -356,9 +389,9 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         "auxiliary": auxiliary,
         "counts": counts,
         "pending_total": sum(s.pending for s in statuses),
-        "board": page_task_board(plan, statuses) if plan else None,
+        "board_html": mark_safe(board_html),  # noqa: S308  (our own rendered, escaped template)
         "city_options": city_options,
-        "city": page_city_panel(city_indicator, as_of=as_of) if city_indicator else None,
+        "city": city,
         "rule": status_rule(),
         "export_query": urlencode(
             {"as_of": as_of.isoformat(), **({"public": 1} if public else {})}
