@@ -36,10 +36,14 @@ def load_reference_and_seed():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: database rollbacks reuse data version numbers."""
+    """Each test starts with an empty cache: database rollbacks reuse data version numbers
+    (so do the assessments kept in memory, by version)."""
     from django.core.cache import cache
 
+    from luzhi.indicators import assessments
+
     cache.clear()
+    assessments._memo.clear()
 
 
 @pytest.fixture(autouse=True)

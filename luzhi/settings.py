@@ -146,6 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Per-process memory cache (pages, cockpit cards, throttles). Django's default keeps 300
+# entries, fewer than the cockpit's cards at a few hundred indicators; entries are keyed so
+# that a new data version replaces, not adds (indicators.views.cockpit).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LUZHI_CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 CSRF_FAILURE_VIEW = "luzhi.core.views.csrf_failure"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.db import connection
@@ -112,6 +113,18 @@ def _load(indicator: Indicator, payload, status_class):
 # ---------------------------------------------------------------- reading
 
 
+#: Assessments already read in this process, by indicator: ``(version, day, edited, status)``.
+#: Only a cheap version read decides whether one is still current, so after a write the
+#: unchanged assessments are neither fetched nor decoded again; a stored assessment of
+#: another version is never used from here. Returned statuses are copies (callers set
+#: ``pending`` on them).
+_memo: dict[int, tuple[int, date, str, object]] = {}
+
+
+def _edited(indicator: Indicator) -> str:
+    return indicator.updated_at.isoformat() if indicator.updated_at else ""
+
+
 def statuses(
     indicators: list[Indicator],
     *,
@@ -126,11 +139,9 @@ def statuses(
         return compute(indicators)
     ids = [i.pk for i in indicators]
     stored = {
-        pk: (version, computed, day, payload)
-        for pk, version, computed, day, payload in StoredAssessment.objects.filter(
-            indicator_id__in=ids
-        )
-        .values_list("indicator_id", "version", "computed_version", "as_of", "payload")
+        pk: (version, computed, day)
+        for pk, version, computed, day in StoredAssessment.objects.filter(indicator_id__in=ids)
+        .values_list("indicator_id", "version", "computed_version", "as_of")
         .order_by()
     }
     missing = [pk for pk in ids if pk not in stored]
@@ -139,27 +150,51 @@ def statuses(
             [StoredAssessment(indicator_id=pk) for pk in missing], ignore_conflicts=True
         )
     result: dict[int, object] = {}
+    current: list[Indicator] = []  # stored and current, not yet in this process's memo
     stale: list[Indicator] = []
     for indicator in indicators:
         row = stored.get(indicator.pk)
-        if row and row[1] == row[0] and row[2] == as_of and row[3]:
-            data = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+        if not (row and row[1] == row[0] and row[2] == as_of):
+            stale.append(indicator)
+            continue
+        memo = _memo.get(indicator.pk)
+        if memo and memo[0] == row[0] and memo[1] == as_of and memo[2] == _edited(indicator):
+            result[indicator.pk] = replace(memo[3], indicator=indicator, pending=0)
+        else:
+            current.append(indicator)
+    if current:
+        payloads = dict(
+            StoredAssessment.objects.filter(indicator_id__in=[i.pk for i in current])
+            .values_list("indicator_id", "payload")
+            .order_by()
+        )
+        for indicator in current:
+            data = payloads.get(indicator.pk)
+            data = json.loads(data) if isinstance(data, str) else data
             # An indicator edited outside the services (the admin) is recomputed too.
-            edited = indicator.updated_at.isoformat() if indicator.updated_at else ""
-            if data.get("u") == edited:
-                result[indicator.pk] = _load(indicator, data, status_class)
-                result[indicator.pk].version = row[0]
+            if not data or data.get("u") != _edited(indicator):
+                stale.append(indicator)
                 continue
-        stale.append(indicator)
+            status = _load(indicator, data, status_class)
+            status.version = stored[indicator.pk][0]
+            _remember(status, as_of)
+            result[indicator.pk] = replace(status)
     if stale:
         fresh = compute(stale)
+        versions = {i.pk: (stored[i.pk][0] if i.pk in stored else 1) for i in stale}
         for status in fresh:
-            row = stored.get(status.indicator.pk)
-            status.version = row[0] if row else 1
+            status.version = versions[status.indicator.pk]
             result[status.indicator.pk] = status
-        _store(fresh, {pk: (row[0] if row else 1) for pk, row in
-                           ((i.pk, stored.get(i.pk)) for i in stale)}, as_of)
+        _store(fresh, versions, as_of)
+        for status in fresh:
+            # Remembered under the version read before computing: if a write came meanwhile,
+            # the stored version is already past it and this entry is never used.
+            _remember(replace(status), as_of)
     return [result[pk] for pk in ids]
+
+
+def _remember(status, as_of: date) -> None:
+    _memo[status.indicator.pk] = (status.version, as_of, _edited(status.indicator), status)
 
 
 def _store(fresh: list, versions: dict[int, int], as_of: date) -> None:

@@ -40,6 +40,13 @@ class IndicatorFunction:
     records: Callable[..., object] | None = None
     by_city: bool = True  # can be computed per city (so province = sum of cities)
     drilldown: str = ""  # the URL name of the page listing the records behind the number
+    # The models the value is computed from ("app.model" labels); empty: not declared, so any
+    # write that names models may change it. Writers name the indicators they affect with
+    # :func:`indicators_using`, so only those assessments are recomputed.
+    models: tuple[str, ...] = ()
+
+    def depends_on(self, labels: set[str]) -> bool:
+        return not self.models or bool(labels.intersection(self.models))
 
     def __call__(
         self, *, period_end: date, region: str | None = None, first_day: date | None = None
@@ -70,13 +77,15 @@ _REGISTRY: dict[str, IndicatorFunction] = {}
 
 
 def indicator_function(
-    name: str, *, label: str, records=None, by_city: bool = True, drilldown: str = ""
+    name: str, *, label: str, records=None, by_city: bool = True, drilldown: str = "", models=()
 ):
     """Decorator: register ``compute`` under ``name`` (names are unique); ``drilldown`` names
-    the page (a URL name) listing the records behind the number."""
+    the page (a URL name) listing the records behind the number; ``models`` (model classes or
+    "app.model" labels) what it is computed from."""
 
     def decorate(compute):
-        register(IndicatorFunction(name, label, compute, records, by_city, drilldown))
+        labels = tuple(sorted(_label(m) for m in models))
+        register(IndicatorFunction(name, label, compute, records, by_city, drilldown, labels))
         return compute
 
     return decorate
@@ -87,6 +96,26 @@ def register(function: IndicatorFunction) -> None:
     if existing is not None and existing.compute is not function.compute:
         raise ValueError(f"indicator function {function.name!r} is already registered")
     _REGISTRY[function.name] = function
+
+
+def _label(model) -> str:
+    return model._meta.label_lower if hasattr(model, "_meta") else str(model).lower()
+
+
+def indicators_using(*models) -> list[int]:
+    """The computed indicators whose function is computed from any of ``models`` (or does not
+    say what it is computed from): what a write to those models tells ``data_changed``."""
+    from luzhi.indicators.models import Indicator
+
+    labels = {_label(m) for m in models}
+    names = [f.name for f in _REGISTRY.values() if f.depends_on(labels)]
+    if not names:
+        return []
+    return list(
+        Indicator.objects.filter(method=Indicator.Method.COMPUTED, function__in=names)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
 
 
 def unregister(name: str) -> None:

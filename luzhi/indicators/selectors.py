@@ -91,13 +91,14 @@ def target_spec(indicator: Indicator, baseline: float | None = None) -> TargetSp
     )
 
 
-def _indicators(public: bool):
-    """Every indicator (internal callers), or what anyone may see (the public variant)."""
-    qs = (
-        Indicator.objects.select_related("target__section__plan")
-        .defer("target__section__plan__source_text")
-        .prefetch_related("responsible_units")
+def _indicators(public: bool, *, units: bool = True):
+    """Every indicator (internal callers), or what anyone may see (the public variant);
+    without their responsible units and clause text when ``units`` is false (the cockpit
+    shows neither)."""
+    qs = Indicator.objects.select_related("target__section__plan").defer(
+        "target__section__plan__source_text"
     )
+    qs = qs.prefetch_related("responsible_units") if units else qs.defer("target__section__text")
     return indicator_policy.visible(None, qs) if public else qs
 
 
@@ -149,7 +150,12 @@ def discrepant(headline: float, other: float, tolerance_pct) -> bool:
 
 
 def indicator_statuses(
-    *, user=None, public: bool = False, as_of: date | None = None, plan=None
+    *,
+    user=None,
+    public: bool = False,
+    as_of: date | None = None,
+    plan=None,
+    units: bool = True,
 ) -> list[IndicatorStatus]:
     """Every indicator's assessment on ``as_of`` (today by default), from approved values.
 
@@ -160,13 +166,14 @@ def indicator_statuses(
     The public variant shows only public indicators. A fixed number of queries whatever
     the number of indicators: indicators, their units, the stored assessments, the province
     rows of the indicators whose data changed (and storing their new assessments), pending
-    counts.
+    counts. ``units=False`` leaves out the responsible units (one query and most of the
+    indicators' loading time) for callers that do not show them.
     """
     as_of = as_of or timezone.localdate()
     if plan is None:
-        indicators = list(_indicators(public))
+        indicators = list(_indicators(public, units=units))
     else:
-        indicators = plans.plan_indicators(plan, _indicators(public))
+        indicators = plans.plan_indicators(plan, _indicators(public, units=units))
     ordered = indicators
     views = [i for i in ordered if plans.is_linked_view(i)]
     indicators = [i for i in ordered if not plans.is_linked_view(i)]

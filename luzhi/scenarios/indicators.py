@@ -106,11 +106,20 @@ def _register(name: str, label: str, function: _Function) -> None:
         return function(period_end=period_end, region=region, first_day=first_day)
 
     compute.compute_all = function.compute_all
-    indicator_function(name, label=label, records=function.records, by_city=True, drilldown="scenarios:recognition_list")(compute)
+    indicator_function(
+        name,
+        label=label,
+        records=function.records,
+        by_city=True,
+        drilldown="scenarios:recognition_list",
+        models=(Recognition, RecognitionLevel, Scenario),
+    )(compute)
 
 
 FUNCTIONS = {LEADING: _Function(leading=True)}
-_register(LEADING, "全国领先的深度融合应用场景(经审核的场景认定,按首次认定日期计入)", FUNCTIONS[LEADING])
+_register(
+    LEADING, "全国领先的深度融合应用场景(经审核的场景认定,按首次认定日期计入)", FUNCTIONS[LEADING]
+)
 for _code in LEVEL_FUNCTIONS:
     FUNCTIONS[f"scenarios.recognised.{_code}"] = _Function(leading=False, level=_code)
     _register(

@@ -2,6 +2,8 @@
 value approved is shown on the very next request (correctness never waits for the background
 refresh)."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -132,3 +134,94 @@ def test_the_cold_cockpit_query_count_does_not_grow(client, indicators, plan_off
     data_changed()
     client.get(url)  # the new indicators' first assessments are stored
     assert after_a_write() == seed
+
+
+def test_a_registry_write_names_the_indicators_computed_from_it(
+    indicators, plan_officer, computed_for
+):
+    """A platform written through the registry service makes stale only the indicators whose
+    function is computed from platforms (or does not say what it reads), not every one."""
+    from datetime import date
+
+    from luzhi.accounts.models import City
+    from luzhi.indicators.registry import get_function
+    from luzhi.registry.models import Platform
+    from luzhi.registry.services.records import platform_create
+
+    indicator_statuses()
+    platform_create(
+        actor=plan_officer,
+        name="山东省人工智能实验室",
+        kind=Platform.Kind.PROVINCIAL_LAB,
+        level=Platform.Level.PROVINCIAL,
+        host="山东大学",
+        city=City.objects.get(code="370100"),
+        approved_on=date(2024, 5, 1),
+        approval_doc="鲁科字〔2024〕1号",
+    )
+    computed_for.clear()
+    indicator_statuses()
+    expected = set()
+    for code, indicator in indicators.items():
+        if indicator.function:
+            function = get_function(indicator.function)
+            if not function.models or "registry.platform" in function.models:
+                expected.add(code)
+    ratios = {
+        i.code
+        for i in indicators.values()
+        if {i.numerator_id, i.denominator_id} & {indicators[c].pk for c in expected}
+    }
+    assert "provincial-key-labs" in expected
+    assert sorted(computed_for) == sorted(expected | ratios)
+    # what is computed from enterprises, and every reported indicator, stayed current
+    assert not {"leading-enterprises", "basic-research-projects"} & set(computed_for)
+    assert len(computed_for) < len(indicators)
+
+
+def test_statuses_kept_in_memory_are_copies_per_request(indicators, reporter_miit, plan_officer):
+    """The office's pending counts are set on its own copies: a public read of the same stored
+    assessments (kept in this process) shows none."""
+    obs = observation_save(
+        actor=reporter_miit,
+        indicator=indicators["compute-total"],
+        period="2026-Q1",
+        region=PROVINCE,
+        value="9",
+        submit=True,
+    )
+    office = {s.indicator.code: s for s in indicator_statuses(user=plan_officer)}
+    assert office["compute-total"].pending == 1
+    public = {s.indicator.code: s for s in indicator_statuses(public=True)}
+    assert public["compute-total"].pending == 0
+    again = {s.indicator.code: s for s in indicator_statuses(user=plan_officer)}
+    assert again["compute-total"].pending == 1
+    observation_approve(actor=plan_officer, observation=obs)
+    after = {s.indicator.code: s for s in indicator_statuses(user=plan_officer)}
+    assert after["compute-total"].pending == 0
+    assert after["compute-total"].assessment.current == 9
+
+
+def _board_chip(html: str, code: str) -> str:
+    match = re.search(rf'<a class="ind-chip status-(\w+)" href="[^"]*/{re.escape(code)}/"', html)
+    return match.group(1) if match else ""
+
+
+def test_the_cached_task_board_follows_status_and_unit_changes(
+    client, indicators, reporter_sti, plan_officer
+):
+    from luzhi.accounts.models import Unit
+    from luzhi.accounts.services import unit_update
+
+    client.force_login(plan_officer)
+    url = reverse("indicators:cockpit")
+    before = client.get(url).content.decode()
+    assert _board_chip(before, "basic-research-projects") == "none"
+    _report(reporter_sti, plan_officer, indicators["basic-research-projects"], "30")
+    after = client.get(url).content.decode()
+    assert _board_chip(after, "basic-research-projects") not in ("", "none")
+    unit = Unit.objects.get(short_name="省科技厅")
+    assert unit.short_name in after
+    unit_update(actor=plan_officer, unit=unit, short_name="省工信厅(新)")
+    renamed = client.get(url).content.decode()
+    assert "省工信厅(新)" in renamed

@@ -95,6 +95,7 @@ measure(
         STOCK,
         None,
         columns=ENTERPRISE_COLUMNS,
+        depends=(Qualification,),
     )
 )
 
@@ -133,6 +134,7 @@ measure(
         city="enterprise__city",
         value=Sum("ai_core_revenue"),
         scale=WAN_PER_YI,
+        depends=(Enterprise,),
         columns=(
             (_("企业名称"), "enterprise.name"),
             (_("所在市"), "enterprise.city"),
@@ -236,6 +238,7 @@ measure(
         FLOW,
         PeriodType.QUARTER,
         city="provider__city",
+        depends=(Enterprise,),
         columns=(
             (_("产品名称"), "name"),
             (_("提供企业"), "provider.name"),
@@ -286,6 +289,7 @@ measure(
         FLOW,
         PeriodType.QUARTER,
         needs_first_day=True,
+        depends=(Qualification, Platform),
         columns=(
             *ENTERPRISE_COLUMNS,
             (_("孵化载体"), "incubator"),

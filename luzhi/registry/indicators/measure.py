@@ -60,6 +60,7 @@ class Measure:
     value: object = field(default_factory=lambda: Count("pk"))
     scale: Decimal | None = None
     columns: tuple[tuple[str, str], ...] = ()  # drill-down: (header, attribute path)
+    depends: tuple[type, ...] = ()  # other models the queryset reads (beside ``model``)
     needs_first_day: bool = False  # the queryset also takes ``first_day`` (its own floor)
 
     @property
@@ -145,7 +146,12 @@ def measure(m: Measure) -> Measure:
     compute.compute_all = m.compute_all  # optional fast path: one grouped query for all cities
     compute.measure = m
     indicator_function(
-        m.name, label=m.label, records=m.records, by_city=True, drilldown="registry:drilldown"
+        m.name,
+        label=m.label,
+        records=m.records,
+        by_city=True,
+        drilldown="registry:drilldown",
+        models=(m.model, *m.depends),
     )(compute)
     MEASURES[m.name] = m
     return m

@@ -161,10 +161,10 @@ def test_all_or_nothing_one_bad_row_among_fifty_writes_nothing():
 
 @pytest.mark.django_db
 def test_a_bad_row_after_written_batches_rolls_everything_back(monkeypatch):
-    from luzhi.registry.services import imports
+    from luzhi.registry.services.imports import importer
 
     monkeypatch.setattr(
-        imports, "BATCH", 10
+        importer, "BATCH", 10
     )  # the first batches are written before the bad row is seen
     rows = [enterprise_row(i) for i in range(45)]
     rows[41] = enterprise_row(41, 统一社会信用代码="123")
@@ -327,9 +327,9 @@ def test_values_outside_the_header_are_refused():
 
 @pytest.mark.django_db
 def test_row_limit_refuses_the_whole_file(monkeypatch):
-    from luzhi.registry.services import imports
+    from luzhi.registry.services.imports import importer
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(importer, "MAX_ROWS", 3)
     report = run(xlsx([enterprise_row(i) for i in range(5)]), dry_run=False)
     assert not report.ok and "上限" in report.errors[-1].message and Enterprise.objects.count() == 0
 
@@ -346,9 +346,9 @@ def test_a_large_file_imports_without_crashing():
 
 @pytest.mark.django_db
 def test_error_list_is_bounded_but_counted(monkeypatch):
-    from luzhi.registry.services import imports
+    from luzhi.registry.services.imports import report as reporting
 
-    monkeypatch.setattr(imports, "MAX_ERRORS", 5)
+    monkeypatch.setattr(reporting, "MAX_ERRORS", 5)
     report = run(xlsx([enterprise_row(i, 所在市="火星") for i in range(12)]))
     assert report.error_count == 12 and len(report.errors) == 5 and report.truncated
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.services import lock
+from luzhi.indicators.registry import indicators_using
 from luzhi.indicators.services import data_changed
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 from luzhi.scenarios.permissions import recognitions as policy
@@ -72,5 +73,5 @@ def recognition_review(
 
         enqueue_index("scenario", [scenario.pk])
     if approve:
-        data_changed()  # the computed indicator's value changed
+        data_changed(indicators_using(Recognition))  # the computed indicators' inputs changed
     return recognition

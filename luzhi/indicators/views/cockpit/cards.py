@@ -184,25 +184,28 @@ CARD_CACHE_SECONDS = 24 * 3600
 def render_cards(cards: list[Card], *, public: bool, as_of: date, plan_end: int | None) -> None:
     """Set each card's rendered KPI and chart HTML: from the cache when the card's stored
     assessment has not changed (its version, the day, language, variant and pending count
-    are the key), else rendered now and cached. After a write, only the changed cards render."""
+    are the key), else rendered now and cached. After a write, only the changed cards render.
+    One cache entry per card (and per target it is judged on) holds both fragments."""
     keys = {}
     for card in cards:
         item = card.item
-        base = (
-            f"card:{item.indicator.pk}:{item.version}:{item.indicator.updated_at.timestamp() if item.indicator.updated_at else 0}"
-            f":{as_of.isoformat()}:{get_language()}:{int(public)}:{item.pending}:{plan_end}"
-        )
-        for attr in CARD_TEMPLATES:
-            keys[f"{base}:{attr}"] = (card, attr)
-    cacheable = {k: v for k, v in keys.items() if v[0].item.version}
-    found = cache.get_many(list(cacheable))
+        edited = item.indicator.updated_at.timestamp() if item.indicator.updated_at else 0
+        # The key names the card; the tag what it shows, so a new version replaces the entry.
+        key = f"card:{item.indicator.pk}:{item.indicator.target_id}:{int(public)}:{get_language()}"
+        tag = f"{item.version}:{edited}:{as_of.isoformat()}:{item.pending}:{plan_end}"
+        keys[key] = (card, tag)
+    found = cache.get_many([k for k, (card, _tag) in keys.items() if card.item.version])
     rendered = {}
-    for key, (card, attr) in keys.items():
-        html = found.get(key)
-        if html is None:
-            html = render_to_string(CARD_TEMPLATES[attr], {"card": card, "public": public})
-            if key in cacheable:
-                rendered[key] = html
-        setattr(card, attr, mark_safe(html))  # noqa: S308  (our own rendered, escaped templates)
+    for key, (card, tag) in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == tag:
+            pair = entry[1]
+        else:
+            context = {"card": card, "public": public}
+            pair = tuple(render_to_string(CARD_TEMPLATES[a], context) for a in CARD_TEMPLATES)
+            if card.item.version:
+                rendered[key] = (tag, pair)
+        for attr, html in zip(CARD_TEMPLATES, pair, strict=True):
+            setattr(card, attr, mark_safe(html))  # noqa: S308  (our own rendered, escaped templates)
     if rendered:
         cache.set_many(rendered, CARD_CACHE_SECONDS)

@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from luzhi.indicators import fragments
+from luzhi.indicators.fragments import statuses_tag
 from luzhi.indicators.models import (
     Observation,
 )
@@ -17,7 +19,6 @@ from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.plans import is_linked_view
 from luzhi.indicators.progress import NONE
 from luzhi.indicators.selectors import (
-    data_version,
     indicator_statuses,
 )
 from luzhi.indicators.templatetags.cockpit_tags import status_rule
@@ -66,7 +67,6 @@ def _cockpit_page(request, *, public: bool):
     key = "cockpit:" + ":".join(
         str(part)
         for part in (
-            data_version(),
             int(public),
             as_of.isoformat(),
             get_language(),
@@ -74,12 +74,18 @@ def _cockpit_page(request, *, public: bool):
             request.GET.get("city", ""),
         )
     )
-    body = cache.get(key)
+    # In the entry, not the key, so a new version replaces the entry: the indicator data and
+    # the plan's content (sections, units: core.cache, bumped by plan and accounts services).
+    version = fragments.content_versions()
+    entry = cache.get(key)
+    body = entry[1] if entry is not None and entry[0] == version else None
     if body is None:
-        context = _cockpit_context(request, public=public, plan=plan, as_of=as_of)
+        context = _cockpit_context(
+            request, public=public, plan=plan, as_of=as_of, plan_version=version[1]
+        )
         context["plans"] = others
         body = render_to_string("indicators/cockpit_body.html", context, request=request)
-        cache.set(key, body, COCKPIT_CACHE_SECONDS)
+        cache.set(key, (version, body), COCKPIT_CACHE_SECONDS)
     return render(
         request,
         "indicators/cockpit.html",
@@ -87,10 +93,12 @@ def _cockpit_page(request, *, public: bool):
     )
 
 
-def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
+def _cockpit_context(request, *, public: bool, plan, as_of: date, plan_version: int) -> dict:
     """Everything the cockpit's content shows (computed only on a cache miss)."""
     plan_end = plan.period_end if plan else None
-    statuses = indicator_statuses(user=request.user, public=public, as_of=as_of, plan=plan)
+    statuses = indicator_statuses(
+        user=request.user, public=public, as_of=as_of, plan=plan, units=False
+    )
     milestones = page_milestones(
         [s.indicator.pk for s in statuses if not is_linked_view(s.indicator)]
     )
@@ -113,6 +121,31 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         )
         or (city_options[0] if city_options else None)
     )
+    # The board and the city panel are rebuilt only when what they show changed.
+    language = get_language()
+    board_html = ""
+    if plan:
+        tag = f"{plan_version}:{as_of.isoformat()}:{statuses_tag(statuses)}"
+        board_html = fragments.cached(
+            f"cockpit-board:{plan.pk}:{int(public)}:{language}",
+            tag,
+            lambda: render_to_string(
+                "indicators/_task_board.html", {"board": page_task_board(plan, statuses)}
+            ),
+        )
+    city = None
+    if city_indicator:
+        item = next(s for s in statuses if s.indicator.pk == city_indicator.pk)
+        tag = f"{plan_version}:{as_of.isoformat()}:{item.version}:{city_indicator.updated_at}"
+        city = (
+            fragments.cached(
+                f"cockpit-city:{city_indicator.pk}:{language}",
+                tag,
+                lambda: page_city_panel(city_indicator, as_of=as_of),
+            )
+            if item.version
+            else page_city_panel(city_indicator, as_of=as_of)
+        )
     return {
         "public": public,
         "plan": plan,
@@ -122,9 +155,9 @@ def _cockpit_context(request, *, public: bool, plan, as_of: date) -> dict:
         "auxiliary": auxiliary,
         "counts": counts,
         "pending_total": sum(s.pending for s in statuses),
-        "board": page_task_board(plan, statuses) if plan else None,
+        "board_html": mark_safe(board_html),  # noqa: S308  (our own rendered, escaped template)
         "city_options": city_options,
-        "city": page_city_panel(city_indicator, as_of=as_of) if city_indicator else None,
+        "city": city,
         "rule": status_rule(),
         "export_query": urlencode(
             {

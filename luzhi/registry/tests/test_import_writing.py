@@ -1,0 +1,66 @@
+"""The import's writer: every way of writing (ids taken first, then COPY on PostgreSQL or
+executemany on SQLite; or INSERT … RETURNING when ids are not taken; or COPY turned off)
+stores the same records, year figures and "+" history rows, and never reuses an id."""
+
+import pytest
+from django.db import connection
+
+from luzhi.registry.models import Enterprise, EnterpriseYear
+from luzhi.registry.services.imports import writing
+from luzhi.registry.tests.test_imports import big_xlsx, enterprise_row, run, xlsx
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("name", "credit_code", "city_id", "segment", "founded_on", "hard_tech", "status")
+
+
+def _stored():
+    records = {
+        e.credit_code: tuple(getattr(e, f) for f in FIELDS) for e in Enterprise.objects.all()
+    }
+    years = {
+        y.enterprise.credit_code: (y.year, y.revenue, y.ai_core_revenue, y.rd_spend, y.employees)
+        for y in EnterpriseYear.objects.select_related("enterprise")
+    }
+    history = {
+        h.credit_code: (h.id, h.history_type, h.history_change_reason, h.name)
+        for h in Enterprise.history.all()
+    }
+    year_history = EnterpriseYear.history.filter(history_type="+").count()
+    return records, years, history, year_history
+
+
+@pytest.mark.parametrize(
+    "copy, preset",
+    [(True, True), (False, True), (True, False)],
+    ids=["copy-or-executemany", "no-copy", "insert-returning"],
+)
+def test_every_way_of_writing_stores_the_same_rows(monkeypatch, copy, preset):
+    monkeypatch.setattr(writing, "COPY", copy)
+    monkeypatch.setattr(writing, "PRESET_IDS", preset)
+    report = run(big_xlsx(30), dry_run=False)
+    assert report.ok and report.created == 30
+    records, years, history, year_history = _stored()
+    assert len(records) == len(years) == len(history) == year_history == 30
+    by_code = {e.credit_code: e for e in Enterprise.objects.all()}
+    for credit_code, (history_id, kind, reason, name) in history.items():
+        assert history_id == by_code[credit_code].pk  # each history row names its record
+        assert kind == "+" and reason.startswith("表格导入") and name == by_code[credit_code].name
+    for credit_code, record in records.items():
+        assert years[credit_code][0] == 2024 and record[-1] == "approved"
+
+
+def test_ids_taken_first_never_reuse_a_deleted_records_id(monkeypatch):
+    run(big_xlsx(3), dry_run=False)
+    highest = Enterprise.objects.order_by("-pk").first()
+    highest_pk = highest.pk
+    EnterpriseYear.objects.filter(enterprise=highest).delete()
+    highest.delete()
+    report = run(xlsx([enterprise_row(500 + i) for i in range(2)]), dry_run=False)
+    assert report.ok
+    new = list(
+        Enterprise.objects.filter(name__in=[enterprise_row(500)[0], enterprise_row(501)[0]])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(new) == 2 and min(new) > highest_pk, connection.vendor
