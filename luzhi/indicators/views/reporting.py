@@ -8,7 +8,7 @@ named field; the services are atomic, so a refused report writes nothing.
 
 The review queue updates a row in place for HTMX requests (the ``review-row``
 partial of the same template) and falls back to POST + redirect without JS.
-The few reads only these pages need are the ``page_*`` functions at the end.
+The few reads only these pages need are the ``page_*`` functions in ``views/pages.py``.
 """
 
 from django.contrib import messages
