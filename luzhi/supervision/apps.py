@@ -5,10 +5,13 @@ from luzhi.core.nav import NavItem
 
 
 def _todo(request) -> int:
-    """The 待办 badge: the user's to-dos (not unread notifications), cached with the pages."""
+    """The 待办 badge: the user's to-dos (not unread notifications). One query; on the
+    supervision pages, which read their data version anyway, cached with them."""
     from luzhi.supervision import page_cache
     from luzhi.supervision.selectors import todo_count
 
+    if getattr(request, "_supervision_versions", None) is None:
+        return todo_count(request.user)
     return page_cache.value(request, "todo-count", lambda: todo_count(request.user))
 
 

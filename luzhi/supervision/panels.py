@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from luzhi.core import panels
 from luzhi.core.permissions import is_plan_office
-from luzhi.supervision import rules, selectors
+from luzhi.supervision import page_cache, rules, selectors
 from luzhi.supervision.models import Round
 from luzhi.supervision.permissions import is_reporter_of
 
@@ -31,6 +31,11 @@ def cockpit_lights(request, **kwargs) -> dict | None:
     user = _user(request)
     if not is_plan_office(user):
         return None
+    # Cached per user and supervision data version, like the supervision pages.
+    return page_cache.value(request, "cockpit-lights", lambda: _cockpit_lights(user))
+
+
+def _cockpit_lights(user) -> dict | None:
     rounds = list(Round.objects.filter(status=Round.Status.OPEN).order_by("due_date", "pk"))
     if not rounds:
         return None

@@ -576,5 +576,4 @@ def test_the_drilldown_page_does_not_query_per_record(client, cities, indicators
         with CaptureQueriesContext(connection) as queries:
             response = client.get(f"/registry/drilldown/?indicator={code}&period=2025-Q2")
         assert _rows(response) == 40
-        # 9: the page around it reads the session, the user and the 待办 badge (version, count)
-        assert len(queries) <= 9, " | ".join(q["sql"].split(" FROM ")[1][:30] for q in queries)
+        assert len(queries) <= 8, " | ".join(q["sql"].split(" FROM ")[1][:30] for q in queries)

@@ -512,9 +512,8 @@ def test_bulletin_ranks_units_with_shared_ranks(
     client, ranked_round, reporters, django_assert_max_num_queries
 ):
     _login(client, reporters["省海洋局"])
-    # 8 for the round's tallies, 8 for the appraisal scores it ranks on (supervision.bulletin),
-    # 1 more for the 待办 badge's data version
-    with django_assert_max_num_queries(17):
+    # 8 for the round's tallies, 8 for the appraisal scores it ranks on (supervision.bulletin)
+    with django_assert_max_num_queries(16):
         response = client.get(_url("bulletin", ranked_round.pk))
     assert response.status_code == 200
     rows = response.context["rows"]
