@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import PASSWORD, make_user
+from luzhi.supervision.tests.conftest import reported_copy_of_industry_models
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,6 +25,7 @@ def lead_obligation(live_data, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     indicators_sync_from_plan(actor=None, plan=live_data)
+    reported_copy_of_industry_models()  # a reported indicator the task owes (行业级大模型 is computed)
     office = make_user("office_form", role="plan_office")
     sti = make_user("sti_form", role="unit_reporter", unit_short_name="省科技厅")
     round_ = round_open(actor=office, plan=live_data, period="2025-Q3", due_date=date(2025, 10, 15))
