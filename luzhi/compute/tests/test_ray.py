@@ -65,7 +65,8 @@ def test_placement_flow_through_ray(ray_head, plan_officer, operator, enterprise
     assert dispatch.status == "held" and dispatch.hold.status == "held"
     # What the queued task runs. A head node that has just come up may answer before its job
     # agent does ("No available agent to submit job, please try again later"): as Ray says.
-    deadline = time.monotonic() + 60
+    # On a loaded machine the agent has been seen to take over a minute.
+    deadline = time.monotonic() + 180
     while True:
         try:
             dispatch = services.dispatch_submit(dispatch=dispatch)
