@@ -42,11 +42,24 @@ def start() -> Head | None:
         return None
     temp = tempfile.mkdtemp(prefix="lzray-", dir="/tmp")  # noqa: S108  (Ray's socket paths must stay short)
     port, dashboard = free_port(), free_port()
+    # Every port of its own, not Ray's fixed defaults (the job agent's 52365, the client
+    # server's 10001 …): a second head on the machine (two test runs at once) would otherwise
+    # leave this one without a job agent ("No available agent to submit job").
+    agent_ports = [
+        f"--{option}={free_port()}"
+        for option in (
+            "ray-client-server-port",
+            "dashboard-agent-listen-port",
+            "dashboard-agent-grpc-port",
+            "runtime-env-agent-port",
+            "metrics-export-port",
+        )
+    ]
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_DOCKER_CPU_WARNING": "1"}
     process = subprocess.Popen(  # noqa: S603  (our own venv's ray)
         [str(ray), "start", "--head", "--block", "--num-cpus=1", "--num-gpus=0", f"--port={port}",
          "--node-ip-address=127.0.0.1", "--dashboard-host=127.0.0.1", f"--dashboard-port={dashboard}",
-         "--include-dashboard=true", "--disable-usage-stats", f"--temp-dir={temp}"],
+         "--include-dashboard=true", "--disable-usage-stats", f"--temp-dir={temp}", *agent_ports],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     return Head(process, f"http://127.0.0.1:{dashboard}", temp)
