@@ -220,18 +220,7 @@ def report_edit(request, pk: int):
         data = dict(form.cleaned_data)  # add_service_errors drops fields from cleaned_data
         tokens = [row["token"] for row in kept]
         try:
-            report_save(
-                actor=request.user,
-                obligation=obligation,
-                progress=data["progress"],
-                percent=data["percent"],
-                achievements=data["achievements"],
-                problems=data["problems"],
-                next_steps=data["next_steps"],
-                files=[*pending.take(request, tokens), *data["files"]],
-                values=form.values(),
-                submit=submit,
-            )
+            _save(request, obligation, data, form, tokens, submit=submit)
         except PermissionDenied as exc:
             return forbidden(request, str(exc))
         except IncompleteReport as exc:
@@ -264,24 +253,29 @@ def report_edit(request, pk: int):
     return _render(request, obligation, report_form=form)
 
 
+def _save(request, obligation, data, form, tokens, *, submit: bool):
+    """The report form's values, held files and new files through ``report_save``."""
+    return report_save(
+        actor=request.user,
+        obligation=obligation,
+        progress=data["progress"],
+        percent=data["percent"],
+        achievements=data["achievements"],
+        problems=data["problems"],
+        next_steps=data["next_steps"],
+        files=[*pending.take(request, tokens), *data["files"]],
+        values=form.values(),
+        submit=submit,
+    )
+
+
 def _keep_draft(request, obligation, data, form, tokens):
     """Save what a refused submission carried as a draft (the same service, ``submit=False``);
     the files go with it. Returns the obligation as it is now and whether the draft was kept."""
     for upload in data["files"]:
         upload.seek(0)
     try:
-        report_save(
-            actor=request.user,
-            obligation=obligation,
-            progress=data["progress"],
-            percent=data["percent"],
-            achievements=data["achievements"],
-            problems=data["problems"],
-            next_steps=data["next_steps"],
-            files=[*pending.take(request, tokens), *data["files"]],
-            values=form.values(),
-            submit=False,
-        )
+        _save(request, obligation, data, form, tokens, submit=False)
     except (ValidationError, PermissionDenied):
         obligation.refresh_from_db()
         return obligation, False  # refused too: the typed text stays on the page, as before
