@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from luzhi.indicators.models import PROVINCE, Indicator, Observation, ValueRule, region_name
@@ -46,8 +47,7 @@ class Breach:
 
 
 def _fmt(value: Decimal) -> str:
-    text = format(Decimal(value).quantize(Decimal("0.0001")).normalize(), "f")
-    return text
+    return format(Decimal(value).quantize(Decimal("0.0001")).normalize(), "f")
 
 
 def _pct(value: Decimal) -> str:
@@ -199,17 +199,14 @@ def check_value(
     *, indicator: Indicator, period: Period, region: str, value: Decimal
 ) -> list[Breach]:
     """Every active rule the value breaks, each with a message naming the rule (all at once)."""
-    rules = list(
+    found_rules = list(  # its own rules, and those that name it as a whole: one query
         ValueRule.objects.filter(is_active=True)
-        .filter(indicator=indicator)
+        .filter(Q(indicator=indicator) | Q(kind=KIND.PART_LE_WHOLE, whole=indicator))
         .select_related("indicator", "whole")
         .order_by("kind", "pk")
     )
-    as_whole = list(
-        ValueRule.objects.filter(is_active=True, kind=KIND.PART_LE_WHOLE, whole=indicator)
-        .select_related("indicator", "whole")
-        .order_by("pk")
-    )
+    rules = [r for r in found_rules if r.indicator_id == indicator.pk]
+    as_whole = [r for r in found_rules if r.indicator_id != indicator.pk]
     breaches = []
     for rule in rules:
         if rule.kind == KIND.BOUNDS:

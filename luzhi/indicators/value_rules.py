@@ -7,7 +7,7 @@ The checks themselves are in :mod:`luzhi.indicators.checks`.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from luzhi.accounts.models import User
 from luzhi.core.history import record_change
 from luzhi.indicators.models import Indicator, ValueRule
 from luzhi.indicators.permissions import indicators as indicator_policy
+from luzhi.indicators.services.common import parse_decimal
 
 KIND = ValueRule.Kind
 NUMBERS = ("minimum", "maximum", "max_rise_pct", "max_fall_pct", "max_abs_change")
@@ -40,15 +41,10 @@ STOCK_CHANGE = {"max_rise_pct": 200, "max_fall_pct": 20}
 
 
 def _decimal(raw, field: str) -> Decimal | None:
+    """A rule's number (negative allowed: a bound may be below zero); blank is none."""
     if raw is None or str(raw).strip() == "":
         return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("“%s”不是数字。") % raw}) from None
-    if not value.is_finite():
-        raise ValidationError({field: _("“%s”不是数字。") % raw})
-    return value
+    return parse_decimal(raw, field)
 
 
 @transaction.atomic

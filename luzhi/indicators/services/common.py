@@ -42,13 +42,19 @@ def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _number(raw, field: str) -> Decimal:
+def parse_decimal(raw, field: str) -> Decimal:
+    """A typed number (thousands commas allowed); a message naming ``field`` otherwise."""
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("“%s”不是数字。") % raw}) from None
     if not value.is_finite():
         raise ValidationError({field: _("“%s”不是数字。") % raw})
+    return value
+
+
+def _number(raw, field: str) -> Decimal:
+    value = parse_decimal(raw, field)
     if value < 0:
         raise ValidationError({field: _("数值不能为负数(%s)。") % raw})
     return value
