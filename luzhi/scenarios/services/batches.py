@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict, lock, save_recorded
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as policy
-from luzhi.scenarios.services.common import save_recorded
 
 B = ScenarioBatch.Status
 

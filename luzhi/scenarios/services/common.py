@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import (
-    StateConflict,
-    save_recorded,  # noqa: F401  (the scenario services' write)
-)
+from luzhi.core.services import StateConflict
 from luzhi.scenarios.models import Scenario
 
 S = Scenario.Status

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.roles import is_plan_office
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict, lock, save_recorded
 from luzhi.scenarios import scheduling
 from luzhi.scenarios.models import (
     EventParty,
@@ -24,7 +24,7 @@ from luzhi.scenarios.models import (
 )
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.permissions import publishes_for
-from luzhi.scenarios.services.common import S, move, save_recorded
+from luzhi.scenarios.services.common import S, move
 
 E = MatchmakingEvent.Status
 CANDIDATES_PER_SCENARIO = 50

@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.indicators.registry import indicators_using
 from luzhi.indicators.services import data_changed
 from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
 from luzhi.scenarios.permissions import recognitions as policy
-from luzhi.scenarios.services.common import S, clean, move, save_recorded
+from luzhi.scenarios.services.common import S, clean, move
 
 R = Recognition.Status
 

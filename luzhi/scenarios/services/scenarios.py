@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict, lock, save_recorded
 from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import publishes_for
 from luzhi.scenarios.permissions import scenarios as policy
-from luzhi.scenarios.services.common import S, move, save_recorded
+from luzhi.scenarios.services.common import S, move
 
 FIELDS = (
     "kind", "domain", "title", "description", "city", "budget_min", "budget_max",
