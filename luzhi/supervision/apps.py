@@ -10,7 +10,7 @@ def _todo(request) -> int:
     from luzhi.supervision import page_cache
     from luzhi.supervision.selectors import todo_count
 
-    if getattr(request, "_supervision_versions", None) is None:
+    if not page_cache.versions_read(request):
         return todo_count(request.user)
     return page_cache.value(request, "todo-count", lambda: todo_count(request.user))
 

@@ -51,6 +51,12 @@ def request_versions(request) -> tuple:
     return found
 
 
+def versions_read(request) -> bool:
+    """Whether this request has read the data version already (a supervision page has):
+    then a small value cached with it costs no query of its own."""
+    return getattr(request, "_supervision_versions", None) is not None
+
+
 def key(request, name: str, *parts) -> str:
     """The cache key of part ``name`` for this request's user, data version, day, language."""
     user = request.user
