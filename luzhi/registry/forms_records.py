@@ -24,7 +24,7 @@ from luzhi.registry.models import (
 )
 from luzhi.registry.services.records import (
     ACHIEVEMENT_FIELDS,
-    ALGORITHM_FIELDS,
+    ALGORITHM_PRODUCT_FIELDS,
     PLATFORM_FIELDS,
     PROJECT_FIELDS,
     TALENT_FIELDS,
@@ -90,7 +90,7 @@ ProjectForm = _record_form(Project, PROJECT_FIELDS)
 AchievementForm = _record_form(Achievement, ACHIEVEMENT_FIELDS, {"achieved_on": DATE})
 _AlgorithmBase = _record_form(
     AlgorithmProduct,
-    ALGORITHM_FIELDS,
+    ALGORITHM_PRODUCT_FIELDS,
     {"released_on": DATE, "description": forms.Textarea(attrs={"rows": 5})},
 )
 

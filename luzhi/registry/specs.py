@@ -2,7 +2,8 @@
 
 List pages, detail pages, imports, exports, URLs, the templates' links and the
 API all find a registry here, by one name (``slug``, the model's name). Adding
-a seventh registry is one model and one entry in :data:`KINDS`.
+a seventh registry is one model (with its filterset, form, resource, policy and
+services, named as :func:`make_kind` says) and one line in :data:`KINDS`.
 
 ``slug`` names the registry everywhere in code (``registry_import(registry=…)``,
 URL names ``registry:<slug>_list``/``_detail``/…, the API's basenames);
@@ -11,12 +12,14 @@ URL names ``registry:<slug>_list``/``_detail``/…, the API's basenames);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from luzhi.core.policy import policy_for
 from luzhi.registry import filters
 from luzhi.registry import forms_records as forms
 from luzhi.registry import permissions as policies
@@ -79,99 +82,72 @@ class Kind:
         return f"registry/{self.slug}"
 
 
+def _snake(name: str) -> str:
+    """``AlgorithmProduct`` -> ``algorithm_product``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def make_kind(
+    model: type[Model],
+    prefix: str,
+    title,
+    note,
+    *,
+    writes=services,
+    related: tuple[str, ...] = ("city",),
+    instance_kwarg: str = "",
+) -> Kind:
+    """The :class:`Kind` of ``model``, found by the registries' naming convention.
+
+    For a model ``AlgorithmProduct``: the filterset ``filters.AlgorithmProductFilter``, the
+    page form ``forms_records.AlgorithmProductForm`` (none: the registry has pages of its
+    own), the import/export resource ``AlgorithmProductResource``, the policy registered for
+    the model, and in ``writes`` (a services module) ``algorithm_product_create``,
+    ``algorithm_product_update`` (taking the record as ``instance_kwarg``, by default
+    ``algorithm_product``) and ``ALGORITHM_PRODUCT_FIELDS``.
+    """
+    name = model.__name__
+    service = _snake(name)
+    return Kind(
+        slug=model._meta.model_name,
+        prefix=prefix,
+        model=model,
+        title=title,
+        note=note,
+        filterset=getattr(filters, f"{name}Filter"),
+        policy=policy_for(model),
+        resource_name=f"{name}Resource",
+        related=related,
+        form=getattr(forms, f"{name}Form", None),
+        create=getattr(writes, f"{service}_create"),
+        update=getattr(writes, f"{service}_update"),
+        instance_kwarg=instance_kwarg or service,
+        fields=getattr(writes, f"{service.upper()}_FIELDS"),
+    )
+
+
 #: Every registry, by slug, in the order of the registry index.
 KINDS: dict[str, Kind] = {
     spec.slug: spec
     for spec in [
-        Kind(
-            slug="enterprise",
-            prefix="enterprises",
-            model=Enterprise,
-            title=_("企业"),
-            note=_("企业库:产业环节、资质与梯度"),
-            filterset=filters.EnterpriseFilter,
-            policy=policies.enterprises,
-            resource_name="EnterpriseResource",
-            create=enterprise_services.enterprise_create,
-            update=enterprise_services.enterprise_update,
-            instance_kwarg="enterprise",
-            fields=enterprise_services.ENTERPRISE_FIELDS,
+        make_kind(
+            Enterprise,
+            "enterprises",
+            _("企业"),
+            _("企业库:产业环节、资质与梯度"),
+            writes=enterprise_services,
         ),
-        Kind(
-            slug="platform",
-            prefix="platforms",
-            model=Platform,
-            title=_("创新平台"),
-            note=_("实验室、技术创新中心、孵化器、产业园区等"),
-            filterset=filters.PlatformFilter,
-            policy=policies.platforms,
-            resource_name="PlatformResource",
-            form=forms.PlatformForm,
-            create=services.platform_create,
-            update=services.platform_update,
-            instance_kwarg="platform",
-            fields=services.PLATFORM_FIELDS,
-        ),
-        Kind(
-            slug="talent",
-            prefix="talent",
-            model=Talent,
-            title=_("人才"),
-            note=_("国家级、省级人才(仅专项办可见)"),
-            filterset=filters.TalentFilter,
-            policy=policies.talent,
-            resource_name="TalentResource",
-            form=forms.TalentForm,
-            create=services.talent_create,
-            update=services.talent_update,
-            instance_kwarg="talent",
-            fields=services.TALENT_FIELDS,
-        ),
-        Kind(
-            slug="project",
-            prefix="projects",
-            model=Project,
-            title=_("科研项目"),
-            note=_("基础研究、重点研发等科研项目"),
-            filterset=filters.ProjectFilter,
-            policy=policies.projects,
-            resource_name="ProjectResource",
-            form=forms.ProjectForm,
-            create=services.project_create,
-            update=services.project_update,
-            instance_kwarg="project",
-            fields=services.PROJECT_FIELDS,
-        ),
-        Kind(
-            slug="achievement",
-            prefix="achievements",
-            model=Achievement,
-            title=_("科技成果"),
-            note=_("专利、标准、论文等科技成果"),
-            filterset=filters.AchievementFilter,
-            policy=policies.achievements,
-            resource_name="AchievementResource",
-            form=forms.AchievementForm,
-            create=services.achievement_create,
-            update=services.achievement_update,
-            instance_kwarg="achievement",
-            fields=services.ACHIEVEMENT_FIELDS,
-        ),
-        Kind(
-            slug="algorithmproduct",
-            prefix="algorithms",
-            model=AlgorithmProduct,
-            title=_("算法产品"),
-            note=_("企业提供的算法产品"),
-            filterset=filters.AlgorithmProductFilter,
-            policy=policies.algorithm_products,
-            resource_name="AlgorithmProductResource",
+        make_kind(Platform, "platforms", _("创新平台"), _("实验室、技术创新中心、孵化器、产业园区等")),
+        make_kind(Talent, "talent", _("人才"), _("国家级、省级人才(仅专项办可见)")),
+        make_kind(Project, "projects", _("科研项目"), _("基础研究、重点研发等科研项目")),
+        make_kind(Achievement, "achievements", _("科技成果"), _("专利、标准、论文等科技成果")),
+        make_kind(
+            AlgorithmProduct,
+            "algorithms",
+            _("算法产品"),
+            _("企业提供的算法产品"),
             related=("provider",),
-            form=forms.AlgorithmProductForm,
-            create=services.algorithm_product_create,
-            update=services.algorithm_product_update,
             instance_kwarg="product",
-            fields=services.ALGORITHM_FIELDS,
         ),
     ]
 }

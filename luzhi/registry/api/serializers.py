@@ -25,7 +25,7 @@ from luzhi.registry.models import (
 from luzhi.registry.services.enterprises import ENTERPRISE_FIELDS
 from luzhi.registry.services.records import (
     ACHIEVEMENT_FIELDS,
-    ALGORITHM_FIELDS,
+    ALGORITHM_PRODUCT_FIELDS,
     PLATFORM_FIELDS,
     PROJECT_FIELDS,
     TALENT_FIELDS,
@@ -108,7 +108,7 @@ class RegistryAlgorithmProductSerializer(Serializer):
 
     class Meta:
         model = AlgorithmProduct
-        fields = ["id", *ALGORITHM_FIELDS, "provider_name", "status", "updated_at"]
+        fields = ["id", *ALGORITHM_PRODUCT_FIELDS, "provider_name", "status", "updated_at"]
 
 
 SERIALIZERS = {

@@ -66,7 +66,7 @@ ACHIEVEMENT_FIELDS = (
     "good_round",
     "good_result",
 )
-ALGORITHM_FIELDS = ("name", "provider", "domain", "description", "state", "released_on")
+ALGORITHM_PRODUCT_FIELDS = ("name", "provider", "domain", "description", "state", "released_on")
 
 # Platform states: which moves are legal. A revoked platform may be reinstated (with a reason).
 PLATFORM_TRANSITIONS = {
@@ -380,7 +380,7 @@ def algorithm_product_update(
     if "provider" in changes:
         # Moving a product to another enterprise needs the right to edit that one too.
         _require_provider(actor, changes["provider"])
-    if not _apply(product, ALGORITHM_FIELDS, changes):
+    if not _apply(product, ALGORITHM_PRODUCT_FIELDS, changes):
         return product
     if not policies.algorithm_products.can(actor, "approve"):
         product.status = RecordStatus.PENDING
