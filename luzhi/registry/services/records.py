@@ -111,6 +111,14 @@ def _office(actor: User | None) -> None:
     policies.platforms.require(actor, "edit", message=_("只有专项办可以维护该登记库。"))
 
 
+def _office_create(model: type[models.Model], *, actor, reason, **values):
+    """The one create path of a record the plan office keeps: check, build, save."""
+    _office(actor)
+    record = model(**values)
+    _save(record, actor=actor, reason=reason or REASON_CREATED)
+    return record
+
+
 def _office_update(record: models.Model, allowed: tuple[str, ...], *, actor, reason, changes):
     """The one update path of a record the plan office keeps: check, lock, apply, save if changed."""
     _office(actor)
@@ -139,21 +147,11 @@ def platform_create(
     reason: str = "",
 ) -> Platform:
     """Register an innovation platform (plan office); it is public (approved) at once."""
-    _office(actor)
-    platform = Platform(
-        name=name,
-        kind=kind,
-        level=level,
-        host=host,
-        city=city,
-        approved_on=approved_on,
-        approval_doc=approval_doc,
-        state=state,
-        ai_field=ai_field,
-        status=RecordStatus.APPROVED,
-    )
-    _save(platform, actor=actor, reason=reason or REASON_CREATED)
-    return platform
+    return _office_create(
+        Platform, actor=actor, reason=reason, status=RecordStatus.APPROVED,
+        name=name, kind=kind, level=level, host=host, city=city, approved_on=approved_on,
+        approval_doc=approval_doc, state=state, ai_field=ai_field,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -199,12 +197,10 @@ def talent_create(
     reason: str = "",
 ) -> Talent:
     """Register a national or provincial talent (plan office; personal data kept minimal)."""
-    _office(actor)
-    talent = Talent(
-        name=name, level=level, programme=programme, field=field, host=host, city=city, year=year
-    )
-    _save(talent, actor=actor, reason=reason or REASON_CREATED)
-    return talent
+    return _office_create(
+        Talent, actor=actor, reason=reason,
+        name=name, level=level, programme=programme, field=field, host=host, city=city, year=year,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -230,18 +226,11 @@ def project_create(
     reason: str = "",
 ) -> Project:
     """Register a research project (plan office)."""
-    _office(actor)
-    project = Project(
-        title=title,
-        programme=programme,
-        year=year,
-        lead_org=lead_org,
-        city=city,
-        funding=funding,
-        state=state,
-    )
-    _save(project, actor=actor, reason=reason or REASON_CREATED)
-    return project
+    return _office_create(
+        Project, actor=actor, reason=reason,
+        title=title, programme=programme, year=year, lead_org=lead_org, city=city,
+        funding=funding, state=state,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -268,19 +257,11 @@ def achievement_create(
     reason: str = "",
 ) -> Achievement:
     """Register an S&T achievement (plan office). Expert review is ``achievement_review``."""
-    _office(actor)
-    achievement = Achievement(
-        title=title,
-        kind=kind,
-        owner=owner,
-        city=city,
-        achieved_on=achieved_on,
-        maturity=maturity,
-        good_round=good_round,
-        good_result=good_result,
-    )
-    _save(achievement, actor=actor, reason=reason or REASON_CREATED)
-    return achievement
+    return _office_create(
+        Achievement, actor=actor, reason=reason,
+        title=title, kind=kind, owner=owner, city=city, achieved_on=achieved_on,
+        maturity=maturity, good_round=good_round, good_result=good_result,
+    )  # fmt: skip
 
 
 @transaction.atomic
