@@ -81,6 +81,12 @@ class Kind:
     def template_prefix(self) -> str:
         return f"registry/{self.slug}"
 
+    def save(self, record: Model | None, **values) -> Model:
+        """Create a record (``record`` None) or change ``record``, through the registry's services."""
+        if record is None:
+            return self.create(**values)
+        return self.update(**{self.instance_kwarg: record}, **values)
+
 
 def _snake(name: str) -> str:
     """``AlgorithmProduct`` -> ``algorithm_product``."""

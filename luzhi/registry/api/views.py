@@ -93,11 +93,7 @@ class RegistryViewSet(
         self.kind.policy.require(request.user, "edit", obj)
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        obj = self.kind.update(
-            actor=request.user,
-            **{self.kind.instance_kwarg: obj},
-            **self._values(serializer, self.kind.update),
-        )
+        obj = self.kind.save(obj, actor=request.user, **self._values(serializer, self.kind.update))
         return self._record(obj, status.HTTP_200_OK)
 
 

@@ -144,37 +144,32 @@ def record_detail(request, registry: Kind, pk: int):
 @require_http_methods(["GET", "POST"])
 def record_create(request, registry: Kind):
     """Create a record through the registry's ``<entity>_create`` service."""
-    if (refused := require_sign_in(request)) is not None:
-        return refused
-    registry.policy.require(
-        request.user, "create", message=_("您不能在“%(name)s”中登记。") % {"name": registry.title}
-    )
-    form = registry.form(
-        request.POST if request.method == "POST" else None, **_form_kwargs(registry, request.user)
-    )
-    response = submit(
-        request,
-        form,
-        lambda data: registry.create(actor=request.user, reason=data["reason"], **form.values()),
-        done=lambda obj: _("已登记:%(name)s。") % {"name": obj},
-        then=lambda obj: redirect(registry.detail_url, pk=obj.pk),
-    )
-    if response:
-        return response
-    context = {"registry": registry, "form": form, "object": None}
-    return render(request, "registry/record_form.html", context)
+    return _record_form(request, registry)
 
 
 @require_http_methods(["GET", "POST"])
 def record_edit(request, registry: Kind, pk: int):
     """Change a record through the registry's ``<entity>_update`` service."""
+    return _record_form(request, registry, pk)
+
+
+def _record_form(request, registry: Kind, pk: int | None = None):
+    """The form page of a new record (``pk`` None) or of record ``pk``, saved by its service."""
     if (refused := require_sign_in(request)) is not None:
         return refused
-    _refuse_unlisted(request, registry)
-    obj = _object(registry, request, pk)
-    registry.policy.require(
-        request.user, "edit", obj, message=_("您不能修改“%(name)s”。") % {"name": obj}
-    )
+    if pk is None:
+        obj = None
+        registry.policy.require(
+            request.user, "create", message=_("您不能在“%(name)s”中登记。") % {"name": registry.title}
+        )
+        done = _("已登记:%(name)s。")
+    else:
+        _refuse_unlisted(request, registry)
+        obj = _object(registry, request, pk)
+        registry.policy.require(
+            request.user, "edit", obj, message=_("您不能修改“%(name)s”。") % {"name": obj}
+        )
+        done = _("已保存:%(name)s。")
     form = registry.form(
         request.POST if request.method == "POST" else None,
         instance=obj,
@@ -183,14 +178,9 @@ def record_edit(request, registry: Kind, pk: int):
     response = submit(
         request,
         form,
-        lambda data: registry.update(
-            actor=request.user,
-            reason=data["reason"],
-            **{registry.instance_kwarg: obj},
-            **form.values(),
-        ),
-        done=lambda saved: _("已保存:%(name)s。") % {"name": obj},
-        then=lambda saved: redirect(registry.detail_url, pk=obj.pk),
+        lambda data: registry.save(obj, actor=request.user, reason=data["reason"], **form.values()),
+        done=lambda saved: done % {"name": obj or saved},
+        then=lambda saved: redirect(registry.detail_url, pk=saved.pk),
     )
     if response:
         return response
