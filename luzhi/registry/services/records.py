@@ -111,9 +111,8 @@ def _office(actor: User | None) -> None:
     policies.platforms.require(actor, "edit", message=_("只有专项办可以维护该登记库。"))
 
 
-def _office_create(model: type[models.Model], *, actor, reason, **values):
-    """The one create path of a record the plan office keeps: check, build, save."""
-    _office(actor)
+def _create(model: type[models.Model], *, actor, reason, **values):
+    """Build a record from ``values`` and save it with its history (the caller has checked who)."""
     record = model(**values)
     _save(record, actor=actor, reason=reason or REASON_CREATED)
     return record
@@ -147,7 +146,8 @@ def platform_create(
     reason: str = "",
 ) -> Platform:
     """Register an innovation platform (plan office); it is public (approved) at once."""
-    return _office_create(
+    _office(actor)
+    return _create(
         Platform, actor=actor, reason=reason, status=RecordStatus.APPROVED,
         name=name, kind=kind, level=level, host=host, city=city, approved_on=approved_on,
         approval_doc=approval_doc, state=state, ai_field=ai_field,
@@ -197,7 +197,8 @@ def talent_create(
     reason: str = "",
 ) -> Talent:
     """Register a national or provincial talent (plan office; personal data kept minimal)."""
-    return _office_create(
+    _office(actor)
+    return _create(
         Talent, actor=actor, reason=reason,
         name=name, level=level, programme=programme, field=field, host=host, city=city, year=year,
     )  # fmt: skip
@@ -226,7 +227,8 @@ def project_create(
     reason: str = "",
 ) -> Project:
     """Register a research project (plan office)."""
-    return _office_create(
+    _office(actor)
+    return _create(
         Project, actor=actor, reason=reason,
         title=title, programme=programme, year=year, lead_org=lead_org, city=city,
         funding=funding, state=state,
@@ -257,7 +259,8 @@ def achievement_create(
     reason: str = "",
 ) -> Achievement:
     """Register an S&T achievement (plan office). Expert review is ``achievement_review``."""
-    return _office_create(
+    _office(actor)
+    return _create(
         Achievement, actor=actor, reason=reason,
         title=title, kind=kind, owner=owner, city=city, achieved_on=achieved_on,
         maturity=maturity, good_round=good_round, good_result=good_result,
@@ -334,19 +337,13 @@ def algorithm_product_create(
     plan office's own entries are approved at once.
     """
     _require_provider(actor, provider)
-    product = AlgorithmProduct(
-        provider=provider,
-        name=name,
-        domain=domain,
-        description=description,
-        state=state,
+    approved = policies.algorithm_products.can(actor, "approve")
+    return _create(
+        AlgorithmProduct, actor=actor, reason=reason,
+        status=RecordStatus.APPROVED if approved else RecordStatus.PENDING,
+        provider=provider, name=name, domain=domain, description=description, state=state,
         released_on=released_on,
-        status=RecordStatus.APPROVED
-        if policies.algorithm_products.can(actor, "approve")
-        else RecordStatus.PENDING,
-    )
-    _save(product, actor=actor, reason=reason or REASON_CREATED)
-    return product
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -369,16 +366,22 @@ def algorithm_product_update(
     return product
 
 
-@transaction.atomic
-def algorithm_product_approve(
-    *, actor: User, product: AlgorithmProduct, reason: str = ""
-) -> AlgorithmProduct:
-    """Approve a pending (or rejected) algorithm product (plan office); it becomes public and counts."""
+def _lock_for_review(actor: User | None, product: AlgorithmProduct) -> AlgorithmProduct:
+    """The product locked for the plan office's decision; refused if decided since it was read."""
     policies.algorithm_products.require(actor, "approve")
     seen = product.status
     product = lock(product)
     if product.status != seen:
         raise StateConflict({"status": changed_meanwhile(product)})
+    return product
+
+
+@transaction.atomic
+def algorithm_product_approve(
+    *, actor: User, product: AlgorithmProduct, reason: str = ""
+) -> AlgorithmProduct:
+    """Approve a pending (or rejected) algorithm product (plan office); it becomes public and counts."""
+    product = _lock_for_review(actor, product)
     if product.status == RecordStatus.APPROVED:
         raise ValidationError({"status": _("该算法产品已审核通过。")})
     product.status = RecordStatus.APPROVED
@@ -391,11 +394,7 @@ def algorithm_product_reject(
     *, actor: User, product: AlgorithmProduct, reason: str
 ) -> AlgorithmProduct:
     """Send a pending algorithm product back to its enterprise (plan office), saying why."""
-    policies.algorithm_products.require(actor, "approve")
-    seen = product.status
-    product = lock(product)
-    if product.status != seen:
-        raise StateConflict({"status": changed_meanwhile(product)})
+    product = _lock_for_review(actor, product)
     if product.status != RecordStatus.PENDING:
         raise ValidationError({"status": _("只有待审核的算法产品可以驳回。")})
     text = _reason(reason)
