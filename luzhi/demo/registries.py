@@ -324,7 +324,7 @@ def _talent(rng, today, cities, weights) -> int:
                 if registered is None:
                     continue
                 city = rng.choices(cities, weights=weights)[0]
-                rows.append(
+                rows.append((
                     Talent(
                         name=rng.choice(SURNAMES)
                         + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))),
@@ -334,12 +334,18 @@ def _talent(rng, today, cities, weights) -> int:
                         host=rng.choice(PLATFORM_HOSTS),
                         city=city,
                         year=year,
-                        created_at=aware(registered),
-                        updated_at=aware(registered),
-                    )
-                )
-    with _explicit_timestamps(Talent, "created_at", "updated_at"):
-        Talent.objects.bulk_create(rows, batch_size=1000)
+                    ),
+                    registered,
+                ))
+    return _create_registered(Talent, rows)
+
+
+def _create_registered(model, rows: list[tuple]) -> int:
+    """Save ``(record, registered_on)`` rows as created and last changed the day they were registered."""
+    for row, registered in rows:
+        row.created_at = row.updated_at = aware(registered)
+    with _explicit_timestamps(model, "created_at", "updated_at"):
+        model.objects.bulk_create([row for row, _registered in rows], batch_size=1000)
     return len(rows)
 
 
@@ -370,7 +376,7 @@ def _projects(rng, today, cities, weights) -> int:
                 )
                 if rng.random() < 0.02:
                     state = Project.State.TERMINATED
-                rows.append(
+                rows.append((
                     Project(
                         title=f"{rng.choice(FIELDS)}{rng.choice(['关键技术研究', '理论与方法', '应用示范', '平台研发'])}({label})",
                         programme=programme,
@@ -379,13 +385,10 @@ def _projects(rng, today, cities, weights) -> int:
                         city=rng.choices(cities, weights=weights)[0],
                         funding=Decimal(rng.choice([20, 50, 80, 100, 200, 500, 1000])),
                         state=state,
-                        created_at=aware(registered),
-                        updated_at=aware(registered),
-                    )
-                )
-    with _explicit_timestamps(Project, "created_at", "updated_at"):
-        Project.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+                    ),
+                    registered,
+                ))
+    return _create_registered(Project, rows)
 
 
 def _achievements(rng, today, cities, weights) -> int:
