@@ -212,21 +212,32 @@ class FakeOpenAIServer:
         waits = self._sem.locked()
         async with self._sem:
             # The latency counts from the request's arrival (from when a slot frees, when it
-            # had to wait), not from after parsing it; the reply is built before the wait, so
-            # replies falling due together are written at once.
+            # had to wait), not from after parsing it. The reply is built before the wait and
+            # written by the timer itself, so replies falling due together go out back to
+            # back, none waiting for the handlers of the others to wake.
             due = (time.monotonic() if waits else arrived) + self.latency
-            reply = self._completion(path, payload)
+            body = self._completion(path, payload)
             if fault == "bad_json":
-                reply = b'{"choices": [{"mess'
-            if self.latency:
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-            self._send_raw(writer, 200, reply)
-        if fault == "bad_json":
-            return True
-        self.served += 1
-        self.last_at = time.monotonic()
-        self.trace.append((conn, arrived, self.last_at))
+                body = b'{"choices": [{"mess'
+            data = self._response(200, body)
+            served = None if fault == "bad_json" else (conn, arrived)
+            if not self.latency:
+                self._deliver(writer, data, served, None)
+                return True
+            sent = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_at(due, self._deliver, writer, data, served, sent)
+            await sent
         return True
+
+    def _deliver(self, writer, data: bytes, served: tuple[int, float] | None, sent) -> None:
+        """Write a completion's reply and count it (``served``: its connection and arrival)."""
+        writer.write(data)
+        if served is not None:
+            self.served += 1
+            self.last_at = time.monotonic()
+            self.trace.append((*served, self.last_at))
+        if sent is not None and not sent.done():
+            sent.set_result(None)
 
     def _completion(self, path: str, payload: dict) -> bytes:
         if path.endswith("/chat/completions"):
@@ -244,14 +255,14 @@ class FakeOpenAIServer:
         return json.dumps(result, ensure_ascii=False).encode()
 
     def _send(self, writer, status: int, obj, extra: dict | None = None) -> bool:
-        return self._send_raw(writer, status, json.dumps(obj, ensure_ascii=False).encode(), extra)
+        writer.write(self._response(status, json.dumps(obj, ensure_ascii=False).encode(), extra))
+        return True
 
     @staticmethod
-    def _send_raw(writer, status: int, body: bytes, extra: dict | None = None) -> bool:
+    def _response(status: int, body: bytes, extra: dict | None = None) -> bytes:
         head = [f"HTTP/1.1 {status} X", "Content-Type: application/json", f"Content-Length: {len(body)}"]
         head += [f"{k}: {v}" for k, v in (extra or {}).items()]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-        return True
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
     async def start(self) -> None:
         self._sem = asyncio.Semaphore(self.capacity or 10_000)
