@@ -3,6 +3,7 @@ the microsecond selector, latency counted from arrival, the per-round-trip break
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -19,6 +20,13 @@ from luzhi.proving_ground.toolkit.fake_openai_server import (
 from luzhi.proving_ground.toolkit.http import read_head
 
 
+def _run(coro):
+    """Run ``coro`` on a fresh loop in a thread of its own (another test may leave a loop
+    running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _reader(data: bytes, *, eof: bool = True) -> asyncio.StreamReader:
     reader = asyncio.StreamReader()
     reader.feed_data(data)
@@ -33,7 +41,7 @@ def test_read_head_reads_start_line_and_headers_and_leaves_the_body():
         head = await read_head(reader)
         return head, await reader.read()
 
-    (start, headers), rest = asyncio.run(go())
+    (start, headers), rest = _run(go())
     assert start == "HTTP/1.1 200 OK"
     assert headers == {"content-type": "application/json", "content-length": "2"}
     assert rest == b"{}"
@@ -43,9 +51,9 @@ def test_read_head_is_none_at_a_clean_end_and_fails_on_a_cut_head():
     async def head_of(data: bytes):
         return await read_head(_reader(data))
 
-    assert asyncio.run(head_of(b"")) is None
+    assert _run(head_of(b"")) is None
     with pytest.raises(asyncio.IncompleteReadError):
-        asyncio.run(head_of(b"HTTP/1.1 200 OK\r\nContent-Le"))
+        _run(head_of(b"HTTP/1.1 200 OK\r\nContent-Le"))
 
 
 @pytest.mark.skipif(not hasattr(__import__("selectors"), "EpollSelector"), reason="epoll is Linux's")
