@@ -44,6 +44,17 @@ def staff(user) -> bool:
     return is_plan_office(user) or is_evaluator(user)
 
 
+def filed_or_own(user, qs, public: Q, provider: str):
+    """Rows of models (or of what hangs off them): staff and government see them all, an
+    enterprise user the ``public`` ones and those of the enterprises they belong to
+    (``provider`` is the path to the providing enterprise), anyone else the public ones."""
+    if staff(user) or is_government(user):
+        return qs
+    if is_enterprise_user(user):
+        return qs.filter(public | Q(**{f"{provider}__members": user})).distinct()
+    return qs.filter(public)
+
+
 class LargeModelPolicy(Policy):
     model = LargeModel
     messages = {
@@ -55,13 +66,7 @@ class LargeModelPolicy(Policy):
     }
 
     def visible(self, user, qs=None):
-        qs = self.base(qs)
-        if staff(user) or is_government(user):
-            return qs
-        public = Q(filing=Filing.APPROVED)
-        if is_enterprise_user(user):
-            return qs.filter(public | Q(provider__members=user)).distinct()
-        return qs.filter(public)
+        return filed_or_own(user, self.base(qs), Q(filing=Filing.APPROVED), "provider")
 
     def can_create(self, user, obj=None):
         return is_plan_office(user) or is_enterprise_user(user)
@@ -112,13 +117,8 @@ class EvaluationRunPolicy(Policy):
     }
 
     def visible(self, user, qs=None):
-        qs = self.base(qs)
-        if staff(user) or is_government(user):
-            return qs
         public = Q(state=EvaluationRun.State.SUCCEEDED, model__filing=Filing.APPROVED)
-        if is_enterprise_user(user):
-            return qs.filter(public | Q(model__provider__members=user)).distinct()
-        return qs.filter(public)
+        return filed_or_own(user, self.base(qs), public, "model__provider")
 
     def can_submit(self, user, obj=None):
         return staff(user)

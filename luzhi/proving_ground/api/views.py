@@ -22,12 +22,32 @@ class SignedInWrites(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
 
 
+class ServiceWrites:
+    """The writes of a proving-ground viewset: each calls its service as the requesting user."""
+
+    subject = "model"  # the keyword under which the services take this viewset's object
+
+    def _transition(self, service, **extra):
+        """A state change of this object: the service's result, serialised."""
+        obj = service(actor=self.request.user, **{self.subject: self.get_object()}, **extra)
+        return Response(self.get_serializer(obj).data)
+
+    def _create_for_model(self, request, service):
+        """A new row for a model the user may see (a deployment, a run): 201 with the row."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        model = policies.models.get_or_404(request.user, "view", pk=data.pop("model").pk)
+        row = service(actor=request.user, model=model, **data)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
 def _show_endpoint(user):
     return lambda m: policies.staff(user) or policies.is_member(user, m.provider_id)
 
 
 @extend_schema(tags=["proving-ground"])
-class LargeModelViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
+class LargeModelViewSet(ServiceWrites, PolicyQuerysetMixin, viewsets.ModelViewSet):
     """Large models (大模型) with their national filing and the province's filing record (登记备案)."""
 
     policy = policies.models
@@ -60,13 +80,13 @@ class LargeModelViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for the province's filing (provider or plan office)."""
-        return Response(self.get_serializer(services.filing_submit(actor=request.user, model=self.get_object())).data)
+        return self._transition(services.filing_submit)
 
     @extend_schema(request=None, responses=transition_responses(s.LargeModelSerializer))
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         """Start the safety assessment (evaluator or plan office)."""
-        return Response(self.get_serializer(services.filing_assess(actor=request.user, model=self.get_object())).data)
+        return self._transition(services.filing_assess)
 
     @extend_schema(
         request=s.FilingDecisionSerializer, responses=transition_responses(s.LargeModelSerializer)
@@ -76,12 +96,11 @@ class LargeModelViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
         """Approve with a filing number, or reject with reasons (plan office)."""
         data = s.FilingDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        model = services.filing_decide(actor=request.user, model=self.get_object(), **data.validated_data)
-        return Response(self.get_serializer(model).data)
+        return self._transition(services.filing_decide, **data.validated_data)
 
 
 @extend_schema(tags=["proving-ground"])
-class DeploymentViewSet(PolicyQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DeploymentViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Deployments: which enterprises (state-owned ones flagged) use which filed model for what."""
 
     policy = policies.deployments
@@ -91,12 +110,7 @@ class DeploymentViewSet(PolicyQuerysetMixin, mixins.CreateModelMixin, viewsets.R
     permission_classes = [SignedInWrites]
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        model = policies.models.get_or_404(request.user, "view", pk=data.pop("model").pk)
-        deployment = services.deployment_create(actor=request.user, model=model, **data)
-        return Response(self.get_serializer(deployment).data, status=status.HTTP_201_CREATED)
+        return self._create_for_model(request, services.deployment_create)
 
 
 @extend_schema(tags=["proving-ground"])
@@ -120,32 +134,28 @@ class BenchmarkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["proving-ground"])
-class EvaluationRunViewSet(PolicyQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EvaluationRunViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Evaluation runs: submitted here, executed by background workers in shards."""
 
     policy = policies.runs
+    subject = "run"
     queryset = EvaluationRun.objects.select_related("model", "benchmark").prefetch_related("shards")
     serializer_class = s.EvaluationRunSerializer
     filterset_class = filters.EvaluationRunFilter
     permission_classes = [SignedInWrites]
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        model = policies.models.get_or_404(request.user, "view", pk=data.pop("model").pk)
-        run = services.run_submit(actor=request.user, model=model, **data)
-        return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
+        return self._create_for_model(request, services.run_submit)
 
     @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return Response(self.get_serializer(services.run_cancel(actor=request.user, run=self.get_object())).data)
+        return self._transition(services.run_cancel)
 
     @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        return Response(self.get_serializer(services.run_retry(actor=request.user, run=self.get_object())).data)
+        return self._transition(services.run_retry)
 
 
 @extend_schema(tags=["proving-ground"])

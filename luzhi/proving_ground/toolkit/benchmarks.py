@@ -101,6 +101,26 @@ def _subjects(all_subjects: list[str], wanted: list[str] | None, exists) -> tupl
     return present, [s for s in all_subjects if not exists(s)]
 
 
+def _load_mc_csv(root: Path, fmt: str, split: str, chosen: list[str], missing: list[str], path,
+                 columns: dict[str, str], check=None) -> Benchmark:
+    """A published multiple-choice set: each chosen subject's ``split`` file (``path(subject,
+    split)``, first passed to ``check`` when given) and, unless it is the dev split, the
+    subject's dev file as few-shot examples."""
+    def read(subject: str, sp: str, rows=None) -> list[Item]:
+        rows = _read_csv(path(subject, sp)) if rows is None else rows
+        return _mc_rows(path(subject, sp), rows, subject=subject, need_answer=True, **columns)
+
+    items, dev = [], {}
+    for subject in chosen:
+        rows = _read_csv(path(subject, split))
+        if check:
+            check(path(subject, split), rows)
+        items += read(subject, split, rows)
+        if split != "dev" and path(subject, "dev").exists():
+            dev[subject] = read(subject, "dev")
+    return Benchmark(root.name, fmt, split, items, dev, missing)
+
+
 def load_ceval(root: Path, split: str = "val", subjects: list[str] | None = None) -> Benchmark:
     if split not in ("dev", "val", "test"):
         raise BenchmarkError(f"C-Eval splits are dev, val and test, not {split!r}")
@@ -108,20 +128,15 @@ def load_ceval(root: Path, split: str = "val", subjects: list[str] | None = None
     def path(subject, sp):
         return root / sp / f"{subject}_{sp}.csv"
 
-    chosen, missing = _subjects(CEVAL_SUBJECTS, subjects, lambda s: path(s, split).exists())
-    items, dev = [], {}
-    for subject in chosen:
-        rows = _read_csv(path(subject, split))
+    def check(file: Path, rows) -> None:
         if split == "test" and (not rows or "answer" not in rows[0] or not any(r.get("answer") for r in rows)):
             raise BenchmarkError(
-                f"{path(subject, split)}: C-Eval's test split has no answers and cannot be scored here; "
+                f"{file}: C-Eval's test split has no answers and cannot be scored here; "
                 "score the val split, or submit test predictions to C-Eval")
-        items += _mc_rows(path(subject, split), rows, qcol="question", acol="answer", idcol="id",
-                          subject=subject, need_answer=True)
-        if path(subject, "dev").exists() and split != "dev":
-            dev[subject] = _mc_rows(path(subject, "dev"), _read_csv(path(subject, "dev")), qcol="question",
-                                    acol="answer", idcol="id", subject=subject, need_answer=True)
-    return Benchmark(root.name, "ceval", split, items, dev, missing)
+
+    chosen, missing = _subjects(CEVAL_SUBJECTS, subjects, lambda s: path(s, split).exists())
+    return _load_mc_csv(root, "ceval", split, chosen, missing, path,
+                        {"qcol": "question", "acol": "answer", "idcol": "id"}, check)
 
 
 def load_cmmlu(root: Path, split: str = "test", subjects: list[str] | None = None) -> Benchmark:
@@ -132,14 +147,7 @@ def load_cmmlu(root: Path, split: str = "test", subjects: list[str] | None = Non
         return root / sp / f"{subject}.csv"
 
     chosen, missing = _subjects(CMMLU_SUBJECTS, subjects, lambda s: path(s, split).exists())
-    items, dev = [], {}
-    for subject in chosen:
-        items += _mc_rows(path(subject, split), _read_csv(path(subject, split)), qcol="Question", acol="Answer",
-                          idcol="", subject=subject, need_answer=True)
-        if split != "dev" and path(subject, "dev").exists():
-            dev[subject] = _mc_rows(path(subject, "dev"), _read_csv(path(subject, "dev")), qcol="Question",
-                                    acol="Answer", idcol="", subject=subject, need_answer=True)
-    return Benchmark(root.name, "cmmlu", split, items, dev, missing)
+    return _load_mc_csv(root, "cmmlu", split, chosen, missing, path, {"qcol": "Question", "acol": "Answer", "idcol": ""})
 
 
 def _jsonl_item(path: Path, n: int, obj) -> Item:

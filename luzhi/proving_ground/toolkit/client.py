@@ -89,7 +89,7 @@ class Sender:
                         break
                     if isinstance(item, BaseException):
                         raise item
-                    batch.append(item)
+                    batch += item
                     try:
                         item = out.get_nowait()
                     except queue.Empty:
@@ -110,17 +110,32 @@ class Sender:
         self._next_slot = time.monotonic()
         self._rate_lock = asyncio.Lock()
 
+        # Results are handed over once per turn of the event loop, after every request that
+        # turn sends is written: the caller's thread then wakes (and takes the GIL) once per
+        # turn, not once per reply, and never between a reply and the next request.
+        arrived: list[Result] = []
+        loop = asyncio.get_running_loop()
+
+        def hand_over():
+            if arrived:
+                out.put(arrived[:])
+                arrived.clear()
+
         async def worker():
             while not self.stop.is_set():
                 try:
                     req = todo.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                out.put(await self._send(client, req))
+                result = await self._send(client, req)
+                if not arrived:
+                    loop.call_soon(hand_over)
+                arrived.append(result)
 
         try:
             await asyncio.gather(*(worker() for _ in range(min(self.concurrency, max(1, len(requests))))))
         finally:
+            hand_over()
             await client.close()
 
     async def _throttle(self) -> None:

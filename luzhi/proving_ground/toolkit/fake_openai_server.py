@@ -18,9 +18,13 @@ request (``"429"`` with ``Retry-After``, ``"500"``, ``"bad_json"``, ``"drop"``
 closes the connection). ``no_logprobs`` makes ``/completions`` return
 ``"logprobs": null``. ``hits`` counts requests per prompt.
 
+``latency`` counts from a request's arrival (the end of its head) and is kept to within
+the platform's timer slack (see :class:`PreciseEpollSelector`), not rounded up to a millisecond.
+
 ``GET …/_stats`` returns what benchmarks measure from the server's side: completions
-served, the monotonic times of the first request's arrival and the last reply, and the
-server process's CPU seconds; ``POST …/_reset`` starts those afresh.
+served, the monotonic times of the first request's arrival and the last reply, the
+server process's CPU seconds, and where a round trip's time beyond ``latency`` went
+(:func:`round_trip_overheads`); ``POST …/_reset`` starts those afresh.
 
 Run standalone: ``python -m luzhi.proving_ground.toolkit.fake_openai_server --port 9061 --latency 0.2``.
 """
@@ -29,13 +33,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import hashlib
 import json
+import select
+import selectors
+import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from luzhi.proving_ground.toolkit.http import read_head
 
 #: Reply styles for a stated letter; ``{x}`` is the stated answer, ``{w}`` a wrong letter first stated.
 STYLES = [
@@ -82,6 +92,26 @@ def true_accuracy(key: dict[str, str], accuracy: float) -> float:
     return right / len(key) if key else 0.0
 
 
+def round_trip_overheads(trace: list[tuple[int, float, float]], latency: float) -> dict:
+    """Where the time of a round trip beyond ``latency`` goes, in mean milliseconds, from the
+    server's own timestamps: ``server_ms`` from a request's arrival to its reply (beyond the
+    latency), ``client_ms`` from a reply to the next request on the same connection (the client,
+    both kernels' hops and the server noticing), ``round_trip_ms`` their sum (arrival to next
+    arrival on a connection, beyond the latency)."""
+    if not trace:
+        return {"server_ms": None, "client_ms": None, "round_trip_ms": None}
+    server = sum(r - a for _c, a, r in trace) / len(trace) - latency
+    last: dict[int, float] = {}
+    gaps = []
+    for conn, arrived, replied in sorted(trace, key=lambda t: t[1]):
+        if conn in last:
+            gaps.append(arrived - last[conn])
+        last[conn] = replied
+    client = sum(gaps) / len(gaps) if gaps else 0.0
+    return {"server_ms": round(server * 1e3, 3), "client_ms": round(client * 1e3, 3),
+            "round_trip_ms": round((server + client) * 1e3, 3)}
+
+
 class FakeOpenAIServer:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0,
                  capacity: int | None = None, key: dict[str, str] | None = None, accuracy: float = 0.7,
@@ -97,14 +127,17 @@ class FakeOpenAIServer:
         self.auth_headers: list[str] = []
         self._reset_stats()
         self._sem: asyncio.Semaphore | None = None
+        self._connections = 0
         self._server: asyncio.base_events.Server | None = None
 
     def _reset_stats(self) -> None:
         self.served, self.first_at, self.last_at = 0, None, None
+        #: (connection number, arrival, reply) of each completion served, in reply order.
+        self.trace: list[tuple[int, float, float]] = []
 
     def stats(self) -> dict:
         return {"served": self.served, "first_at": self.first_at, "last_at": self.last_at,
-                "cpu_s": time.process_time()}
+                "cpu_s": time.process_time(), **round_trip_overheads(self.trace, self.latency)}
 
     # ------------------------------------------------------------------ model
     def _question(self, prompt: str) -> str:
@@ -137,28 +170,24 @@ class FakeOpenAIServer:
 
     # ------------------------------------------------------------------ HTTP
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._connections += 1
+        conn = self._connections
         try:
             while True:
-                line = await reader.readline()
-                if not line:
+                head = await read_head(reader)
+                arrived = time.monotonic()
+                if head is None:
                     break
-                method, path, _ = line.decode("latin-1").split(" ", 2)
-                headers = {}
-                while True:
-                    h = await reader.readline()
-                    if h in (b"\r\n", b"\n", b""):
-                        break
-                    name, _, value = h.decode("latin-1").partition(":")
-                    headers[name.strip().lower()] = value.strip()
+                (method, path, _), headers = head[0].split(" ", 2), head[1]
                 body = await reader.readexactly(int(headers.get("content-length", 0)))
-                if not await self._respond(writer, method, path, headers, body):
+                if not await self._respond(writer, method, path, headers, body, arrived, conn):
                     break
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass
         finally:
             writer.close()
 
-    async def _respond(self, writer, method, path, headers, body) -> bool:
+    async def _respond(self, writer, method, path, headers, body, arrived, conn) -> bool:
         if path.endswith("/_stats"):
             return self._send(writer, 200, self.stats())
         if path.endswith("/_reset"):
@@ -166,7 +195,7 @@ class FakeOpenAIServer:
             return self._send(writer, 200, self.stats())
         self.requests += 1
         if self.first_at is None:
-            self.first_at = time.monotonic()
+            self.first_at = arrived
         if "authorization" in headers:
             self.auth_headers.append(headers["authorization"])
         fault = self.faults.pop(0) if self.faults else None
@@ -182,9 +211,37 @@ class FakeOpenAIServer:
             return self._send(writer, 400, {"error": {"message": "bad JSON"}})
         if method != "POST" or not path.endswith(("/chat/completions", "/completions")):
             return self._send(writer, 404, {"error": {"message": f"no route {path}"}})
+        waits = self._sem.locked()
         async with self._sem:
-            if self.latency:
-                await asyncio.sleep(self.latency)
+            # The latency counts from the request's arrival (from when a slot frees, when it
+            # had to wait), not from after parsing it. The reply is built before the wait and
+            # written by the timer itself, so replies falling due together go out back to
+            # back, none waiting for the handlers of the others to wake.
+            due = (time.monotonic() if waits else arrived) + self.latency
+            body = self._completion(path, payload)
+            if fault == "bad_json":
+                body = b'{"choices": [{"mess'
+            data = self._response(200, body)
+            served = None if fault == "bad_json" else (conn, arrived)
+            if not self.latency:
+                self._deliver(writer, data, served, None)
+                return True
+            sent = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_at(due, self._deliver, writer, data, served, sent)
+            await sent
+        return True
+
+    def _deliver(self, writer, data: bytes, served: tuple[int, float] | None, sent) -> None:
+        """Write a completion's reply and count it (``served``: its connection and arrival)."""
+        writer.write(data)
+        if served is not None:
+            self.served += 1
+            self.last_at = time.monotonic()
+            self.trace.append((*served, self.last_at))
+        if sent is not None and not sent.done():
+            sent.set_result(None)
+
+    def _completion(self, path: str, payload: dict) -> bytes:
         if path.endswith("/chat/completions"):
             prompt = payload["messages"][-1]["content"]
             self.hits[prompt] += 1
@@ -197,21 +254,17 @@ class FakeOpenAIServer:
             logprobs = None if self.no_logprobs or not payload.get("logprobs") else self._logprobs(prompt)
             result = {"object": "text_completion", "model": payload.get("model"),
                       "choices": [{"index": 0, "text": " ", "logprobs": logprobs, "finish_reason": "length"}]}
-        if fault == "bad_json":
-            return self._send_raw(writer, 200, b'{"choices": [{"mess')
-        self.served += 1
-        self.last_at = time.monotonic()
-        return self._send(writer, 200, result)
+        return json.dumps(result, ensure_ascii=False).encode()
 
     def _send(self, writer, status: int, obj, extra: dict | None = None) -> bool:
-        return self._send_raw(writer, status, json.dumps(obj, ensure_ascii=False).encode(), extra)
+        writer.write(self._response(status, json.dumps(obj, ensure_ascii=False).encode(), extra))
+        return True
 
     @staticmethod
-    def _send_raw(writer, status: int, body: bytes, extra: dict | None = None) -> bool:
+    def _response(status: int, body: bytes, extra: dict | None = None) -> bytes:
         head = [f"HTTP/1.1 {status} X", "Content-Type: application/json", f"Content-Length: {len(body)}"]
         head += [f"{k}: {v}" for k, v in (extra or {}).items()]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-        return True
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
     async def start(self) -> None:
         self._sem = asyncio.Semaphore(self.capacity or 10_000)
@@ -223,14 +276,47 @@ class FakeOpenAIServer:
         return f"http://{self.host}:{self.port}/v1"
 
 
+class PreciseEpollSelector(selectors.EpollSelector):
+    """An epoll selector whose timeouts are kept to the microsecond.
+
+    ``epoll_wait`` takes whole milliseconds and Python rounds a timeout up, so a timer fires
+    up to 1 ms late (about 0.5 ms on average): at 200 ms latency that is a quarter of a
+    percent of every round trip. Waiting for the epoll descriptor itself with ``select()``,
+    whose timeout is in microseconds, keeps the deadline; epoll then only collects the events.
+    """
+
+    def select(self, timeout: float | None = None):
+        if timeout is not None and timeout > 0:
+            select.select([self._selector.fileno()], [], [], timeout)
+            timeout = 0
+        return super().select(timeout)
+
+
+def tighten_timer_slack() -> None:
+    """Linux lets a sleeping thread's timer fire up to 50 µs late by default (its timer slack,
+    to merge wake-ups); ask for 1 µs on the calling thread, the server's, so a reply's due
+    time is kept. Elsewhere, or where it is refused, nothing changes."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(29, 1000, 0, 0, 0)  # PR_SET_TIMERSLACK, in nanoseconds
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The server's event loop: asyncio's, with :class:`PreciseEpollSelector` where there is epoll."""
+    if hasattr(selectors, "EpollSelector"):
+        return asyncio.SelectorEventLoop(PreciseEpollSelector())
+    return asyncio.new_event_loop()
+
+
 @contextmanager
 def serve_in_thread(**options):
     """Start a :class:`FakeOpenAIServer` on its own thread and event loop; yields the server."""
     server = FakeOpenAIServer(**options)
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
     ready = threading.Event()
 
     def run():
+        tighten_timer_slack()
         asyncio.set_event_loop(loop)
         loop.run_until_complete(server.start())
         ready.set()
@@ -267,7 +353,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"listening {server.base_url}", flush=True)
         await asyncio.Event().wait()
 
-    asyncio.run(serve())
+    tighten_timer_slack()
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(serve())
 
 
 if __name__ == "__main__":

@@ -50,6 +50,24 @@ class Endpoint:
         return cls(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
 
 
+async def read_head(reader: asyncio.StreamReader) -> tuple[str, dict[str, str]] | None:
+    """An HTTP/1.1 message's start line and headers (names lower-cased), read in one call;
+    None when the stream ends before a message starts. Shared by this client and the
+    reference server (one read per message head, not one per line)."""
+    try:
+        raw = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as exc:
+        if not exc.partial:
+            return None
+        raise
+    start, *lines = raw[:-4].decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return start, headers
+
+
 @dataclass
 class _Conn:
     reader: asyncio.StreamReader
@@ -64,6 +82,7 @@ class Client:
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 60.0
     _idle: list[_Conn] = field(default_factory=list)
+    _heads: dict[str, bytes] = field(default_factory=dict)
 
     async def _connect(self) -> _Conn:
         ssl = None
@@ -82,29 +101,35 @@ class Client:
                 return await self._post(path, body)
         except TimeoutError:
             raise HTTPError(f"no response within {self.timeout:g} s") from None
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
             raise HTTPError(f"{type(exc).__name__}: {exc}") from None
+
+    def _request_head(self, path: str) -> bytes:
+        """The request's head up to the ``Content-Length`` value, built once per path."""
+        head = self._heads.get(path)
+        if head is None:
+            lines = [f"POST {self.endpoint.path}{path} HTTP/1.1", f"Host: {self.endpoint.host}:{self.endpoint.port}",
+                     "Content-Type: application/json", "Accept: application/json", "Connection: keep-alive"]
+            lines += [f"{k}: {v}" for k, v in self.headers.items()]
+            head = self._heads[path] = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("latin-1")
+        return head
 
     async def _post(self, path: str, body: bytes) -> Response:
         conn = self._idle.pop() if self._idle else None
         reused = conn is not None
         if conn is None:
             conn = await self._connect()
-        head = [f"POST {self.endpoint.path}{path} HTTP/1.1", f"Host: {self.endpoint.host}:{self.endpoint.port}",
-                "Content-Type: application/json", "Accept: application/json", f"Content-Length: {len(body)}",
-                "Connection: keep-alive"]
-        head += [f"{k}: {v}" for k, v in self.headers.items()]
-        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+        data = b"%s%d\r\n\r\n%s" % (self._request_head(path), len(body), body)  # one write per request
         try:
             conn.writer.write(data)
-            status_line = await conn.reader.readline()
-            if not status_line and reused:
+            head = await read_head(conn.reader)
+            if head is None and reused:
                 # The server closed an idle keep-alive connection: one fresh attempt.
                 conn.writer.close()
                 conn = await self._connect()
                 conn.writer.write(data)
-                status_line = await conn.reader.readline()
-            response, keep = await self._read_response(conn.reader, status_line)
+                head = await read_head(conn.reader)
+            response, keep = await self._read_response(conn.reader, head)
         except BaseException:
             conn.writer.close()
             raise
@@ -115,18 +140,15 @@ class Client:
         return response
 
     @staticmethod
-    async def _read_response(reader: asyncio.StreamReader, status_line: bytes) -> tuple[Response, bool]:
-        parts = status_line.decode("latin-1").split(" ", 2)
+    async def _read_response(reader: asyncio.StreamReader, head: tuple[str, dict[str, str]] | None,
+                             ) -> tuple[Response, bool]:
+        if head is None:
+            raise HTTPError("the server closed the connection without a response")
+        status_line, headers = head
+        parts = status_line.split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("HTTP/"):
             raise HTTPError(f"not an HTTP response: {status_line[:80]!r}")
         status = int(parts[1])
-        headers: dict[str, str] = {}
-        while True:
-            line = await reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
         if headers.get("transfer-encoding", "").lower() == "chunked":
             chunks = []
             while True:
