@@ -6,6 +6,7 @@ the units page :class:`luzhi.accounts.filters.UnitFilter`.
 """
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,41 @@ from drf_spectacular.utils import extend_schema_field
 
 from luzhi.accounts.models import Unit
 from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
-from luzhi.plan.selectors import current_plans
+from luzhi.plan.permissions import plans as plan_policy
+from luzhi.plan.selectors import current_plans, plan_by_ref
+
+
+class PlanRefField(forms.ModelChoiceField):
+    """A plan by id or by its 计划标识 (lineage: the newest version), among the field's plans."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        plan = plan_by_ref(str(value), self.queryset)
+        if plan is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return plan
+
+
+def _visible_plans(request) -> QuerySet[Plan]:
+    return plan_policy.visible(getattr(request, "user", None), Plan.objects.defer("source_text"))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlanRefFilter(django_filters.ModelChoiceFilter):
+    """``?plan=``: a plan the user may see, by id or 计划标识 (400 for any other value).
+
+    Filters nothing itself: the FilterSet names a ``method`` saying what "of this plan" means
+    for its model (for indicators, ``luzhi.indicators.plans.in_plan``).
+    """
+
+    field_class = PlanRefField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", _visible_plans)
+        super().__init__(**kwargs)
 
 
 class PlanFilter(django_filters.FilterSet):

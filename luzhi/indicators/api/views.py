@@ -41,7 +41,7 @@ from luzhi.indicators.api.serializers import (
     ObservationSerializer,
 )
 from luzhi.indicators.files import evidence_response
-from luzhi.indicators.filters import IndicatorFilter, ObservationFilter
+from luzhi.indicators.filters import AnyPlanIndicatorFilter, IndicatorFilter, ObservationFilter
 from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
@@ -53,6 +53,7 @@ from luzhi.indicators.services import (
     observation_save,
     observation_submit,
 )
+from luzhi.plan.models import Plan
 
 ERRORS = {
     400: OpenApiResponse(
@@ -69,6 +70,13 @@ ERRORS = {
 # --------------------------------------------------------------------------- indicators
 
 
+PLAN_PARAMETER = (
+    "A plan by id or 计划标识 (lineage: its newest version); 400 for a plan you may not see. "
+    "Several plans can be in force: a later plan's target may share an indicator of another "
+    "plan (a target link)."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -76,22 +84,46 @@ ERRORS = {
                 "status",
                 str,
                 enum=ASSESSMENT_STATUSES,
-                description="Only indicators with this assessment status",
+                description="Only indicators with this assessment status (in the plan's judgement)",
+            ),
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " The plan's indicators, its shared ones included, judged on its own target "
+                "and years (target fields, milestones and assessment). Default: the main plan.",
+            ),
+        ]
+    ),
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " The indicator judged on that plan's target and years (404 when the plan "
+                "has no such indicator). Default: its own plan.",
             )
         ]
-    )
+    ),
 )
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicators (指标) with their definition, target path, responsible units and assessment.
 
     Looked up by code. The plan office sees every indicator; everyone else the
-    public ones. Assessments come from approved values only.
+    public ones. Assessments come from approved values only. The list is one plan's
+    (``?plan=``, else the main plan's, as the cockpit); an indicator another plan shares
+    is shown with that plan's target, years and assessment (``shared``).
     """
 
     lookup_field = "code"
     lookup_value_regex = r"[-\w]+"
-    filterset_class = IndicatorFilter
     ordering_fields = ["order", "code", "name"]
+
+    @property
+    def filterset_class(self):
+        # The list defaults to the main plan; an indicator's own endpoint finds any indicator.
+        return IndicatorFilter if self.action == "list" else AnyPlanIndicatorFilter
 
     def get_queryset(self):
         queryset = (
@@ -108,13 +140,19 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         return IndicatorDetailSerializer if self.action == "retrieve" else IndicatorSerializer
 
     @cached_property
+    def plan(self) -> Plan | None:
+        """The plan whose target and years the indicators are judged on (see filterset_class)."""
+        data = self.request.query_params
+        return self.filterset_class(data, request=self.request).chosen_plan
+
+    @cached_property
     def statuses(self) -> dict:
-        """Every visible indicator's assessment, computed once per request (a fixed query count)."""
+        """Every visible indicator's assessment in the plan (each indicator's own without one),
+        computed once per request (a fixed query count). The status of an indicator the plan
+        shares holds the plan's view of it (``plans.judged_for``), which the serializer shows."""
         user = self.request.user
-        return {
-            s.indicator.pk: s
-            for s in indicator_statuses(user=user, public=not indicator_policy.can(user, "cockpit"))
-        }
+        public = not indicator_policy.can(user, "cockpit")
+        return {s.indicator.pk: s for s in indicator_statuses(user=user, public=public, plan=self.plan)}
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -161,6 +199,13 @@ WRITE_ACTIONS = {"create", "submit", "approve", "return_value", "correct"}
                 "region",
                 str,
                 description="A city code (370100), a city name (济南 / 济南市) or 全省 / 370000",
+            ),
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " Values of the plan's indicators, its shared ones included. No default: "
+                "a value is reported once, whichever plans judge it.",
             ),
         ]
     )
