@@ -23,7 +23,7 @@ from luzhi.indicators.models import (
 )
 from luzhi.indicators.plans import is_linked_view
 from luzhi.indicators.progress import AMBER, GREEN, NONE, RED
-from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_check_all
 
 ASSESSMENT_STATUSES = [GREEN, AMBER, RED, NONE]
 
@@ -393,15 +393,10 @@ class ObservationSaveSerializer(serializers.Serializer):
         The same check as the web form (the service checks again); checking first
         keeps a good file of a refused request from being written to storage.
         """
-        problems = []
-        for upload in files:
-            try:
-                evidence_check(upload)
-            except ValidationError as exc:
-                problems.extend(exc.messages)
-        if problems:
-            raise serializers.ValidationError(problems)
-        return files
+        try:
+            return evidence_check_all(files)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class ObservationReviewSerializer(serializers.Serializer):

@@ -27,7 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from luzhi.accounts.models import City, Unit
-from luzhi.core.api import transition_responses
+from luzhi.core.api import error_responses, transition_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.indicators.api.serializers import (
     ASSESSMENT_STATUSES,
@@ -47,6 +47,7 @@ from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import city_breakdown, indicator_statuses
 from luzhi.indicators.services import (
+    REPORT_FIELDS,
     observation_approve,
     observation_correct,
     observation_return,
@@ -55,16 +56,7 @@ from luzhi.indicators.services import (
 )
 from luzhi.plan.models import Plan
 
-ERRORS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"
-    ),
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in"),
-    403: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Not allowed (e.g. another unit's indicator)"
-    ),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or not visible to you"),
-}
+ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)
 
 
 # --------------------------------------------------------------------------- indicators
@@ -189,6 +181,21 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 WRITE_ACTIONS = {"create", "submit", "approve", "return_value", "correct"}
 
 
+def transition(summary: str, request=None, **route):
+    """A POST action moving one value through review: its route and its schema (the value,
+    or the transition's errors in LuZhi's error shape)."""
+
+    def decorate(method):
+        routed = action(detail=True, methods=["post"], filter_backends=[], **route)(method)
+        return extend_schema(
+            summary=summary,
+            request=request,
+            responses=transition_responses(ObservationSerializer),
+        )(routed)
+
+    return decorate
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -277,27 +284,29 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         observation = observation_save(
             actor=request.user,
             indicator=data["indicator"],
-            period=data["period"],
-            region=data["region"],
-            value=data["value"],
-            unit=data.get("unit"),
-            note=data["note"],
-            source=data["source"],
             submit=data["submit"],
             files=data.get("files", []),
-            reason=data["reason"],
+            **{name: data.get(name) for name in REPORT_FIELDS},
         )
         created = observation.history.count() == 1
         return self._respond(
             observation, status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    @extend_schema(
-        summary="Submit a draft or returned value for review (reason: why a value breaking a check is right)",
+    def _decide(self, request, service, serializer_class):
+        """Validate the request's body with ``serializer_class``, then call the service on
+        the value (the service checks who may; 403/409 with its message)."""
+        observation = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(
+            service(actor=request.user, observation=observation, **serializer.validated_data)
+        )
+
+    @transition(
+        "Submit a draft or returned value for review (reason: why a value breaking a check is right)",
         request=None,
-        responses=transition_responses(ObservationSerializer),
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         reason = str(request.data.get("reason") or "") if hasattr(request.data, "get") else ""
         observation = observation_submit(
@@ -305,50 +314,22 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(observation)
 
-    @extend_schema(
-        summary="Approve a submitted value (plan office)",
-        request=ObservationReviewSerializer,
-        responses=transition_responses(ObservationSerializer),
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @transition("Approve a submitted value (plan office)", ObservationReviewSerializer)
     def approve(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_approve(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_approve, ObservationReviewSerializer)
 
-    @extend_schema(
-        summary="Return a submitted value to its unit with a comment (plan office)",
-        request=ObservationReviewSerializer,
-        responses=transition_responses(ObservationSerializer),
+    @transition(
+        "Return a submitted value to its unit with a comment (plan office)",
+        ObservationReviewSerializer,
+        url_path="return",
+        url_name="return",
     )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_value(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_return(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_return, ObservationReviewSerializer)
 
-    @extend_schema(
-        summary="Correct an approved value, saying why (plan office)",
-        request=ObservationCorrectSerializer,
-        responses=transition_responses(ObservationSerializer),
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @transition("Correct an approved value, saying why (plan office)", ObservationCorrectSerializer)
     def correct(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationCorrectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_correct(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_correct, ObservationCorrectSerializer)
 
     @extend_schema(
         summary="Review timeline: who moved the value from what to what, and why",
