@@ -201,6 +201,7 @@ def test_an_unknown_plan_is_not_found(client, plan_officer, indicators):
     client.force_login(plan_officer)
     assert client.get(reverse("indicators:cockpit"), {"plan": 999999}).status_code == 404
     assert client.get(reverse("indicators:cockpit"), {"plan": "x"}).status_code == 404
+    assert client.get(reverse("indicators:cockpit"), {"plan": "\x00"}).status_code == 404
 
 
 def test_a_new_version_of_the_second_plan_keeps_its_links(linked, plan_officer):
@@ -403,7 +404,7 @@ def test_the_api_filters_values_by_plan(shared_value, seed_plan, plan_officer):
 
 
 @pytest.mark.parametrize("url", ["/api/indicators/", "/api/observations/"])
-@pytest.mark.parametrize("plan", ["999999", "no-such-plan", "99999999999999999999999"])
+@pytest.mark.parametrize("plan", ["999999", "no-such-plan", "99999999999999999999999", "1\x00"])
 def test_an_unknown_plan_is_a_400_naming_the_field(url, plan, indicators):
     response = _api().get(url, {"plan": plan})
     assert response.status_code == 400, response.content
