@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City, Unit, UnitAlias, User
 from luzhi.accounts.permissions import units, users
 from luzhi.core.cache import bump
-from luzhi.core.history import record_change
+from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
@@ -51,17 +51,13 @@ def reference_data_sync(*, actor: User | None = None, path: Path = REFERENCE_FIL
         if changed:
             for field, value in wanted.items():
                 setattr(unit, field, value)
-            unit.full_clean()
-            record_change(unit, actor, "reference data")
-            unit.save()
+            save_recorded(unit, actor=actor, reason="reference data")
         for alias in {row["name"], row.get("short_name") or row["name"], *row.get("aliases", [])}:
             key = normalize_name(alias)
             existing = known.get(key)
             if existing is None:
                 obj = UnitAlias(unit=unit, alias=alias)
-                obj.full_clean()
-                record_change(obj, actor, "reference data")
-                obj.save()
+                save_recorded(obj, actor=actor, reason="reference data")
                 known[key] = obj
                 created["aliases"] += 1
             elif existing.unit_id != unit.pk:
@@ -82,9 +78,7 @@ def unit_create(*, actor: User | None, name: str, kind: str = Unit.Kind.OTHER) -
     if actor is not None:
         units.require(actor, "create")
     unit = Unit(name=name, short_name="", kind=kind)
-    unit.full_clean()
-    record_change(unit, actor, "created on plan import")
-    unit.save()
+    save_recorded(unit, actor=actor, reason="created on plan import")
     alias = UnitAlias(unit=unit, alias=name)
     alias.full_clean()
     alias.save()
@@ -101,9 +95,7 @@ def unit_update_contact(
     unit.contact_name = contact_name.strip()
     unit.contact_phone = contact_phone.strip()
     unit.contact_email = contact_email.strip()
-    unit.full_clean()
-    record_change(unit, actor, "contact details updated")
-    unit.save()
+    save_recorded(unit, actor=actor, reason="contact details updated")
     return unit
 
 
@@ -126,9 +118,7 @@ def user_create(
         users.require(actor, "create")
     user = User(username=username, role=role, unit=unit, display_name=display_name, email=email)
     user.set_password(password)
-    user.full_clean()
-    record_change(user, actor, "user created")
-    user.save()
+    save_recorded(user, actor=actor, reason="user created")
     return user
 
 
@@ -158,9 +148,7 @@ def _ensure_aliases(*, unit: Unit, names: list[tuple[str, str]], actor, reason: 
         existing = UnitAlias.objects.select_related("unit").filter(normalized=key).first()
         if existing is None:
             alias = UnitAlias(unit=unit, alias=name.strip())
-            alias.full_clean()
-            record_change(alias, actor, reason)
-            alias.save()
+            save_recorded(alias, actor=actor, reason=reason)
             created += 1
         elif existing.unit_id != unit.pk:
             raise ValidationError(
@@ -204,9 +192,7 @@ def unit_create_full(
         contact_phone=contact_phone.strip(),
         contact_email=contact_email.strip(),
     )
-    unit.full_clean()
-    record_change(unit, actor, "unit created")
-    unit.save()
+    save_recorded(unit, actor=actor, reason="unit created")
     _ensure_aliases(
         unit=unit,
         names=[("name", unit.name), ("short_name", unit.short_name)]
@@ -239,9 +225,7 @@ def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields) -> Unit:
             changed = True
     if not changed:
         return unit
-    unit.full_clean()
-    record_change(unit, actor, reason.strip() or "unit updated")
-    unit.save()
+    save_recorded(unit, actor=actor, reason=reason.strip() or "unit updated")
     _ensure_aliases(
         unit=unit,
         names=[("name", unit.name), ("short_name", unit.short_name)],

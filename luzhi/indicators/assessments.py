@@ -53,22 +53,31 @@ def bump(indicator_ids: Iterable[int] | None = None) -> None:
 # ---------------------------------------------------------------- (de)serialising
 
 
+#: The stored assessment's fields, in the order of the stored list (never reorder: rows
+#: stored earlier are read back by position).
+_ASSESSMENT_FIELDS = (
+    "current",
+    "progress",
+    "expected",
+    "forecast",
+    "achieved",
+    "status",
+    "above_range",
+    "year",
+    "years",
+    "reason",
+)
+
+
 def _dump(status) -> str:
     a = status.assessment
     period = status.latest_period
     return json.dumps(
         {
+            # ``years`` as [year, met] pairs: JSON keys would turn the years into strings.
             "a": [
-                a.current,
-                a.progress,
-                a.expected,
-                a.forecast,
-                a.achieved,
-                a.status,
-                a.above_range,
-                a.year,
-                [[y, m] for y, m in a.years.items()],
-                a.reason,
+                [[y, m] for y, m in a.years.items()] if name == "years" else getattr(a, name)
+                for name in _ASSESSMENT_FIELDS
             ],
             "s": [[d.toordinal(), v] for d, v in status.series],
             "p": [period.type.value, period.start.toordinal()] if period else None,
@@ -84,19 +93,9 @@ def _dump(status) -> str:
 
 def _load(indicator: Indicator, payload, status_class):
     data = json.loads(payload) if isinstance(payload, str) else payload
-    cur, prog, exp, fc, ach, st, above, year, years, reason = data["a"]
-    assessment = Assessment(
-        current=cur,
-        progress=prog,
-        expected=exp,
-        forecast=fc,
-        achieved=ach,
-        status=st,
-        above_range=above,
-        year=year,
-        years={y: m for y, m in years},
-        reason=reason,
-    )
+    fields = dict(zip(_ASSESSMENT_FIELDS, data["a"], strict=True))
+    fields["years"] = {y: m for y, m in fields["years"]}
+    assessment = Assessment(**fields)
     period = data["p"]
     return status_class(
         indicator=indicator,

@@ -104,26 +104,22 @@ def _change(rule: ValueRule, value: Decimal, previous: Observation | None, unit:
         "value": _fmt(value),
         "unit": unit,
     }
-    if before > 0 and value > before and rule.max_rise_pct is not None:
-        rise = (value - before) / before * HUNDRED
-        if rise > rule.max_rise_pct:
-            problems.append(
-                _(
+    if before > 0 and value != before:
+        rising = value > before
+        limit = rule.max_rise_pct if rising else rule.max_fall_pct
+        pct = abs(value - before) / before * HUNDRED
+        if limit is not None and pct > limit:
+            if rising:
+                text = _(
                     "与上期相比的变化:%(value)s %(unit)s 较上期(%(period)s)%(before)s %(unit)s "
                     "增长 %(pct)s%%,超过最大增幅 %(limit)s%%。"
                 )
-                % {**where, "pct": _pct(rise), "limit": _pct(rule.max_rise_pct)}
-            )
-    if before > 0 and value < before and rule.max_fall_pct is not None:
-        fall = (before - value) / before * HUNDRED
-        if fall > rule.max_fall_pct:
-            problems.append(
-                _(
+            else:
+                text = _(
                     "与上期相比的变化:%(value)s %(unit)s 较上期(%(period)s)%(before)s %(unit)s "
                     "下降 %(pct)s%%,超过最大降幅 %(limit)s%%。"
                 )
-                % {**where, "pct": _pct(fall), "limit": _pct(rule.max_fall_pct)}
-            )
+            problems.append(text % {**where, "pct": _pct(pct), "limit": _pct(limit)})
     if rule.max_abs_change is not None and abs(value - before) > rule.max_abs_change:
         problems.append(
             _(

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,7 +17,11 @@ from drf_spectacular.utils import extend_schema_field
 from luzhi.accounts.models import Unit
 from luzhi.indicators.models import Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import in_plan
 from luzhi.indicators.services import resolve_region
+from luzhi.plan.filters import PlanRefFilter
+from luzhi.plan.models import Plan
+from luzhi.plan.selectors import current_plan
 
 
 class PeriodFormField(forms.CharField):
@@ -105,9 +110,22 @@ class UnitIdFilter(django_filters.ModelChoiceFilter):
     """A unit given by id (typed for the OpenAPI schema)."""
 
 
-class IndicatorFilter(django_filters.FilterSet):
-    """Indicators by how they are measured and by responsible unit."""
+PLAN_LABEL = _("计划:编号或计划标识")
 
+
+class IndicatorFilter(django_filters.FilterSet):
+    """Indicators by plan, by how they are measured and by responsible unit.
+
+    ``plan`` keeps a plan's indicators (``plans.in_plan``: its own and those its linked
+    targets share); without it, the main plan's, as the cockpit shows them. An
+    indicator's own endpoint finds any indicator, as its page does
+    (:class:`AnyPlanIndicatorFilter`).
+    """
+
+    #: Without ``?plan=``, the main plan's indicators.
+    main_by_default = True
+
+    plan = PlanRefFilter(method="filter_plan", label=PLAN_LABEL)
     unit = UnitIdFilter(
         field_name="responsible_units",
         queryset=Unit.objects.all(),
@@ -127,11 +145,34 @@ class IndicatorFilter(django_filters.FilterSet):
             "is_public",
         ]
 
+    @cached_property
+    def chosen_plan(self) -> Plan | None:
+        """The plan asked for, else (``main_by_default``) the main plan; None with neither,
+        or when ``?plan=`` is refused (the API answers 400 first)."""
+        asked = self.form.cleaned_data.get("plan") if self.is_valid() else None
+        return asked or (current_plan() if self.main_by_default else None)
+
+    def filter_plan(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied in filter_queryset, with its default
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        plan = self.chosen_plan
+        return queryset if plan is None else queryset.filter(in_plan(plan))
+
+
+class AnyPlanIndicatorFilter(IndicatorFilter):
+    """The same filters with no default plan: an indicator's own endpoint, like its page,
+    finds any indicator the user may see (``?plan=`` judges it for that plan)."""
+
+    main_by_default = False
+
 
 class ObservationFilter(django_filters.FilterSet):
     """Observations by indicator code, period, region, status, source, year and reporting unit."""
 
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标代码"))
+    plan = PlanRefFilter(method="filter_plan", label=PLAN_LABEL)
     period = PeriodFilter(label=_("周期,如 2026、2026-Q1、2026-01"))
     region = RegionFilter(label=_("区域:设区市代码或名称,或“全省”"))
     year = YearFilter(label=_("年份,如 2026"))
@@ -151,4 +192,10 @@ class ObservationFilter(django_filters.FilterSet):
             "year",
             "period_type",
             "unit",
+            "plan",
         ]
+
+    def filter_plan(self, queryset: QuerySet, name: str, plan: Plan) -> QuerySet:
+        """Values of the plan's indicators, shared ones included (no default: values are
+        reported once, whichever plans judge them)."""
+        return queryset.filter(in_plan(plan, prefix="indicator__"))

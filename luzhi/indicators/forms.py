@@ -63,6 +63,20 @@ def region_choices(user, indicator: Indicator) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------ widgets
 
 
+
+def number_field(label, *, required: bool = True, initial=None, attrs=None) -> forms.CharField:
+    """A number typed as text (a decimal keypad on phones): the service parses it, so a bad
+    value gets the service's message next to the field."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=40,
+        initial=initial,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})}
+        ),
+    )
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -91,11 +105,7 @@ class ObservationForm(forms.Form):
     # decides (so a period or region posted by hand gets the service's message).
     period = forms.CharField(label=_("周期"), widget=forms.Select)
     region = forms.CharField(label=_("区域"), widget=forms.Select)
-    value = forms.CharField(
-        label=_("数值"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    value = number_field(_("数值"))
     unit = forms.CharField(
         label=_("计量单位"),
         required=False,
@@ -183,11 +193,7 @@ class ReviewForm(forms.Form):
 class CorrectionForm(forms.Form):
     """Change an approved value; the reason is kept in its history."""
 
-    value = forms.CharField(
-        label=_("更正后的数值"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    value = number_field(_("更正后的数值"))
     reason = forms.CharField(
         label=_("更正原因"),
         max_length=2000,
@@ -204,14 +210,11 @@ class AllocationForm(forms.Form):
         self.cities = list(cities)
         for city in self.cities:
             value = current.get(city.pk)
-            self.fields[f"city_{city.code}"] = forms.CharField(
-                label=city.name,
+            self.fields[f"city_{city.code}"] = number_field(
+                city.name,
                 required=False,
-                max_length=40,
                 initial=_plain(value) if value is not None else "",
-                widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "autocomplete": "off", "data-allocation": ""}
-                ),
+                attrs={"data-allocation": ""},
             )
 
     def field_for(self, city_code: str) -> str:
@@ -237,12 +240,10 @@ class MilestoneForm(forms.Form):
         self.years = list(years)
         for year in self.years:
             value = current.get(year)
-            self.fields[f"year_{year}"] = forms.CharField(
-                label=_("%(year)d年") % {"year": year},
+            self.fields[f"year_{year}"] = number_field(
+                _("%(year)d年") % {"year": year},
                 required=False,
-                max_length=40,
                 initial=_plain(value) if value is not None else "",
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
 
     def values(self) -> dict[int, str]:

@@ -97,17 +97,27 @@ def is_linked_view(indicator: Indicator) -> bool:
     return getattr(indicator, "linked", False)
 
 
-def plan_indicators(plan: Plan, indicators) -> list[Indicator]:
-    """A plan's indicators from the ``indicators`` queryset (already restricted to what the
-    reader may see): those made from its own targets (with the auxiliary ones, for the
-    main plan) and the indicators its linked targets share, judged on its terms; in the
-    order of the plan's targets."""
-    own = Q(target__section__plan__lineage=plan.lineage)
+def _links(plan: Plan):
+    return TargetLink.objects.filter(plan_lineage=plan.lineage, target__isnull=False)
+
+
+def in_plan(plan: Plan, prefix: str = "") -> Q:
+    """The indicators of ``plan`` (as a condition on ``<prefix>`` indicator fields): those made
+    from its own targets (with the auxiliary ones, for the main plan) and those its linked
+    targets share. What the plan's cockpit shows and ``?plan=`` filters on, page and API."""
+    own = Q(**{f"{prefix}target__section__plan__lineage": plan.lineage})
     if plan.is_main:
-        own |= Q(target__isnull=True)
-    links = TargetLink.objects.filter(plan_lineage=plan.lineage, target__isnull=False)
+        own |= Q(**{f"{prefix}target__isnull": True})
+    return own | Q(**{f"{prefix}pk__in": _links(plan).values("indicator_id")})
+
+
+def plan_indicators(plan: Plan, indicators) -> list[Indicator]:
+    """A plan's indicators (:func:`in_plan`) from the ``indicators`` queryset (already
+    restricted to what the reader may see), the shared ones judged on its terms; in the
+    order of the plan's targets."""
+    links = _links(plan)
     # One query for both; the links themselves are read only when the plan shares any.
-    found = list(indicators.filter(own | Q(pk__in=links.values("indicator_id"))))
+    found = list(indicators.filter(in_plan(plan)))
 
     def is_own(indicator) -> bool:
         if indicator.target_id is None:

@@ -6,6 +6,7 @@ the units page :class:`luzhi.accounts.filters.UnitFilter`.
 """
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,41 @@ from drf_spectacular.utils import extend_schema_field
 
 from luzhi.accounts.models import Unit
 from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
-from luzhi.plan.selectors import current_plans
+from luzhi.plan.permissions import plans as plan_policy
+from luzhi.plan.selectors import current_plans, plan_by_ref
+
+
+class PlanRefField(forms.ModelChoiceField):
+    """A plan by id or by its 计划标识 (lineage: the newest version), among the field's plans."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        plan = plan_by_ref(str(value), self.queryset)
+        if plan is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return plan
+
+
+def _visible_plans(request) -> QuerySet[Plan]:
+    return plan_policy.visible(getattr(request, "user", None), Plan.objects.defer("source_text"))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlanRefFilter(django_filters.ModelChoiceFilter):
+    """``?plan=``: a plan the user may see, by id or 计划标识 (400 for any other value).
+
+    Filters nothing itself: the FilterSet names a ``method`` saying what "of this plan" means
+    for its model (for indicators, ``luzhi.indicators.plans.in_plan``).
+    """
+
+    field_class = PlanRefField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", _visible_plans)
+        super().__init__(**kwargs)
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -33,26 +68,30 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=newest) if value else queryset.exclude(pk__in=newest)
 
 
+def under_path(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    """Rows whose ``field`` (a section path) lies under the section ``value`` (e.g. 二/(一))."""
+    value = (value or "").rstrip("/")
+    return queryset.filter(**{f"{field}__startswith": f"{value}/"}) if value else queryset
+
+
+class SubtreeFilter(django_filters.CharFilter):
+    """Rows whose section path (``field_name``) lies under the section given (e.g. 二/(一))."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return under_path(qs, self.field_name, value)
+
+
 class SectionFilter(django_filters.FilterSet):
     """Sections of a plan by kind, path (exact, or ``path_prefix`` for a subtree) and parent."""
 
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("计划"))
     parent = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("上级章节"))
     path = django_filters.CharFilter(label=_("编号路径"))
-    path_prefix = django_filters.CharFilter(method="filter_path_prefix", label=_("编号路径前缀"))
+    path_prefix = SubtreeFilter(field_name="path", label=_("编号路径前缀"))
 
     class Meta:
         model = Section
         fields = ["plan", "kind", "path", "parent"]
-
-    def filter_path_prefix(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return under_path(queryset, "path", value)
-
-
-def under_path(queryset: QuerySet, field: str, value: str) -> QuerySet:
-    """Rows whose ``field`` (a section path) lies under the section ``value`` (e.g. 二/(一))."""
-    value = (value or "").rstrip("/")
-    return queryset.filter(**{f"{field}__startswith": f"{value}/"}) if value else queryset
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -101,14 +140,11 @@ class TaskFilter(_UnitRoleFilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("计划"))
     parent = django_filters.ModelChoiceFilter(queryset=Section.objects.all(), label=_("所属行动"))
     path = django_filters.CharFilter(label=_("编号路径"))
-    action = django_filters.CharFilter(method="filter_action", label=_("行动"))
+    action = SubtreeFilter(field_name="path", label=_("行动"))
 
     class Meta:
         model = Task
         fields = ["plan", "parent", "path", "action", "unit", "role"]
-
-    def filter_action(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return under_path(queryset, "path", value)
 
 
 class AssignmentUnitFilter(django_filters.FilterSet):

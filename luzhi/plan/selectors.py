@@ -40,6 +40,17 @@ def current_plan() -> Plan | None:
     return newest.filter(is_main=True).first() or newest.first()
 
 
+def plan_by_ref(ref: str, plans: QuerySet[Plan]) -> Plan | None:
+    """The plan ``ref`` names among ``plans``: by id, or by its 计划标识 (``lineage``: the newest
+    version of that plan in ``plans``); None when it names none (``?plan=`` of pages and API)."""
+    ref = (ref or "").strip()
+    if not ref or "\x00" in ref:  # PostgreSQL refuses NUL in text: it names no plan
+        return None
+    if ref.isascii() and ref.isdigit():
+        return plans.filter(pk=int(ref)).first() if len(ref) < 19 else None
+    return plans.filter(lineage=ref).order_by("-version").first()
+
+
 def with_details(sections: QuerySet[Section]) -> QuerySet[Section]:
     """Sections with their assignments (and the units' roles) and targets prefetched, in order."""
     return sections.prefetch_related(

@@ -7,8 +7,7 @@ service in ``luzhi.accounts.services``, which checks the permission again.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -33,17 +32,10 @@ from luzhi.accounts.services import (
     unit_update,
     unit_update_contact,
 )
-from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import PolicyQuerysetMixin, error_responses
 from luzhi.core.api_history import HistoryMixin
 
-ERRORS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"
-    ),
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in"),
-    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Not allowed"),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such unit"),
-}
+ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)
 
 
 class UnitViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):

@@ -21,8 +21,9 @@ from luzhi.indicators.models import (
     Observation,
     ObservationEvent,
 )
+from luzhi.indicators.plans import is_linked_view
 from luzhi.indicators.progress import AMBER, GREEN, NONE, RED
-from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_check_all
 
 ASSESSMENT_STATUSES = [GREEN, AMBER, RED, NONE]
 
@@ -106,7 +107,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
     """An indicator: its definition, target path, responsible units and current assessment.
 
     The view computes every indicator's assessment once per request and passes
-    them in the context as ``statuses`` (indicator id → IndicatorStatus).
+    them in the context as ``statuses`` (indicator id → IndicatorStatus). When the plan
+    asked for shares the indicator (a target link), its status holds that plan's view of
+    it, and the row shows the view: that plan's target and years, no milestones (they are
+    the path to its own plan's target).
     """
 
     # Null for an indicator with no target of its own (a ratio's numerator) and for every
@@ -117,8 +121,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
     numerator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     responsible_units = UnitBriefSerializer(many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
+    shared = serializers.SerializerMethodField(
+        help_text=_("另一计划的指标,按所选计划关联的目标和年份考核(目标字段与进度均为所选计划的)")
+    )
 
     class Meta:
         model = Indicator
@@ -152,11 +159,28 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "is_public",
             "order",
             "assessment",
+            "shared",
         ]
+
+    def to_representation(self, indicator: Indicator) -> dict:
+        status = self.context.get("statuses", {}).get(indicator.pk)
+        if status is None or not is_linked_view(status.indicator):
+            return super().to_representation(indicator)
+        return super().to_representation(status.indicator)
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, indicator: Indicator) -> list[dict]:
+        # The path to the indicator's own plan's target: not shown for another plan's view.
+        if is_linked_view(indicator):
+            return []
+        return MilestoneSerializer(indicator.milestones.all(), many=True).data
 
     @extend_schema_field(AssessmentSerializer(allow_null=True))
     def get_assessment(self, indicator: Indicator) -> dict | None:
         return assessment_data(self.context.get("statuses", {}).get(indicator.pk))
+
+    def get_shared(self, indicator: Indicator) -> bool:
+        return is_linked_view(indicator)
 
 
 class IndicatorDetailSerializer(IndicatorSerializer):
@@ -369,15 +393,10 @@ class ObservationSaveSerializer(serializers.Serializer):
         The same check as the web form (the service checks again); checking first
         keeps a good file of a refused request from being written to storage.
         """
-        problems = []
-        for upload in files:
-            try:
-                evidence_check(upload)
-            except ValidationError as exc:
-                problems.extend(exc.messages)
-        if problems:
-            raise serializers.ValidationError(problems)
-        return files
+        try:
+            return evidence_check_all(files)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class ObservationReviewSerializer(serializers.Serializer):

@@ -27,7 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from luzhi.accounts.models import City, Unit
-from luzhi.core.api import transition_responses
+from luzhi.core.api import error_responses, transition_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.indicators.api.serializers import (
     ASSESSMENT_STATUSES,
@@ -41,32 +41,32 @@ from luzhi.indicators.api.serializers import (
     ObservationSerializer,
 )
 from luzhi.indicators.files import evidence_response
-from luzhi.indicators.filters import IndicatorFilter, ObservationFilter
+from luzhi.indicators.filters import AnyPlanIndicatorFilter, IndicatorFilter, ObservationFilter
 from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import city_breakdown, indicator_statuses
 from luzhi.indicators.services import (
+    REPORT_FIELDS,
     observation_approve,
     observation_correct,
     observation_return,
     observation_save,
     observation_submit,
 )
+from luzhi.plan.models import Plan
 
-ERRORS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"
-    ),
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in"),
-    403: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Not allowed (e.g. another unit's indicator)"
-    ),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or not visible to you"),
-}
+ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)
 
 
 # --------------------------------------------------------------------------- indicators
+
+
+PLAN_PARAMETER = (
+    "A plan by id or 计划标识 (lineage: its newest version); 400 for a plan you may not see. "
+    "Several plans can be in force: a later plan's target may share an indicator of another "
+    "plan (a target link)."
+)
 
 
 @extend_schema_view(
@@ -76,22 +76,46 @@ ERRORS = {
                 "status",
                 str,
                 enum=ASSESSMENT_STATUSES,
-                description="Only indicators with this assessment status",
+                description="Only indicators with this assessment status (in the plan's judgement)",
+            ),
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " The plan's indicators, its shared ones included, judged on its own target "
+                "and years (target fields, milestones and assessment). Default: the main plan.",
+            ),
+        ]
+    ),
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " The indicator judged on that plan's target and years (404 when the plan "
+                "has no such indicator). Default: its own plan.",
             )
         ]
-    )
+    ),
 )
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicators (指标) with their definition, target path, responsible units and assessment.
 
     Looked up by code. The plan office sees every indicator; everyone else the
-    public ones. Assessments come from approved values only.
+    public ones. Assessments come from approved values only. The list is one plan's
+    (``?plan=``, else the main plan's, as the cockpit); an indicator another plan shares
+    is shown with that plan's target, years and assessment (``shared``).
     """
 
     lookup_field = "code"
     lookup_value_regex = r"[-\w]+"
-    filterset_class = IndicatorFilter
     ordering_fields = ["order", "code", "name"]
+
+    @property
+    def filterset_class(self):
+        # The list defaults to the main plan; an indicator's own endpoint finds any indicator.
+        return IndicatorFilter if self.action == "list" else AnyPlanIndicatorFilter
 
     def get_queryset(self):
         queryset = (
@@ -108,13 +132,19 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         return IndicatorDetailSerializer if self.action == "retrieve" else IndicatorSerializer
 
     @cached_property
+    def plan(self) -> Plan | None:
+        """The plan whose target and years the indicators are judged on (see filterset_class)."""
+        data = self.request.query_params
+        return self.filterset_class(data, request=self.request).chosen_plan
+
+    @cached_property
     def statuses(self) -> dict:
-        """Every visible indicator's assessment, computed once per request (a fixed query count)."""
+        """Every visible indicator's assessment in the plan (each indicator's own without one),
+        computed once per request (a fixed query count). The status of an indicator the plan
+        shares holds the plan's view of it (``plans.judged_for``), which the serializer shows."""
         user = self.request.user
-        return {
-            s.indicator.pk: s
-            for s in indicator_statuses(user=user, public=not indicator_policy.can(user, "cockpit"))
-        }
+        public = not indicator_policy.can(user, "cockpit")
+        return {s.indicator.pk: s for s in indicator_statuses(user=user, public=public, plan=self.plan)}
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -151,6 +181,21 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 WRITE_ACTIONS = {"create", "submit", "approve", "return_value", "correct"}
 
 
+def transition(summary: str, request=None, **route):
+    """A POST action moving one value through review: its route and its schema (the value,
+    or the transition's errors in LuZhi's error shape)."""
+
+    def decorate(method):
+        routed = action(detail=True, methods=["post"], filter_backends=[], **route)(method)
+        return extend_schema(
+            summary=summary,
+            request=request,
+            responses=transition_responses(ObservationSerializer),
+        )(routed)
+
+    return decorate
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -161,6 +206,13 @@ WRITE_ACTIONS = {"create", "submit", "approve", "return_value", "correct"}
                 "region",
                 str,
                 description="A city code (370100), a city name (济南 / 济南市) or 全省 / 370000",
+            ),
+            OpenApiParameter(
+                "plan",
+                str,
+                description=PLAN_PARAMETER
+                + " Values of the plan's indicators, its shared ones included. No default: "
+                "a value is reported once, whichever plans judge it.",
             ),
         ]
     )
@@ -232,27 +284,29 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         observation = observation_save(
             actor=request.user,
             indicator=data["indicator"],
-            period=data["period"],
-            region=data["region"],
-            value=data["value"],
-            unit=data.get("unit"),
-            note=data["note"],
-            source=data["source"],
             submit=data["submit"],
             files=data.get("files", []),
-            reason=data["reason"],
+            **{name: data.get(name) for name in REPORT_FIELDS},
         )
         created = observation.history.count() == 1
         return self._respond(
             observation, status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    @extend_schema(
-        summary="Submit a draft or returned value for review (reason: why a value breaking a check is right)",
+    def _decide(self, request, service, serializer_class):
+        """Validate the request's body with ``serializer_class``, then call the service on
+        the value (the service checks who may; 403/409 with its message)."""
+        observation = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(
+            service(actor=request.user, observation=observation, **serializer.validated_data)
+        )
+
+    @transition(
+        "Submit a draft or returned value for review (reason: why a value breaking a check is right)",
         request=None,
-        responses=transition_responses(ObservationSerializer),
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         reason = str(request.data.get("reason") or "") if hasattr(request.data, "get") else ""
         observation = observation_submit(
@@ -260,50 +314,22 @@ class ObservationViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(observation)
 
-    @extend_schema(
-        summary="Approve a submitted value (plan office)",
-        request=ObservationReviewSerializer,
-        responses=transition_responses(ObservationSerializer),
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @transition("Approve a submitted value (plan office)", ObservationReviewSerializer)
     def approve(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_approve(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_approve, ObservationReviewSerializer)
 
-    @extend_schema(
-        summary="Return a submitted value to its unit with a comment (plan office)",
-        request=ObservationReviewSerializer,
-        responses=transition_responses(ObservationSerializer),
+    @transition(
+        "Return a submitted value to its unit with a comment (plan office)",
+        ObservationReviewSerializer,
+        url_path="return",
+        url_name="return",
     )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_value(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_return(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_return, ObservationReviewSerializer)
 
-    @extend_schema(
-        summary="Correct an approved value, saying why (plan office)",
-        request=ObservationCorrectSerializer,
-        responses=transition_responses(ObservationSerializer),
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @transition("Correct an approved value, saying why (plan office)", ObservationCorrectSerializer)
     def correct(self, request, pk=None):
-        observation = self.get_object()
-        serializer = ObservationCorrectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        observation = observation_correct(
-            actor=request.user, observation=observation, **serializer.validated_data
-        )
-        return self._respond(observation)
+        return self._decide(request, observation_correct, ObservationCorrectSerializer)
 
     @extend_schema(
         summary="Review timeline: who moved the value from what to what, and why",

@@ -16,6 +16,7 @@ from luzhi.indicators.services.evidence import (
 )
 from luzhi.indicators.services.links import target_link, target_track_separately
 from luzhi.indicators.services.observations import (
+    REPORT_FIELDS,
     check_period,
     computed_snapshot,
     computed_values,
@@ -37,6 +38,7 @@ from luzhi.indicators.services.setup import (
 __all__ = [
     "DEFINITIONS",
     "EVIDENCE_TYPES",
+    "REPORT_FIELDS",
     "check_period",
     "allocation_set",
     "computed_snapshot",

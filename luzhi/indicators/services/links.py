@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import Unit, User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.indicators import plans
 from luzhi.indicators.models import Indicator, TargetLink
 from luzhi.indicators.permissions import indicators
@@ -66,9 +66,7 @@ def target_link(*, actor: User, target: Target, indicator: Indicator) -> TargetL
     link.indicator = indicator
     link.target = target
     link.linked_by = actor
-    link.full_clean()
-    record_change(link, actor, "linked")
-    link.save()
+    save_recorded(link, actor=actor, reason="linked")
     data_changed([indicator])
     return link
 

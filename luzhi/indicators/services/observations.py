@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.indicators import checks, plans
 from luzhi.indicators.models import (
     PROVINCE,
@@ -84,6 +84,11 @@ def _event(observation, actor, action, before, comment="") -> None:
         value=observation.value,
         comment=comment,
     )
+
+
+#: What a reported value carries besides its indicator, files and whether it is submitted:
+#: the report page's form and the API's request both pass these to observation_save as is.
+REPORT_FIELDS = ("period", "region", "value", "unit", "note", "source", "reason")
 
 
 @transaction.atomic
@@ -174,9 +179,7 @@ def observation_save(
     observation.check_breaches, observation.check_reason = breaches, reason.strip()
     observation.reporting_unit = actor.unit if getattr(actor, "unit_id", None) else None
     observation.status = STATUS.SUBMITTED if submit else STATUS.DRAFT
-    observation.full_clean()
-    record_change(observation, actor, "submitted" if submit else "saved")
-    observation.save()
+    save_recorded(observation, actor=actor, reason="submitted" if submit else "saved")
     for upload in files:
         evidence_add(actor=actor, observation=observation, upload=upload)
     _event(observation, actor, "submit" if submit else "save", before)
@@ -232,15 +235,9 @@ def observation_submit(*, actor: User, observation: Observation, reason: str = "
 def observation_approve(*, actor: User, observation: Observation, comment: str = "") -> Observation:
     """Submitted → approved (plan office); refreshes the province roll-up."""
     observations.require(actor, "review", observation)
-    passed, observation = observation, _locked(observation)
-    before = _transition(observation, {STATUS.SUBMITTED}, STATUS.APPROVED, _("审核通过"))
-    observation.review_comment = comment
-    record_change(observation, actor, "approved")
-    observation.save()
-    _event(observation, actor, "approve", before, comment)
-    data_changed([observation.indicator_id])
+    observation = _decide(observation, actor, STATUS.APPROVED, _("审核通过"), "approve", comment)
     rollup_refresh(indicator=observation.indicator, period=observation.period)
-    return _copy_back(observation, passed)
+    return observation
 
 
 @transaction.atomic
@@ -249,12 +246,18 @@ def observation_return(*, actor: User, observation: Observation, comment: str) -
     observations.require(actor, "review", observation, _("只有专项办可以退回指标值。"))
     if not comment.strip():
         raise ValidationError({"comment": _("退回时必须填写意见。")})
-    passed, observation = observation, _locked(observation)
-    before = _transition(observation, {STATUS.SUBMITTED}, STATUS.RETURNED, _("退回"))
+    return _decide(observation, actor, STATUS.RETURNED, _("退回"), "return", comment)
+
+
+def _decide(passed: Observation, actor: User, target: str, verb: str, kind: str, comment: str):
+    """The plan office's decision on a submitted value (approve or return), with its comment:
+    moved on the locked copy, recorded, its event written; the caller's object follows."""
+    observation = _locked(passed)
+    before = _transition(observation, {STATUS.SUBMITTED}, target, verb)
     observation.review_comment = comment
-    record_change(observation, actor, "returned")
+    record_change(observation, actor, str(target))  # "approved" / "returned"
     observation.save()
-    _event(observation, actor, "return", before, comment)
+    _event(observation, actor, kind, before, comment)
     data_changed([observation.indicator_id])
     return _copy_back(observation, passed)
 
@@ -272,9 +275,7 @@ def observation_correct(
     if observation.status != STATUS.APPROVED:
         raise ValidationError(_("只有已审核的值需要更正;其他状态请直接修改。"))
     observation.value = number
-    observation.full_clean()
-    record_change(observation, actor, reason)
-    observation.save()
+    save_recorded(observation, actor=actor, reason=reason)
     _event(observation, actor, "correct", STATUS.APPROVED, reason)
     data_changed([observation.indicator_id])
     rollup_refresh(indicator=observation.indicator, period=observation.period)

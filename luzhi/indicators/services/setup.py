@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City, Unit, User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.core.text import normalize_name
 from luzhi.indicators import plans
 from luzhi.indicators.models import (
@@ -168,9 +168,7 @@ def _sync_target(
         parts = spec["ratios"][code]
         indicator.numerator = _auxiliary(spec, parts["numerator"], units, actor, plan)
         indicator.denominator = Indicator.objects.get(code=parts["denominator"])
-    indicator.full_clean()
-    record_change(indicator, actor, f"synced from plan v{plan.version}")
-    indicator.save()
+    save_recorded(indicator, actor=actor, reason=f"synced from plan v{plan.version}")
     names = definition.get("responsible_units")
     responsible = [units[n] for n in names] if names else _lead_units(target)
     indicator.responsible_units.set(responsible)
@@ -199,9 +197,7 @@ def _auxiliary(spec: dict, code: str, units: dict, actor, plan: Plan) -> Indicat
         deadline_year=plan.period_end,
         order=900,
     )
-    indicator.full_clean()
-    record_change(indicator, actor, "auxiliary indicator")
-    indicator.save()
+    save_recorded(indicator, actor=actor, reason="auxiliary indicator")
     indicator.responsible_units.set([units[n] for n in row.get("responsible_units", [])])
     return indicator
 
@@ -228,9 +224,7 @@ def indicator_figure_of_record_set(
         if tolerance > 100:
             raise ValidationError({"tolerance_pct": _("差异容忍度应在 0 至 100 之间。")})
         indicator.tolerance_pct = tolerance
-    indicator.full_clean()
-    record_change(indicator, actor, "figure of record set")
-    indicator.save()
+    save_recorded(indicator, actor=actor, reason="figure of record set")
     data_changed([indicator])
     return indicator
 
@@ -245,9 +239,7 @@ def milestone_set(*, actor: User, indicator: Indicator, year: int, value) -> Mil
         indicator=indicator, year=year
     )
     milestone.value = _number(value, "value")
-    milestone.full_clean()
-    record_change(milestone, actor, "milestone set")
-    milestone.save()
+    save_recorded(milestone, actor=actor, reason="milestone set")
     data_changed([indicator])
     return milestone
 
@@ -283,8 +275,6 @@ def allocation_set(
         )
     CityAllocation.objects.filter(indicator=indicator).delete()
     for row in rows:
-        row.full_clean()
-        record_change(row, actor, "allocation set")
-        row.save()
+        save_recorded(row, actor=actor, reason="allocation set")
     data_changed([indicator])
     return rows

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from luzhi.indicators.models import Indicator, TargetLink
 from luzhi.indicators.plans import link_proposals
@@ -200,6 +201,7 @@ def test_an_unknown_plan_is_not_found(client, plan_officer, indicators):
     client.force_login(plan_officer)
     assert client.get(reverse("indicators:cockpit"), {"plan": 999999}).status_code == 404
     assert client.get(reverse("indicators:cockpit"), {"plan": "x"}).status_code == 404
+    assert client.get(reverse("indicators:cockpit"), {"plan": "\x00"}).status_code == 404
 
 
 def test_a_new_version_of_the_second_plan_keeps_its_links(linked, plan_officer):
@@ -300,3 +302,137 @@ def test_syncing_another_plan_from_the_cockpit_leads_to_its_proposals(
     assert response.status_code == 302
     assert response["Location"] == reverse("indicators:target_links", args=[second_plan.pk])
     assert Indicator.objects.filter(target__section__plan=second_plan).count() == 2
+
+
+# ------------------------------------------------------------------ the API's ``plan=``
+
+PROVINCIAL = "provincial-st-projects"  # a target of the seed plan only
+
+
+def _api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def shared_value(linked, reporter_sti, plan_officer):
+    """3 original achievements (shared by both plans) and 5 provincial projects (seed plan's)."""
+    today = date(2026, 7, 15)
+    for code, value in ((ACHIEVEMENTS, 3), (PROVINCIAL, 5)):
+        _approved(reporter_sti, plan_officer, Indicator.objects.get(code=code), "2026-Q2", value, today)
+    return linked
+
+
+def _rows(response) -> dict:
+    assert response.status_code == 200, response.content
+    return {row["code"]: row for row in response.json()["results"]}
+
+
+def test_the_api_lists_the_main_plans_indicators_by_default(
+    shared_value, seed_plan, plan_officer
+):
+    office = _api(plan_officer)
+    rows = _rows(office.get("/api/indicators/"))
+    centres = Indicator.objects.get(target__section__plan=shared_value, target_metric="人工智能基础研究中心")
+    assert centres.code not in rows and PROVINCIAL in rows
+    assert rows == _rows(office.get("/api/indicators/", {"plan": seed_plan.pk}))
+    achievements = rows[ACHIEVEMENTS]
+    assert not achievements["shared"]
+    assert (achievements["target_value"], achievements["deadline_year"]) == ("10.0000", 2027)
+    assert achievements["baseline_year"] == 2024
+    assert achievements["assessment"]["progress"] == pytest.approx(3 / 10)
+
+
+@pytest.mark.parametrize("by", ["id", "lineage"])
+def test_the_api_judges_a_shared_indicator_on_the_asked_plans_target_and_years(
+    by, shared_value, plan_officer
+):
+    plan = shared_value.pk if by == "id" else shared_value.lineage
+    rows = _rows(_api(plan_officer).get("/api/indicators/", {"plan": plan}))
+    centres = Indicator.objects.get(target__section__plan=shared_value, target_metric="人工智能基础研究中心")
+    assert {ACHIEVEMENTS, BASIC, centres.code} <= set(rows)
+    assert PROVINCIAL not in rows and "compute-total" not in rows
+    achievements = rows[ACHIEVEMENTS]
+    assert achievements["shared"] and not rows[centres.code]["shared"]
+    assert (achievements["target_value"], achievements["deadline_year"]) == ("15.0000", 2028)
+    assert achievements["baseline_year"] == 2025 and achievements["milestones"] == []
+    assert achievements["plan_target"] == _target(shared_value, "原创性重大科技成果").pk
+    assert achievements["assessment"]["current"] == 3
+    assert achievements["assessment"]["progress"] == pytest.approx(3 / 15)
+
+
+def test_the_api_status_filter_uses_the_asked_plans_judgement(shared_value, plan_officer):
+    office = _api(plan_officer)
+    status = _rows(office.get("/api/indicators/", {"plan": shared_value.pk}))[ACHIEVEMENTS][
+        "assessment"
+    ]["status"]
+    rows = _rows(office.get("/api/indicators/", {"plan": shared_value.pk, "status": status}))
+    assert ACHIEVEMENTS in rows and PROVINCIAL not in rows
+    assert all(row["assessment"]["status"] == status for row in rows.values())
+
+
+def test_an_indicators_own_endpoint_is_judged_for_the_asked_plan(shared_value, plan_officer):
+    office = _api(plan_officer)
+    url = f"/api/indicators/{ACHIEVEMENTS}/"
+    own = office.get(url).json()
+    other = office.get(url, {"plan": shared_value.pk}).json()
+    assert (own["target_value"], own["shared"]) == ("10.0000", False)
+    assert (other["target_value"], other["shared"]) == ("15.0000", True)
+    assert own["assessment"]["progress"] == pytest.approx(3 / 10)
+    assert other["assessment"]["progress"] == pytest.approx(3 / 15)
+    assert [p["value"] for p in other["series"]] == [3.0]
+    # Without ``plan``, any indicator (a second plan's own too); with it, only the plan's.
+    centres = Indicator.objects.get(target__section__plan=shared_value, target_metric="人工智能基础研究中心")
+    assert office.get(f"/api/indicators/{centres.code}/").status_code == 200
+    assert office.get(f"/api/indicators/{PROVINCIAL}/", {"plan": shared_value.pk}).status_code == 404
+
+
+def test_the_api_filters_values_by_plan(shared_value, seed_plan, plan_officer):
+    office = _api(plan_officer)
+
+    def codes(params) -> set[str]:
+        response = office.get("/api/observations/", params)
+        assert response.status_code == 200, response.content
+        return {row["indicator"] for row in response.json()["results"]}
+
+    assert codes({}) == {ACHIEVEMENTS, PROVINCIAL}  # no default: values are reported once
+    assert codes({"plan": shared_value.pk}) == {ACHIEVEMENTS}
+    assert codes({"plan": shared_value.lineage}) == {ACHIEVEMENTS}
+    assert codes({"plan": seed_plan.pk}) == {ACHIEVEMENTS, PROVINCIAL}
+
+
+@pytest.mark.parametrize("url", ["/api/indicators/", "/api/observations/"])
+@pytest.mark.parametrize("plan", ["999999", "no-such-plan", "99999999999999999999999", "1\x00"])
+def test_an_unknown_plan_is_a_400_naming_the_field(url, plan, indicators):
+    response = _api().get(url, {"plan": plan})
+    assert response.status_code == 400, response.content
+    assert "plan" in response.json()["error"]["fields"]
+
+
+def test_a_superseded_plan_is_the_plan_offices_only(linked, plan_officer):
+    newer = plan_import(
+        actor=plan_officer,
+        data=SECOND.read_text("utf-8").replace("建设8个", "建设10个").encode(),
+        source_name=SECOND.name,
+    ).plan
+    assert newer.lineage == linked.lineage
+    assert _api().get("/api/indicators/", {"plan": linked.pk}).status_code == 400
+    assert _api(plan_officer).get("/api/indicators/", {"plan": linked.pk}).status_code == 200
+
+
+def test_the_schema_documents_the_plan_filter():
+    schema = APIClient().get("/api/schema/?format=json").json()
+    for path in ("/api/indicators/", "/api/indicators/{code}/", "/api/observations/"):
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert parameters["plan"]["schema"]["type"] == "string"
+        assert "计划标识" in parameters["plan"]["description"]
+    shared = schema["components"]["schemas"]["Indicator"]["properties"]["shared"]
+    assert shared["type"] == "boolean"
+
+
+def test_the_cockpit_takes_a_plan_by_its_lineage_too(client, linked, plan_officer):
+    client.force_login(plan_officer)
+    page = client.get(reverse("indicators:cockpit"), {"plan": linked.lineage})
+    assert page.status_code == 200 and linked.title in page.content.decode()

@@ -12,7 +12,7 @@ The few reads only these pages need are the ``page_*`` functions in ``views/page
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import submit
 from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
 from luzhi.indicators.checks import annotate_previous
 from luzhi.indicators.files import evidence_response
@@ -42,6 +43,7 @@ from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
 from luzhi.indicators.services import (
+    REPORT_FIELDS,
     evidence_check,
     observation_approve,
     observation_correct,
@@ -140,29 +142,21 @@ def report(request, code: str):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            submit = "submit" in request.POST
+            for_review = "submit" in request.POST
             try:
                 observation = observation_save(
                     actor=request.user,
                     indicator=indicator,
-                    period=data["period"],
-                    region=data["region"],
-                    value=data["value"],
-                    unit=data["unit"],
-                    note=data["note"],
-                    source=data["source"],
-                    submit=submit,
+                    submit=for_review,
                     files=[*held.files(), *data["files"]],
-                    reason=data["reason"],
+                    **{name: data[name] for name in REPORT_FIELDS},
                 )
-            except PermissionDenied as exc:
-                return forbidden(request, str(exc))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 held.release()
                 label = page_region_labels([observation])[0].region_label
-                if submit:
+                if for_review:
                     text = _("已提交审核:%(name)s %(period)s %(region)s。")
                 else:
                     text = _("草稿已保存:%(name)s %(period)s %(region)s。")
@@ -175,7 +169,7 @@ def report(request, code: str):
                         "region": label,
                     },
                 )
-                for breach in [] if submit else observation.check_breaches:
+                for breach in [] if for_review else observation.check_breaches:
                     messages.warning(request, breach["message"])  # saved as a draft: warn now
                 return redirect(_safe_next(request, reverse("indicators:my_indicators")))
         # Nothing was saved: the files chosen this time are held and listed, not lost.
@@ -215,8 +209,6 @@ def observation_submit_view(request, pk: int):
     )
     try:
         observation_submit(actor=request.user, observation=observation)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -284,8 +276,6 @@ def observation_review(request, pk: int):
                 observation_approve(actor=request.user, observation=observation, comment=comment)
             else:
                 observation_return(actor=request.user, observation=observation, comment=comment)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             error = " ".join(exc.messages)
             observation.refresh_from_db()
@@ -323,30 +313,22 @@ def observation_correct_view(request, pk: int):
         Observation.objects.select_related("indicator", "reporting_unit", "created_by"), pk=pk
     )
     form = CorrectionForm(posted(request), initial={"value": plain_number(observation.value)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            observation_correct(
-                actor=request.user,
-                observation=observation,
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            observation.refresh_from_db()
-        else:
-            messages.success(
-                request,
-                _("已更正:%(name)s %(period)s,新值 %(value)s。")
-                % {
-                    "name": observation.indicator.name,
-                    "period": observation.period.label(),
-                    "value": plain_number(observation.value),
-                },
-            )
-            return redirect("indicators:observation_correct", pk=observation.pk)
+    corrected = submit(
+        request,
+        form,
+        lambda data: observation_correct(actor=request.user, observation=observation, **data),
+        done=lambda fresh: _("已更正:%(name)s %(period)s,新值 %(value)s。")
+        % {
+            "name": observation.indicator.name,
+            "period": observation.period.label(),
+            "value": plain_number(fresh.value),
+        },
+        then=reverse("indicators:observation_correct", args=[observation.pk]),
+    )
+    if corrected is not None:
+        return corrected
+    if form.errors:
+        observation.refresh_from_db()  # a refused correction: show the value as stored
     context = {
         "obs": page_region_labels([observation])[0],
         "form": form,

@@ -5,17 +5,16 @@ a value is reported (``luzhi.indicators.checks``).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from luzhi.core.forms import add_service_errors
-from luzhi.core.views import forbidden, plan_office_only
+from luzhi.core.submit import submit
+from luzhi.core.views import plan_office_only
 from luzhi.indicators.forms import ValueRuleForm
 from luzhi.indicators.models import Indicator, ValueRule
-from luzhi.indicators.value_rules import NUMBERS, value_rule_delete, value_rule_set
+from luzhi.indicators.value_rules import value_rule_delete, value_rule_set
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,28 +28,22 @@ def value_rules_edit(request, code: str):
         request.POST if request.method == "POST" and "delete" not in request.POST else None,
         indicator=indicator,
     )
-    try:
-        if request.method == "POST" and "delete" in request.POST:
-            rule = get_object_or_404(rules, pk=request.POST.get("delete"))
-            value_rule_delete(actor=request.user, rule=rule)
-            messages.success(request, _("已删除规则:%s。") % rule.get_kind_display())
-            return redirect("indicators:value_rules", code=indicator.code)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            rule = value_rule_set(
-                actor=request.user,
-                indicator=indicator,
-                kind=data["kind"],
-                whole=data["whole"],
-                is_active=data["is_active"],
-                **{name: data[name] for name in NUMBERS},
-            )
-            messages.success(request, _("已保存规则:%s。") % rule.get_kind_display())
-            return redirect("indicators:value_rules", code=indicator.code)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
-    except ValidationError as exc:
-        add_service_errors(form, exc)
+    back = reverse("indicators:value_rules", args=[indicator.code])
+    if request.method == "POST" and "delete" in request.POST:
+        rule = get_object_or_404(rules, pk=request.POST.get("delete"))
+        value_rule_delete(actor=request.user, rule=rule)
+        messages.success(request, _("已删除规则:%s。") % rule.get_kind_display())
+        return redirect(back)
+    # The form's fields are the rule's: kind, limits, whole, is_active.
+    saved = submit(
+        request,
+        form,
+        lambda data: value_rule_set(actor=request.user, indicator=indicator, **data),
+        done=lambda rule: _("已保存规则:%s。") % rule.get_kind_display(),
+        then=back,
+    )
+    if saved is not None:
+        return saved
     context = {"indicator": indicator, "rules": rules, "form": form}
     return render(request, "indicators/value_rules.html", context)
 

@@ -9,13 +9,13 @@ records who changed what and why.
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, ProblemsError
+from luzhi.core.api import PolicyQuerysetMixin, ProblemsError, error_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.plan.api.serializers import (
     AssignmentSerializer,
@@ -51,16 +51,7 @@ from luzhi.plan.services import (
     target_update,
 )
 
-ERRORS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Invalid input: error.fields names each field"
-    ),
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in"),
-    403: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Not allowed (only the plan office writes)"
-    ),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record"),
-}
+ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)
 
 
 def _units_prefetch() -> Prefetch:

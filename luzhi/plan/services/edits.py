@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.core.cache import bump
 from luzhi.core.history import record_change
+from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
 from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target
 from luzhi.plan.permissions import assignments, plans, sections, targets
@@ -46,9 +47,7 @@ def target_update(*, actor: User, target: Target, reason: str, **fields) -> Targ
         fields["value_max"] = None  # a range corrected to another comparator loses its upper bound
     for name, value in fields.items():
         setattr(target, name, value)
-    target.full_clean()
-    record_change(target, actor, reason)
-    target.save()
+    save_recorded(target, actor=actor, reason=reason)
     return target
 
 
@@ -80,9 +79,7 @@ def section_update(
         return section
     for name, value in changes.items():
         setattr(section, name, value)
-    section.full_clean()
-    record_change(section, actor, reason)
-    section.save()
+    save_recorded(section, actor=actor, reason=reason)
     return section
 
 
@@ -200,15 +197,11 @@ def assignment_set_units(
             link = AssignmentUnit(assignment=assignment, unit=unit, role=role)
         link.order = order
         link.name_as_written = written[:100]
-        link.full_clean()
-        record_change(link, actor, reason)
-        link.save()
+        save_recorded(link, actor=actor, reason=reason)
     for link in available.values():
         record_change(link, actor, reason)
         link.delete()
     if open_ended is not None:
         assignment.open_ended = open_ended
-    assignment.full_clean()
-    record_change(assignment, actor, reason)
-    assignment.save()
+    save_recorded(assignment, actor=actor, reason=reason)
     return assignment

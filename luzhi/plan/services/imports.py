@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from luzhi.accounts.models import Unit, UnitAlias, User
 from luzhi.accounts.services import unit_create
 from luzhi.core.cache import bump
-from luzhi.core.history import record_change
+from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
 from luzhi.plan import conf
 from luzhi.plan.diff import diff_is_empty, diff_plans
@@ -279,9 +279,7 @@ def _store(doc, *, lineage, digest, latest, units, actor, source_name) -> Plan:
         is_main=latest.is_main if latest else not Plan.objects.filter(is_main=True).exists(),
         imported_by=actor,
     )
-    plan.full_clean()
-    record_change(plan, actor, f"imported from {source_name or 'upload'}")
-    plan.save()
+    save_recorded(plan, actor=actor, reason=f"imported from {source_name or 'upload'}")
     PlanIssuer.objects.bulk_create(
         PlanIssuer(plan=plan, unit=units[normalize_name(name)], name_as_written=name, order=i)
         for i, name in enumerate(doc.get("issuers", []))

@@ -14,7 +14,7 @@ from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.plan.models import Plan
 from luzhi.plan.permissions import plans as plan_policy
-from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import current_plan, plan_by_ref
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values
@@ -57,15 +57,15 @@ def _visible_indicator(request, code: str) -> Indicator:
 
 
 def requested_plan(request):
-    """``?plan=<id>``: a plan the user may see (404 otherwise); the main plan without."""
+    """``?plan=<id or 计划标识>``: a plan the user may see (404 otherwise), as the API's
+    ``plan`` filter reads it; the main plan without."""
     raw = (request.GET.get("plan") or "").strip()
     if not raw:
         return current_plan()
-    if not raw.isdigit():
+    plan = plan_by_ref(raw, plan_policy.visible(request.user, Plan.objects.defer("source_text")))
+    if plan is None:
         raise Http404
-    return plan_policy.get_or_404(
-        request.user, "view", Plan.objects.defer("source_text"), pk=int(raw)
-    )
+    return plan
 
 
 def plans_in_force(request) -> tuple:
