@@ -8,7 +8,6 @@ the UI can show each clause highlighted in the original.
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -54,14 +54,7 @@ class Plan(TimeStampedModel):
         on_delete=models.PROTECT,
         verbose_name=_("上一版本"),
     )
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("导入人"),
-    )
+    imported_by = user_field(_("导入人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -302,14 +295,7 @@ class PlanImport(models.Model):
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
     source_sha256 = models.CharField(_("原文摘要"), max_length=64)
     created_units = models.JSONField(_("新建单位"), default=list, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    actor = user_field(_("操作人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.credit_code import validate_credit_code
 
@@ -104,14 +105,8 @@ class EnterpriseRevision(TimeStampedModel):
     status = models.CharField(
         _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("提交人"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("审核人"),
-    )
+    submitted_by = user_field(_("提交人"))
+    decided_by = user_field(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     comment = models.TextField(_("审核意见"), blank=True)
 
@@ -251,9 +246,7 @@ class TierProposal(TimeStampedModel):
     decision = models.CharField(
         _("决定"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_field()
     history = HistoricalRecords()
 
     class Meta:

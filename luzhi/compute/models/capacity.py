@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -268,9 +269,7 @@ class UtilisationReport(TimeStampedModel):
     month = models.DateField(_("月份"))  # the first day of the month
     utilisation = models.DecimalField(_("利用率(%)"), max_digits=5, decimal_places=2)
     card_hours = models.BigIntegerField(_("已用卡时"), null=True, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reported_by = user_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -3,7 +3,6 @@ a job to the chosen center's own scheduler, with the voucher hold it carries."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
 from luzhi.compute.models.capacity import AcceleratorModel, ComputeCenter, InventoryItem, Precision
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -19,7 +19,7 @@ class JobRequest(TimeStampedModel):
     for how long, where it would like it, its budget and deadline."""
 
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = user_field(blank=False)
     name = models.CharField(_("作业名称"), max_length=120)
     accelerator = models.ForeignKey(
         AcceleratorModel, verbose_name=_("加速卡型号"), null=True, blank=True,

@@ -5,7 +5,6 @@ database checks (a counter can never pass its limit, whatever a bug does)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.compute.models.capacity import ComputeCenter, Origin
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 BASIS_POINTS = 10_000  # ratios are basis points: 3000 = 30 %
@@ -161,9 +161,7 @@ class VoucherApplication(TimeStampedModel):
     invoice_date = models.DateField(_("开票日期"), null=True, blank=True)
     invoice_amount_fen = models.BigIntegerField(_("发票金额(分)"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    applicant = user_field(blank=False)
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
@@ -277,9 +275,7 @@ class Redemption(TimeStampedModel):
     settlement = models.ForeignKey(
         "Settlement", null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field(blank=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -315,9 +311,7 @@ class Settlement(TimeStampedModel):
     amount_fen = models.BigIntegerField(_("结算金额(分)"))
     idempotency_key = models.CharField(_("幂等键"), max_length=64, unique=True)
     payload_hash = models.CharField(max_length=64)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field(blank=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -367,7 +361,7 @@ class VoucherEvent(models.Model):
     kind = models.CharField(_("步骤"), max_length=16, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("金额(分)"), default=0)
     note = models.TextField(_("说明"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_field(blank=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

@@ -7,13 +7,13 @@ evidence and a review status. Province values of additive indicators are
 rolled up from cities; ratios are computed from their parts.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.indicators.models.rules import ValueRule  # noqa: F401  (one of the app's models)
 from luzhi.indicators.periods import Period, PeriodType
@@ -165,14 +165,7 @@ class TargetLink(TimeStampedModel):
     plan_lineage = models.CharField(_("计划标识"), max_length=200)
     plan_path = models.CharField(_("条款路径"), max_length=100)
     target_metric = models.CharField(_("目标指标"), max_length=200)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("关联人"),
-    )
+    linked_by = user_field(_("关联人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -268,14 +261,7 @@ class Observation(TimeStampedModel):
     # for submitting it anyway: [{"rule": id, "kind": ..., "message": ...}, ...].
     check_breaches = models.JSONField(_("未通过的校验规则"), default=list, blank=True)
     check_reason = models.TextField(_("校验说明"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
+    created_by = user_field(_("填报人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -323,9 +309,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_field(blank=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,9 +325,7 @@ class ObservationEvent(models.Model):
     """One step of an observation's review: who moved it from what to what, and why."""
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_field(blank=False)
     action = models.CharField(_("操作"), max_length=20)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)

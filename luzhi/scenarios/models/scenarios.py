@@ -1,6 +1,5 @@
 """Batches (第N批), scenarios (机会/需求), solutions (供给) and recognitions (认定)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models.catalogue import Domain, RecognitionLevel
@@ -44,10 +44,7 @@ class ScenarioBatch(TimeStampedModel):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
     collect_until = models.DateField(_("征集截止日期"), null=True, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
+    published_by = user_field(_("发布人"))
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     history = HistoricalRecords()
 
@@ -110,9 +107,7 @@ class Scenario(TimeStampedModel):
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field()
     history = HistoricalRecords()
 
     #: Statuses of a scenario that is public (its batch published and it was taken in).
@@ -189,9 +184,7 @@ class Solution(TimeStampedModel):
     capabilities = models.TextField(_("核心能力"), blank=True)
     reference_cases = models.TextField(_("应用案例"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -239,12 +232,8 @@ class Recognition(TimeStampedModel):
     doc_number = models.CharField(_("文号"), max_length=100)
     recognised_on = models.DateField(_("认定日期"), validators=[not_in_future])
     status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_field()
+    reviewed_by = user_field()
     review_comment = models.CharField(_("审核意见"), max_length=2000, blank=True)
     history = HistoricalRecords()
 

@@ -2,12 +2,12 @@
 (工作要点 / 销号), supervision orders (督办单 / 挂牌督办) with field checks (督查),
 and the year-end appraisal (考核评价) whose weights are data."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.plan.models import Section
 
@@ -44,13 +44,9 @@ class TaskMilestone(TimeStampedModel):
     state_reason = models.TextField(_("滞后原因"), blank=True)
     claimed_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_field(on_delete=models.PROTECT, null=True)
     verification = models.TextField(_("核验意见"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field(on_delete=models.PROTECT)
     history = HistoricalRecords()
 
     class Meta:
@@ -101,9 +97,7 @@ class MilestoneEvidence(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小(字节)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field(on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -142,9 +136,7 @@ class CycleEvent(models.Model):
     order = models.ForeignKey(
         "SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
     action = models.CharField(_("操作"), max_length=20)
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12)
@@ -215,9 +207,7 @@ class SupervisionOrder(TimeStampedModel):
     deadline = models.DateField(_("整改时限"), null=True, blank=True)
     required_response = models.TextField(_("整改要求"), blank=True)
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = user_field(on_delete=models.PROTECT, null=True)
     response = models.TextField(_("整改措施"), blank=True)
     responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     conclusion_facts = models.TextField(_("督查事实"), blank=True)
@@ -268,9 +258,7 @@ class FieldCheck(models.Model):
     findings = models.TextField(_("督查发现"))
     attachment = models.FileField(_("附件"), upload_to="supervision/checks/%Y/%m/", blank=True)
     outcome = models.CharField(_("处理"), max_length=8, choices=Outcome.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field(on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -319,7 +307,7 @@ class ScoreAdjustment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="score_adjustments")
     points = models.DecimalField(_("加减分"), max_digits=5, decimal_places=1)
     reason = models.TextField(_("理由"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_field(on_delete=models.PROTECT)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.plan.models import Plan, Section
 
@@ -37,9 +38,7 @@ class Round(TimeStampedModel):
         help_text=_("责任单位的截止日期比牵头单位早的天数,便于牵头单位汇总"),
     )
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default="open")
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = user_field(on_delete=models.PROTECT)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     # The reason of the latest reopening; every reopening stays in the round's history.
     reopen_reason = models.TextField(_("重新开启理由"), blank=True)
@@ -169,9 +168,7 @@ class ObligationEvent(models.Model):
         REMIND = "remind", _("提醒")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(
         _("原状态"), max_length=12, choices=Obligation.Status.choices, blank=True
@@ -198,9 +195,7 @@ class ReportEvidence(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小(字节)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field(on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -223,16 +218,12 @@ class ReopenRequest(TimeStampedModel):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, related_name="reopen_requests"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field(on_delete=models.PROTECT)
     reason = models.TextField(_("理由"))
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_field(on_delete=models.PROTECT, null=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见"), blank=True)
     history = HistoricalRecords()
@@ -260,14 +251,7 @@ class Reminder(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
     sent_on = models.DateField(_("发送日期"))
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("催办人"),
-    )
+    sent_by = user_field(_("催办人"), on_delete=models.PROTECT, null=True)
     recipients = models.PositiveIntegerField(_("接收人数"), default=0)
     emails = models.PositiveIntegerField(_("邮件数"), default=0)
 
@@ -331,9 +315,7 @@ class QuarterlyReport(models.Model):
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field(on_delete=models.PROTECT)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
