@@ -14,23 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
-from luzhi.core.fields import user_field
+from luzhi.core.fields import ReviewStatus, not_in_future, review_status_field, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.credit_code import validate_credit_code
 
-
-def not_in_future(value) -> None:
-    """Refuse a date after today (an approval or a certificate cannot come from the future)."""
-    if value and value > timezone.localdate():
-        raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
-
-
-class RecordStatus(models.TextChoices):
-    """Review state of a record an enterprise (or unit) submits and the plan office approves."""
-
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("已审核")
-    REJECTED = "rejected", _("已驳回")
+#: Review state of a record an enterprise (or unit) submits and the plan office approves.
+RecordStatus = ReviewStatus
 
 
 class Segment(models.TextChoices):
@@ -66,9 +55,7 @@ class Enterprise(TimeStampedModel):
         related_name="incubated", limit_choices_to={"kind": "incubator"},
     )
     incubated_on = models.DateField(_("孵化入驻日期"), null=True, blank=True, validators=[not_in_future])
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
+    status = review_status_field()
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="enterprises", verbose_name=_("企业用户")
     )
@@ -102,9 +89,7 @@ class EnterpriseRevision(TimeStampedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
     changes = models.JSONField(_("修改内容"), default=dict, blank=True)
     notes = models.TextField(_("其他变更"), blank=True)
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
+    status = review_status_field()
     submitted_by = user_field(_("提交人"))
     decided_by = user_field(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -293,9 +278,7 @@ class Platform(TimeStampedModel):
     approval_doc = models.CharField(_("批复文件"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
     ai_field = models.BooleanField(_("人工智能领域"), default=True)
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.APPROVED
-    )
+    status = review_status_field(ReviewStatus.APPROVED)
     history = HistoricalRecords()
 
     class Meta:
@@ -448,9 +431,7 @@ class AlgorithmProduct(TimeStampedModel):
     description = models.TextField(_("简介"), blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DEVELOPING)
     released_on = models.DateField(_("发布日期"), null=True, blank=True, validators=[not_in_future])
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
+    status = review_status_field()
     history = HistoricalRecords()
 
     class Meta:

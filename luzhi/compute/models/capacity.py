@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
-from luzhi.core.fields import user_field
+from luzhi.core.fields import review_status_field, user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -41,14 +41,6 @@ class CenterKind(models.TextChoices):
     GENERAL = "general", _("通用算力")
     INTELLIGENT = "intelligent", _("智能算力")
     SUPERCOMPUTING = "supercomputing", _("超算算力")
-
-
-class ReviewStatus(models.TextChoices):
-    """A register record counts only once a unit that owns the register approved it."""
-
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("已审核")
-    REJECTED = "rejected", _("已驳回")
 
 
 FIGURE = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True}
@@ -176,9 +168,7 @@ class ComputeCenter(TimeStampedModel):
         _("调度系统"), max_length=12, choices=Scheduler.choices, default="", blank=True
     )
     scheduler_url = models.URLField(_("调度接口地址"), blank=True)
-    review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    review_status = review_status_field()
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="compute_centers",
         verbose_name=_("运营人员"),
@@ -228,9 +218,7 @@ class InventoryItem(TimeStampedModel):
     installed_on = models.DateField(_("上架日期"))
     retired_on = models.DateField(_("下架日期"), null=True, blank=True)
     price_fen_per_card_hour = models.BigIntegerField(_("价格(分/卡时)"), default=0)
-    review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    review_status = review_status_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

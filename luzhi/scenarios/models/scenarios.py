@@ -3,12 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City, Unit
-from luzhi.core.fields import user_field
+from luzhi.core.fields import not_in_future, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models.catalogue import Domain, RecognitionLevel
@@ -209,11 +208,6 @@ class Solution(TimeStampedModel):
         )
         if errors:
             raise ValidationError(errors)
-
-
-def not_in_future(value) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
 
 
 class Recognition(TimeStampedModel):
