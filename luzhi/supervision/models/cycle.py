@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
 from luzhi.core.fields import user_field
-from luzhi.core.models import TimeStampedModel
+from luzhi.core.models import EvidenceFile, TimeStampedModel
 from luzhi.plan.models import Section
 
 from .reporting import Obligation
@@ -88,25 +88,16 @@ class MilestoneUpdate(models.Model):
         return f"{self.milestone} · {self.get_state_display()}"
 
 
-class MilestoneEvidence(models.Model):
+class MilestoneEvidence(EvidenceFile):
     """An evidence file submitted with a request to close (销号) a milestone."""
 
     milestone = models.ForeignKey(TaskMilestone, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/milestones/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = user_field(on_delete=models.PROTECT)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["milestone", "uploaded_at", "pk"]
         verbose_name = _("销号佐证材料")
         verbose_name_plural = _("销号佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 #: The steps a :class:`CycleEvent` records, as the history shows them.

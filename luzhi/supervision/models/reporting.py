@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
 from luzhi.core.fields import user_field
-from luzhi.core.models import TimeStampedModel
+from luzhi.core.models import EvidenceFile, TimeStampedModel
 from luzhi.plan.models import Plan, Section
 
 
@@ -186,25 +186,16 @@ class ObligationEvent(models.Model):
         return f"{self.get_action_display()} {self.from_status}→{self.to_status}"
 
 
-class ReportEvidence(models.Model):
+class ReportEvidence(EvidenceFile):
     """An evidence file (佐证材料) attached to a progress report."""
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = user_field(on_delete=models.PROTECT)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["obligation", "uploaded_at", "pk"]
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReopenRequest(TimeStampedModel):
