@@ -55,3 +55,13 @@ def not_in_future(value) -> None:
     """Refuse a date after today (an approval or a certificate cannot come from the future)."""
     if value and value > timezone.localdate():
         raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
+
+
+def invalid_fields(instance, names, is_invalid, message) -> dict:
+    """For a model's ``clean()``: ``{name: message}`` for each field of ``names`` whose value
+    on ``instance`` is set and ``is_invalid`` (amounts below zero, ratios above 100 % …)."""
+    return {
+        name: message
+        for name in names
+        if (value := getattr(instance, name)) is not None and is_invalid(value)
+    }

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
-from luzhi.core.fields import ReviewStatus, not_in_future, review_status_field, user_field
+from luzhi.core.fields import (
+    ReviewStatus,
+    invalid_fields,
+    not_in_future,
+    review_status_field,
+    user_field,
+)
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.credit_code import validate_credit_code
 
@@ -140,11 +146,9 @@ class EnterpriseYear(models.Model):
         return f"{self.enterprise} {self.year}"
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("revenue", "ai_core_revenue", "rd_spend"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("金额不能为负数。")
+        errors = invalid_fields(
+            self, ("revenue", "ai_core_revenue", "rd_spend"), lambda v: v < 0, _("金额不能为负数。")
+        )
         if (
             self.ai_core_revenue is not None and self.revenue is not None
             and self.ai_core_revenue > self.revenue

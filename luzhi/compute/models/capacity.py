@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City
-from luzhi.core.fields import review_status_field, user_field
+from luzhi.core.fields import invalid_fields, review_status_field, user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -196,10 +196,9 @@ class ComputeCenter(TimeStampedModel):
             self.status != self.Status.PLANNED
         ):
             errors["commissioned_on"] = _("投运日期晚于今天的中心应为“在建”状态。")
-        for name in ("cpu_fp32_tflops", "cpu_fp64_tflops"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("峰值不能为负数。")
+        errors |= invalid_fields(
+            self, ("cpu_fp32_tflops", "cpu_fp64_tflops"), lambda v: v < 0, _("峰值不能为负数。")
+        )
         if self.scheduler and not self.scheduler_url:
             errors["scheduler_url"] = _("接入调度系统时请填写接口地址。")
         if errors:

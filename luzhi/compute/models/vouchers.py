@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.compute.models.capacity import ComputeCenter, Origin
-from luzhi.core.fields import user_field
+from luzhi.core.fields import invalid_fields, user_field
 from luzhi.core.models import TimeStampedModel
 
 BASIS_POINTS = 10_000  # ratios are basis points: 3000 = 30 %
+NOT_POSITIVE_FEN = _("金额必须是正整数(分)。")
 
 
 class VoucherProgram(TimeStampedModel):
@@ -88,15 +89,13 @@ class VoucherProgram(TimeStampedModel):
         return self.ratio_domestic_bp if origin == Origin.DOMESTIC else self.ratio_imported_bp
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("budget_fen", "cap_fen_per_enterprise_year"):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                errors[name] = _("金额必须是正整数(分)。")
-        for name in ("ratio_domestic_bp", "ratio_imported_bp"):
-            value = getattr(self, name)
-            if value is not None and value > BASIS_POINTS:
-                errors[name] = _("补贴比例不能超过 100%。")
+        errors = invalid_fields(
+            self, ("budget_fen", "cap_fen_per_enterprise_year"), lambda v: v <= 0, NOT_POSITIVE_FEN
+        )
+        errors |= invalid_fields(
+            self, ("ratio_domestic_bp", "ratio_imported_bp"), lambda v: v > BASIS_POINTS,
+            _("补贴比例不能超过 100%。"),
+        )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("截止日期不能早于开始日期。")
         if not isinstance(self.eligibility, dict):
@@ -180,11 +179,10 @@ class VoucherApplication(TimeStampedModel):
         return f"{self.program} · {self.contract_no}"
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("contract_amount_fen", "requested_fen", "invoice_amount_fen"):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                errors[name] = _("金额必须是正整数(分)。")
+        errors = invalid_fields(
+            self, ("contract_amount_fen", "requested_fen", "invoice_amount_fen"), lambda v: v <= 0,
+            NOT_POSITIVE_FEN,
+        )
         if self.invoice_date and self.invoice_date > timezone.localdate():
             errors["invoice_date"] = _("开票日期 %(date)s 晚于今天。") % {"date": self.invoice_date}
         if errors:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City, Unit
-from luzhi.core.fields import not_in_future, user_field
+from luzhi.core.fields import invalid_fields, not_in_future, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models.catalogue import Domain, RecognitionLevel
@@ -152,10 +152,7 @@ class Scenario(TimeStampedModel):
         )
         if bool(self.publisher_unit_id) == bool(self.publisher_enterprise_id):
             errors["publisher_unit"] = _("请选择一个发布单位或一个发布企业(二者选一)。")
-        for name in ("budget_min", "budget_max"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("预算不能为负数。")
+        errors |= invalid_fields(self, ("budget_min", "budget_max"), lambda v: v < 0, _("预算不能为负数。"))
         if (
             self.budget_min is not None and self.budget_max is not None
             and self.budget_min > self.budget_max
