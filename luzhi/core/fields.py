@@ -1,5 +1,5 @@
 """Field declarations several apps share: who did something, a record's review state,
-and the validators of dates.
+an indicator's quantities, and the checks of dates and amounts.
 
 Each factory returns a new field with exactly the options it had when every app
 wrote it out, so using one changes no column and no migration.
@@ -49,6 +49,13 @@ def review_status_field(default=ReviewStatus.PENDING):
     return models.CharField(
         _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=default
     )
+
+
+def quantity_field(verbose_name=None, **options):
+    """A quantity an indicator measures or a target sets (20 digits, 4 decimals). Targets,
+    milestones, observations and value rules are compared with each other, so they share
+    one precision."""
+    return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, **options)
 
 
 def not_in_future(value) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
-from luzhi.core.fields import user_field
+from luzhi.core.fields import quantity_field, user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -230,10 +230,8 @@ class Target(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("顺序"))
     metric = models.CharField(_("指标"), max_length=200)
     cmp = models.CharField(_("比较"), max_length=5, choices=Cmp.choices)
-    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
-    value_max = models.DecimalField(
-        _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    value = quantity_field(_("目标值"))
+    value_max = quantity_field(_("目标上限"), null=True, blank=True)
     # Blank for a bare number: an upper bound such as a data centre's PUE (降至1.25以下).
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     by_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
