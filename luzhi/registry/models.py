@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
 from luzhi.core.fields import (
     ReviewStatus,
     invalid_fields,
@@ -49,7 +49,7 @@ class Enterprise(TimeStampedModel):
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     segment = models.CharField(_("产业环节"), max_length=20, choices=Segment.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True, validators=[not_in_future])
     hard_tech = models.BooleanField(_("入库硬科技企业库"), default=False)
@@ -277,7 +277,7 @@ class Platform(TimeStampedModel):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     host = models.CharField(_("依托单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     approved_on = models.DateField(_("批复日期"), validators=[not_in_future])
     approval_doc = models.CharField(_("批复文件"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
@@ -307,7 +307,7 @@ class Talent(TimeStampedModel):
     programme = models.CharField(_("人才项目"), max_length=100)
     field = models.CharField(_("领域"), max_length=100, blank=True)
     host = models.CharField(_("所在单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     year = models.PositiveSmallIntegerField(_("入选年度"))
     history = HistoricalRecords()
 
@@ -345,7 +345,7 @@ class Project(TimeStampedModel):
     programme = models.CharField(_("计划类别"), max_length=20, choices=Programme.choices)
     year = models.PositiveSmallIntegerField(_("立项年度"))
     lead_org = models.CharField(_("牵头单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     funding = models.DecimalField(_("资助经费(万元)"), max_digits=12, decimal_places=2, default=0)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.APPROVED)
     history = HistoricalRecords()
@@ -388,7 +388,7 @@ class Achievement(TimeStampedModel):
     title = models.CharField(_("成果名称"), max_length=300)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     owner = models.CharField(_("完成单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     achieved_on = models.DateField(_("取得日期"), validators=[not_in_future])
     maturity = models.PositiveSmallIntegerField(_("技术成熟度(TRL)"), default=1)
     good_round = models.CharField(_("山东好成果遴选批次"), max_length=30, blank=True)

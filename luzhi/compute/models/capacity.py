@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
 from luzhi.core.fields import invalid_fields, review_status_field, user_field
 from luzhi.core.models import TimeStampedModel
 
@@ -153,7 +153,7 @@ class ComputeCenter(TimeStampedModel):
         "registry.Enterprise", verbose_name=_("运营企业(企业库)"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     kind = models.CharField(_("类型"), max_length=20, choices=CenterKind.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPERATING)
     commissioned_on = models.DateField(_("投运日期"), null=True, blank=True)

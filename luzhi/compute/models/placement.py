@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
 from luzhi.compute.models.capacity import AcceleratorModel, ComputeCenter, InventoryItem, Precision
 from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
@@ -29,7 +29,7 @@ class JobRequest(TimeStampedModel):
     min_tflops = models.DecimalField(_("每卡最低峰值(TFLOPS)"), max_digits=10, decimal_places=2, null=True, blank=True)
     cards = models.PositiveIntegerField(_("卡数"))
     hours = models.PositiveIntegerField(_("时长(小时)"))
-    region = models.ForeignKey(City, verbose_name=_("优先地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = city_field(_("优先地区"), null=True, blank=True)
     budget_fen = models.BigIntegerField(_("预算(分)"), null=True, blank=True)
     deadline = models.DateField(_("最晚完成日期"), null=True, blank=True)
     entrypoint = models.CharField(_("启动命令"), max_length=500, blank=True)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import Unit, city_field
 from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
@@ -27,7 +27,7 @@ class MatchmakingEvent(TimeStampedModel):
 
     title = models.CharField(_("名称"), max_length=200)
     date = models.DateField(_("日期"))
-    city = models.ForeignKey(City, verbose_name=_("举办地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    city = city_field(_("举办地"), null=True, blank=True)
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.ForeignKey(
         Unit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

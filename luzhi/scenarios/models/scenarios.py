@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import Unit, city_field
 from luzhi.core.fields import invalid_fields, not_in_future, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
@@ -95,10 +95,7 @@ class Scenario(TimeStampedModel):
         Enterprise, verbose_name=_("发布企业"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    city = models.ForeignKey(
-        City, verbose_name=_("所在市"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("不填表示全省范围。"),
-    )
+    city = city_field(null=True, blank=True, help_text=_("不填表示全省范围。"))
     budget_min = models.DecimalField(_("预算下限(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     budget_max = models.DecimalField(_("预算上限(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
