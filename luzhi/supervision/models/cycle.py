@@ -11,7 +11,7 @@ from luzhi.core.fields import user_field
 from luzhi.core.models import EvidenceFile, TimeStampedModel
 from luzhi.plan.models import Section
 
-from .reporting import Obligation
+from .reporting import Obligation, StatusEvent
 
 
 class TaskMilestone(TimeStampedModel):
@@ -118,7 +118,7 @@ ACTION_LABELS = {
 }
 
 
-class CycleEvent(models.Model):
+class CycleEvent(StatusEvent):
     """One logged step of a milestone or a supervision order: who, when, what, why."""
 
     milestone = models.ForeignKey(
@@ -127,12 +127,9 @@ class CycleEvent(models.Model):
     order = models.ForeignKey(
         "SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
     action = models.CharField(_("操作"), max_length=20)
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12)
-    comment = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]

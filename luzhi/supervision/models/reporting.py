@@ -152,7 +152,20 @@ class Obligation(TimeStampedModel):
         return self.status in (self.Status.ACKNOWLEDGED, self.Status.RETURNED)
 
 
-class ObligationEvent(models.Model):
+class StatusEvent(models.Model):
+    """A logged step of a workflow: who took it (none for an automatic step), when, and the
+    comment given. The concrete event adds what it belongs to, the action and the statuses
+    from and to."""
+
+    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
+    comment = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ObligationEvent(StatusEvent):
     """One transition of an obligation: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
@@ -168,14 +181,11 @@ class ObligationEvent(models.Model):
         REMIND = "remind", _("提醒")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
-    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(
         _("原状态"), max_length=12, choices=Obligation.Status.choices, blank=True
     )
     to_status = models.CharField(_("新状态"), max_length=12, choices=Obligation.Status.choices)
-    comment = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["obligation", "at", "pk"]
