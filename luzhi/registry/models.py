@@ -28,6 +28,13 @@ from luzhi.registry.credit_code import validate_credit_code
 RecordStatus = ReviewStatus
 
 
+def future_year(year) -> dict:
+    """``{"year": …}`` for a record's year that has not come yet (else nothing)."""
+    if year and year > timezone.localdate().year:
+        return {"year": _("年度 %s 尚未到来。") % year}
+    return {}
+
+
 class Segment(models.TextChoices):
     """AI industry segment (产业环节)."""
 
@@ -154,8 +161,7 @@ class EnterpriseYear(models.Model):
             and self.ai_core_revenue > self.revenue
         ):
             errors["ai_core_revenue"] = _("人工智能核心产业收入不能超过营业收入。")
-        if self.year and self.year > timezone.localdate().year:
-            errors["year"] = _("年度 %s 尚未到来。") % self.year
+        errors |= future_year(self.year)
         if errors:
             raise ValidationError(errors)
 
@@ -321,8 +327,8 @@ class Talent(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.year and self.year > timezone.localdate().year:
-            raise ValidationError({"year": _("年度 %s 尚未到来。") % self.year})
+        if errors := future_year(self.year):
+            raise ValidationError(errors)
 
 
 class Project(TimeStampedModel):
@@ -363,8 +369,7 @@ class Project(TimeStampedModel):
         errors = {}
         if self.funding is not None and self.funding < 0:
             errors["funding"] = _("金额不能为负数。")
-        if self.year and self.year > timezone.localdate().year:
-            errors["year"] = _("年度 %s 尚未到来。") % self.year
+        errors |= future_year(self.year)
         if errors:
             raise ValidationError(errors)
 
