@@ -26,6 +26,19 @@ class City(models.Model):
         return self.name
 
 
+def city_field(verbose_name=None, **options):
+    """Where a record is (所在市 unless named otherwise): one of the cities, protected from
+    deletion, with no reverse accessor on the city (registries, centers, scenarios and
+    events all point at cities)."""
+    return models.ForeignKey(
+        City,
+        verbose_name=verbose_name or _("所在市"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        **options,
+    )
+
+
 class Unit(TimeStampedModel):
     """A government body the plan assigns work to, with its canonical full name.
 

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luzhi.core.fields import user_field
+
 
 class TimeStampedModel(models.Model):
     """Adds created/updated timestamps; every business record derives from it."""
@@ -12,6 +14,25 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class EvidenceFile(models.Model):
+    """A stored upload with what was checked about it: its name as uploaded, type, size,
+    digest, who uploaded it and when. ``indicators.services.evidence_store`` fills these;
+    the concrete model adds the record it backs and ``file`` with its upload folder."""
+
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = user_field(on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ContentVersion(models.Model):

@@ -8,7 +8,6 @@ the UI can show each clause highlighted in the original.
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
+from luzhi.core.fields import quantity_field, user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -54,14 +54,7 @@ class Plan(TimeStampedModel):
         on_delete=models.PROTECT,
         verbose_name=_("上一版本"),
     )
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("导入人"),
-    )
+    imported_by = user_field(_("导入人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -237,10 +230,8 @@ class Target(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("顺序"))
     metric = models.CharField(_("指标"), max_length=200)
     cmp = models.CharField(_("比较"), max_length=5, choices=Cmp.choices)
-    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
-    value_max = models.DecimalField(
-        _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    value = quantity_field(_("目标值"))
+    value_max = quantity_field(_("目标上限"), null=True, blank=True)
     # Blank for a bare number: an upper bound such as a data centre's PUE (降至1.25以下).
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     by_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
@@ -302,14 +293,7 @@ class PlanImport(models.Model):
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
     source_sha256 = models.CharField(_("原文摘要"), max_length=64)
     created_units = models.JSONField(_("新建单位"), default=list, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    actor = user_field(_("操作人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

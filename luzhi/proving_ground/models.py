@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -89,7 +89,7 @@ class FilingEvent(models.Model):
 
     model = models.ForeignKey(LargeModel, on_delete=models.CASCADE, related_name="filing_events")
     action = models.CharField(_("环节"), max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_field(blank=False)
     comment = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -114,7 +114,7 @@ class Deployment(TimeStampedModel):
     purpose = models.CharField(_("应用场景"), max_length=200)
     since = models.DateField(_("开始应用日期"))
     until = models.DateField(_("停止应用日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = user_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -179,8 +179,7 @@ class EvaluationRun(TimeStampedModel):
     shard_count = models.PositiveSmallIntegerField(_("分片数"), default=1,
                                                    validators=[MinValueValidator(1), MaxValueValidator(64)])
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = user_field(blank=False)
     cancel_requested = models.BooleanField(default=False)
     accuracy = models.DecimalField(_("准确率"), max_digits=7, decimal_places=6, null=True, blank=True)
     ci_low = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True)

@@ -13,23 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
+from luzhi.core.fields import (
+    ReviewStatus,
+    invalid_fields,
+    not_in_future,
+    review_status_field,
+    user_field,
+)
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.credit_code import validate_credit_code
 
-
-def not_in_future(value) -> None:
-    """Refuse a date after today (an approval or a certificate cannot come from the future)."""
-    if value and value > timezone.localdate():
-        raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
+#: Review state of a record an enterprise (or unit) submits and the plan office approves.
+RecordStatus = ReviewStatus
 
 
-class RecordStatus(models.TextChoices):
-    """Review state of a record an enterprise (or unit) submits and the plan office approves."""
-
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("已审核")
-    REJECTED = "rejected", _("已驳回")
+def future_year(year) -> dict:
+    """``{"year": …}`` for a record's year that has not come yet (else nothing)."""
+    if year and year > timezone.localdate().year:
+        return {"year": _("年度 %s 尚未到来。") % year}
+    return {}
 
 
 class Segment(models.TextChoices):
@@ -53,7 +56,7 @@ class Enterprise(TimeStampedModel):
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     segment = models.CharField(_("产业环节"), max_length=20, choices=Segment.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True, validators=[not_in_future])
     hard_tech = models.BooleanField(_("入库硬科技企业库"), default=False)
@@ -65,9 +68,7 @@ class Enterprise(TimeStampedModel):
         related_name="incubated", limit_choices_to={"kind": "incubator"},
     )
     incubated_on = models.DateField(_("孵化入驻日期"), null=True, blank=True, validators=[not_in_future])
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
+    status = review_status_field()
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="enterprises", verbose_name=_("企业用户")
     )
@@ -101,17 +102,9 @@ class EnterpriseRevision(TimeStampedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
     changes = models.JSONField(_("修改内容"), default=dict, blank=True)
     notes = models.TextField(_("其他变更"), blank=True)
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("提交人"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("审核人"),
-    )
+    status = review_status_field()
+    submitted_by = user_field(_("提交人"))
+    decided_by = user_field(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     comment = models.TextField(_("审核意见"), blank=True)
 
@@ -160,18 +153,15 @@ class EnterpriseYear(models.Model):
         return f"{self.enterprise} {self.year}"
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("revenue", "ai_core_revenue", "rd_spend"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("金额不能为负数。")
+        errors = invalid_fields(
+            self, ("revenue", "ai_core_revenue", "rd_spend"), lambda v: v < 0, _("金额不能为负数。")
+        )
         if (
             self.ai_core_revenue is not None and self.revenue is not None
             and self.ai_core_revenue > self.revenue
         ):
             errors["ai_core_revenue"] = _("人工智能核心产业收入不能超过营业收入。")
-        if self.year and self.year > timezone.localdate().year:
-            errors["year"] = _("年度 %s 尚未到来。") % self.year
+        errors |= future_year(self.year)
         if errors:
             raise ValidationError(errors)
 
@@ -251,9 +241,7 @@ class TierProposal(TimeStampedModel):
     decision = models.CharField(
         _("决定"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -295,14 +283,12 @@ class Platform(TimeStampedModel):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     host = models.CharField(_("依托单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     approved_on = models.DateField(_("批复日期"), validators=[not_in_future])
     approval_doc = models.CharField(_("批复文件"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
     ai_field = models.BooleanField(_("人工智能领域"), default=True)
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.APPROVED
-    )
+    status = review_status_field(ReviewStatus.APPROVED)
     history = HistoricalRecords()
 
     class Meta:
@@ -327,7 +313,7 @@ class Talent(TimeStampedModel):
     programme = models.CharField(_("人才项目"), max_length=100)
     field = models.CharField(_("领域"), max_length=100, blank=True)
     host = models.CharField(_("所在单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     year = models.PositiveSmallIntegerField(_("入选年度"))
     history = HistoricalRecords()
 
@@ -341,8 +327,8 @@ class Talent(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.year and self.year > timezone.localdate().year:
-            raise ValidationError({"year": _("年度 %s 尚未到来。") % self.year})
+        if errors := future_year(self.year):
+            raise ValidationError(errors)
 
 
 class Project(TimeStampedModel):
@@ -365,7 +351,7 @@ class Project(TimeStampedModel):
     programme = models.CharField(_("计划类别"), max_length=20, choices=Programme.choices)
     year = models.PositiveSmallIntegerField(_("立项年度"))
     lead_org = models.CharField(_("牵头单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     funding = models.DecimalField(_("资助经费(万元)"), max_digits=12, decimal_places=2, default=0)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.APPROVED)
     history = HistoricalRecords()
@@ -383,8 +369,7 @@ class Project(TimeStampedModel):
         errors = {}
         if self.funding is not None and self.funding < 0:
             errors["funding"] = _("金额不能为负数。")
-        if self.year and self.year > timezone.localdate().year:
-            errors["year"] = _("年度 %s 尚未到来。") % self.year
+        errors |= future_year(self.year)
         if errors:
             raise ValidationError(errors)
 
@@ -408,7 +393,7 @@ class Achievement(TimeStampedModel):
     title = models.CharField(_("成果名称"), max_length=300)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     owner = models.CharField(_("完成单位"), max_length=200)
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     achieved_on = models.DateField(_("取得日期"), validators=[not_in_future])
     maturity = models.PositiveSmallIntegerField(_("技术成熟度(TRL)"), default=1)
     good_round = models.CharField(_("山东好成果遴选批次"), max_length=30, blank=True)
@@ -455,9 +440,7 @@ class AlgorithmProduct(TimeStampedModel):
     description = models.TextField(_("简介"), blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DEVELOPING)
     released_on = models.DateField(_("发布日期"), null=True, blank=True, validators=[not_in_future])
-    status = models.CharField(
-        _("审核状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
-    )
+    status = review_status_field()
     history = HistoricalRecords()
 
     class Meta:

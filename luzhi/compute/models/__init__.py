@@ -14,7 +14,6 @@ from luzhi.compute.models.capacity import (
     InventoryItem,
     Origin,
     Precision,
-    ReviewStatus,
     UtilisationReport,
 )
 from luzhi.compute.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
@@ -28,6 +27,7 @@ from luzhi.compute.models.vouchers import (
     VoucherEvent,
     VoucherProgram,
 )
+from luzhi.core.fields import ReviewStatus
 
 __all__ = [
     "AcceleratorModel",

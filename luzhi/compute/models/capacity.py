@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
+from luzhi.core.fields import invalid_fields, review_status_field, user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -40,14 +41,6 @@ class CenterKind(models.TextChoices):
     GENERAL = "general", _("通用算力")
     INTELLIGENT = "intelligent", _("智能算力")
     SUPERCOMPUTING = "supercomputing", _("超算算力")
-
-
-class ReviewStatus(models.TextChoices):
-    """A register record counts only once a unit that owns the register approved it."""
-
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("已审核")
-    REJECTED = "rejected", _("已驳回")
 
 
 FIGURE = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True}
@@ -160,7 +153,7 @@ class ComputeCenter(TimeStampedModel):
         "registry.Enterprise", verbose_name=_("运营企业(企业库)"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    city = models.ForeignKey(City, verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    city = city_field()
     kind = models.CharField(_("类型"), max_length=20, choices=CenterKind.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPERATING)
     commissioned_on = models.DateField(_("投运日期"), null=True, blank=True)
@@ -175,9 +168,7 @@ class ComputeCenter(TimeStampedModel):
         _("调度系统"), max_length=12, choices=Scheduler.choices, default="", blank=True
     )
     scheduler_url = models.URLField(_("调度接口地址"), blank=True)
-    review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    review_status = review_status_field()
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="compute_centers",
         verbose_name=_("运营人员"),
@@ -205,10 +196,9 @@ class ComputeCenter(TimeStampedModel):
             self.status != self.Status.PLANNED
         ):
             errors["commissioned_on"] = _("投运日期晚于今天的中心应为“在建”状态。")
-        for name in ("cpu_fp32_tflops", "cpu_fp64_tflops"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("峰值不能为负数。")
+        errors |= invalid_fields(
+            self, ("cpu_fp32_tflops", "cpu_fp64_tflops"), lambda v: v < 0, _("峰值不能为负数。")
+        )
         if self.scheduler and not self.scheduler_url:
             errors["scheduler_url"] = _("接入调度系统时请填写接口地址。")
         if errors:
@@ -227,9 +217,7 @@ class InventoryItem(TimeStampedModel):
     installed_on = models.DateField(_("上架日期"))
     retired_on = models.DateField(_("下架日期"), null=True, blank=True)
     price_fen_per_card_hour = models.BigIntegerField(_("价格(分/卡时)"), default=0)
-    review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    review_status = review_status_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -268,9 +256,7 @@ class UtilisationReport(TimeStampedModel):
     month = models.DateField(_("月份"))  # the first day of the month
     utilisation = models.DecimalField(_("利用率(%)"), max_digits=5, decimal_places=2)
     card_hours = models.BigIntegerField(_("已用卡时"), null=True, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reported_by = user_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -12,10 +12,11 @@ refuses to commit a transaction whose entries do not add up to zero.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from luzhi.core.fields import user_field
 
 
 class LedgerAccount(models.Model):
@@ -76,7 +77,7 @@ class LedgerTransaction(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     memo = models.CharField(max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_field(blank=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,14 +3,14 @@ a job to the chosen center's own scheduler, with the voucher hold it carries."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City
+from luzhi.accounts.models import city_field
 from luzhi.compute.models.capacity import AcceleratorModel, ComputeCenter, InventoryItem, Precision
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -19,7 +19,7 @@ class JobRequest(TimeStampedModel):
     for how long, where it would like it, its budget and deadline."""
 
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = user_field(blank=False)
     name = models.CharField(_("作业名称"), max_length=120)
     accelerator = models.ForeignKey(
         AcceleratorModel, verbose_name=_("加速卡型号"), null=True, blank=True,
@@ -29,7 +29,7 @@ class JobRequest(TimeStampedModel):
     min_tflops = models.DecimalField(_("每卡最低峰值(TFLOPS)"), max_digits=10, decimal_places=2, null=True, blank=True)
     cards = models.PositiveIntegerField(_("卡数"))
     hours = models.PositiveIntegerField(_("时长(小时)"))
-    region = models.ForeignKey(City, verbose_name=_("优先地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = city_field(_("优先地区"), null=True, blank=True)
     budget_fen = models.BigIntegerField(_("预算(分)"), null=True, blank=True)
     deadline = models.DateField(_("最晚完成日期"), null=True, blank=True)
     entrypoint = models.CharField(_("启动命令"), max_length=500, blank=True)

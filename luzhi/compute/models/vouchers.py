@@ -5,7 +5,6 @@ database checks (a counter can never pass its limit, whatever a bug does)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -13,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.compute.models.capacity import ComputeCenter, Origin
+from luzhi.core.fields import invalid_fields, user_field
 from luzhi.core.models import TimeStampedModel
 
 BASIS_POINTS = 10_000  # ratios are basis points: 3000 = 30 %
+NOT_POSITIVE_FEN = _("金额必须是正整数(分)。")
 
 
 class VoucherProgram(TimeStampedModel):
@@ -88,15 +89,13 @@ class VoucherProgram(TimeStampedModel):
         return self.ratio_domestic_bp if origin == Origin.DOMESTIC else self.ratio_imported_bp
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("budget_fen", "cap_fen_per_enterprise_year"):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                errors[name] = _("金额必须是正整数(分)。")
-        for name in ("ratio_domestic_bp", "ratio_imported_bp"):
-            value = getattr(self, name)
-            if value is not None and value > BASIS_POINTS:
-                errors[name] = _("补贴比例不能超过 100%。")
+        errors = invalid_fields(
+            self, ("budget_fen", "cap_fen_per_enterprise_year"), lambda v: v <= 0, NOT_POSITIVE_FEN
+        )
+        errors |= invalid_fields(
+            self, ("ratio_domestic_bp", "ratio_imported_bp"), lambda v: v > BASIS_POINTS,
+            _("补贴比例不能超过 100%。"),
+        )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("截止日期不能早于开始日期。")
         if not isinstance(self.eligibility, dict):
@@ -161,9 +160,7 @@ class VoucherApplication(TimeStampedModel):
     invoice_date = models.DateField(_("开票日期"), null=True, blank=True)
     invoice_amount_fen = models.BigIntegerField(_("发票金额(分)"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    applicant = user_field(blank=False)
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
@@ -182,11 +179,10 @@ class VoucherApplication(TimeStampedModel):
         return f"{self.program} · {self.contract_no}"
 
     def clean(self) -> None:
-        errors = {}
-        for name in ("contract_amount_fen", "requested_fen", "invoice_amount_fen"):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                errors[name] = _("金额必须是正整数(分)。")
+        errors = invalid_fields(
+            self, ("contract_amount_fen", "requested_fen", "invoice_amount_fen"), lambda v: v <= 0,
+            NOT_POSITIVE_FEN,
+        )
         if self.invoice_date and self.invoice_date > timezone.localdate():
             errors["invoice_date"] = _("开票日期 %(date)s 晚于今天。") % {"date": self.invoice_date}
         if errors:
@@ -277,9 +273,7 @@ class Redemption(TimeStampedModel):
     settlement = models.ForeignKey(
         "Settlement", null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field(blank=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -315,9 +309,7 @@ class Settlement(TimeStampedModel):
     amount_fen = models.BigIntegerField(_("结算金额(分)"))
     idempotency_key = models.CharField(_("幂等键"), max_length=64, unique=True)
     payload_hash = models.CharField(max_length=64)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field(blank=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -367,7 +359,7 @@ class VoucherEvent(models.Model):
     kind = models.CharField(_("步骤"), max_length=16, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("金额(分)"), default=0)
     note = models.TextField(_("说明"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_field(blank=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

@@ -7,13 +7,13 @@ evidence and a review status. Province values of additive indicators are
 rolled up from cities; ratios are computed from their parts.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import City, Unit
+from luzhi.core.fields import quantity_field, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.indicators.models.rules import ValueRule  # noqa: F401  (one of the app's models)
 from luzhi.indicators.periods import Period, PeriodType
@@ -63,10 +63,8 @@ class Indicator(TimeStampedModel):
     function = models.CharField(_("计算函数"), max_length=100, blank=True)
     unit = models.CharField(_("计量单位"), max_length=20)
     cmp = models.CharField(_("比较"), max_length=5, choices=Target.Cmp.choices)
-    target_value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
-    target_value_max = models.DecimalField(
-        _("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    target_value = quantity_field(_("目标值"))
+    target_value_max = quantity_field(_("目标上限"), null=True, blank=True)
     deadline_year = models.PositiveSmallIntegerField(_("完成年份"), null=True, blank=True)
     per_year = models.BooleanField(_("按年度考核"), default=False)
     semantics = models.CharField(_("口径"), max_length=5, choices=Semantics.choices)
@@ -88,7 +86,7 @@ class Indicator(TimeStampedModel):
         verbose_name=_("分母指标"),
     )
     frequency = models.CharField(_("频次"), max_length=7, choices=PeriodType.choices)
-    baseline_value = models.DecimalField(_("基线值"), max_digits=20, decimal_places=4, default=0)
+    baseline_value = quantity_field(_("基线值"), default=0)
     # The year before the plan begins (set from the plan by indicators_sync_from_plan).
     baseline_year = models.PositiveSmallIntegerField(_("基线年份"))
     figure_of_record = models.CharField(
@@ -165,14 +163,7 @@ class TargetLink(TimeStampedModel):
     plan_lineage = models.CharField(_("计划标识"), max_length=200)
     plan_path = models.CharField(_("条款路径"), max_length=100)
     target_metric = models.CharField(_("目标指标"), max_length=200)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("关联人"),
-    )
+    linked_by = user_field(_("关联人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -195,7 +186,7 @@ class Milestone(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("年份"))
-    value = models.DecimalField(_("阶段目标"), max_digits=20, decimal_places=4)
+    value = quantity_field(_("阶段目标"))
     history = HistoricalRecords()
 
     class Meta:
@@ -215,7 +206,7 @@ class CityAllocation(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="allocations")
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(_("分解目标"), max_digits=20, decimal_places=4)
+    value = quantity_field(_("分解目标"))
     history = HistoricalRecords()
 
     class Meta:
@@ -249,7 +240,7 @@ class Observation(TimeStampedModel):
     period_type = models.CharField(_("周期类型"), max_length=7, choices=PeriodType.choices)
     period_start = models.DateField(_("周期起始"))
     region = models.CharField(_("区域代码"), max_length=6, default=PROVINCE)
-    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    value = quantity_field(_("数值"))
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -268,14 +259,7 @@ class Observation(TimeStampedModel):
     # for submitting it anyway: [{"rule": id, "kind": ..., "message": ...}, ...].
     check_breaches = models.JSONField(_("未通过的校验规则"), default=list, blank=True)
     check_reason = models.TextField(_("校验说明"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
+    created_by = user_field(_("填报人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -323,9 +307,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_field(blank=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,13 +323,11 @@ class ObservationEvent(models.Model):
     """One step of an observation's review: who moved it from what to what, and why."""
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_field(blank=False)
     action = models.CharField(_("操作"), max_length=20)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
-    value = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    value = quantity_field(null=True)
     comment = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

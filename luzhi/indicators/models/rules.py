@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from luzhi.core.fields import quantity_field
 from luzhi.core.models import TimeStampedModel
 
 
@@ -27,12 +28,8 @@ class ValueRule(TimeStampedModel):
         "indicators.Indicator", on_delete=models.CASCADE, related_name="value_rules", verbose_name=_("指标")
     )
     kind = models.CharField(_("规则类型"), max_length=20, choices=Kind.choices)
-    minimum = models.DecimalField(
-        _("最小值"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    maximum = models.DecimalField(
-        _("最大值"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    minimum = quantity_field(_("最小值"), null=True, blank=True)
+    maximum = quantity_field(_("最大值"), null=True, blank=True)
     max_rise_pct = models.DecimalField(
         _("最大增幅(%)"),
         max_digits=10,
@@ -49,10 +46,8 @@ class ValueRule(TimeStampedModel):
         blank=True,
         help_text=_("与上期值相比最多减少的百分比;存量指标通常不应明显下降。"),
     )
-    max_abs_change = models.DecimalField(
+    max_abs_change = quantity_field(
         _("最大变化量"),
-        max_digits=20,
-        decimal_places=4,
         null=True,
         blank=True,
         help_text=_("与上期值相比最多变化的绝对量(增减均计)。"),

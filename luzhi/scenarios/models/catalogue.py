@@ -8,26 +8,35 @@ from simple_history.models import HistoricalRecords
 code_validator = RegexValidator(r"^[a-z0-9_-]+$", _("代码只能由小写字母、数字、下划线和连字符组成。"))
 
 
-class Domain(models.Model):
-    """An application domain (应用领域) such as 工业制造 or 现代海洋; scenarios and solutions
-    are filed under domains, and matching rewards a shared domain."""
+class CatalogueEntry(models.Model):
+    """An entry of a list the plan office keeps: a code that never changes, a name, and an
+    ``order`` (declared by each list, as it means a position or a rank) that sorts it."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("名称"), max_length=40, unique=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=100)
-    active = models.BooleanField(_("启用"), default=True)
-    history = HistoricalRecords()
 
     class Meta:
+        abstract = True
         ordering = ["order", "code"]
-        verbose_name = _("应用领域")
-        verbose_name_plural = _("应用领域")
 
     def __str__(self) -> str:
         return self.name
 
 
-class RecognitionLevel(models.Model):
+class Domain(CatalogueEntry):
+    """An application domain (应用领域) such as 工业制造 or 现代海洋; scenarios and solutions
+    are filed under domains, and matching rewards a shared domain."""
+
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("应用领域")
+        verbose_name_plural = _("应用领域")
+
+
+class RecognitionLevel(CatalogueEntry):
     """A level at which a scenario can be recognised (典型案例, 标杆场景, 全国领先 …).
 
     ``order`` ranks the levels (higher is more prestigious): the indicator
@@ -37,17 +46,11 @@ class RecognitionLevel(models.Model):
     ~500 全国领先的深度融合应用场景; ``marks_benchmark`` moves the scenario to 标杆.
     """
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True, validators=[code_validator])
-    name = models.CharField(_("名称"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("等级(越大越高)"), default=10)
     counts_as_leading = models.BooleanField(_("计入全国领先应用场景"), default=True)
     marks_benchmark = models.BooleanField(_("认定后场景成为标杆"), default=False)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "code"]
+    class Meta(CatalogueEntry.Meta):
         verbose_name = _("认定等级")
         verbose_name_plural = _("认定等级")
-
-    def __str__(self) -> str:
-        return self.name

@@ -1,6 +1,5 @@
 """Matchmaking events (对接会, e.g. 百企百景洽谈对接会): parties, time slots and meetings."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import Unit, city_field
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models.scenarios import Scenario, Solution
@@ -27,7 +27,7 @@ class MatchmakingEvent(TimeStampedModel):
 
     title = models.CharField(_("名称"), max_length=200)
     date = models.DateField(_("日期"))
-    city = models.ForeignKey(City, verbose_name=_("举办地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    city = city_field(_("举办地"), null=True, blank=True)
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.ForeignKey(
         Unit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -41,9 +41,7 @@ class MatchmakingEvent(TimeStampedModel):
         _("每方默认洽谈上限"), default=4, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REGISTRATION)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -96,9 +94,7 @@ class EventParty(models.Model):
     )
     scenarios = models.ManyToManyField(Scenario, verbose_name=_("带来的场景"), blank=True, related_name="+")
     solutions = models.ManyToManyField(Solution, verbose_name=_("带来的方案"), blank=True, related_name="+")
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    registered_by = user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

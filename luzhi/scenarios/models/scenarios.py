@@ -1,14 +1,13 @@
 """Batches (第N批), scenarios (机会/需求), solutions (供给) and recognitions (认定)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import Unit, city_field
+from luzhi.core.fields import invalid_fields, not_in_future, user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models.catalogue import Domain, RecognitionLevel
@@ -44,10 +43,7 @@ class ScenarioBatch(TimeStampedModel):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
     collect_until = models.DateField(_("征集截止日期"), null=True, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
+    published_by = user_field(_("发布人"))
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     history = HistoricalRecords()
 
@@ -99,10 +95,7 @@ class Scenario(TimeStampedModel):
         Enterprise, verbose_name=_("发布企业"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    city = models.ForeignKey(
-        City, verbose_name=_("所在市"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("不填表示全省范围。"),
-    )
+    city = city_field(null=True, blank=True, help_text=_("不填表示全省范围。"))
     budget_min = models.DecimalField(_("预算下限(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     budget_max = models.DecimalField(_("预算上限(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
@@ -110,9 +103,7 @@ class Scenario(TimeStampedModel):
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field()
     history = HistoricalRecords()
 
     #: Statuses of a scenario that is public (its batch published and it was taken in).
@@ -158,10 +149,7 @@ class Scenario(TimeStampedModel):
         )
         if bool(self.publisher_unit_id) == bool(self.publisher_enterprise_id):
             errors["publisher_unit"] = _("请选择一个发布单位或一个发布企业(二者选一)。")
-        for name in ("budget_min", "budget_max"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("预算不能为负数。")
+        errors |= invalid_fields(self, ("budget_min", "budget_max"), lambda v: v < 0, _("预算不能为负数。"))
         if (
             self.budget_min is not None and self.budget_max is not None
             and self.budget_min > self.budget_max
@@ -189,9 +177,7 @@ class Solution(TimeStampedModel):
     capabilities = models.TextField(_("核心能力"), blank=True)
     reference_cases = models.TextField(_("应用案例"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -218,11 +204,6 @@ class Solution(TimeStampedModel):
             raise ValidationError(errors)
 
 
-def not_in_future(value) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
-
-
 class Recognition(TimeStampedModel):
     """A scenario recognised at a level (典型案例, 标杆场景, 全国领先 …) by a body, with the
     document number (文号) and date. Counts toward the indicators only once approved by the
@@ -239,12 +220,8 @@ class Recognition(TimeStampedModel):
     doc_number = models.CharField(_("文号"), max_length=100)
     recognised_on = models.DateField(_("认定日期"), validators=[not_in_future])
     status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_field()
+    reviewed_by = user_field()
     review_comment = models.CharField(_("审核意见"), max_length=2000, blank=True)
     history = HistoricalRecords()
 

@@ -2,16 +2,16 @@
 (工作要点 / 销号), supervision orders (督办单 / 挂牌督办) with field checks (督查),
 and the year-end appraisal (考核评价) whose weights are data."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
-from luzhi.core.models import TimeStampedModel
+from luzhi.core.fields import user_field
+from luzhi.core.models import EvidenceFile, TimeStampedModel
 from luzhi.plan.models import Section
 
-from .reporting import Obligation
+from .reporting import Obligation, StatusEvent
 
 
 class TaskMilestone(TimeStampedModel):
@@ -44,13 +44,9 @@ class TaskMilestone(TimeStampedModel):
     state_reason = models.TextField(_("滞后原因"), blank=True)
     claimed_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_field(on_delete=models.PROTECT, null=True)
     verification = models.TextField(_("核验意见"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field(on_delete=models.PROTECT)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,27 +88,16 @@ class MilestoneUpdate(models.Model):
         return f"{self.milestone} · {self.get_state_display()}"
 
 
-class MilestoneEvidence(models.Model):
+class MilestoneEvidence(EvidenceFile):
     """An evidence file submitted with a request to close (销号) a milestone."""
 
     milestone = models.ForeignKey(TaskMilestone, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/milestones/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["milestone", "uploaded_at", "pk"]
         verbose_name = _("销号佐证材料")
         verbose_name_plural = _("销号佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 #: The steps a :class:`CycleEvent` records, as the history shows them.
@@ -133,7 +118,7 @@ ACTION_LABELS = {
 }
 
 
-class CycleEvent(models.Model):
+class CycleEvent(StatusEvent):
     """One logged step of a milestone or a supervision order: who, when, what, why."""
 
     milestone = models.ForeignKey(
@@ -142,14 +127,9 @@ class CycleEvent(models.Model):
     order = models.ForeignKey(
         "SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
     action = models.CharField(_("操作"), max_length=20)
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12)
-    comment = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -215,9 +195,7 @@ class SupervisionOrder(TimeStampedModel):
     deadline = models.DateField(_("整改时限"), null=True, blank=True)
     required_response = models.TextField(_("整改要求"), blank=True)
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = user_field(on_delete=models.PROTECT, null=True)
     response = models.TextField(_("整改措施"), blank=True)
     responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     conclusion_facts = models.TextField(_("督查事实"), blank=True)
@@ -268,9 +246,7 @@ class FieldCheck(models.Model):
     findings = models.TextField(_("督查发现"))
     attachment = models.FileField(_("附件"), upload_to="supervision/checks/%Y/%m/", blank=True)
     outcome = models.CharField(_("处理"), max_length=8, choices=Outcome.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field(on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -319,7 +295,7 @@ class ScoreAdjustment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="score_adjustments")
     points = models.DecimalField(_("加减分"), max_digits=5, decimal_places=1)
     reason = models.TextField(_("理由"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_field(on_delete=models.PROTECT)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
-from luzhi.core.models import TimeStampedModel
+from luzhi.core.fields import user_field
+from luzhi.core.models import EvidenceFile, TimeStampedModel
 from luzhi.plan.models import Plan, Section
 
 
@@ -37,9 +38,7 @@ class Round(TimeStampedModel):
         help_text=_("责任单位的截止日期比牵头单位早的天数,便于牵头单位汇总"),
     )
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default="open")
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = user_field(on_delete=models.PROTECT)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     # The reason of the latest reopening; every reopening stays in the round's history.
     reopen_reason = models.TextField(_("重新开启理由"), blank=True)
@@ -153,7 +152,20 @@ class Obligation(TimeStampedModel):
         return self.status in (self.Status.ACKNOWLEDGED, self.Status.RETURNED)
 
 
-class ObligationEvent(models.Model):
+class StatusEvent(models.Model):
+    """A logged step of a workflow: who took it (none for an automatic step), when, and the
+    comment given. The concrete event adds what it belongs to, the action and the statuses
+    from and to."""
+
+    actor = user_field(on_delete=models.PROTECT, null=True, blank=False)
+    comment = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ObligationEvent(StatusEvent):
     """One transition of an obligation: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
@@ -169,16 +181,11 @@ class ObligationEvent(models.Model):
         REMIND = "remind", _("提醒")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(
         _("原状态"), max_length=12, choices=Obligation.Status.choices, blank=True
     )
     to_status = models.CharField(_("新状态"), max_length=12, choices=Obligation.Status.choices)
-    comment = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["obligation", "at", "pk"]
@@ -189,27 +196,16 @@ class ObligationEvent(models.Model):
         return f"{self.get_action_display()} {self.from_status}→{self.to_status}"
 
 
-class ReportEvidence(models.Model):
+class ReportEvidence(EvidenceFile):
     """An evidence file (佐证材料) attached to a progress report."""
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["obligation", "uploaded_at", "pk"]
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReopenRequest(TimeStampedModel):
@@ -223,16 +219,12 @@ class ReopenRequest(TimeStampedModel):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, related_name="reopen_requests"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field(on_delete=models.PROTECT)
     reason = models.TextField(_("理由"))
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_field(on_delete=models.PROTECT, null=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见"), blank=True)
     history = HistoricalRecords()
@@ -260,14 +252,7 @@ class Reminder(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
     sent_on = models.DateField(_("发送日期"))
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("催办人"),
-    )
+    sent_by = user_field(_("催办人"), on_delete=models.PROTECT, null=True)
     recipients = models.PositiveIntegerField(_("接收人数"), default=0)
     emails = models.PositiveIntegerField(_("邮件数"), default=0)
 
@@ -331,9 +316,7 @@ class QuarterlyReport(models.Model):
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field(on_delete=models.PROTECT)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
