@@ -19,6 +19,7 @@ from luzhi.core.units import unit_label
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
 from luzhi.indicators.services import evidence_check, evidence_check_all
 from luzhi.indicators.services.common import _number as parse_number  # the service's own parser
+from luzhi.plan.models import Plan
 from luzhi.supervision.models import Obligation
 
 __all__ = [
@@ -41,7 +42,18 @@ class DateInput(forms.DateInput):
 
 
 class RoundOpenForm(forms.Form):
-    """Open a reporting round (下达报送任务): period, due date, grace and reminder days."""
+    """Open a reporting round (下达报送任务): the plan (the main plan unless another plan in
+    force is chosen), period, due date, grace and reminder days."""
+
+    plan = forms.ModelChoiceField(
+        label=_("行动计划"),
+        queryset=Plan.objects.filter(next_version__isnull=True)
+        .defer("source_text")
+        .order_by("-is_main", "-issued", "title"),
+        required=False,
+        empty_label=_("主计划"),
+        help_text=_("报送任务所属的计划,不选为主计划。"),
+    )
 
     # A CharField: the service parses the period and says which forms it accepts.
     period = forms.CharField(

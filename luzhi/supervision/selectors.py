@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import plan_indicators
+from luzhi.plan.models import Plan
 from luzhi.supervision import rules
 from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import visible_obligations
@@ -45,47 +47,49 @@ def _due_this_period(indicators, period: Period) -> list[tuple[Indicator, Period
     return owed
 
 
-def city_owed_indicators(period: Period) -> list[Indicator]:
-    """The indicators every city owes its own value of this period: reported, additive
-    (a city's value is a part of the province's) and tied to a target of the plan."""
+def _reported_of(plan: Plan, *conditions, **filters) -> list[Indicator]:
+    """The reported indicators of ``plan`` matching ``filters``: its own and those its linked
+    targets share, judged on its terms and years (``plans.plan_indicators``), in its order."""
     indicators = (
-        Indicator.objects.filter(
-            method=Indicator.Method.REPORTED,
-            aggregation=Indicator.Aggregation.SUM,
-            target__isnull=False,
-        )
-        .select_related("target__section")
+        Indicator.objects.filter(*conditions, method=Indicator.Method.REPORTED, **filters)
+        .select_related("target__section__plan")
+        .defer("target__section__plan__source_text")
         .order_by("order", "code")
     )
+    return plan_indicators(plan, indicators)
+
+
+def city_owed_indicators(period: Period, plan: Plan) -> list[Indicator]:
+    """The indicators of ``plan`` every city owes its own value of this period: reported,
+    additive (a city's value is a part of the province's) and tied to a target of the plan."""
+    indicators = _reported_of(plan, aggregation=Indicator.Aggregation.SUM, target__isnull=False)
     return [i for i, _ in _due_this_period(indicators, period)]
 
 
 def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
-    """The reported indicators this unit is responsible for whose period ends within the
-    round's period (a quarterly indicator in every quarterly round, a yearly one in the
-    round that closes its year), with the unit's province value for that period. A city
-    owes its own city value of the indicators of :func:`city_owed_indicators`."""
+    """The reported indicators of the round's plan (its own and those it links to) this
+    unit is responsible for whose period ends within the round's period (a quarterly
+    indicator in every quarterly round, a yearly one in the round that closes its year),
+    with the unit's province value for that period. A city owes its own city value of the
+    indicators of :func:`city_owed_indicators`."""
     from luzhi.accounts.models import Unit
 
     period = Period.parse(round_.period)
     unit = Unit.objects.select_related("city").filter(pk=unit_id).first()
     if unit is not None and unit.kind == Unit.Kind.CITY and unit.city_id:
         region = unit.city.code
-        owed = _due_this_period(city_owed_indicators(period), period)
+        owed = _due_this_period(city_owed_indicators(period, round_.plan), period)
     else:
         region = PROVINCE
-        indicators = (
-            Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
-            .exclude(aggregation=Indicator.Aggregation.RATIO)
-            .order_by("order", "code")
-        )
+        not_ratio = ~Q(aggregation=Indicator.Aggregation.RATIO)
+        indicators = _reported_of(round_.plan, not_ratio, responsible_units=unit_id)
         owed = _due_this_period(indicators, period)
     if not owed:
         return []
     observations = {
         (o.indicator_id, o.period_type, o.period_start): o
         for o in Observation.objects.filter(
-            indicator__in=[i for i, _ in owed],
+            indicator__in=[i.pk for i, _ in owed],
             region=region,
             source=Observation.Source.REPORT,
         )

@@ -181,9 +181,11 @@ def target_row(item: IndicatorStatus) -> dict:
     }
 
 
-def _targets(as_of: date) -> tuple[list[dict], list[dict]]:
-    """The indicators that track a target of the plan, and how many are in each status."""
-    tracked = [s for s in indicator_statuses(user=None, as_of=as_of) if s.indicator.target_id]
+def _targets(as_of: date, plan) -> tuple[list[dict], list[dict]]:
+    """The indicators that track a target of the plan (those its linked targets share
+    included, judged on its terms), and how many are in each status."""
+    statuses = indicator_statuses(user=None, as_of=as_of, plan=plan)
+    tracked = [s for s in statuses if s.indicator.target_id]
     rows = [target_row(item) for item in tracked]
     counts = [
         {
@@ -346,8 +348,8 @@ def report_content(round_: Round, today: date | None = None) -> dict:
         .order_by("task__order", "channel", "unit__order", "pk")
     )
     tallies = unit_tallies(round_=round_, today=today)
-    targets, target_counts = _targets(as_of)
     plan = round_.plan
+    targets, target_counts = _targets(as_of, plan)
     return {
         "title": report_title(round_),
         "plan": {"title": plan.title, "doc_number": plan.doc_number},
