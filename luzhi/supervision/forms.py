@@ -105,15 +105,18 @@ class RoundOpenForm(forms.Form):
         return text
 
 
+def reason_field(label, rows: int) -> forms.CharField:
+    """A reason the service requires: optional here, so that the service's own words
+    (“请说明……的理由”) stand next to the field when it is left empty."""
+    return forms.CharField(
+        label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
 class RoundReopenForm(forms.Form):
     """Reopen a closed round (plan office): the reason is required and kept in its history."""
 
-    reason = forms.CharField(
-        label=_("重新开启理由"),
-        required=False,  # the service says "请说明重新开启本轮的理由" next to the field
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("重新开启理由"), rows=2)
 
 
 class ReportForm(forms.Form):
@@ -272,12 +275,7 @@ class ReviewForm(forms.Form):
 class ReopenRequestForm(forms.Form):
     """Ask the plan office to reopen an accepted (locked) report."""
 
-    reason = forms.CharField(
-        label=_("申请理由"),
-        required=False,  # the service says "请说明重新打开的理由" next to the field
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = reason_field(_("申请理由"), rows=3)
 
 
 class ReopenDecideForm(forms.Form):

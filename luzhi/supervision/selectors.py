@@ -108,36 +108,43 @@ def light_of(obligation: Obligation, today: date | None = None) -> str:
     )
 
 
-def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
-    """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
-    today = today or timezone.localdate()
-    # Each obligation's own due date (a contributor's is earlier than its lead's), local time.
-    on_time = Q(first_submitted_at__date__lte=F("due_date"))
-    overdue = Q(first_submitted_at__isnull=True, due_date__lt=today)
-    rows = (
+def unit_counts(round_: Round, today: date, **extra):
+    """Per unit of a round, in the units' order (one query): its name and order, and its
+    obligations (``n``), submitted, on time and overdue (each by the obligation's own due
+    date, a contributor's earlier than its lead's), accepted; and the ``extra`` counts."""
+    never = Q(first_submitted_at__isnull=True)
+    return (
         Obligation.objects.filter(round=round_)
         .values("unit_id", "unit__name", "unit__short_name", "unit__order")
         .annotate(
             n=Count("pk"),
-            on_time=Count("pk", filter=on_time),
-            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__date__lte=F("due_date"))),
+            submitted=Count("pk", filter=~never),
             accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
-            overdue=Count("pk", filter=overdue),
+            overdue=Count("pk", filter=never & Q(due_date__lt=today)),
+            **extra,
         )
         .order_by("unit__order", "unit_id")
     )
-    return [
-        rules.UnitTally(
-            unit=row["unit_id"],
-            name=row["unit__short_name"] or row["unit__name"],
-            obligations=row["n"],
-            on_time=row["on_time"],
-            submitted=row["submitted"],
-            accepted=row["accepted"],
-            overdue=row["overdue"],
-        )
-        for row in rows
-    ]
+
+
+def tally_fields(row: dict) -> dict:
+    """The :class:`rules.UnitTally` fields of a row of :func:`unit_counts`."""
+    return {
+        "unit": row["unit_id"],
+        "name": row["unit__short_name"] or row["unit__name"],
+        "obligations": row["n"],
+        "on_time": row["on_time"],
+        "submitted": row["submitted"],
+        "accepted": row["accepted"],
+        "overdue": row["overdue"],
+    }
+
+
+def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
+    """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
+    rows = unit_counts(round_, today or timezone.localdate())
+    return [rules.UnitTally(**tally_fields(row)) for row in rows]
 
 
 def overdue_obligations(*, user, today: date | None = None, unit_id: int | None = None):

@@ -81,7 +81,8 @@ def _summary(tallies: list[rules.UnitTally]) -> dict:
 
 
 def ranking_titles() -> list[str]:
-    """The bulletin's column headings, in the order of :func:`ranking_rows`' columns."""
+    """The bulletin's column headings, in the order of the columns of
+    :func:`luzhi.supervision.bulletin.bulletin_rows` (its rank, unit, score, then counts)."""
     return [
         _("排名"),
         _("单位"),
@@ -92,25 +93,6 @@ def ranking_titles() -> list[str]:
         _("审核通过"),
         _("通过率"),
         _("逾期未报"),
-    ]
-
-
-def ranking_rows(tallies: list[rules.UnitTally]) -> list[dict]:
-    """The round's tallies by timeliness alone (see :func:`rules.rank`); the bulletin ranks on
-    substance instead (:func:`luzhi.supervision.bulletin.bulletin_rows`)."""
-    return [
-        {
-            "rank": position,
-            "unit": tally.name,
-            "obligations": tally.obligations,
-            "submitted": tally.submitted,
-            "on_time": tally.on_time,
-            "on_time_rate": tally.on_time_rate,
-            "accepted": tally.accepted,
-            "acceptance_rate": tally.acceptance_rate,
-            "overdue": tally.overdue,
-        }
-        for position, tally in rules.rank(tallies)
     ]
 
 

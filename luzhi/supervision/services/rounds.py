@@ -103,46 +103,22 @@ def round_open(
 
     duties, clause_text = _duties(plan, parsed)
     contributor_due = rules.contributor_due(due_date, round_.contributor_days)
-    heads = [
-        Obligation(
-            round=round_,
-            task_id=task,
-            unit_id=d.unit,
-            role=d.role,
-            channel=d.channel,
-            clause=d.clause,
-            clause_text=clause_text.get((task, d.clause), ""),
-            due_date=due_date,
-        )
-        for task, task_duties in duties.items()
-        for d in task_duties
-        if d.channel != rules.CH_CONTRIBUTOR
-    ]
-    bulk_create_with_history(
-        heads, Obligation, default_user=actor, default_change_reason="round opened"
-    )
+    # The heads first: each contribution points at its lead's obligation.
+    _create_obligations(round_, actor, duties, clause_text, contributors=False)
     lead_of = {
         (o.task_id, o.unit_id): o
         for o in Obligation.objects.filter(round=round_, channel=rules.CH_LEAD)
     }
-    contributors = [
-        Obligation(
-            round=round_,
-            task_id=task,
-            unit_id=d.unit,
-            role=d.role,
-            channel=d.channel,
-            clause=d.clause,
-            clause_text=clause_text.get((task, d.clause), ""),
-            due_date=max(contributor_due, parsed.start),
-            reports_to=lead_of[(task, d.reports_to)],
-        )
-        for task, task_duties in duties.items()
-        for d in task_duties
-        if d.channel == rules.CH_CONTRIBUTOR
-    ]
-    bulk_create_with_history(
-        contributors, Obligation, default_user=actor, default_change_reason="round opened"
+    _create_obligations(
+        round_,
+        actor,
+        duties,
+        clause_text,
+        contributors=True,
+        fields=lambda task, d: {
+            "due_date": max(contributor_due, parsed.start),
+            "reports_to": lead_of[(task, d.reports_to)],
+        },
     )
     obligations = list(Obligation.objects.filter(round=round_))
     ObligationEvent.objects.bulk_create(
@@ -163,6 +139,31 @@ def round_open(
 
     schedule_round_reminders(round_)
     return round_
+
+
+def _create_obligations(
+    round_, actor, duties, clause_text, *, contributors: bool, fields=None
+) -> None:
+    """The round's obligations of its contributors or of everyone else (heads), one per duty,
+    due on the round's due date unless ``fields(task, duty)`` says otherwise."""
+    rows = [
+        Obligation(
+            round=round_,
+            task_id=task,
+            unit_id=d.unit,
+            role=d.role,
+            channel=d.channel,
+            clause=d.clause,
+            clause_text=clause_text.get((task, d.clause), ""),
+            **({"due_date": round_.due_date} | (fields(task, d) if fields else {})),
+        )
+        for task, task_duties in duties.items()
+        for d in task_duties
+        if (d.channel == rules.CH_CONTRIBUTOR) == contributors
+    ]
+    bulk_create_with_history(
+        rows, Obligation, default_user=actor, default_change_reason="round opened"
+    )
 
 
 def _duties(plan: Plan, period) -> tuple[dict[int, list[rules.Duty]], dict]:
