@@ -116,7 +116,10 @@ def test_the_office_opens_a_round_for_another_plan_on_the_page_and_the_api(
         reverse("supervision:round_open"), body | {"plan": linked.pk, "remind_days_before": 3}
     )
     assert response.status_code == 302
-    assert Round.objects.get(period="2026-Q3").plan == linked
+    other = Round.objects.get(period="2026-Q3")
+    assert other.plan == linked
+    detail = client.get(reverse("supervision:round_detail", args=[other.pk])).content.decode()
+    assert linked.title in detail  # a round of another plan than the main one says which
     api = APIClient()
     api.force_authenticate(plan_officer)
     created = api.post("/api/rounds/", body | {"period": "2026-Q4"}, format="json")

@@ -115,7 +115,9 @@ def round_detail(request, pk: int):
     """A round at a glance: units with their lights, then the obligations grouped by task."""
     if (refused := rounds_only(request)) is not None:
         return refused
-    round_ = get_object_or_404(Round, pk=pk)
+    round_ = get_object_or_404(
+        Round.objects.select_related("plan").defer("plan__source_text"), pk=pk
+    )
     if request.htmx:
         return _render_detail(request, round_)
     # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
