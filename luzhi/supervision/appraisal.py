@@ -13,6 +13,11 @@ nothing due counts full marks), weighted by the year's :class:`AppraisalScheme`:
 - ``quality``: its submitted reports never returned, among those submitted.
 
 The office's adjustments (with reasons) are added. See :func:`rules.score`.
+
+Without a plan, everything counts once: each indicator as its own plan judges it.
+With ``plan=`` (a round's bulletin), only that plan's work: its indicators (those its
+linked targets share, judged on its terms), the milestones of its tasks, the orders about
+its tasks (and, for the main plan, those about no task), its rounds' obligations.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.utils import timezone
 
 from luzhi.accounts.models import Unit
 from luzhi.indicators.models import Indicator
+from luzhi.plan.models import Plan
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
     AppraisalScheme,
@@ -65,8 +71,20 @@ def _counts(rows, key="unit_id") -> dict[int, tuple[int, int]]:
     return {row[key]: (row["good"], row["total"]) for row in rows}
 
 
-def unit_scores(year: int, *, today: date | None = None) -> list[UnitScore]:
-    """Every unit with something to appraise in ``year``, ranked by score (ties share a rank)."""
+def _of_plan(plan: Plan | None, task: str) -> Q:
+    """Rows whose task (the ``task`` path) is one of ``plan``'s; every row without a plan.
+    The main plan also owns the rows about no task (an auxiliary indicator's order)."""
+    if plan is None:
+        return Q()
+    mine = Q(**{f"{task}__plan__lineage": plan.lineage})
+    return mine | Q(**{f"{task}__isnull": True}) if plan.is_main else mine
+
+
+def unit_scores(
+    year: int, *, today: date | None = None, plan: Plan | None = None
+) -> list[UnitScore]:
+    """Every unit with something to appraise in ``year``, ranked by score (ties share a rank);
+    with ``plan``, only that plan's indicators, milestones, orders and rounds."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
     weights = weights_for(year)
@@ -74,7 +92,7 @@ def unit_scores(year: int, *, today: date | None = None) -> list[UnitScore]:
 
     from luzhi.indicators.selectors import indicator_statuses
 
-    statuses = {s.indicator.pk: s.status for s in indicator_statuses(as_of=as_of)}
+    statuses = {s.indicator.pk: s.status for s in indicator_statuses(as_of=as_of, plan=plan)}
     ind_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     links = Indicator.responsible_units.through.objects.values_list("indicator_id", "unit_id")
     for indicator_id, unit_id in links:
@@ -86,7 +104,7 @@ def unit_scores(year: int, *, today: date | None = None) -> list[UnitScore]:
     for unit_id, (good, total) in ind_counts.items():
         parts[unit_id]["indicators"] = (good, total)
 
-    milestones = TaskMilestone.objects.filter(year=year).filter(
+    milestones = TaskMilestone.objects.filter(_of_plan(plan, "task"), year=year).filter(
         Q(due_date__lte=as_of) | Q(status=TaskMilestone.Status.CLOSED)
     )
     for unit_id, counts in _counts(
@@ -100,7 +118,7 @@ def unit_scores(year: int, *, today: date | None = None) -> list[UnitScore]:
     ).items():
         parts[unit_id]["milestones"] = counts
 
-    orders = SupervisionOrder.objects.filter(issued_at__year=year).filter(
+    orders = SupervisionOrder.objects.filter(_of_plan(plan, "task"), issued_at__year=year).filter(
         Q(deadline__lte=as_of) | Q(responded_at__isnull=False)
     )
     for unit_id, counts in _counts(
@@ -111,7 +129,9 @@ def unit_scores(year: int, *, today: date | None = None) -> list[UnitScore]:
     ).items():
         parts[unit_id]["orders"] = counts
 
-    obligations = Obligation.objects.filter(round__period__startswith=str(year))
+    obligations = Obligation.objects.filter(
+        _of_plan(plan, "round"), round__period__startswith=str(year)
+    )
     for unit_id, counts in _counts(
         obligations.filter(due_date__lte=as_of)
         .values("unit_id")

@@ -3,7 +3,7 @@
 Ranking only on whether reports came in on time left most units tied (in the
 demo round 15 of 18 shared rank 4 with 0%: nothing was due yet). The bulletin
 ranks by a **substance score** built from the appraisal's parts for the round's
-year (:func:`luzhi.supervision.appraisal.unit_scores`: indicators on target,
+year and plan (:func:`luzhi.supervision.appraisal.unit_scores`: indicators on target,
 milestones closed on time, orders answered on time, reporting timeliness and
 quality, with the year's weights): the weighted mean of the components in
 which the unit **has something due**, plus the office's adjustments. Unlike
@@ -70,12 +70,12 @@ def substance_score(parts: dict, weights: dict, adjustment=Decimal(0)) -> Decima
 
 
 def round_scores(round_: Round, tallies, today: date) -> dict[int, Decimal | None]:
-    """Each unit of the round's substance score for the round's year (as of ``today``)."""
+    """Each unit of the round's substance score for the round's year and plan (as of ``today``)."""
     year = Period.parse(round_.period).year
     weights = weights_for(year)
     scored = {
         row.unit.pk: substance_score(row.parts, weights, row.adjustment)
-        for row in unit_scores(year, today=today)
+        for row in unit_scores(year, today=today, plan=round_.plan)
     }
     return {t.unit: scored.get(t.unit) for t in tallies}
 

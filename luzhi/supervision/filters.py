@@ -10,7 +10,7 @@ from luzhi.supervision.models import Obligation, Round, SupervisionOrder, TaskMi
 class RoundFilter(django_filters.FilterSet):
     class Meta:
         model = Round
-        fields = ["status", "period"]
+        fields = ["plan", "status", "period"]
 
 
 class ObligationFilter(django_filters.FilterSet):

@@ -19,6 +19,7 @@ from luzhi.core.units import unit_label
 from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
 from luzhi.indicators.services import evidence_check, evidence_check_all
 from luzhi.indicators.services.common import _number as parse_number  # the service's own parser
+from luzhi.plan.models import Plan
 from luzhi.supervision.models import Obligation
 
 __all__ = [
@@ -41,7 +42,18 @@ class DateInput(forms.DateInput):
 
 
 class RoundOpenForm(forms.Form):
-    """Open a reporting round (下达报送任务): period, due date, grace and reminder days."""
+    """Open a reporting round (下达报送任务): the plan (the main plan unless another plan in
+    force is chosen), period, due date, grace and reminder days."""
+
+    plan = forms.ModelChoiceField(
+        label=_("行动计划"),
+        queryset=Plan.objects.filter(next_version__isnull=True)
+        .defer("source_text")
+        .order_by("-is_main", "-issued", "title"),
+        required=False,
+        empty_label=_("主计划"),
+        help_text=_("报送任务所属的计划,不选为主计划。"),
+    )
 
     # A CharField: the service parses the period and says which forms it accepts.
     period = forms.CharField(
@@ -93,15 +105,18 @@ class RoundOpenForm(forms.Form):
         return text
 
 
+def reason_field(label, rows: int) -> forms.CharField:
+    """A reason the service requires: optional here, so that the service's own words
+    (“请说明……的理由”) stand next to the field when it is left empty."""
+    return forms.CharField(
+        label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
 class RoundReopenForm(forms.Form):
     """Reopen a closed round (plan office): the reason is required and kept in its history."""
 
-    reason = forms.CharField(
-        label=_("重新开启理由"),
-        required=False,  # the service says "请说明重新开启本轮的理由" next to the field
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("重新开启理由"), rows=2)
 
 
 class ReportForm(forms.Form):
@@ -260,12 +275,7 @@ class ReviewForm(forms.Form):
 class ReopenRequestForm(forms.Form):
     """Ask the plan office to reopen an accepted (locked) report."""
 
-    reason = forms.CharField(
-        label=_("申请理由"),
-        required=False,  # the service says "请说明重新打开的理由" next to the field
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = reason_field(_("申请理由"), rows=3)
 
 
 class ReopenDecideForm(forms.Form):

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from luzhi.supervision import rules
 from luzhi.supervision.models import Obligation, Reminder, Round
+from luzhi.supervision.selectors import tally_fields, unit_counts
 
 S = Obligation.Status
 SORTS = ("", "overdue")
@@ -56,33 +57,15 @@ class UnitRow:
 def unit_rows(*, round_: Round, today: date, sort: str = "") -> list[UnitRow]:
     """The units of a round with their counts and lights, by the units' order, or by
     overdue count (most first) with ``sort="overdue"``."""
-    never = Q(first_submitted_at__isnull=True)
     grace_end = today - timedelta(days=round_.grace_days)
-    rows = (
-        Obligation.objects.filter(round=round_)
-        .values("unit_id", "unit__name", "unit__short_name", "unit__order")
-        .annotate(
-            n=Count("pk"),
-            submitted=Count("pk", filter=~never),
-            on_time=Count("pk", filter=Q(first_submitted_at__date__lte=F("due_date"))),
-            accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
-            overdue=Count("pk", filter=never & Q(due_date__lt=today)),
-            red=Count("pk", filter=never & Q(due_date__lt=grace_end)),
-        )
-        .order_by("unit__order", "unit_id")
-    )
+    never = Q(first_submitted_at__isnull=True)
+    rows = unit_counts(round_, today, red=Count("pk", filter=never & Q(due_date__lt=grace_end)))
     urged = urged_today(round_=round_, today=today)
     result = []
     for row in rows:
         item = UnitRow(
-            unit=row["unit_id"],
-            name=row["unit__short_name"] or row["unit__name"],
+            **tally_fields(row),
             order=row["unit__order"],
-            obligations=row["n"],
-            submitted=row["submitted"],
-            on_time=row["on_time"],
-            accepted=row["accepted"],
-            overdue=row["overdue"],
             red=row["red"],
             yellow=row["overdue"] - row["red"],
             urged=urged.get(row["unit_id"]),

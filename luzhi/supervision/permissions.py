@@ -27,12 +27,8 @@ def reviewer_unit_id(obligation: Obligation) -> int | None:
     return None
 
 
-class RoundPolicy(Policy):
-    model = Round
-    messages = {
-        "manage": _("只有专项办可以下达或结束报送任务。"),
-        "view": _("报送轮次仅对专项办和各单位填报员可见。"),
-    }
+class OfficeManagedPolicy(Policy):
+    """Seen by the plan office and every unit's reporters (all rows), managed by the office."""
 
     def visible(self, user, qs=None):
         qs = self.base(qs)
@@ -42,8 +38,17 @@ class RoundPolicy(Policy):
         return is_government(user)
 
     def can_manage(self, user, obj=None):
-        """Opening, closing and reopening rounds, urging, the quarterly report."""
         return is_plan_office(user)
+
+
+class RoundPolicy(OfficeManagedPolicy):
+    """Managing is opening, closing and reopening rounds, urging, the quarterly report."""
+
+    model = Round
+    messages = {
+        "manage": _("只有专项办可以下达或结束报送任务。"),
+        "view": _("报送轮次仅对专项办和各单位填报员可见。"),
+    }
 
 
 class ObligationPolicy(Policy):
@@ -165,22 +170,14 @@ class OrderPolicy(Policy):
         return obj is not None and reporter_of(user, obj.unit_id)
 
 
-class AppraisalPolicy(Policy):
+class AppraisalPolicy(OfficeManagedPolicy):
+    """Managing is setting the year's weights and adjusting scores."""
+
     model = AppraisalScheme
     messages = {
         "view": _("考核评价仅对专项办和各单位填报员可见。"),
         "manage": _("只有专项办可以设置考核权重和调整得分。"),
     }
-
-    def visible(self, user, qs=None):
-        qs = self.base(qs)
-        return qs if is_government(user) else qs.none()
-
-    def can_view(self, user, obj=None):
-        return is_government(user)
-
-    def can_manage(self, user, obj=None):
-        return is_plan_office(user)
 
 
 rounds = register(RoundPolicy())

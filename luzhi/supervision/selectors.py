@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from luzhi.indicators.models import PROVINCE, Indicator, Observation
 from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.plans import plan_indicators
+from luzhi.plan.models import Plan
 from luzhi.supervision import rules
 from luzhi.supervision.models import Obligation, ReopenRequest, Round
 from luzhi.supervision.permissions import visible_obligations
@@ -45,47 +47,49 @@ def _due_this_period(indicators, period: Period) -> list[tuple[Indicator, Period
     return owed
 
 
-def city_owed_indicators(period: Period) -> list[Indicator]:
-    """The indicators every city owes its own value of this period: reported, additive
-    (a city's value is a part of the province's) and tied to a target of the plan."""
+def _reported_of(plan: Plan, *conditions, **filters) -> list[Indicator]:
+    """The reported indicators of ``plan`` matching ``filters``: its own and those its linked
+    targets share, judged on its terms and years (``plans.plan_indicators``), in its order."""
     indicators = (
-        Indicator.objects.filter(
-            method=Indicator.Method.REPORTED,
-            aggregation=Indicator.Aggregation.SUM,
-            target__isnull=False,
-        )
-        .select_related("target__section")
+        Indicator.objects.filter(*conditions, method=Indicator.Method.REPORTED, **filters)
+        .select_related("target__section__plan")
+        .defer("target__section__plan__source_text")
         .order_by("order", "code")
     )
+    return plan_indicators(plan, indicators)
+
+
+def city_owed_indicators(period: Period, plan: Plan) -> list[Indicator]:
+    """The indicators of ``plan`` every city owes its own value of this period: reported,
+    additive (a city's value is a part of the province's) and tied to a target of the plan."""
+    indicators = _reported_of(plan, aggregation=Indicator.Aggregation.SUM, target__isnull=False)
     return [i for i, _ in _due_this_period(indicators, period)]
 
 
 def owed_values(*, unit_id: int, round_: Round) -> list[OwedValue]:
-    """The reported indicators this unit is responsible for whose period ends within the
-    round's period (a quarterly indicator in every quarterly round, a yearly one in the
-    round that closes its year), with the unit's province value for that period. A city
-    owes its own city value of the indicators of :func:`city_owed_indicators`."""
+    """The reported indicators of the round's plan (its own and those it links to) this
+    unit is responsible for whose period ends within the round's period (a quarterly
+    indicator in every quarterly round, a yearly one in the round that closes its year),
+    with the unit's province value for that period. A city owes its own city value of the
+    indicators of :func:`city_owed_indicators`."""
     from luzhi.accounts.models import Unit
 
     period = Period.parse(round_.period)
     unit = Unit.objects.select_related("city").filter(pk=unit_id).first()
     if unit is not None and unit.kind == Unit.Kind.CITY and unit.city_id:
         region = unit.city.code
-        owed = _due_this_period(city_owed_indicators(period), period)
+        owed = _due_this_period(city_owed_indicators(period, round_.plan), period)
     else:
         region = PROVINCE
-        indicators = (
-            Indicator.objects.filter(method=Indicator.Method.REPORTED, responsible_units=unit_id)
-            .exclude(aggregation=Indicator.Aggregation.RATIO)
-            .order_by("order", "code")
-        )
+        not_ratio = ~Q(aggregation=Indicator.Aggregation.RATIO)
+        indicators = _reported_of(round_.plan, not_ratio, responsible_units=unit_id)
         owed = _due_this_period(indicators, period)
     if not owed:
         return []
     observations = {
         (o.indicator_id, o.period_type, o.period_start): o
         for o in Observation.objects.filter(
-            indicator__in=[i for i, _ in owed],
+            indicator__in=[i.pk for i, _ in owed],
             region=region,
             source=Observation.Source.REPORT,
         )
@@ -104,36 +108,43 @@ def light_of(obligation: Obligation, today: date | None = None) -> str:
     )
 
 
-def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
-    """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
-    today = today or timezone.localdate()
-    # Each obligation's own due date (a contributor's is earlier than its lead's), local time.
-    on_time = Q(first_submitted_at__date__lte=F("due_date"))
-    overdue = Q(first_submitted_at__isnull=True, due_date__lt=today)
-    rows = (
+def unit_counts(round_: Round, today: date, **extra):
+    """Per unit of a round, in the units' order (one query): its name and order, and its
+    obligations (``n``), submitted, on time and overdue (each by the obligation's own due
+    date, a contributor's earlier than its lead's), accepted; and the ``extra`` counts."""
+    never = Q(first_submitted_at__isnull=True)
+    return (
         Obligation.objects.filter(round=round_)
         .values("unit_id", "unit__name", "unit__short_name", "unit__order")
         .annotate(
             n=Count("pk"),
-            on_time=Count("pk", filter=on_time),
-            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__date__lte=F("due_date"))),
+            submitted=Count("pk", filter=~never),
             accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
-            overdue=Count("pk", filter=overdue),
+            overdue=Count("pk", filter=never & Q(due_date__lt=today)),
+            **extra,
         )
         .order_by("unit__order", "unit_id")
     )
-    return [
-        rules.UnitTally(
-            unit=row["unit_id"],
-            name=row["unit__short_name"] or row["unit__name"],
-            obligations=row["n"],
-            on_time=row["on_time"],
-            submitted=row["submitted"],
-            accepted=row["accepted"],
-            overdue=row["overdue"],
-        )
-        for row in rows
-    ]
+
+
+def tally_fields(row: dict) -> dict:
+    """The :class:`rules.UnitTally` fields of a row of :func:`unit_counts`."""
+    return {
+        "unit": row["unit_id"],
+        "name": row["unit__short_name"] or row["unit__name"],
+        "obligations": row["n"],
+        "on_time": row["on_time"],
+        "submitted": row["submitted"],
+        "accepted": row["accepted"],
+        "overdue": row["overdue"],
+    }
+
+
+def unit_tallies(*, round_: Round, today: date | None = None) -> list[rules.UnitTally]:
+    """Per unit of a round: obligations, on time, submitted, accepted, overdue (one query)."""
+    rows = unit_counts(round_, today or timezone.localdate())
+    return [rules.UnitTally(**tally_fields(row)) for row in rows]
 
 
 def overdue_obligations(*, user, today: date | None = None, unit_id: int | None = None):

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from luzhi.plan.models import Plan
 from luzhi.supervision.models import Obligation, ObligationEvent, ReportEvidence, Round
 
 
@@ -23,6 +24,13 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundOpenSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=Plan.objects.filter(next_version__isnull=True).defer("source_text"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The plan in force the round belongs to (the main plan if left out).",
+    )
     period = serializers.CharField(help_text="2025-Q3")
     due_date = serializers.DateField()
     name = serializers.CharField(required=False, allow_blank=True, default="")

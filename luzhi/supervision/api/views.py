@@ -17,7 +17,6 @@ from rest_framework.response import Response
 
 from luzhi.core.api import TRANSITION_ERRORS, error_responses
 from luzhi.core.permissions import require
-from luzhi.plan.selectors import current_plan
 from luzhi.supervision import services
 from luzhi.supervision.api.serializers import (
     CommentSerializer,
@@ -66,9 +65,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         serializer = RoundOpenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        round_ = services.round_open(
-            actor=request.user, plan=current_plan(), **serializer.validated_data
-        )
+        round_ = services.round_open(actor=request.user, **serializer.validated_data)
         return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: RoundSerializer, **ACTION_ERRORS})

@@ -81,7 +81,8 @@ def _summary(tallies: list[rules.UnitTally]) -> dict:
 
 
 def ranking_titles() -> list[str]:
-    """The bulletin's column headings, in the order of :func:`ranking_rows`' columns."""
+    """The bulletin's column headings, in the order of the columns of
+    :func:`luzhi.supervision.bulletin.bulletin_rows` (its rank, unit, score, then counts)."""
     return [
         _("排名"),
         _("单位"),
@@ -92,25 +93,6 @@ def ranking_titles() -> list[str]:
         _("审核通过"),
         _("通过率"),
         _("逾期未报"),
-    ]
-
-
-def ranking_rows(tallies: list[rules.UnitTally]) -> list[dict]:
-    """The round's tallies by timeliness alone (see :func:`rules.rank`); the bulletin ranks on
-    substance instead (:func:`luzhi.supervision.bulletin.bulletin_rows`)."""
-    return [
-        {
-            "rank": position,
-            "unit": tally.name,
-            "obligations": tally.obligations,
-            "submitted": tally.submitted,
-            "on_time": tally.on_time,
-            "on_time_rate": tally.on_time_rate,
-            "accepted": tally.accepted,
-            "acceptance_rate": tally.acceptance_rate,
-            "overdue": tally.overdue,
-        }
-        for position, tally in rules.rank(tallies)
     ]
 
 
@@ -181,9 +163,11 @@ def target_row(item: IndicatorStatus) -> dict:
     }
 
 
-def _targets(as_of: date) -> tuple[list[dict], list[dict]]:
-    """The indicators that track a target of the plan, and how many are in each status."""
-    tracked = [s for s in indicator_statuses(user=None, as_of=as_of) if s.indicator.target_id]
+def _targets(as_of: date, plan) -> tuple[list[dict], list[dict]]:
+    """The indicators that track a target of the plan (those its linked targets share
+    included, judged on its terms), and how many are in each status."""
+    statuses = indicator_statuses(user=None, as_of=as_of, plan=plan)
+    tracked = [s for s in statuses if s.indicator.target_id]
     rows = [target_row(item) for item in tracked]
     counts = [
         {
@@ -346,8 +330,8 @@ def report_content(round_: Round, today: date | None = None) -> dict:
         .order_by("task__order", "channel", "unit__order", "pk")
     )
     tallies = unit_tallies(round_=round_, today=today)
-    targets, target_counts = _targets(as_of)
     plan = round_.plan
+    targets, target_counts = _targets(as_of, plan)
     return {
         "title": report_title(round_),
         "plan": {"title": plan.title, "doc_number": plan.doc_number},

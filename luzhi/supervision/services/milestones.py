@@ -19,12 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import Unit, User
-from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import lock, save_recorded
 from luzhi.indicators.services import evidence_check, evidence_store
 from luzhi.plan.models import Section
 from luzhi.supervision.models import (
-    CycleEvent,
     MilestoneEvidence,
     MilestoneUpdate,
     Obligation,
@@ -33,34 +31,14 @@ from luzhi.supervision.models import (
 from luzhi.supervision.notify import notify, plan_officers, unit_reporters
 from luzhi.supervision.permissions import milestones as policy
 from luzhi.supervision.permissions import obligations as obligation_policy
+from luzhi.supervision.services.common import (
+    begin,
+    log_transition,
+    require_status,
+    required_text,
+)
 
 M = TaskMilestone.Status
-
-
-def _event(milestone, actor, action: str, before: str, comment: str = "") -> None:
-    CycleEvent.objects.create(
-        milestone=milestone,
-        actor=actor,
-        action=action,
-        from_status=before,
-        to_status=milestone.status,
-        comment=comment,
-    )
-
-
-def _save(milestone: TaskMilestone, actor, reason: str) -> None:
-    milestone.full_clean()
-    record_change(milestone, actor, reason)
-    milestone.save()
-
-
-def _require_status(milestone: TaskMilestone, allowed: set[str], verb: str) -> str:
-    if milestone.status not in allowed:
-        raise StateConflict(
-            _("该工作要点当前状态为“%(state)s”,不能%(verb)s。")
-            % {"state": milestone.get_status_display(), "verb": verb}
-        )
-    return milestone.status
 
 
 def _url(milestone: TaskMilestone) -> str:
@@ -101,8 +79,9 @@ def milestone_create(
         status=status,
         created_by=actor,
     )
-    _save(milestone, actor, "milestone created" if status == M.OPEN else "milestone proposed")
-    _event(milestone, actor, "create" if status == M.OPEN else "propose", "")
+    reason = "milestone created" if status == M.OPEN else "milestone proposed"
+    save_recorded(milestone, actor=actor, reason=reason)
+    log_transition(milestone, actor, "create" if status == M.OPEN else "propose", "")
     if status == M.PROPOSED:
         notify(
             plan_officers(),
@@ -119,15 +98,16 @@ def milestone_approve(
     *, actor: User, milestone: TaskMilestone, approve: bool = True, comment: str = ""
 ) -> TaskMilestone:
     """The office approves a proposed milestone (it opens) or declines it (with a reason)."""
-    milestone = lock(milestone)
-    policy.require(actor, "approve", milestone)
-    before = _require_status(milestone, {M.PROPOSED}, _("审定"))
+    milestone, before = begin(
+        milestone, actor=actor, policy=policy, action="approve", allowed={M.PROPOSED}, verb=_("审定")
+    )
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError({"comment": _("不采纳时请填写理由。")})
     milestone.status = M.OPEN if approve else M.REJECTED
-    _save(milestone, actor, "milestone approved" if approve else "milestone declined")
-    _event(milestone, actor, "approve" if approve else "decline", before, comment)
+    reason = "milestone approved" if approve else "milestone declined"
+    save_recorded(milestone, actor=actor, reason=reason)
+    log_transition(milestone, actor, "approve" if approve else "decline", before, comment)
     return milestone
 
 
@@ -146,7 +126,7 @@ def milestone_report(
         raise ValidationError(
             _("该报告当前状态为“%s”,不能填写工作要点进展。") % obligation.get_status_display()
         )
-    _require_status(milestone, {M.OPEN, M.CLAIMED}, _("填报进展"))
+    require_status(milestone, {M.OPEN, M.CLAIMED}, _("填报进展"))
     if state not in TaskMilestone.State.values:
         raise ValidationError({"state": _("推进情况“%s”无效。") % state})
     reason = (reason or "").strip()
@@ -157,7 +137,7 @@ def milestone_report(
     )
     milestone.state = state
     milestone.state_reason = reason
-    _save(milestone, actor, "milestone progress reported")
+    save_recorded(milestone, actor=actor, reason="milestone progress reported")
     return update
 
 
@@ -166,9 +146,9 @@ def milestone_claim(
     *, actor: User, milestone: TaskMilestone, comment: str = "", files=()
 ) -> TaskMilestone:
     """The responsible unit asks to close (申请销号) with its evidence; at least one file."""
-    milestone = lock(milestone)
-    policy.require(actor, "claim", milestone)
-    before = _require_status(milestone, {M.OPEN}, _("申请销号"))
+    milestone, before = begin(
+        milestone, actor=actor, policy=policy, action="claim", allowed={M.OPEN}, verb=_("申请销号")
+    )
     files = list(files)
     if not files and not milestone.evidence.exists():
         raise ValidationError({"files": _("申请销号须上传佐证材料。")})
@@ -177,10 +157,10 @@ def milestone_claim(
     milestone.status = M.CLAIMED
     milestone.state = TaskMilestone.State.DONE
     milestone.claimed_at = timezone.now()
-    _save(milestone, actor, "closing requested")
+    save_recorded(milestone, actor=actor, reason="closing requested")
     for upload in files:
         evidence_store(MilestoneEvidence(milestone=milestone), actor=actor, upload=upload)
-    _event(milestone, actor, "claim", before, (comment or "").strip())
+    log_transition(milestone, actor, "claim", before, (comment or "").strip())
     notify(
         plan_officers(),
         kind="milestone_claimed",
@@ -197,12 +177,10 @@ def milestone_verify(
 ) -> TaskMilestone:
     """The plan office verifies the evidence: closes the milestone (销号) or sends it back.
     The verification (its comment) is required and logged either way."""
-    milestone = lock(milestone)
-    policy.require(actor, "verify", milestone)
-    before = _require_status(milestone, {M.CLAIMED}, _("核验"))
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("请填写核验意见。")})
+    milestone, before = begin(
+        milestone, actor=actor, policy=policy, action="verify", allowed={M.CLAIMED}, verb=_("核验")
+    )
+    comment = required_text(comment, "comment", _("请填写核验意见。"))
     milestone.verification = comment
     if close:
         milestone.status = M.CLOSED
@@ -211,8 +189,9 @@ def milestone_verify(
     else:
         milestone.status = M.OPEN
         milestone.claimed_at = None
-    _save(milestone, actor, "closed (verified)" if close else "verification refused")
-    _event(milestone, actor, "close" if close else "refuse", before, comment)
+    reason = "closed (verified)" if close else "verification refused"
+    save_recorded(milestone, actor=actor, reason=reason)
+    log_transition(milestone, actor, "close" if close else "refuse", before, comment)
     notify(
         unit_reporters(milestone.unit_id),
         kind="milestone_verified",

@@ -23,11 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
-from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import save_recorded
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
-    CycleEvent,
     FieldCheck,
     Obligation,
     Round,
@@ -36,36 +34,15 @@ from luzhi.supervision.models import (
 )
 from luzhi.supervision.notify import notify, unit_reporters
 from luzhi.supervision.permissions import orders as policy
+from luzhi.supervision.services.common import (
+    begin,
+    log_transition,
+    required_text,
+)
 
 O = SupervisionOrder.Status  # noqa: E741
 SRC = SupervisionOrder.Source
 OPEN_STATUSES = (O.PROPOSED, O.ISSUED, O.RESPONDED)
-
-
-def _event(order, actor, action: str, before: str, comment: str = "") -> None:
-    CycleEvent.objects.create(
-        order=order,
-        actor=actor,
-        action=action,
-        from_status=before,
-        to_status=order.status,
-        comment=comment,
-    )
-
-
-def _save(order: SupervisionOrder, actor, reason: str) -> None:
-    order.full_clean()
-    record_change(order, actor, reason)
-    order.save()
-
-
-def _require_status(order: SupervisionOrder, allowed, verb: str) -> str:
-    if order.status not in allowed:
-        raise StateConflict(
-            _("该督办单当前状态为“%(state)s”,不能%(verb)s。")
-            % {"state": order.get_status_display(), "verb": verb}
-        )
-    return order.status
 
 
 def order_url(order: SupervisionOrder) -> str:
@@ -167,10 +144,10 @@ def orders_propose(*, actor: User | None = None, today: date | None = None) -> l
         )
         try:
             with transaction.atomic():
-                _save(order, actor, "proposed")
+                save_recorded(order, actor=actor, reason="proposed")
         except IntegrityError:  # proposed at the same moment by another sweep
             continue
-        _event(order, actor, "propose", "")
+        log_transition(order, actor, "propose", "")
         created.append(order)
     return created
 
@@ -192,8 +169,8 @@ def order_create(
         level=level,
         task=task,
     )
-    _save(order, actor, "created")
-    _event(order, actor, "propose", "")
+    save_recorded(order, actor=actor, reason="created")
+    log_transition(order, actor, "propose", "")
     return order
 
 
@@ -210,9 +187,9 @@ def order_issue(
     level: str | None = None,
 ) -> SupervisionOrder:
     """下发: the office issues a proposal with a deadline and the response it requires."""
-    order = lock(order)
-    policy.require(actor, "manage", order)
-    before = _require_status(order, {O.PROPOSED}, _("下发"))
+    order, before = begin(
+        order, actor=actor, policy=policy, action="manage", allowed={O.PROPOSED}, verb=_("下发")
+    )
     required_response = (required_response or "").strip()
     problems = {}
     if deadline is None:
@@ -231,8 +208,8 @@ def order_issue(
     order.status = O.ISSUED
     order.issued_at = timezone.now()
     order.issued_by = actor
-    _save(order, actor, "issued")
-    _event(order, actor, "issue", before, required_response)
+    save_recorded(order, actor=actor, reason="issued")
+    log_transition(order, actor, "issue", before, required_response)
     notify(
         unit_reporters(order.unit_id),
         kind="order_issued",
@@ -247,34 +224,30 @@ def order_issue(
 @transaction.atomic
 def order_dismiss(*, actor: User, order: SupervisionOrder, comment: str) -> SupervisionOrder:
     """The office decides a proposal needs no order (不予督办), with its reason."""
-    order = lock(order)
-    policy.require(actor, "manage", order)
-    before = _require_status(order, {O.PROPOSED}, _("不予督办"))
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("请填写不予督办的理由。")})
+    order, before = begin(
+        order, actor=actor, policy=policy, action="manage", allowed={O.PROPOSED}, verb=_("不予督办")
+    )
+    comment = required_text(comment, "comment", _("请填写不予督办的理由。"))
     order.status = O.DISMISSED
     order.conclusion = comment
     order.closed_at = timezone.now()
-    _save(order, actor, "dismissed")
-    _event(order, actor, "dismiss", before, comment)
+    save_recorded(order, actor=actor, reason="dismissed")
+    log_transition(order, actor, "dismiss", before, comment)
     return order
 
 
 @transaction.atomic
 def order_respond(*, actor: User, order: SupervisionOrder, response: str) -> SupervisionOrder:
     """The unit answers an issued order with its rectification measures (整改措施)."""
-    order = lock(order)
-    policy.require(actor, "respond", order)
-    before = _require_status(order, {O.ISSUED}, _("反馈"))
-    response = (response or "").strip()
-    if not response:
-        raise ValidationError({"response": _("请填写整改措施。")})
+    order, before = begin(
+        order, actor=actor, policy=policy, action="respond", allowed={O.ISSUED}, verb=_("反馈")
+    )
+    response = required_text(response, "response", _("请填写整改措施。"))
     order.response = response
     order.status = O.RESPONDED
     order.responded_at = timezone.now()
-    _save(order, actor, "responded")
-    _event(order, actor, "respond", before, response)
+    save_recorded(order, actor=actor, reason="responded")
+    log_transition(order, actor, "respond", before, response)
     return order
 
 
@@ -284,9 +257,9 @@ def order_close(
 ) -> SupervisionOrder:
     """办结: the office closes an answered order with a conclusion — the facts found, the
     evidence they rest on, and the conclusion — which is sent to the unit."""
-    order = lock(order)
-    policy.require(actor, "manage", order)
-    before = _require_status(order, {O.RESPONDED}, _("办结"))
+    order, before = begin(
+        order, actor=actor, policy=policy, action="manage", allowed={O.RESPONDED}, verb=_("办结")
+    )
     values = {
         "conclusion_facts": (facts or "").strip(),
         "conclusion_evidence": (evidence or "").strip(),
@@ -304,8 +277,8 @@ def order_close(
         setattr(order, key, value)
     order.status = O.CLOSED
     order.closed_at = timezone.now()
-    _save(order, actor, "closed")
-    _event(order, actor, "close", before, values["conclusion"])
+    save_recorded(order, actor=actor, reason="closed")
+    log_transition(order, actor, "close", before, values["conclusion"])
     notify(
         unit_reporters(order.unit_id),
         kind="order_closed",
@@ -336,9 +309,14 @@ def field_check_record(
     """Record a field check (督查) of an issued or answered order. ``close`` closes the
     order with the findings as its facts; ``escalate`` raises its level one step (and an
     answered order goes back to the unit for a new answer)."""
-    order = lock(order)
-    policy.require(actor, "manage", order)
-    before = _require_status(order, {O.ISSUED, O.RESPONDED}, _("督查"))
+    order, before = begin(
+        order,
+        actor=actor,
+        policy=policy,
+        action="manage",
+        allowed={O.ISSUED, O.RESPONDED},
+        verb=_("督查"),
+    )
     problems = {}
     if checked_on is None:
         problems["checked_on"] = _("请填写督查日期。")
@@ -378,8 +356,8 @@ def field_check_record(
         order.conclusion = conclusion.strip()
         order.status = O.CLOSED
         order.closed_at = timezone.now()
-        _save(order, actor, "closed by field check")
-        _event(order, actor, "check_close", before, findings.strip())
+        save_recorded(order, actor=actor, reason="closed by field check")
+        log_transition(order, actor, "check_close", before, findings.strip())
         notify(
             unit_reporters(order.unit_id),
             kind="order_closed",
@@ -391,8 +369,8 @@ def field_check_record(
     elif outcome == FieldCheck.Outcome.ESCALATE:
         order.level = rules.escalate(order.level)
         order.status = O.ISSUED
-        _save(order, actor, "escalated by field check")
-        _event(order, actor, "escalate", before, findings.strip())
+        save_recorded(order, actor=actor, reason="escalated by field check")
+        log_transition(order, actor, "escalate", before, findings.strip())
         notify(
             unit_reporters(order.unit_id),
             kind="order_escalated",
@@ -402,5 +380,5 @@ def field_check_record(
             url=order_url(order),
         )
     else:
-        _event(order, actor, "check", before, findings.strip())
+        log_transition(order, actor, "check", before, findings.strip())
     return check

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
+from luzhi.core.services import save_recorded
 from luzhi.supervision.models import (
     Notification,
     Obligation,
@@ -31,7 +32,6 @@ from luzhi.supervision.services.common import (
     obligation_url,
     require_open,
     require_status,
-    save_obligation,
 )
 from luzhi.supervision.services.reports import require_consolidation_open
 
@@ -89,7 +89,7 @@ def reopen_decide(
         obligation.review_comment = comment or request.reason
         obligation.returned_fields = []  # the whole report goes back
         obligation.decided_at = timezone.now()
-        save_obligation(obligation, actor, "reopened")
+        save_recorded(obligation, actor=actor, reason="reopened")
         add_event(obligation, actor, A.REOPEN_APPROVE, before, comment)
     else:
         add_event(obligation, actor, A.REOPEN_REJECT, obligation.status, comment)

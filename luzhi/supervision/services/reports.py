@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.permissions import require
+from luzhi.core.services import save_recorded
 from luzhi.indicators.services import evidence_check, evidence_store, observation_save
 from luzhi.supervision.models import (
     Obligation,
@@ -36,7 +37,6 @@ from luzhi.supervision.services.common import (
     obligation_url,
     require_open,
     require_status,
-    save_obligation,
 )
 
 # ---------------------------------------------------------------- the unit's side
@@ -56,7 +56,7 @@ def obligation_acknowledge(*, actor: User, obligation: Obligation) -> Obligation
     before = require_status(obligation, {S.PENDING}, _("签收"))
     obligation.status = S.ACKNOWLEDGED
     obligation.acknowledged_at = timezone.now()
-    save_obligation(obligation, actor, "acknowledged")
+    save_recorded(obligation, actor=actor, reason="acknowledged")
     add_event(obligation, actor, A.ACKNOWLEDGE, before)
     return obligation
 
@@ -173,7 +173,7 @@ def report_save(
         now = timezone.now()
         obligation.submitted_at = now
         obligation.first_submitted_at = obligation.first_submitted_at or now
-    save_obligation(obligation, actor, "submitted" if submit else "draft saved")
+    save_recorded(obligation, actor=actor, reason="submitted" if submit else "draft saved")
     for upload in files:
         evidence_store(ReportEvidence(obligation=obligation), actor=actor, upload=upload)
     add_event(obligation, actor, A.SUBMIT if submit else A.SAVE, before)
@@ -270,7 +270,7 @@ def report_return(*, actor: User, obligation: Obligation, comment: str, fields=(
     obligation.returned_fields = fields
     obligation.review_comment = comment
     obligation.decided_at = timezone.now()
-    save_obligation(obligation, actor, "returned")
+    save_recorded(obligation, actor=actor, reason="returned")
     add_event(obligation, actor, A.RETURN, before, comment)
     clear_handled(obligation, ASKS_TO_REVIEW)
     notify(
@@ -295,7 +295,7 @@ def report_accept(*, actor: User, obligation: Obligation, comment: str = "") -> 
     obligation.status = S.ACCEPTED
     obligation.review_comment = (comment or "").strip()
     obligation.decided_at = timezone.now()
-    save_obligation(obligation, actor, "accepted")
+    save_recorded(obligation, actor=actor, reason="accepted")
     add_event(obligation, actor, A.ACCEPT, before, obligation.review_comment)
     clear_handled(obligation, ASKS_TO_REVIEW)
     notify(

@@ -18,6 +18,7 @@ from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.indicators.periods import Period
 from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section
+from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
 from luzhi.supervision.models import (
     Obligation,
@@ -41,7 +42,7 @@ from luzhi.supervision.services.common import (
 def round_open(
     *,
     actor: User,
-    plan: Plan,
+    plan: Plan | None = None,
     period: str,
     due_date: date,
     name: str = "",
@@ -57,8 +58,14 @@ def round_open(
     names report directly; a city also reports for the tasks of the indicators
     whose city values it owes (see :func:`rules.duties_for_task`). Tasks without
     a division of labour get no obligations.
+
+    A round belongs to one plan: ``plan``, else the main plan. Its indicator values owed
+    are that plan's (:func:`luzhi.supervision.selectors.owed_values`).
     """
     require(can_manage_rounds(actor), _("只有专项办可以下达报送任务。"))
+    plan = plan or current_plan()
+    if plan is None:
+        raise ValidationError(_("尚未导入行动计划,不能下达报送任务。"))
     try:
         parsed = Period.parse(period)
     except ValueError as exc:
@@ -96,46 +103,22 @@ def round_open(
 
     duties, clause_text = _duties(plan, parsed)
     contributor_due = rules.contributor_due(due_date, round_.contributor_days)
-    heads = [
-        Obligation(
-            round=round_,
-            task_id=task,
-            unit_id=d.unit,
-            role=d.role,
-            channel=d.channel,
-            clause=d.clause,
-            clause_text=clause_text.get((task, d.clause), ""),
-            due_date=due_date,
-        )
-        for task, task_duties in duties.items()
-        for d in task_duties
-        if d.channel != rules.CH_CONTRIBUTOR
-    ]
-    bulk_create_with_history(
-        heads, Obligation, default_user=actor, default_change_reason="round opened"
-    )
+    # The heads first: each contribution points at its lead's obligation.
+    _create_obligations(round_, actor, duties, clause_text, contributors=False)
     lead_of = {
         (o.task_id, o.unit_id): o
         for o in Obligation.objects.filter(round=round_, channel=rules.CH_LEAD)
     }
-    contributors = [
-        Obligation(
-            round=round_,
-            task_id=task,
-            unit_id=d.unit,
-            role=d.role,
-            channel=d.channel,
-            clause=d.clause,
-            clause_text=clause_text.get((task, d.clause), ""),
-            due_date=max(contributor_due, parsed.start),
-            reports_to=lead_of[(task, d.reports_to)],
-        )
-        for task, task_duties in duties.items()
-        for d in task_duties
-        if d.channel == rules.CH_CONTRIBUTOR
-    ]
-    bulk_create_with_history(
-        contributors, Obligation, default_user=actor, default_change_reason="round opened"
+    _create_obligations(
+        round_,
+        actor,
+        duties,
+        clause_text,
+        contributors=True,
+        fields=lambda task, d: {
+            "due_date": max(contributor_due, parsed.start),
+            "reports_to": lead_of[(task, d.reports_to)],
+        },
     )
     obligations = list(Obligation.objects.filter(round=round_))
     ObligationEvent.objects.bulk_create(
@@ -156,6 +139,31 @@ def round_open(
 
     schedule_round_reminders(round_)
     return round_
+
+
+def _create_obligations(
+    round_, actor, duties, clause_text, *, contributors: bool, fields=None
+) -> None:
+    """The round's obligations of its contributors or of everyone else (heads), one per duty,
+    due on the round's due date unless ``fields(task, duty)`` says otherwise."""
+    rows = [
+        Obligation(
+            round=round_,
+            task_id=task,
+            unit_id=d.unit,
+            role=d.role,
+            channel=d.channel,
+            clause=d.clause,
+            clause_text=clause_text.get((task, d.clause), ""),
+            **({"due_date": round_.due_date} | (fields(task, d) if fields else {})),
+        )
+        for task, task_duties in duties.items()
+        for d in task_duties
+        if (d.channel == rules.CH_CONTRIBUTOR) == contributors
+    ]
+    bulk_create_with_history(
+        rows, Obligation, default_user=actor, default_change_reason="round opened"
+    )
 
 
 def _duties(plan: Plan, period) -> tuple[dict[int, list[rules.Duty]], dict]:
@@ -205,12 +213,13 @@ def _duties(plan: Plan, period) -> tuple[dict[int, list[rules.Duty]], dict]:
 
 
 def _city_value_duties(plan: Plan, period, city_units: dict[str, int]) -> dict[int, set[int]]:
-    """{task: city units} for the tasks whose indicators owe city values this period."""
+    """{task: city units} for the tasks whose indicators owe city values this period (the
+    plan's own indicators and those its linked targets share: the task of the plan's target)."""
     from luzhi.supervision.selectors import city_owed_indicators
 
     tasks: dict[int, set[int]] = {}
-    for indicator in city_owed_indicators(period):
-        if indicator.target is None or indicator.target.section.plan_id != plan.pk:
+    for indicator in city_owed_indicators(period, plan):
+        if indicator.target.section.plan_id != plan.pk:
             continue
         tasks.setdefault(indicator.target.section_id, set()).update(city_units.values())
     return tasks

@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from conftest import make_user
+from luzhi.indicators.tests.conftest import indicators  # noqa: F401  (the seed plan's, synced)
+from luzhi.indicators.tests.test_plans import linked, second_plan  # noqa: F401  (a second plan)
 
 TASK = "二/(一)/1"  # 牵头单位:省科技厅,责任单位:省教育厅
 DUE = date(2025, 10, 15)

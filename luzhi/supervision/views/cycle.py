@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from luzhi.core import pending
 from luzhi.core.files import XLSX_CONTENT_TYPE, content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import event_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.indicators.services import evidence_check
 from luzhi.plan.selectors import current_plan
@@ -51,6 +53,14 @@ def _units():
     return Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).order_by("order", "pk")
 
 
+def _filtered(request, policy, filterset_class, *related):
+    """The rows of ``policy``'s model this user may see, and the filterset of ``?…``: the
+    rows it keeps when it is valid, else all of them."""
+    qs = policy.visible(request.user).select_related(*related)
+    filterset = filterset_class(request.GET or None, queryset=qs)
+    return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else qs)
+
+
 # ---------------------------------------------------------------- milestones
 
 
@@ -59,9 +69,8 @@ def milestone_list(request):
     if (refused := signed_in(request)) is not None:
         return refused
     milestone_policy.require(request.user, "view")
-    qs = milestone_policy.visible(request.user).select_related("task", "unit")
-    filterset = MilestoneFilter(request.GET or None, queryset=qs)
-    rows = list(filterset.qs if filterset.is_bound and filterset.is_valid() else qs)
+    filterset, rows = _filtered(request, milestone_policy, MilestoneFilter, "task", "unit")
+    rows = list(rows)
     may_create = milestone_policy.can(request.user, "create") or milestone_policy.can(
         request.user, "propose"
     )
@@ -78,14 +87,14 @@ def milestone_list(request):
             units=units,
             initial={"year": timezone.localdate().year},
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                milestone = milestones.milestone_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已保存工作要点“%s”。") % milestone.title)
-                return redirect("supervision:milestone_detail", pk=milestone.pk)
+        if created := submit(
+            request,
+            form,
+            lambda data: milestones.milestone_create(actor=request.user, **data),
+            done=lambda milestone: _("已保存工作要点“%s”。") % milestone.title,
+            then=lambda milestone: reverse("supervision:milestone_detail", args=[milestone.pk]),
+        ):
+            return created
     by_task: dict = {}
     for row in rows:
         by_task.setdefault(row.task, []).append(row)
@@ -204,9 +213,7 @@ def milestone_xlsx(request):
     milestone_policy.require(request.user, "view")
     from luzhi.supervision.exports import milestone_ledger
 
-    qs = milestone_policy.visible(request.user).select_related("task", "unit")
-    filterset = MilestoneFilter(request.GET or None, queryset=qs)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    _filterset, rows = _filtered(request, milestone_policy, MilestoneFilter, "task", "unit")
     response = HttpResponse(
         milestone_ledger(rows, timezone.localdate()), content_type=XLSX_CONTENT_TYPE
     )
@@ -221,18 +228,18 @@ def order_list(request):
     """督办单: the office sees proposals and every order; a unit the orders issued to it."""
     if (refused := signed_in(request)) is not None:
         return refused
-    qs = order_policy.visible(request.user).select_related("unit", "task")
-    filterset = OrderFilter(request.GET or None, queryset=qs)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    filterset, rows = _filtered(request, order_policy, OrderFilter, "unit", "task")
     is_office = order_policy.can(request.user, "manage")
     form = f.OrderCreateForm(posted(request), units=_units()) if is_office else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            order = orders.order_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("supervision:order_detail", pk=order.pk)
+    if form is not None and (
+        created := submit(
+            request,
+            form,
+            lambda data: orders.order_create(actor=request.user, **data),
+            then=lambda order: reverse("supervision:order_detail", args=[order.pk]),
+        )
+    ):
+        return created
     return render(
         request,
         "supervision/order_list.html",
@@ -249,12 +256,13 @@ def orders_propose_view(request):
     return redirect("supervision:order_list")
 
 
-ORDER_FORMS = {
-    "issue": f.OrderIssueForm,
-    "dismiss": f.OrderDismissForm,
-    "respond": f.OrderRespondForm,
-    "close": f.OrderCloseForm,
-    "check": f.FieldCheckForm,
+#: Each action on an order: its form, and the service its fields are the arguments of.
+ORDER_ACTIONS = {
+    "issue": (f.OrderIssueForm, orders.order_issue),
+    "dismiss": (f.OrderDismissForm, orders.order_dismiss),
+    "respond": (f.OrderRespondForm, orders.order_respond),
+    "close": (f.OrderCloseForm, orders.order_close),
+    "check": (f.FieldCheckForm, orders.field_check_record),
 }
 
 
@@ -277,7 +285,7 @@ def _order_forms(user, order, bound=None):
         elif name == "issue":
             forms[name] = f.OrderIssueForm(initial={"level": order.level})
         else:
-            forms[name] = ORDER_FORMS[name]()
+            forms[name] = ORDER_ACTIONS[name][0]()
     return forms
 
 
@@ -306,39 +314,18 @@ def order_detail(request, pk: int, bound=None, status=200):
 def order_action(request, pk: int, action: str):
     if (refused := signed_in(request)) is not None:
         return refused
-    if action not in ORDER_FORMS:
+    if action not in ORDER_ACTIONS:
         return order_detail(request, pk, status=404)
     order = order_policy.get_or_404(request.user, pk=pk)
-    form = ORDER_FORMS[action](request.POST, request.FILES)
-    if form.is_valid():
-        d, user = form.cleaned_data, request.user
-        try:
-            if action == "issue":
-                orders.order_issue(
-                    actor=user,
-                    order=order,
-                    deadline=d["deadline"],
-                    required_response=d["required_response"],
-                    level=d["level"],
-                )
-            elif action == "dismiss":
-                orders.order_dismiss(actor=user, order=order, comment=d["comment"])
-            elif action == "respond":
-                orders.order_respond(actor=user, order=order, response=d["response"])
-            elif action == "close":
-                orders.order_close(
-                    actor=user,
-                    order=order,
-                    facts=d["facts"],
-                    evidence=d["evidence"],
-                    conclusion=d["conclusion"],
-                )
-            else:
-                orders.field_check_record(actor=user, order=order, **d)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("supervision:order_detail", pk=order.pk)
+    form_class, service = ORDER_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if done := submit(
+        request,
+        form,
+        lambda data: service(actor=request.user, order=order, **data),
+        then=lambda _result: reverse("supervision:order_detail", args=[order.pk]),
+    ):
+        return done
     return order_detail(request, pk, bound=(action, form), status=400)
 
 

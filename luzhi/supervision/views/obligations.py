@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import submit
 from luzhi.core.views import forbidden, signed_in
 from luzhi.indicators.files import evidence_response
 from luzhi.supervision import rules
@@ -71,6 +72,13 @@ def _back(obligation: Obligation, anchor: str = ""):
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
+
+
+#: What the reviewer is told, by whether the report was accepted.
+DECIDED = {
+    True: gettext_lazy("已通过:%(unit)s 关于任务 %(task)s 的进展报告。"),
+    False: gettext_lazy("已退回:%(unit)s 关于任务 %(task)s 的进展报告。"),
+}
 
 
 # --------------------------------------------------------------------------- the page
@@ -292,32 +300,24 @@ def report_review(request, pk: int):
     if refused is not None:
         return refused
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-        try:
-            if action == ReviewForm.ACCEPT:
-                report_accept(actor=request.user, obligation=obligation, comment=comment)
-            else:
-                report_return(
-                    actor=request.user,
-                    obligation=obligation,
-                    comment=comment,
-                    fields=form.cleaned_data["fields"],
-                )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            obligation.refresh_from_db()
-        else:
-            if action == ReviewForm.ACCEPT:
-                text = _("已通过:%(unit)s 关于任务 %(task)s 的进展报告。")
-            else:
-                text = _("已退回:%(unit)s 关于任务 %(task)s 的进展报告。")
-            messages.success(
-                request, text % {"unit": obligation.unit, "task": obligation.task.path}
-            )
-            return _back(obligation)
+
+    def decide(data):
+        if data["action"] == ReviewForm.ACCEPT:
+            return report_accept(actor=request.user, obligation=obligation, comment=data["comment"])
+        return report_return(
+            actor=request.user,
+            obligation=obligation,
+            comment=data["comment"],
+            fields=data["fields"],
+        )
+
+    def done(_result):
+        text = DECIDED[form.cleaned_data["action"] == ReviewForm.ACCEPT]
+        return text % {"unit": obligation.unit, "task": obligation.task.path}
+
+    if decided := submit(request, form, decide, done=done, then=lambda _r: _back(obligation)):
+        return decided
+    obligation.refresh_from_db()
     return _render(request, obligation, review_form=form)
 
 
@@ -328,18 +328,14 @@ def reopen_request_view(request, pk: int):
     if refused is not None:
         return refused
     form = ReopenRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            reopen_request(
-                actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已提交重新打开申请,等待专项办审批。"))
-            return _back(obligation, "reopen")
+    if asked := submit(
+        request,
+        form,
+        lambda data: reopen_request(actor=request.user, obligation=obligation, **data),
+        done=_("已提交重新打开申请,等待专项办审批。"),
+        then=lambda _r: _back(obligation, "reopen"),
+    ):
+        return asked
     return _render(request, obligation, reopen_form=form)
 
 
@@ -365,8 +361,6 @@ def reopen_decide_view(request, pk: int):
             approve=approve,
             comment=form.cleaned_data["comment"],
         )
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
     except ValidationError as exc:
         obligation.refresh_from_db()
         return _render(request, obligation, errors=exc.messages, status=400)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +30,7 @@ from luzhi.accounts.models import Unit
 from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import submit
 from luzhi.core.views import forbidden, plan_office_only, signed_in
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
@@ -89,42 +90,24 @@ def _render_list(request, form, *, status: int = 200):
 
 @require_POST
 def round_open_view(request):
-    """下达报送任务: open a round for the plan in force (plan office)."""
+    """下达报送任务: open a round for the chosen plan, else the main plan (plan office)."""
     refused = plan_office_only(request, _("只有专项办可以下达报送任务。"))
     if refused is not None:
         return refused
     form = RoundOpenForm(request.POST)
-    if form.is_valid():
-        plan = current_plan()
-        if plan is None:
-            form.add_error(None, _("尚未导入行动计划,不能下达报送任务。"))
-        else:
-            data = form.cleaned_data
-            try:
-                round_ = round_open(
-                    actor=request.user,
-                    plan=plan,
-                    period=data["period"],
-                    due_date=data["due_date"],
-                    name=data["name"],
-                    grace_days=data["grace_days"],
-                    remind_days_before=data["remind_days_before"],
-                )
-            except PermissionDenied as exc:
-                return forbidden(request, str(exc))
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("已下达报送任务:%(name)s,共 %(count)d 项,截止日期 %(due)s。")
-                    % {
-                        "name": round_.name,
-                        "count": round_.obligations.count(),
-                        "due": round_.due_date.isoformat(),
-                    },
-                )
-                return redirect("supervision:round_detail", pk=round_.pk)
+    if opened := submit(
+        request,
+        form,
+        lambda data: round_open(actor=request.user, **data),
+        done=lambda round_: _("已下达报送任务:%(name)s,共 %(count)d 项,截止日期 %(due)s。")
+        % {
+            "name": round_.name,
+            "count": round_.obligations.count(),
+            "due": round_.due_date.isoformat(),
+        },
+        then=lambda round_: reverse("supervision:round_detail", args=[round_.pk]),
+    ):
+        return opened
     return _render_list(request, form)
 
 
@@ -132,7 +115,9 @@ def round_detail(request, pk: int):
     """A round at a glance: units with their lights, then the obligations grouped by task."""
     if (refused := rounds_only(request)) is not None:
         return refused
-    round_ = get_object_or_404(Round, pk=pk)
+    round_ = get_object_or_404(
+        Round.objects.select_related("plan").defer("plan__source_text"), pk=pk
+    )
     if request.htmx:
         return _render_detail(request, round_)
     # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
@@ -275,8 +260,6 @@ def round_close_view(request, pk: int):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             round_close(actor=request.user, round_=round_)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -300,8 +283,6 @@ def round_reopen_view(request, pk: int):
     form.is_valid()
     try:
         round_reopen(actor=request.user, round_=round_, reason=form.cleaned_data.get("reason", ""))
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, round_, reopen_form=form, status=400)
@@ -345,11 +326,12 @@ def round_history(user, round_: Round):
 
 
 def page_round_rows(user, today: date) -> list[Round]:
-    """Every round with its counts (one query): for the plan office over all units, for a
-    unit reporter over its own unit's obligations."""
+    """Every round with its counts and its plan (one query): for the plan office over all
+    units, for a unit reporter over its own unit's obligations."""
     scope = Q() if can_manage_rounds(user) else Q(obligations__unit=user.unit_id)
     ever_submitted = Q(obligations__first_submitted_at__isnull=False)
-    rows = Round.objects.annotate(
+    rounds = Round.objects.select_related("plan").defer("plan__source_text")
+    rows = rounds.annotate(
         n_obligations=Count("obligations", filter=scope & Q(obligations__isnull=False)),
         n_submitted=Count("obligations", filter=scope & ever_submitted),
         n_accepted=Count(
