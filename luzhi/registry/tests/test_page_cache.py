@@ -214,6 +214,13 @@ def test_nothing_rendered_for_one_user_is_served_to_another(
     assert rows(public) == expected[reporter_sti] and "待审核" not in public
 
 
+def test_a_text_search_is_rendered_for_each_request(listed, plan_officer):
+    client = signed_in(plan_officer)
+    client.get(LIST, {"q": "他人"})
+    response = client.get(LIST, {"q": "他人"})
+    assert response.context is not None and rows(response.content.decode()) == {"他人企业"}
+
+
 def test_a_cached_page_carries_the_requesters_own_working_csrf_token(listed, plan_officer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(plan_officer)

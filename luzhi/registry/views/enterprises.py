@@ -96,7 +96,10 @@ def _editable(request, pk: int) -> tuple[Enterprise | None, HttpResponse | None]
 def enterprise_list(request):
     """The enterprise library: filters, search, pagination. The public sees approved records.
 
-    A signed-in user's page is served from the cache until registry data change."""
+    A signed-in user's page is served from the cache until registry data change; a text
+    search is not (searches are rarely repeated, and would fill the cache with one-offs)."""
+    if request.GET.get("q"):
+        return _enterprise_list(request)
     return PAGES.page(request, "enterprise_list", (), lambda: _enterprise_list(request))
 
 
