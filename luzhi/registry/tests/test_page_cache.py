@@ -14,17 +14,8 @@ from conftest import make_user
 from luzhi.core import nav
 from luzhi.core.cache import bump
 from luzhi.registry.models import TierProposal, TierRule
+from luzhi.registry.services import enterprises as services
 from luzhi.registry.services import revisions
-from luzhi.registry.services.enterprises import (
-    enterprise_approve,
-    enterprise_create,
-    enterprise_member_add,
-    enterprise_reject,
-    enterprise_update,
-    enterprise_year_save,
-    qualification_add,
-    qualification_remove,
-)
 from luzhi.registry.services.imports import registry_import
 from luzhi.registry.services.records import platform_create
 from luzhi.registry.services.tiers import tier_proposal_decide
@@ -65,7 +56,7 @@ def _token(html: str) -> str:
 
 # Each write: (what it does, the change through a service, what the office's list shows after).
 def _create(office, r):
-    enterprise_create(
+    services.enterprise_create(
         actor=office, name="新登记企业", credit_code=credit_code(900), city=r["robot"].city,
         segment="robots", founded_on=date(2020, 1, 1),
     )
@@ -73,27 +64,27 @@ def _create(office, r):
 
 
 def _update(office, r):
-    enterprise_update(actor=office, enterprise=r["robot"], name="青岛机器人(更名)")
+    services.enterprise_update(actor=office, enterprise=r["robot"], name="青岛机器人(更名)")
     return "青岛机器人(更名)"
 
 
 def _approve(office, r):
-    enterprise_approve(actor=office, enterprise=r["other_pending"])
+    services.enterprise_approve(actor=office, enterprise=r["other_pending"])
     return ("别人的待审企业", "status-approved")
 
 
 def _reject(office, r):
-    enterprise_reject(actor=office, enterprise=r["other_pending"], comment="材料不全")
+    services.enterprise_reject(actor=office, enterprise=r["other_pending"], comment="材料不全")
     return ("别人的待审企业", "status-rejected")
 
 
 def _qualification(office, r):
-    qualification_add(actor=office, enterprise=r["rejected"], kind="unicorn", granted_on=date(2024, 1, 1))
+    services.qualification_add(actor=office, enterprise=r["rejected"], kind="unicorn", granted_on=date(2024, 1, 1))
     return ("已驳回企业", "独角兽企业")
 
 
 def _qualification_removed(office, r):
-    qualification_remove(actor=office, qualification=r["robot"].qualifications.get())
+    services.qualification_remove(actor=office, qualification=r["robot"].qualifications.get())
     return ("青岛机器人", "瞪羚企业", False)  # no longer shown
 
 
@@ -114,7 +105,7 @@ def _tier_accepted(office, r):
 
 def _revision_approved(office, r):
     member = r["own"].members.get()
-    enterprise_update(actor=member, enterprise=r["own"], name="会员企业(变更)")
+    services.enterprise_update(actor=member, enterprise=r["own"], name="会员企业(变更)")
     revisions.revision_approve(actor=office, revision=revisions.pending_revision(r["own"]))
     return "会员企业(变更)"
 
@@ -123,7 +114,7 @@ def _figures(office, r):
     # A member's new figures send its rejected enterprise back to review.
     member = r["own"].members.get()
     r["rejected"].members.add(member)
-    enterprise_year_save(actor=member, enterprise=r["rejected"], year=2024, revenue="100", employees=5)
+    services.enterprise_year_save(actor=member, enterprise=r["rejected"], year=2024, revenue="100", employees=5)
     return ("已驳回企业", "status-pending")
 
 
@@ -160,7 +151,7 @@ def test_the_pending_count_and_a_filtered_page_follow_an_approval(listed, plan_o
     pending = f"{LIST}?status=pending"
     assert rows(cached(client, pending)) == {"我的待审企业", "别人的待审企业"}
     assert "待审核 2 家" in cached(client)
-    enterprise_approve(actor=plan_officer, enterprise=listed["other_pending"])
+    services.enterprise_approve(actor=plan_officer, enterprise=listed["other_pending"])
     assert rows(client.get(pending).content.decode()) == {"我的待审企业"}
     assert "待审核 1 家" in client.get(LIST).content.decode()
 
@@ -169,7 +160,7 @@ def test_a_new_member_sees_their_enterprise_under_review_at_once(listed, plan_of
     newcomer = make_user("newcomer", role="enterprise")
     client = signed_in(newcomer)
     assert "别人的待审企业" not in cached(client)
-    enterprise_member_add(actor=plan_officer, enterprise=listed["other_pending"], user=newcomer)
+    services.enterprise_member_add(actor=plan_officer, enterprise=listed["other_pending"], user=newcomer)
     assert "别人的待审企业" in rows(client.get(LIST).content.decode())
 
 
@@ -266,10 +257,10 @@ def test_a_flash_message_is_never_cached(listed, plan_officer):
 
 def test_registry_services_tell_the_indicators_only_through_registry_changed():
     """So a registry write that tells the indicators cannot forget the cached pages."""
-    services = Path(__file__).resolve().parent.parent / "services"
+    folder = Path(__file__).resolve().parent.parent / "services"
     offenders = [
-        str(path.relative_to(services))
-        for path in services.rglob("*.py")
+        str(path.relative_to(folder))
+        for path in folder.rglob("*.py")
         if path.name != "changes.py" and "data_changed(" in path.read_text()
     ]
     assert offenders == []
