@@ -3,7 +3,8 @@
 
 An entry names a URL, who sees it (a role predicate from :mod:`luzhi.core.roles`,
 given the user), which pages count as "here" (view names, or prefixes ending in
-``:``), and optionally a badge (a count, given the request).
+``:``), and optionally a badge (a count, given the request) with the data it counts
+(``badge_scopes``: a page cached per data version, ``core.page_cache``, depends on them).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class NavItem:
     not_current: tuple[str, ...] = ()  # view names under a prefix that belong to another entry
     badge: Callable | None = None  # request -> int (0 shows nothing)
     badge_label: object = ""  # what the badge counts, for screen readers
+    badge_scopes: tuple[str, ...] = ()  # the ContentVersion scopes of what the badge counts
 
     def is_current(self, view_name: str | None) -> bool:
         if not view_name or view_name in self.not_current:
@@ -53,6 +55,11 @@ def register(item: NavItem) -> NavItem:
 
 def unregister(key: str) -> None:
     _items.pop(key, None)
+
+
+def badge_scopes() -> tuple[str, ...]:
+    """The data the badges count: a cached page that shows the navigation depends on it."""
+    return tuple(sorted({scope for item in _items.values() for scope in item.badge_scopes}))
 
 
 def items_for(request) -> list[dict]:

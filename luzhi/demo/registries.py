@@ -60,6 +60,7 @@ from luzhi.registry.models import (
     Segment,
     Talent,
 )
+from luzhi.registry.services.changes import registry_changed
 
 
 def registries_seed(*, seed: int = 42, today: date | None = None) -> RegistrySummary:
@@ -100,6 +101,7 @@ def registries_seed(*, seed: int = 42, today: date | None = None) -> RegistrySum
         summary.products = _products(
             random.Random(f"luzhi-demo:{seed}:products"), today, enterprises
         )
+        registry_changed()  # bulk-created past the services: cached registry pages are stale
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -3,7 +3,9 @@
 Each filterset has ``q`` (a case-insensitive search over the registry's text
 fields), the registry's choice fields and ``city`` (the city's 6-digit code, so
 URLs read ``?city=370100``). Filtersets only narrow a queryset: the caller
-passes the queryset the asking user may see.
+passes the queryset the asking user may see. Their selects are ``QuickSelect``s (the
+same markup as Django's, rendered without a template per option: a list page renders
+sixty options on every request).
 """
 
 import django_filters
@@ -11,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
+from luzhi.core.widgets import QuickSelect
 from luzhi.registry.models import (
     Achievement,
     AlgorithmProduct,
@@ -33,12 +36,18 @@ def _city_filter(field_name: str = "city") -> django_filters.ModelChoiceFilter:
         to_field_name="code",
         label=_("所在市"),
         empty_label=_("全部"),
+        widget=QuickSelect,
     )
 
 
-def _choice_filter(choices, label, field_name=None) -> django_filters.ChoiceFilter:
+def _choice_filter(choices, label, field_name=None, **kwargs) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(
-        field_name=field_name, choices=choices, label=label, empty_label=_("全部")
+        field_name=field_name,
+        choices=choices,
+        label=label,
+        empty_label=_("全部"),
+        widget=QuickSelect,
+        **kwargs,
     )
 
 
@@ -49,6 +58,7 @@ def _boolean_filter(label, field_name=None) -> django_filters.TypedChoiceFilter:
         choices=[("", _("全部")), *BOOLEAN_CHOICES],
         coerce=lambda value: value == "true",
         label=label,
+        widget=QuickSelect,
     )
 
 
@@ -79,12 +89,8 @@ class EnterpriseFilter(RegistryFilterSet):
 
     city = _city_filter()
     segment = _choice_filter(Segment.choices, _("产业环节"))
-    qualification = django_filters.ChoiceFilter(
-        field_name="qualifications__kind",
-        choices=Qualification.Kind.choices,
-        label=_("资质"),
-        empty_label=_("全部"),
-        distinct=True,
+    qualification = _choice_filter(
+        Qualification.Kind.choices, _("资质"), "qualifications__kind", distinct=True
     )
     hard_tech = _boolean_filter(_("硬科技企业库"))
     status = _choice_filter(RecordStatus.choices, _("审核状态"))

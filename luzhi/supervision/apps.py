@@ -41,5 +41,6 @@ class SupervisionConfig(appconfig.LuzhiAppConfig):
             current=("supervision:inbox", "supervision:notifications"),
             badge=_todo,
             badge_label=_("项待办"),
+            badge_scopes=("supervision",),
         ),
     )

@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
 from luzhi.core.services import StateConflict, lock
-from luzhi.indicators.registry import indicators_using
-from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry.credit_code import normalize_credit_code
 from luzhi.registry.models import (
@@ -32,6 +30,7 @@ from luzhi.registry.models import (
     Qualification,
     RecordStatus,
 )
+from luzhi.registry.services.changes import registry_changed
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -121,7 +120,7 @@ def _save_enterprise(enterprise: Enterprise, actor, reason: str) -> Enterprise:
     )
     record_change(enterprise, actor, reason)
     enterprise.save()
-    data_changed(indicators_using(Enterprise))
+    registry_changed(Enterprise)
     return enterprise
 
 
@@ -223,7 +222,7 @@ def _transition(enterprise: Enterprise, *, actor, to: str, allowed_from: set, re
     enterprise.status = to
     record_change(enterprise, actor, reason)
     enterprise.save(update_fields=["status", "updated_at"])
-    data_changed(indicators_using(Enterprise))
+    registry_changed(Enterprise)
     return enterprise
 
 
@@ -269,6 +268,7 @@ def enterprise_member_add(*, actor: User, enterprise: Enterprise, user: User) ->
     # The membership table has no history of its own: note the binding on the enterprise.
     record_change(enterprise, actor, f"member added: {user.get_username()}")
     enterprise.save(update_fields=["updated_at"])
+    registry_changed()  # the member now sees the enterprise's records under review
     return enterprise
 
 
@@ -333,7 +333,7 @@ def enterprise_year_save(
     record_change(row, actor, f"figures {'created' if created else 'updated'} for {year}")
     row.save()
     _back_to_pending(enterprise, actor, f"figures for {year} changed by the enterprise")
-    data_changed(indicators_using(EnterpriseYear, Enterprise))
+    registry_changed(EnterpriseYear, Enterprise)
     return row
 
 
@@ -374,7 +374,7 @@ def qualification_add(
     record_change(qualification, actor, reason)
     qualification.save()
     _back_to_pending(enterprise, actor, "qualification added by the enterprise")
-    data_changed(indicators_using(Qualification, Enterprise))
+    registry_changed(Qualification, Enterprise)
     return qualification
 
 
@@ -391,4 +391,4 @@ def qualification_remove(*, actor: User, qualification: Qualification, reason: s
     record_change(qualification, actor, reason or "qualification removed")
     qualification.delete()
     _back_to_pending(enterprise, actor, "qualification removed by the enterprise")
-    data_changed(indicators_using(Qualification, Enterprise))
+    registry_changed(Qualification, Enterprise)

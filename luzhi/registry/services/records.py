@@ -23,8 +23,6 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City, User
 from luzhi.core.history import record_change
 from luzhi.core.services import StateConflict, lock
-from luzhi.indicators.registry import indicators_using
-from luzhi.indicators.services import data_changed
 from luzhi.registry import permissions as policies
 from luzhi.registry.models import (
     Achievement,
@@ -35,6 +33,7 @@ from luzhi.registry.models import (
     RecordStatus,
     Talent,
 )
+from luzhi.registry.services.changes import registry_changed
 from luzhi.registry.services.enterprises import changed_meanwhile
 
 # Reasons the services record on their own steps; a person's reason is stored as written.
@@ -81,7 +80,7 @@ def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
     instance.full_clean()
     record_change(instance, actor, (reason or "").strip()[:100])
     instance.save()
-    data_changed(indicators_using(type(instance)))  # the indicators computed from this registry
+    registry_changed(type(instance))  # the indicators computed from this registry
 
 
 def _apply(instance: models.Model, allowed: tuple[str, ...], changes: dict) -> bool:

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.page_cache import PageCache
 from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.registry import permissions as policies
@@ -45,6 +45,7 @@ from luzhi.registry.models import (
     TierProposal,
 )
 from luzhi.registry.services import revisions
+from luzhi.registry.services.changes import SCOPE as REGISTRY
 from luzhi.registry.services.enterprises import (
     enterprise_approve,
     enterprise_create,
@@ -60,6 +61,11 @@ PAGE_SIZE = 25
 HISTORY_TYPES = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 HISTORY_IGNORED = frozenset({"created_at", "updated_at"})
 SUMMARY_FIELDS = ("name", "title", "year", "kind")
+
+#: Signed-in users' enterprise list pages, per user and data version (``core.page_cache``):
+#: every registry write bumps ``registry`` (``services.changes.registry_changed``); ``plan``
+#: is bumped when the reference data (city names) change.
+PAGES = PageCache("registry", (REGISTRY, "plan"))
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -88,7 +94,16 @@ def _editable(request, pk: int) -> tuple[Enterprise | None, HttpResponse | None]
 
 
 def enterprise_list(request):
-    """The enterprise library: filters, search, pagination. The public sees approved records."""
+    """The enterprise library: filters, search, pagination. The public sees approved records.
+
+    A signed-in user's page is served from the cache until registry data change; a text
+    search is not (searches are rarely repeated, and would fill the cache with one-offs)."""
+    if request.GET.get("q"):
+        return _enterprise_list(request)
+    return PAGES.page(request, "enterprise_list", (), lambda: _enterprise_list(request))
+
+
+def _enterprise_list(request):
     user = request.user
     queryset = (
         policies.enterprises.visible(user)
@@ -235,32 +250,39 @@ def enterprise_edit(request, pk: int):
     )
 
 
-@require_POST
-def enterprise_approve_view(request, pk: int):
-    """Approve or reject (with a reason) a pending enterprise (plan office)."""
+def _decide(request, pk: int, decide, target=lambda enterprise: enterprise) -> HttpResponse:
+    """The plan office's decision (approve or reject, with a comment) on ``target(enterprise)``
+    of the enterprise ``pk`` (the enterprise itself by default): ``decide(target, approve,
+    comment)`` calls the service and says what was done; a refusal is flashed. Back to the
+    enterprise's page either way."""
     if (refused := signed_in(request)) is not None:
         return refused
     policies.enterprises.require(request.user, "approve")
-    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
+    decided = target(policies.enterprises.get_or_404(request.user, pk=pk))
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择“通过”或“驳回”。"))
         return redirect("registry:enterprise_detail", pk=pk)
-    comment = form.cleaned_data["comment"]
+    approve = form.cleaned_data["action"] == ReviewForm.APPROVE
     try:
-        if form.cleaned_data["action"] == ReviewForm.APPROVE:
-            enterprise = enterprise_approve(
-                actor=request.user, enterprise=enterprise, comment=comment
-            )
-            messages.success(request, _("已审核通过“%s”。") % enterprise.name)
-        else:
-            enterprise = enterprise_reject(
-                actor=request.user, enterprise=enterprise, comment=comment
-            )
-            messages.success(request, _("已驳回“%s”。") % enterprise.name)
+        messages.success(request, decide(decided, approve, form.cleaned_data["comment"]))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("registry:enterprise_detail", pk=pk)
+
+
+@require_POST
+def enterprise_approve_view(request, pk: int):
+    """Approve or reject (with a reason) a pending enterprise (plan office)."""
+
+    def decide(enterprise, approve: bool, comment: str) -> str:
+        if approve:
+            enterprise = enterprise_approve(actor=request.user, enterprise=enterprise, comment=comment)
+            return _("已审核通过“%s”。") % enterprise.name
+        enterprise = enterprise_reject(actor=request.user, enterprise=enterprise, comment=comment)
+        return _("已驳回“%s”。") % enterprise.name
+
+    return _decide(request, pk, decide)
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,27 +319,35 @@ def enterprise_year_edit(request, pk: int):
     return render(request, "registry/enterprise_year_form.html", context)
 
 
+def _post_from_detail(request, enterprise, form, write, *, done, refused) -> HttpResponse:
+    """A form posted from the enterprise's page, written through ``core.submit``: what was
+    done, or the form's errors (``refused(form)``), flashed; back to the page either way."""
+    if submit(request, form, write, done=done, then=lambda result: _to_detail(enterprise)) is None:
+        messages.error(request, refused(form))
+    return _to_detail(enterprise)
+
+
 @require_POST
 def qualification_add_view(request, pk: int):
     """Add a qualification from the detail page (errors are shown there, nothing saved)."""
     enterprise, refused = _editable(request, pk)
     if refused is not None:
         return refused
-    form = QualificationForm(request.POST, prefix="q")
-    if form.is_valid():
-        try:
-            qualification_add(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    if form.errors:
-        errors = [
+
+    def errors(form) -> str:
+        return _("资质未保存:%s") % ";".join(
             f"{form.fields[key].label}:{' '.join(texts)}" if key in form.fields else " ".join(texts)
             for key, texts in form.errors.items()
-        ]
-        messages.error(request, _("资质未保存:%s") % ";".join(errors))
-    else:
-        messages.success(request, _("已登记资质。"))
-    return redirect("registry:enterprise_detail", pk=enterprise.pk)
+        )
+
+    return _post_from_detail(
+        request,
+        enterprise,
+        QualificationForm(request.POST, prefix="q"),
+        lambda data: qualification_add(actor=request.user, enterprise=enterprise, **data),
+        done=_("已登记资质。"),
+        refused=errors,
+    )
 
 
 @require_POST
@@ -344,43 +374,34 @@ def enterprise_member_add_view(request, pk: int):
     policies.enterprises.require(request.user, "members")
     enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
     form = MemberForm(request.POST)
-    if form.is_valid():
-        try:
-            enterprise_member_add(
-                actor=request.user, enterprise=enterprise, user=form.cleaned_data["user"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    if form.errors:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    else:
-        messages.success(request, _("已绑定企业用户“%s”。") % form.cleaned_data["username"])
-    return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return _post_from_detail(
+        request,
+        enterprise,
+        form,
+        lambda data: enterprise_member_add(actor=request.user, enterprise=enterprise, user=data["user"]),
+        done=lambda result: _("已绑定企业用户“%s”。") % form.cleaned_data["username"],
+        refused=lambda form: " ".join(m for ms in form.errors.values() for m in ms),
+    )
 
 
 @require_POST
 def enterprise_revision_decide(request, pk: int, revision_pk: int):
     """Approve (apply to the public record) or reject a pending change (plan office)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
-    policies.enterprises.require(request.user, "approve")
-    enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
-    revision = get_object_or_404(EnterpriseRevision, pk=revision_pk, enterprise=enterprise)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择“通过”或“驳回”。"))
-        return redirect("registry:enterprise_detail", pk=pk)
-    comment = form.cleaned_data["comment"]
-    try:
-        if form.cleaned_data["action"] == ReviewForm.APPROVE:
+
+    def revision(enterprise):
+        return get_object_or_404(
+            EnterpriseRevision.objects.select_related("enterprise"), pk=revision_pk, enterprise=enterprise
+        )
+
+    def decide(revision, approve: bool, comment: str) -> str:
+        name = revision.enterprise.name
+        if approve:
             revisions.revision_approve(actor=request.user, revision=revision, comment=comment)
-            messages.success(request, _("已通过“%s”的信息变更。") % enterprise.name)
-        else:
-            revisions.revision_reject(actor=request.user, revision=revision, comment=comment)
-            messages.success(request, _("已驳回“%s”的信息变更。") % enterprise.name)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("registry:enterprise_detail", pk=pk)
+            return _("已通过“%s”的信息变更。") % name
+        revisions.revision_reject(actor=request.user, revision=revision, comment=comment)
+        return _("已驳回“%s”的信息变更。") % name
+
+    return _decide(request, pk, decide, revision)
 
 
 def my_enterprises(request):

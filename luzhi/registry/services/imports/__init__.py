@@ -39,10 +39,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from luzhi.core.permissions import is_plan_office, require
-from luzhi.indicators.registry import indicators_using
-from luzhi.indicators.services import data_changed
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.resources import RESOURCES
+from luzhi.registry.services.changes import registry_changed
 from luzhi.registry.services.imports.exporting import (
     registry_export,
     registry_template,
@@ -86,7 +85,7 @@ def registry_import(
             if dry_run or report.error_count:
                 transaction.set_rollback(True)
             elif report.created:  # the indicators computed from these records have new inputs
-                data_changed(indicators_using(resource_cls._meta.model, EnterpriseYear))
+                registry_changed(resource_cls._meta.model, EnterpriseYear)
     except IntegrityError as exc:  # a concurrent writer took a key after we checked it
         report.add(None, "", _("写入时与已有数据冲突,未导入任何数据:%(error)s") % {"error": exc})
     except DatabaseError as exc:  # e.g. a database that was never migrated: one clear line
