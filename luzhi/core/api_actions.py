@@ -1,0 +1,110 @@
+"""API write actions that call one service on one record, declared in one line each.
+
+Most write endpoints of a viewset have the same body: validate the request with one
+serializer, call the app's service with the acting user and the record, answer with
+another serializer of what the service returns; and the same schema: that answer and
+every error LuZhi's error shape can give. :func:`service_action` writes that endpoint
+from the facts that differ::
+
+    class ProgramViewSet(ServiceActions, PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+        service_object = "program"  # the services take the record as ``program=``
+
+        close = service_action(
+            partial(services.program_set_status, status=VoucherProgram.Status.CLOSED),
+            out=s.ProgramSerializer,
+        )
+        reverse = service_action(
+            services.redemption_reverse, request=s.ReasonSerializer, out=s.RedemptionSerializer,
+            doc="Correct a wrong, unsettled redemption with a reversing transaction.",
+        )
+
+Endpoints that do more (look up extra objects, choose the status from the data) stay
+ordinary ``@action`` methods, and may use :func:`validated` and
+:meth:`ServiceActions.action_response`. Errors the service raises reach the client through
+:func:`luzhi.core.api.exception_handler` (``StateConflict`` as 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status as http
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from luzhi.core.api import TRANSITION_ERRORS, error_responses
+
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    """The request body validated by ``serializer_class`` (400 naming each bad field)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ServiceActions:
+    """A viewset whose :func:`service_action` endpoints call services on its records.
+
+    ``service_object`` is the keyword the app's services take the record under
+    (``batch``, ``program``); ``action_response`` may be overridden to answer differently
+    (e.g. re-read the record through the annotated queryset).
+    """
+
+    service_object: str
+
+    def action_response(self, result, serializer_class, status: int = http.HTTP_200_OK) -> Response:
+        """``serializer_class`` of ``result`` (no body without one), with ``status``."""
+        if serializer_class is None:
+            return Response(status=status)
+        return Response(serializer_class(result, context=self.get_serializer_context()).data, status=status)
+
+
+class _Deferred:
+    """Builds the endpoint when the class body names it: DRF routes an action by its
+    function's ``__name__``, which must be the attribute's name."""
+
+    def __init__(self, build: Callable[[str], Callable]):
+        self.build = build
+
+    def __set_name__(self, owner, name):
+        endpoint = self.build(name)
+        endpoint.__qualname__ = f"{owner.__qualname__}.{name}"
+        setattr(owner, name, endpoint)
+
+
+def service_action(
+    service: Callable,
+    *,
+    out,
+    request=None,
+    status: int = http.HTTP_200_OK,
+    conflict: bool = True,
+    doc: str | None = None,
+    **action_kwargs,
+):
+    """A ``POST {id}/<name>/`` endpoint of a :class:`ServiceActions` viewset.
+
+    Validates the body with ``request`` (no body when None), then calls
+    ``service(actor=user, <service_object>=record, **data)`` and answers ``out`` of the
+    result with ``status``. The schema documents ``request``, ``out`` and the errors
+    400, 401, 403, 404, and 409 when ``conflict`` (the record no longer in a state that
+    allows this, or an idempotency key reused); ``doc`` is the endpoint's description.
+    ``action_kwargs`` go to DRF's ``@action`` (``url_path=``).
+    """
+    codes = TRANSITION_ERRORS if conflict else tuple(c for c in TRANSITION_ERRORS if c != 409)
+    responses = {status: out, **error_responses(*codes)}
+
+    def build(name: str):
+        def endpoint(self, http_request, *args, **kwargs):
+            data = validated(request, http_request) if request is not None else {}
+            result = service(actor=http_request.user, **{self.service_object: self.get_object()}, **data)
+            return self.action_response(result, out, status)
+
+        endpoint.__name__ = name
+        endpoint.__doc__ = doc
+        # @action first: it replaces the function's kwargs, where extend_schema puts the schema.
+        endpoint = action(detail=True, methods=["post"], filter_backends=[], **action_kwargs)(endpoint)
+        return extend_schema(request=request, responses=responses)(endpoint)
+
+    return _Deferred(build)
