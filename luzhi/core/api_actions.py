@@ -1,4 +1,4 @@
-"""API write actions that call one service on one record, declared in one line each.
+"""API write endpoints that call one service, declared in one statement each.
 
 Most write endpoints of a viewset have the same body: validate the request with one
 serializer, call the app's service with the acting user and the record, answer with
@@ -6,9 +6,11 @@ another serializer of what the service returns; and the same schema: that answer
 every error LuZhi's error shape can give. :func:`service_action` writes that endpoint
 from the facts that differ::
 
-    class ProgramViewSet(ServiceActions, PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
         service_object = "program"  # the services take the record as ``program=``
 
+        create = service_create(services.program_create, request=s.ProgramCreateSerializer,
+                                out=s.ProgramSerializer)
         close = service_action(
             partial(services.program_set_status, status=VoucherProgram.Status.CLOSED),
             out=s.ProgramSerializer,
@@ -18,8 +20,9 @@ from the facts that differ::
             doc="Correct a wrong, unsettled redemption with a reversing transaction.",
         )
 
-Endpoints that do more (look up extra objects, choose the status from the data) stay
-ordinary ``@action`` methods, and may use :func:`validated` and
+:func:`service_create` and :func:`service_update` declare a viewset's ``create`` and
+``partial_update`` the same way. Endpoints that do more (look up extra objects, choose the
+status from the data) stay ordinary methods, and may use :func:`validated` and
 :meth:`ServiceActions.action_response`. Errors the service raises reach the client through
 :func:`luzhi.core.api.exception_handler` (``StateConflict`` as 409).
 """
@@ -73,6 +76,29 @@ class _Deferred:
         setattr(owner, name, endpoint)
 
 
+#: The errors a write that is not a state transition answers: bad input, not signed in, not
+#: allowed, no such record.
+WRITE_ERRORS = tuple(code for code in TRANSITION_ERRORS if code != 409)
+
+
+def _declare(run, *, request, out, status: int, codes, doc: str | None, route=None) -> _Deferred:
+    """The endpoint answering ``out`` of ``run(view, request)`` with ``status``, documented."""
+    responses = {status: out, **error_responses(*codes)}
+
+    def build(name: str):
+        def endpoint(self, http_request, *args, **kwargs):
+            return self.action_response(run(self, http_request), out, status)
+
+        endpoint.__name__ = name
+        endpoint.__doc__ = doc
+        if route is not None:
+            # @action first: it replaces the function's kwargs, where extend_schema puts the schema.
+            endpoint = route(endpoint)
+        return extend_schema(request=request, responses=responses)(endpoint)
+
+    return _Deferred(build)
+
+
 def service_action(
     service: Callable,
     *,
@@ -92,19 +118,34 @@ def service_action(
     allows this, or an idempotency key reused); ``doc`` is the endpoint's description.
     ``action_kwargs`` go to DRF's ``@action`` (``url_path=``).
     """
-    codes = TRANSITION_ERRORS if conflict else tuple(c for c in TRANSITION_ERRORS if c != 409)
-    responses = {status: out, **error_responses(*codes)}
 
-    def build(name: str):
-        def endpoint(self, http_request, *args, **kwargs):
-            data = validated(request, http_request) if request is not None else {}
-            result = service(actor=http_request.user, **{self.service_object: self.get_object()}, **data)
-            return self.action_response(result, out, status)
+    def run(view, http_request):
+        data = validated(request, http_request) if request is not None else {}
+        return service(actor=http_request.user, **{view.service_object: view.get_object()}, **data)
 
-        endpoint.__name__ = name
-        endpoint.__doc__ = doc
-        # @action first: it replaces the function's kwargs, where extend_schema puts the schema.
-        endpoint = action(detail=True, methods=["post"], filter_backends=[], **action_kwargs)(endpoint)
-        return extend_schema(request=request, responses=responses)(endpoint)
+    return _declare(
+        run, request=request, out=out, status=status, doc=doc,
+        codes=TRANSITION_ERRORS if conflict else WRITE_ERRORS,
+        route=action(detail=True, methods=["post"], filter_backends=[], **action_kwargs),
+    )
 
-    return _Deferred(build)
+
+def service_create(service: Callable, *, request, out, status: int = http.HTTP_201_CREATED, doc: str | None = None):
+    """A viewset's ``create`` (``POST``): ``service(actor=user, **data)``, answered with ``out``."""
+
+    def run(view, http_request):
+        return service(actor=http_request.user, **validated(request, http_request))
+
+    return _declare(run, request=request, out=out, status=status, codes=WRITE_ERRORS, doc=doc)
+
+
+def service_update(service: Callable, *, request, out, doc: str | None = None):
+    """A viewset's ``partial_update`` (``PATCH {id}/``): the body validated against the record
+    (``partial``), then ``service(actor=user, <service_object>=record, **data)``."""
+
+    def run(view, http_request):
+        record = view.get_object()
+        data = validated(request, http_request, instance=record, partial=True)
+        return service(actor=http_request.user, **{view.service_object: record}, **data)
+
+    return _declare(run, request=request, out=out, status=http.HTTP_200_OK, codes=WRITE_ERRORS, doc=doc)

@@ -36,7 +36,13 @@ from luzhi.compute.models import (
 )
 from luzhi.compute.placement import rank_options
 from luzhi.core.api import PolicyQuerysetMixin, error_responses
-from luzhi.core.api_actions import ServiceActions, service_action, validated
+from luzhi.core.api_actions import (
+    ServiceActions,
+    service_action,
+    service_create,
+    service_update,
+    validated,
+)
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.models import Enterprise
 
@@ -60,35 +66,25 @@ class SignedIn(permissions.IsAuthenticated):
 
 
 @extend_schema(tags=["compute"])
-class AcceleratorViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
+class AcceleratorViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ModelViewSet):
     """The accelerator catalogue (加速卡目录): dense peak figures with their sources.
     Writes: the plan office."""
 
     policy = policies.accelerators
+    service_object = "accelerator"
     queryset = AcceleratorModel.objects.all()
     serializer_class = s.AcceleratorSerializer
     filterset_class = filters.AcceleratorFilter
     permission_classes = [SignedInWrites]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    @documented(s.AcceleratorSerializer, code=201, request=s.AcceleratorSerializer)
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        card = services.accelerator_save(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(card).data, status=status.HTTP_201_CREATED)
-
-    @documented(s.AcceleratorSerializer, request=s.AcceleratorSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        card = self.get_object()
-        serializer = self.get_serializer(card, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        card = services.accelerator_save(actor=request.user, accelerator=card, **serializer.validated_data)
-        return Response(self.get_serializer(card).data)
+    create = service_create(services.accelerator_save, request=s.AcceleratorSerializer, out=s.AcceleratorSerializer)
+    partial_update = service_update(services.accelerator_save, request=s.AcceleratorSerializer,
+                                    out=s.AcceleratorSerializer)
 
 
 @extend_schema(tags=["compute"])
-class ConventionViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+class ConventionViewSet(ServiceActions, viewsets.GenericViewSet, mixins.ListModelMixin):
     """The counting convention (统计口径): the precision each kind of compute counts at."""
 
     queryset = CountingConvention.objects.all()
@@ -96,12 +92,9 @@ class ConventionViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     permission_classes = [SignedInWrites]
     pagination_class = None
 
-    @documented(s.ConventionSerializer, request=s.ConventionSerializer)
-    def create(self, request):
-        """Set one kind's precision (plan office), with the source of the choice."""
-        serializer = s.ConventionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(s.ConventionSerializer(services.convention_set(actor=request.user, **serializer.validated_data)).data)
+    create = service_create(services.convention_set, request=s.ConventionSerializer, out=s.ConventionSerializer,
+                            status=status.HTTP_200_OK,
+                            doc="Set one kind's precision (plan office), with the source of the choice.")
 
 
 @extend_schema(tags=["compute"])
@@ -123,20 +116,8 @@ class CenterViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.
             return s.CenterUpdateSerializer
         return s.CenterSerializer
 
-    @documented(s.CenterSerializer, code=201, request=s.CenterSerializer)
-    def create(self, request, *args, **kwargs):
-        serializer = s.CenterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        center = services.center_create(actor=request.user, **serializer.validated_data)
-        return Response(s.CenterSerializer(center).data, status=status.HTTP_201_CREATED)
-
-    @documented(s.CenterSerializer, request=s.CenterUpdateSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        center = self.get_object()
-        serializer = s.CenterUpdateSerializer(center, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        center = services.center_update(actor=request.user, center=center, **serializer.validated_data)
-        return Response(s.CenterSerializer(center).data)
+    create = service_create(services.center_create, request=s.CenterSerializer, out=s.CenterSerializer)
+    partial_update = service_update(services.center_update, request=s.CenterUpdateSerializer, out=s.CenterSerializer)
 
     review = service_action(
         services.center_review, request=s.CenterDecisionSerializer, out=s.CenterSerializer,
@@ -180,13 +161,8 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
     filterset_class = filters.ProgramFilter
     permission_classes = [SignedInWrites]
 
-    @documented(s.ProgramSerializer, code=201, request=s.ProgramCreateSerializer)
-    def create(self, request):
-        """Set up a programme (plan office); it starts as a draft."""
-        serializer = s.ProgramCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        program = services.program_create(actor=request.user, **serializer.validated_data)
-        return Response(s.ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+    create = service_create(services.program_create, request=s.ProgramCreateSerializer, out=s.ProgramSerializer,
+                            doc="Set up a programme (plan office); it starts as a draft.")
 
     open = service_action(partial(services.program_set_status, status=VoucherProgram.Status.OPEN),
                           out=s.ProgramSerializer)
@@ -244,9 +220,7 @@ class ApplicationViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyM
 
     @documented(s.ApplicationSerializer, code=201, request=s.ApplicationCreateSerializer)
     def create(self, request):
-        serializer = s.ApplicationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(s.ApplicationCreateSerializer, request))
         data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
         data["center"] = _lookup(ComputeCenter, data["center"], "center")
         application = services.application_submit(actor=request.user, **data)
@@ -323,9 +297,7 @@ class JobViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelView
 
     @documented(s.JobRequestSerializer, code=201, request=s.JobRequestCreateSerializer)
     def create(self, request):
-        serializer = s.JobRequestCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(s.JobRequestCreateSerializer, request))
         data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
         region = data.pop("region", "")
         data["region"] = City.objects.filter(code=region).first() if region else None

@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from luzhi.core.api import PolicyQuerysetMixin, error_responses, transition_responses
-from luzhi.core.api_actions import ServiceActions, service_action, validated
+from luzhi.core.api_actions import ServiceActions, service_action, service_create, validated
 from luzhi.core.api_history import HistoryMixin
 from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
 from luzhi.scenarios import matching, selectors, services
@@ -111,11 +111,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def get_queryset(self):
         return selectors.visible_batches(self.request.user)
 
-    @extend_schema(request=s.BatchCreateSerializer, responses={201: s.BatchSerializer, **ERRORS})
-    def create(self, request):
-        data = validated(s.BatchCreateSerializer, request)
-        batch = services.batch_create(actor=request.user, **data)
-        return self.action_response(batch, s.BatchSerializer, status.HTTP_201_CREATED)
+    create = service_create(services.batch_create, request=s.BatchCreateSerializer, out=s.BatchSerializer)
 
     close = service_action(services.batch_close, out=s.BatchSerializer,
                            doc="End collection; the plan office reviews (征集中 → 审核中).")
