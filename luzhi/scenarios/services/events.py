@@ -24,7 +24,7 @@ from luzhi.scenarios.models import (
 )
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.permissions import publishes_for
-from luzhi.scenarios.services.common import S, move
+from luzhi.scenarios.services.common import S, move, set_status
 
 E = MatchmakingEvent.Status
 CANDIDATES_PER_SCENARIO = 50
@@ -225,9 +225,7 @@ def meetings_propose(*, actor, event: MatchmakingEvent) -> list[Meeting]:
         meeting.save()
         created.append(meeting)
     if event.status == E.REGISTRATION:
-        event.status = E.SCHEDULING
-        record_change(event, actor, "schedule drafted")
-        event.save(update_fields=["status", "updated_at"])
+        set_status(event, E.SCHEDULING, actor=actor, reason="schedule drafted")
     return created
 
 
@@ -322,10 +320,7 @@ def schedule_publish(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
         raise StateConflict({"status": _("只有排期中的对接会可以发布日程。")})
     if not event.meetings.exists():
         raise ValidationError({"status": _("日程中还没有洽谈。")})
-    event.status = E.PUBLISHED
-    record_change(event, actor, "schedule published")
-    event.save(update_fields=["status", "updated_at"])
-    return event
+    return set_status(event, E.PUBLISHED, actor=actor, reason="schedule published")
 
 
 @transaction.atomic
@@ -335,10 +330,7 @@ def event_close(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
     event = lock(event)
     if event.status != E.PUBLISHED:
         raise ValidationError({"status": _("只有日程已发布的对接会可以结束。")})
-    event.status = E.CLOSED
-    record_change(event, actor, "closed")
-    event.save(update_fields=["status", "updated_at"])
-    return event
+    return set_status(event, E.CLOSED, actor=actor, reason="closed")
 
 
 #: What each outcome does to the meeting's scenario (an outcome never moves it back).
