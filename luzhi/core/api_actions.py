@@ -15,9 +15,9 @@ from the facts that differ::
             partial(services.program_set_status, status=VoucherProgram.Status.CLOSED),
             out=s.ProgramSerializer,
         )
-        reverse = service_action(
-            services.redemption_reverse, request=s.ReasonSerializer, out=s.RedemptionSerializer,
-            doc="Correct a wrong, unsettled redemption with a reversing transaction.",
+        settle = service_action(
+            services.settlement_run, request=s.SettlementRunSerializer, out=s.SettlementSerializer,
+            status=201, doc="Pay the centers their delivered redemptions.",
         )
 
 :func:`service_create` and :func:`service_update` declare a viewset's ``create`` and
@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
 from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -44,6 +45,16 @@ def validated(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class ReadAnyoneWriteSignedIn(permissions.BasePermission):
+    """Anyone reads (rows narrowed by the policy); a write needs a signed-in user, and the
+    service decides whether this one may."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(
+            request.user and request.user.is_authenticated
+        )
 
 
 class ServiceActions:
@@ -60,7 +71,8 @@ class ServiceActions:
         """``serializer_class`` of ``result`` (no body without one), with ``status``."""
         if serializer_class is None:
             return Response(status=status)
-        return Response(serializer_class(result, context=self.get_serializer_context()).data, status=status)
+        data = serializer_class(result, context=self.get_serializer_context()).data
+        return Response(data, status=status)
 
 
 class _Deferred:
@@ -92,7 +104,7 @@ def _declare(run, *, request, out, status: int, codes, doc: str | None, route=No
         endpoint.__name__ = name
         endpoint.__doc__ = doc
         if route is not None:
-            # @action first: it replaces the function's kwargs, where extend_schema puts the schema.
+            # @action first: it replaces the function's kwargs, where extend_schema puts its schema.
             endpoint = route(endpoint)
         return extend_schema(request=request, responses=responses)(endpoint)
 
@@ -121,7 +133,8 @@ def service_action(
 
     def run(view, http_request):
         data = validated(request, http_request) if request is not None else {}
-        return service(actor=http_request.user, **{view.service_object: view.get_object()}, **data)
+        record = view.get_object()
+        return service(actor=http_request.user, **{view.service_object: record}, **data)
 
     return _declare(
         run, request=request, out=out, status=status, doc=doc,
@@ -130,7 +143,9 @@ def service_action(
     )
 
 
-def service_create(service: Callable, *, request, out, status: int = http.HTTP_201_CREATED, doc: str | None = None):
+def service_create(
+    service: Callable, *, request, out, status: int = http.HTTP_201_CREATED, doc: str | None = None
+):
     """A viewset's ``create`` (``POST``): ``service(actor=user, **data)``, answered with ``out``."""
 
     def run(view, http_request):
@@ -148,4 +163,6 @@ def service_update(service: Callable, *, request, out, doc: str | None = None):
         data = validated(request, http_request, instance=record, partial=True)
         return service(actor=http_request.user, **{view.service_object: record}, **data)
 
-    return _declare(run, request=request, out=out, status=http.HTTP_200_OK, codes=WRITE_ERRORS, doc=doc)
+    return _declare(
+        run, request=request, out=out, status=http.HTTP_200_OK, codes=WRITE_ERRORS, doc=doc
+    )

@@ -37,6 +37,7 @@ from luzhi.compute.models import (
 from luzhi.compute.placement import rank_options
 from luzhi.core.api import PolicyQuerysetMixin, error_responses
 from luzhi.core.api_actions import (
+    ReadAnyoneWriteSignedIn,
     ServiceActions,
     service_action,
     service_create,
@@ -54,13 +55,6 @@ def documented(ok, *, code: int = 200, request=None, conflict: bool = False, rea
     return extend_schema(request=request, responses={code: ok, **error_responses(*codes)}, **kwargs)
 
 
-class SignedInWrites(permissions.BasePermission):
-    """Reads for everyone (rows by policy); writes need a signed-in user (services decide the rest)."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
-
-
 class SignedIn(permissions.IsAuthenticated):
     pass
 
@@ -75,7 +69,7 @@ class AcceleratorViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, view
     queryset = AcceleratorModel.objects.all()
     serializer_class = s.AcceleratorSerializer
     filterset_class = filters.AcceleratorFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     create = service_create(services.accelerator_save, request=s.AcceleratorSerializer, out=s.AcceleratorSerializer)
@@ -89,7 +83,7 @@ class ConventionViewSet(ServiceActions, viewsets.GenericViewSet, mixins.ListMode
 
     queryset = CountingConvention.objects.all()
     serializer_class = s.ConventionSerializer
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     pagination_class = None
 
     create = service_create(services.convention_set, request=s.ConventionSerializer, out=s.ConventionSerializer,
@@ -106,7 +100,7 @@ class CenterViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.
     service_object = "center"
     queryset = ComputeCenter.objects.select_related("city").prefetch_related("inventory__accelerator", "utilisation")
     filterset_class = filters.CenterFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -159,7 +153,7 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
     queryset = VoucherProgram.objects.select_related("unit")
     serializer_class = s.ProgramSerializer
     filterset_class = filters.ProgramFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
 
     create = service_create(services.program_create, request=s.ProgramCreateSerializer, out=s.ProgramSerializer,
                             doc="Set up a programme (plan office); it starts as a draft.")

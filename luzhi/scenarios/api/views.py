@@ -10,13 +10,19 @@ from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from luzhi.core.api import PolicyQuerysetMixin, error_responses, transition_responses
-from luzhi.core.api_actions import ServiceActions, service_action, service_create, validated
+from luzhi.core.api_actions import (
+    ReadAnyoneWriteSignedIn,
+    ServiceActions,
+    service_action,
+    service_create,
+    validated,
+)
 from luzhi.core.api_history import HistoryMixin
 from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
 from luzhi.scenarios import matching, selectors, services
@@ -46,16 +52,6 @@ ERRORS = error_responses(400, 401, 403, 404)
 READ = {404: ERRORS[404]}
 MATCH_ERRORS = {400: ERRORS[400], 404: ERRORS[404]}
 TOP = OpenApiParameter("top", OpenApiTypes.INT, description="How many matches (1–100, default 20); else 400")
-
-
-class ReadAnyoneWriteSignedIn(permissions.BasePermission):
-    """Anyone reads (rows narrowed by the policy); writes need a signed-in user, and the
-    service decides whether this one may."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(
-            request.user and request.user.is_authenticated
-        )
 
 
 class TopSerializer(serializers.Serializer):
