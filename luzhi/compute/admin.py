@@ -22,34 +22,22 @@ from luzhi.compute.models import (
     VoucherEvent,
     VoucherProgram,
 )
-
-
-class ViewOnly:
-    """No add, change or delete: writes go through the services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from luzhi.core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AcceleratorModel)
-class AcceleratorAdmin(ViewOnly, SimpleHistoryAdmin):
+class AcceleratorAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["vendor", "name", "origin", "fp64", "fp32", "tf32", "fp16", "int8", "memory_gb"]
     list_filter = ["origin", "vendor"]
     search_fields = ["vendor", "name"]
 
 
 @admin.register(CountingConvention)
-class ConventionAdmin(ViewOnly, SimpleHistoryAdmin):
+class ConventionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["kind", "precision", "source"]
 
 
-class InventoryInline(ViewOnly, admin.TabularInline):
+class InventoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InventoryItem
     fields = ["accelerator", "count", "installed_on", "retired_on", "price_fen_per_card_hour", "review_status"]
     readonly_fields = fields
@@ -57,7 +45,7 @@ class InventoryInline(ViewOnly, admin.TabularInline):
 
 
 @admin.register(ComputeCenter)
-class CenterAdmin(ViewOnly, SimpleHistoryAdmin):
+class CenterAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "operator", "city", "kind", "status", "review_status", "commissioned_on"]
     list_filter = ["kind", "status", "review_status", "city"]
     search_fields = ["code", "name", "operator"]
@@ -65,13 +53,13 @@ class CenterAdmin(ViewOnly, SimpleHistoryAdmin):
 
 
 @admin.register(UtilisationReport)
-class UtilisationAdmin(ViewOnly, admin.ModelAdmin):
+class UtilisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["center", "month", "utilisation", "card_hours", "reported_by"]
     list_filter = ["center"]
 
 
 @admin.register(VoucherProgram)
-class ProgramAdmin(ViewOnly, SimpleHistoryAdmin):
+class ProgramAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "pattern", "budget_fen", "committed_fen", "valid_from", "valid_until",
                     "status"]
     list_filter = ["kind", "pattern", "status"]
@@ -79,14 +67,14 @@ class ProgramAdmin(ViewOnly, SimpleHistoryAdmin):
 
 
 @admin.register(VoucherApplication)
-class ApplicationAdmin(ViewOnly, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "program", "enterprise", "center", "contract_no", "requested_fen", "status", "created_at"]
     list_filter = ["status", "program"]
     search_fields = ["contract_no", "enterprise__name"]
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ViewOnly, admin.ModelAdmin):
+class VoucherAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "program", "enterprise", "center", "face_fen", "spent_fen", "returned_fen",
                     "valid_until", "status"]
     list_filter = ["status", "program"]
@@ -94,7 +82,7 @@ class VoucherAdmin(ViewOnly, admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ViewOnly, admin.ModelAdmin):
+class RedemptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["idempotency_key", "voucher", "center", "invoice_no", "invoice_amount_fen", "subsidy_fen",
                     "status", "created_at"]
     list_filter = ["status", "program"]
@@ -102,18 +90,18 @@ class RedemptionAdmin(ViewOnly, admin.ModelAdmin):
 
 
 @admin.register(Settlement)
-class SettlementAdmin(ViewOnly, admin.ModelAdmin):
+class SettlementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["idempotency_key", "program", "center", "enterprise", "amount_fen", "created_at"]
     list_filter = ["program"]
 
 
 @admin.register(VoucherEvent)
-class EventAdmin(ViewOnly, admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "program", "actor", "amount_fen", "note"]
     list_filter = ["kind", "program"]
 
 
-class EntryInline(ViewOnly, admin.TabularInline):
+class EntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LedgerEntry
     fields = ["account", "amount_fen"]
     readonly_fields = fields
@@ -121,7 +109,7 @@ class EntryInline(ViewOnly, admin.TabularInline):
 
 
 @admin.register(LedgerTransaction)
-class TransactionAdmin(ViewOnly, admin.ModelAdmin):
+class TransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger: append-only (corrections are reversals), so view only here as everywhere."""
 
     list_display = ["pk", "kind", "program", "memo", "actor", "created_at"]
@@ -130,12 +118,12 @@ class TransactionAdmin(ViewOnly, admin.ModelAdmin):
 
 
 @admin.register(JobRequest)
-class JobAdmin(ViewOnly, admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "enterprise", "accelerator", "precision", "cards", "hours", "created_at"]
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(ViewOnly, admin.ModelAdmin):
+class DispatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["idempotency_key", "job", "center", "status", "cost_fen", "subsidy_fen", "external_id",
                     "metered_card_hours", "created_at"]
     list_filter = ["status", "center"]

@@ -2,7 +2,6 @@
 queryset: callers pass what the asking user may see (the model's policy)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
@@ -20,6 +19,15 @@ from luzhi.compute.models import (
     VoucherApplication,
     VoucherProgram,
 )
+from luzhi.core.filtering import SearchFilter
+
+
+def _choice(choices, label):
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=_("全部"))
+
+
+def _status(model):
+    return _choice(model.Status.choices, _("状态"))
 
 
 def _city(field_name="city"):
@@ -30,39 +38,29 @@ def _city(field_name="city"):
 
 
 class AcceleratorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
-    origin = django_filters.ChoiceFilter(choices=Origin.choices, label=_("产地"), empty_label=_("全部"))
+    q = SearchFilter("vendor", "name", label=_("搜索"))
+    origin = _choice(Origin.choices, _("产地"))
 
     class Meta:
         model = AcceleratorModel
         fields = ["q", "origin"]
 
-    def search(self, qs, name, value):
-        return qs.filter(Q(vendor__icontains=value) | Q(name__icontains=value))
-
 
 class CenterFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter("name", "operator", "code", label=_("搜索"))
     city = _city()
-    kind = django_filters.ChoiceFilter(choices=CenterKind.choices, label=_("类型"), empty_label=_("全部"))
-    status = django_filters.ChoiceFilter(choices=ComputeCenter.Status.choices, label=_("状态"), empty_label=_("全部"))
-    review_status = django_filters.ChoiceFilter(
-        choices=ReviewStatus.choices, label=_("审核状态"), empty_label=_("全部")
-    )
+    kind = _choice(CenterKind.choices, _("类型"))
+    status = _status(ComputeCenter)
+    review_status = _choice(ReviewStatus.choices, _("审核状态"))
 
     class Meta:
         model = ComputeCenter
         fields = ["q", "city", "kind", "status", "review_status"]
 
-    def search(self, qs, name, value):
-        return qs.filter(Q(name__icontains=value) | Q(operator__icontains=value) | Q(code__icontains=value))
-
 
 class ProgramFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=VoucherProgram.Kind.choices, label=_("券种"), empty_label=_("全部"))
-    status = django_filters.ChoiceFilter(
-        choices=VoucherProgram.Status.choices, label=_("状态"), empty_label=_("全部")
-    )
+    kind = _choice(VoucherProgram.Kind.choices, _("券种"))
+    status = _status(VoucherProgram)
 
     class Meta:
         model = VoucherProgram
@@ -70,9 +68,7 @@ class ProgramFilter(django_filters.FilterSet):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=VoucherApplication.Status.choices, label=_("状态"), empty_label=_("全部")
-    )
+    status = _status(VoucherApplication)
 
     class Meta:
         model = VoucherApplication
@@ -80,7 +76,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class VoucherFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Voucher.Status.choices, label=_("状态"), empty_label=_("全部"))
+    status = _status(Voucher)
 
     class Meta:
         model = Voucher
@@ -88,7 +84,7 @@ class VoucherFilter(django_filters.FilterSet):
 
 
 class RedemptionFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Redemption.Status.choices, label=_("状态"), empty_label=_("全部"))
+    status = _status(Redemption)
 
     class Meta:
         model = Redemption
@@ -108,7 +104,7 @@ class JobFilter(django_filters.FilterSet):
 
 
 class DispatchFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Dispatch.Status.choices, label=_("状态"), empty_label=_("全部"))
+    status = _status(Dispatch)
 
     class Meta:
         model = Dispatch

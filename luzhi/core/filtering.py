@@ -8,6 +8,7 @@ else with a 400 that names the parameter.
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 #: The largest id a BigAutoField holds.
 MAX_ID = 2**63 - 1
@@ -27,3 +28,17 @@ class IntegerFilter(django_filters.NumberFilter):
 def YearFilter(*args, **kwargs) -> IntegerFilter:  # noqa: N802  (reads as a filter class)
     """A calendar year (1–9999, what a date lookup accepts)."""
     return IntegerFilter(*args, min_value=1, max_value=9999, **kwargs)
+
+
+def SearchFilter(*fields: str, max_chars: int | None = None, **kwargs) -> django_filters.CharFilter:  # noqa: N802
+    """``?q=``: the rows where any of ``fields`` contains the text, ignoring case (an empty
+    ``q`` filters nothing). ``max_chars`` cuts a long text to its first characters."""
+
+    def search(qs, name, value):
+        text = value[:max_chars] if max_chars else value
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": text})
+        return qs.filter(condition)
+
+    return django_filters.CharFilter(method=search, **kwargs)

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from luzhi.core.admin import ReadOnlyAdminMixin
 from luzhi.plan.models import (
     Assignment,
     AssignmentUnit,
@@ -23,19 +24,6 @@ from luzhi.plan.models import (
 from luzhi.plan.services import section_update, target_update
 
 TARGET_FIELDS = ["metric", "cmp", "value", "value_max", "unit", "by_year", "per"]
-
-
-class ReadOnlyAdminMixin:
-    """View only: no add, change or delete."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class PlanIssuerInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,14 +1,14 @@
 """One FilterSet per model, shared by the pages and the API (callers pass the policy's queryset)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luzhi.core.filtering import SearchFilter
 from luzhi.proving_ground.models import Benchmark, Deployment, EvaluationRun, LargeModel
 
 
 class LargeModelFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter("name", "provider__name", "domain", label=_("搜索"))
     kind = django_filters.ChoiceFilter(choices=LargeModel.Kind.choices, label=_("类型"), empty_label=_("全部"))
     filing = django_filters.ChoiceFilter(choices=LargeModel.Filing.choices, label=_("登记备案状态"),
                                          empty_label=_("全部"))
@@ -18,9 +18,6 @@ class LargeModelFilter(django_filters.FilterSet):
     class Meta:
         model = LargeModel
         fields = ["q", "kind", "filing", "domain", "provider"]
-
-    def search(self, qs, name, value):
-        return qs.filter(Q(name__icontains=value) | Q(provider__name__icontains=value) | Q(domain__icontains=value))
 
 
 class DeploymentFilter(django_filters.FilterSet):

@@ -1,11 +1,10 @@
 """One FilterSet per model, used by the pages and the API alike."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
-from luzhi.core.filtering import IntegerFilter, YearFilter
+from luzhi.core.filtering import IntegerFilter, SearchFilter, YearFilter
 from luzhi.scenarios.models import (
     Domain,
     MatchmakingEvent,
@@ -17,21 +16,14 @@ from luzhi.scenarios.models import (
     Solution,
 )
 
-
-def _text(qs, fields, value):
-    value = (value or "").strip()[:100]
-    if not value:
-        return qs
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": value})
-    return qs.filter(condition)
+#: A search text longer than this is cut to it (the words that matter come first).
+SEARCH_MAX = 100
 
 
 class ScenarioFilter(django_filters.FilterSet):
     """Scenarios by words, kind, domain, city, status and batch."""
 
-    q = django_filters.CharFilter(label=_("关键词"), method="search")
+    q = SearchFilter("title", "description", max_chars=SEARCH_MAX, label=_("关键词"))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Scenario.Kind.choices)
     domain = django_filters.ModelChoiceFilter(
         label=_("应用领域"), queryset=Domain.objects.filter(active=True), to_field_name="code"
@@ -46,14 +38,10 @@ class ScenarioFilter(django_filters.FilterSet):
         model = Scenario
         fields = ["q", "kind", "domain", "city", "status", "batch"]
 
-    def search(self, qs, name, value):
-        return _text(qs, ["title", "description"], value)
-
-
 class SolutionFilter(django_filters.FilterSet):
     """Solutions by words, domain, provider and status."""
 
-    q = django_filters.CharFilter(label=_("关键词"), method="search")
+    q = SearchFilter("title", "description", "capabilities", "provider__name", max_chars=SEARCH_MAX, label=_("关键词"))
     domain = django_filters.ModelChoiceFilter(
         label=_("应用领域"), queryset=Domain.objects.filter(active=True), to_field_name="code",
         field_name="domains",
@@ -64,10 +52,6 @@ class SolutionFilter(django_filters.FilterSet):
     class Meta:
         model = Solution
         fields = ["q", "domain", "status", "provider"]
-
-    def search(self, qs, name, value):
-        return _text(qs, ["title", "description", "capabilities", "provider__name"], value)
-
 
 class RecognitionFilter(django_filters.FilterSet):
     """Recognitions by level, status, the scenario's city and domain, and year."""

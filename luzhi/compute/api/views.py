@@ -10,6 +10,7 @@ for an idempotency key reused with a different request.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -35,6 +36,14 @@ from luzhi.compute.models import (
 )
 from luzhi.compute.placement import rank_options
 from luzhi.core.api import PolicyQuerysetMixin, error_responses
+from luzhi.core.api_actions import (
+    ReadAnyoneWriteSignedIn,
+    ServiceActions,
+    service_action,
+    service_create,
+    service_update,
+    validated,
+)
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.models import Enterprise
 
@@ -46,71 +55,52 @@ def documented(ok, *, code: int = 200, request=None, conflict: bool = False, rea
     return extend_schema(request=request, responses={code: ok, **error_responses(*codes)}, **kwargs)
 
 
-class SignedInWrites(permissions.BasePermission):
-    """Reads for everyone (rows by policy); writes need a signed-in user (services decide the rest)."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
-
-
 class SignedIn(permissions.IsAuthenticated):
     pass
 
 
 @extend_schema(tags=["compute"])
-class AcceleratorViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
+class AcceleratorViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ModelViewSet):
     """The accelerator catalogue (加速卡目录): dense peak figures with their sources.
     Writes: the plan office."""
 
     policy = policies.accelerators
+    service_object = "accelerator"
     queryset = AcceleratorModel.objects.all()
     serializer_class = s.AcceleratorSerializer
     filterset_class = filters.AcceleratorFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    @documented(s.AcceleratorSerializer, code=201, request=s.AcceleratorSerializer)
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        card = services.accelerator_save(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(card).data, status=status.HTTP_201_CREATED)
-
-    @documented(s.AcceleratorSerializer, request=s.AcceleratorSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        card = self.get_object()
-        serializer = self.get_serializer(card, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        card = services.accelerator_save(actor=request.user, accelerator=card, **serializer.validated_data)
-        return Response(self.get_serializer(card).data)
+    create = service_create(services.accelerator_save, request=s.AcceleratorSerializer, out=s.AcceleratorSerializer)
+    partial_update = service_update(services.accelerator_save, request=s.AcceleratorSerializer,
+                                    out=s.AcceleratorSerializer)
 
 
 @extend_schema(tags=["compute"])
-class ConventionViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+class ConventionViewSet(ServiceActions, viewsets.GenericViewSet, mixins.ListModelMixin):
     """The counting convention (统计口径): the precision each kind of compute counts at."""
 
     queryset = CountingConvention.objects.all()
     serializer_class = s.ConventionSerializer
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     pagination_class = None
 
-    @documented(s.ConventionSerializer, request=s.ConventionSerializer)
-    def create(self, request):
-        """Set one kind's precision (plan office), with the source of the choice."""
-        serializer = s.ConventionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(s.ConventionSerializer(services.convention_set(actor=request.user, **serializer.validated_data)).data)
+    create = service_create(services.convention_set, request=s.ConventionSerializer, out=s.ConventionSerializer,
+                            status=status.HTTP_200_OK,
+                            doc="Set one kind's precision (plan office), with the source of the choice.")
 
 
 @extend_schema(tags=["compute"])
-class CenterViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
+class CenterViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ModelViewSet):
     """Compute centers (算力中心) with inventory and monthly utilisation. Approved centers
     are public; operators see their own pending ones, register units everything."""
 
     policy = policies.centers
+    service_object = "center"
     queryset = ComputeCenter.objects.select_related("city").prefetch_related("inventory__accelerator", "utilisation")
     filterset_class = filters.CenterFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -120,47 +110,19 @@ class CenterViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ModelViewSet):
             return s.CenterUpdateSerializer
         return s.CenterSerializer
 
-    @documented(s.CenterSerializer, code=201, request=s.CenterSerializer)
-    def create(self, request, *args, **kwargs):
-        serializer = s.CenterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        center = services.center_create(actor=request.user, **serializer.validated_data)
-        return Response(s.CenterSerializer(center).data, status=status.HTTP_201_CREATED)
+    create = service_create(services.center_create, request=s.CenterSerializer, out=s.CenterSerializer)
+    partial_update = service_update(services.center_update, request=s.CenterUpdateSerializer, out=s.CenterSerializer)
 
-    @documented(s.CenterSerializer, request=s.CenterUpdateSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        center = self.get_object()
-        serializer = s.CenterUpdateSerializer(center, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        center = services.center_update(actor=request.user, center=center, **serializer.validated_data)
-        return Response(s.CenterSerializer(center).data)
-
-    @documented(s.CenterSerializer, request=s.CenterDecisionSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def review(self, request, pk=None):
-        """Approve or reject the center's pending registration or change (register units)."""
-        serializer = s.CenterDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        center = services.center_review(actor=request.user, center=self.get_object(), **serializer.validated_data)
-        return Response(s.CenterSerializer(center).data)
-
-    @documented(s.InventorySerializer, code=201, request=s.InventoryAddSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def inventory(self, request, pk=None):
-        """Add a batch of cards (the center's operators; pending review)."""
-        serializer = s.InventoryAddSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = services.inventory_add(actor=request.user, center=self.get_object(), **serializer.validated_data)
-        return Response(s.InventorySerializer(item).data, status=status.HTTP_201_CREATED)
-
-    @documented(s.UtilisationSerializer, request=s.UtilisationInputSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def utilisation(self, request, pk=None):
-        """Report one month's utilisation (the center's operators)."""
-        serializer = s.UtilisationInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report = services.utilisation_report(actor=request.user, center=self.get_object(), **serializer.validated_data)
-        return Response(s.UtilisationSerializer(report).data)
+    review = service_action(
+        services.center_review, request=s.CenterDecisionSerializer, out=s.CenterSerializer,
+        doc="Approve or reject the center's pending registration or change (register units).")
+    inventory = service_action(
+        services.inventory_add, request=s.InventoryAddSerializer, out=s.InventorySerializer,
+        status=status.HTTP_201_CREATED, conflict=False,
+        doc="Add a batch of cards (the center's operators; pending review).")
+    utilisation = service_action(
+        services.utilisation_report, request=s.UtilisationInputSerializer, out=s.UtilisationSerializer,
+        conflict=False, doc="Report one month's utilisation (the center's operators).")
 
 
 @extend_schema(tags=["compute"])
@@ -183,51 +145,32 @@ class CapacityViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["compute"])
-class ProgramViewSet(PolicyQuerysetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Voucher programmes (算力券 / 模型券 / 语料券). Open ones are public."""
 
     policy = policies.programs
+    service_object = "program"
     queryset = VoucherProgram.objects.select_related("unit")
     serializer_class = s.ProgramSerializer
     filterset_class = filters.ProgramFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
 
-    @documented(s.ProgramSerializer, code=201, request=s.ProgramCreateSerializer)
-    def create(self, request):
-        """Set up a programme (plan office); it starts as a draft."""
-        serializer = s.ProgramCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        program = services.program_create(actor=request.user, **serializer.validated_data)
-        return Response(s.ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+    create = service_create(services.program_create, request=s.ProgramCreateSerializer, out=s.ProgramSerializer,
+                            doc="Set up a programme (plan office); it starts as a draft.")
 
-    def _status(self, request, new_status):
-        program = services.program_set_status(actor=request.user, program=self.get_object(), status=new_status)
-        return Response(s.ProgramSerializer(program).data)
-
-    @documented(s.ProgramSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def open(self, request, pk=None):
-        return self._status(request, VoucherProgram.Status.OPEN)
-
-    @documented(s.ProgramSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def close(self, request, pk=None):
-        return self._status(request, VoucherProgram.Status.CLOSED)
-
-    @documented(s.ProgramReportSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def report(self, request, pk=None):
-        """The programme report (budget, issued, redeemed, settled, monthly burn), recorded as a step."""
-        return Response(s.ProgramReportSerializer(
-            services.program_report_record(actor=request.user, program=self.get_object())).data)
+    open = service_action(partial(services.program_set_status, status=VoucherProgram.Status.OPEN),
+                          out=s.ProgramSerializer)
+    close = service_action(partial(services.program_set_status, status=VoucherProgram.Status.CLOSED),
+                           out=s.ProgramSerializer)
+    report = service_action(
+        services.program_report_record, out=s.ProgramReportSerializer, conflict=False,
+        doc="The programme report (budget, issued, redeemed, settled, monthly burn), recorded as a step.")
 
     @documented(s.SettlementSerializer, code=201, request=s.SettlementRunSerializer, conflict=True)
     @action(detail=True, methods=["post"], filter_backends=[])
     def settle(self, request, pk=None):
         """Pay a center (or an enterprise, for reimbursement) its delivered redemptions; same key, same result."""
-        serializer = s.SettlementRunSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(s.SettlementRunSerializer, request)
         center = ComputeCenter.objects.filter(pk=data.get("center")).first() if data.get("center") else None
         enterprise = Enterprise.objects.filter(pk=data.get("enterprise")).first() if data.get("enterprise") else None
         if data.get("center") and center is None:
@@ -259,10 +202,11 @@ def _lookup(model, pk, field):
 
 
 @extend_schema(tags=["compute"])
-class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class ApplicationViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Voucher applications (申领): the enterprise's, its center's and its reviewers'."""
 
     policy = policies.applications
+    service_object = "application"
     queryset = VoucherApplication.objects.select_related("program")
     serializer_class = s.ApplicationSerializer
     filterset_class = filters.ApplicationFilter
@@ -270,39 +214,26 @@ class ApplicationViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
     @documented(s.ApplicationSerializer, code=201, request=s.ApplicationCreateSerializer)
     def create(self, request):
-        serializer = s.ApplicationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(s.ApplicationCreateSerializer, request))
         data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
         data["center"] = _lookup(ComputeCenter, data["center"], "center")
         application = services.application_submit(actor=request.user, **data)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
-    @documented(s.ApplicationSerializer, request=s.CenterDecisionSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def review(self, request, pk=None):
-        serializer = s.CenterDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = services.application_review(actor=request.user, application=self.get_object(),
-                                                  **serializer.validated_data)
-        return Response(s.ApplicationSerializer(application).data)
-
-    @documented(s.VoucherSerializer, code=201, request=s.VoucherIssueSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def issue(self, request, pk=None):
-        """Issue the approved application's voucher (within budget and the yearly cap)."""
-        serializer = s.VoucherIssueSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        voucher = services.voucher_issue(actor=request.user, application=self.get_object(),
-                                         valid_until=serializer.validated_data.get("valid_until"))
-        return Response(s.VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
+    review = service_action(services.application_review, request=s.CenterDecisionSerializer,
+                            out=s.ApplicationSerializer)
+    issue = service_action(
+        services.voucher_issue, request=s.VoucherIssueSerializer, out=s.VoucherSerializer,
+        status=status.HTTP_201_CREATED,
+        doc="Issue the approved application's voucher (within budget and the yearly cap).")
 
 
 @extend_schema(tags=["compute"])
-class VoucherViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class VoucherViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Vouchers (券) with their balances, derived from the ledger."""
 
     policy = policies.vouchers
+    service_object = "voucher"
     queryset = Voucher.objects.select_related("program")
     serializer_class = s.VoucherSerializer
     filterset_class = filters.VoucherFilter
@@ -314,41 +245,28 @@ class VoucherViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         """The voucher's center redeems it against its own invoice (ratio × amount, up to the
         balance). The same idempotency key with the same request returns the first redemption
         (200), with another request 409."""
-        serializer = s.RedeemSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(s.RedeemSerializer, request)
         voucher = self.get_object()
         before = Redemption.objects.filter(idempotency_key=data["idempotency_key"]).exists()
         redemption = services.voucher_redeem(actor=request.user, voucher=voucher, **data)
-        return Response(s.RedemptionSerializer(redemption).data,
-                        status=status.HTTP_200_OK if before else status.HTTP_201_CREATED)
+        return self.action_response(redemption, s.RedemptionSerializer,
+                                    status.HTTP_200_OK if before else status.HTTP_201_CREATED)
 
-    @documented(s.VoucherSerializer, request=s.ComputeReasonSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def revoke(self, request, pk=None):
-        serializer = s.ComputeReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        voucher = services.voucher_revoke(actor=request.user, voucher=self.get_object(), **serializer.validated_data)
-        return Response(s.VoucherSerializer(voucher).data)
+    revoke = service_action(services.voucher_revoke, request=s.ComputeReasonSerializer, out=s.VoucherSerializer)
 
 
 @extend_schema(tags=["compute"])
-class RedemptionViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class RedemptionViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     policy = policies.redemptions
+    service_object = "redemption"
     queryset = Redemption.objects.all()
     serializer_class = s.RedemptionSerializer
     filterset_class = filters.RedemptionFilter
     permission_classes = [SignedIn]
 
-    @documented(s.RedemptionSerializer, request=s.ComputeReasonSerializer, conflict=True)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reverse(self, request, pk=None):
-        """Correct a wrong, unsettled redemption with a reversing ledger transaction."""
-        serializer = s.ComputeReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        redemption = services.redemption_reverse(actor=request.user, redemption=self.get_object(),
-                                                 **serializer.validated_data)
-        return Response(s.RedemptionSerializer(redemption).data)
+    reverse = service_action(
+        services.redemption_reverse, request=s.ComputeReasonSerializer, out=s.RedemptionSerializer,
+        doc="Correct a wrong, unsettled redemption with a reversing ledger transaction.")
 
 
 @extend_schema(tags=["compute"])
@@ -361,10 +279,11 @@ class SettlementViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["compute"])
-class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class JobViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Job requests (作业需求) and their ranked placement options."""
 
     policy = policies.jobs
+    service_object = "job"
     queryset = JobRequest.objects.all()
     serializer_class = s.JobRequestSerializer
     filterset_class = filters.JobFilter
@@ -372,9 +291,7 @@ class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
     @documented(s.JobRequestSerializer, code=201, request=s.JobRequestCreateSerializer)
     def create(self, request):
-        serializer = s.JobRequestCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(s.JobRequestCreateSerializer, request))
         data["enterprise"] = _lookup(Enterprise, data["enterprise"], "enterprise")
         region = data.pop("region", "")
         data["region"] = City.objects.filter(code=region).first() if region else None
@@ -389,30 +306,22 @@ class JobViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         """Centers ranked for this job, each with its cost before and after subsidy."""
         return Response(s.PlacementOptionSerializer(rank_options(self.get_object()), many=True).data)
 
-    @documented(s.DispatchSerializer, code=201, request=s.DispatchInputSerializer, conflict=True)
-    @action(detail=True, methods=["post"], url_path="dispatch", filter_backends=[])
-    def dispatch_job(self, request, pk=None):
-        """Send the job to one option's center, holding the subsidy on a voucher in the same transaction."""
-        serializer = s.DispatchInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        dispatch = services.job_dispatch(actor=request.user, job=self.get_object(), **serializer.validated_data)
-        return Response(s.DispatchSerializer(dispatch).data, status=status.HTTP_201_CREATED)
+    dispatch_job = service_action(
+        services.job_dispatch, request=s.DispatchInputSerializer, out=s.DispatchSerializer,
+        status=status.HTTP_201_CREATED, url_path="dispatch",
+        doc="Send the job to one option's center, holding the subsidy on a voucher in the same transaction.")
 
 
 @extend_schema(tags=["compute"])
-class DispatchViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class DispatchViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     policy = policies.dispatches
+    service_object = "dispatch"
     queryset = Dispatch.objects.all()
     serializer_class = s.DispatchSerializer
     filterset_class = filters.DispatchFilter
     permission_classes = [SignedIn]
 
-    @documented(s.DispatchSerializer, request=s.DispatchUsageSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def usage(self, request, pk=None):
-        """The center reports metered usage with its invoice: the proof of delivery for settlement."""
-        serializer = s.DispatchUsageSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        dispatch = services.dispatch_report_usage(actor=request.user, dispatch=self.get_object(),
-                                                  **serializer.validated_data)
-        return Response(s.DispatchSerializer(dispatch).data)
+    usage = service_action(
+        services.dispatch_report_usage, request=s.DispatchUsageSerializer, out=s.DispatchSerializer,
+        conflict=False,
+        doc="The center reports metered usage with its invoice: the proof of delivery for settlement.")

@@ -5,7 +5,6 @@ list of the jobs LuZhi placed on its centers (dispatches), with their holds and 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from luzhi.compute import permissions as policies
 from luzhi.compute import services
 from luzhi.compute.forms import AcceleratorForm, ConventionForm, ProgramForm
 from luzhi.compute.models import AcceleratorModel, CountingConvention, Dispatch, VoucherProgram
+from luzhi.compute.views.common import attempt
 from luzhi.core.roles import is_plan_office
 from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
@@ -68,11 +68,8 @@ def program_status(request, code: str):
     if status not in (VoucherProgram.Status.OPEN, VoucherProgram.Status.CLOSED):
         messages.error(request, _("未知的状态。"))
         return redirect("compute:program_detail", code=program.code)
-    try:
-        services.program_set_status(actor=request.user, program=program, status=status)
-        messages.success(request, _("券种计划已开始申报。") if status == "open" else _("券种计划已结束。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(request, lambda: services.program_set_status(actor=request.user, program=program, status=status),
+            done=_("券种计划已开始申报。") if status == "open" else _("券种计划已结束。"))
     return redirect("compute:program_detail", code=program.code)
 
 

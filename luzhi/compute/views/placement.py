@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from luzhi.compute import services
 from luzhi.compute.forms import JobForm
 from luzhi.compute.models import InventoryItem, Voucher
 from luzhi.compute.placement import rank_options
+from luzhi.compute.views.common import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted, signed_in
 from luzhi.registry.models import Enterprise
@@ -59,10 +59,7 @@ def job_dispatch(request, pk: int):
     if item is None:
         messages.error(request, _("请选择一个方案。"))
         return redirect("compute:job_detail", pk=job.pk)
-    try:
-        d = services.job_dispatch(actor=request.user, job=job, inventory=item, voucher=voucher,
-                                  idempotency_key=request.POST.get("idempotency_key", ""))
-        messages.success(request, _("已调度到 %(c)s,冻结补贴 %(s)s 元。") % {"c": d.center, "s": d.subsidy_fen / 100})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(request, lambda: services.job_dispatch(actor=request.user, job=job, inventory=item, voucher=voucher,
+                                                   idempotency_key=request.POST.get("idempotency_key", "")),
+            done=lambda d: _("已调度到 %(c)s,冻结补贴 %(s)s 元。") % {"c": d.center, "s": d.subsidy_fen / 100})
     return redirect("compute:job_detail", pk=job.pk)

@@ -25,6 +25,7 @@ from luzhi.compute.models import (
     ReviewStatus,
 )
 from luzhi.compute.services.imports import register_export, register_import
+from luzhi.compute.views.common import attempt, form_errors
 from luzhi.core.forms import DecisionForm, add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.views import posted, signed_in
@@ -95,13 +96,10 @@ def center_utilisation(request, code: str):
     center = policies.centers.get_or_404(request.user, "view", code=code)
     form = UtilisationForm(posted(request))
     if form.is_valid():
-        try:
-            services.utilisation_report(actor=request.user, center=center, **form.cleaned_data)
-            messages.success(request, _("已保存利用率。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        attempt(request, lambda: services.utilisation_report(actor=request.user, center=center, **form.cleaned_data),
+                done=_("已保存利用率。"))
     else:
-        messages.error(request, _("利用率填写有误:") + " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _("利用率填写有误:") + form_errors(form))
     return redirect("compute:center_detail", code=center.code)
 
 
@@ -125,7 +123,7 @@ def center_review(request, code: str):
         except (ValidationError, ValueError, center.inventory.model.DoesNotExist) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect("compute:center_detail", code=center.code)
 
 

@@ -15,6 +15,7 @@ from luzhi.compute import charts, selectors, services
 from luzhi.compute import permissions as policies
 from luzhi.compute.forms import ApplicationForm, RedeemForm
 from luzhi.compute.models import ComputeCenter, ReviewStatus, VoucherProgram
+from luzhi.compute.views.common import attempt, form_errors
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import event_entries
 from luzhi.core.roles import is_center_operator, is_enterprise_user
@@ -92,7 +93,7 @@ def apply(request, code: str):
             return redirect("compute:my_vouchers")
         except ValidationError as exc:
             add_service_errors(form, exc)
-    messages.error(request, _("申领未提交:") + " ".join(str(e) for errs in form.errors.values() for e in errs))
+    messages.error(request, _("申领未提交:") + form_errors(form))
     return redirect("compute:my_vouchers")
 
 
@@ -105,13 +106,10 @@ def redeem(request):
     if form.is_valid():
         data = dict(form.cleaned_data)
         voucher = data.pop("voucher")
-        try:
-            r = services.voucher_redeem(actor=request.user, voucher=voucher, **data)
-            messages.success(request, _("已核销券 %(c)s:补贴 %(s)s 元。") % {"c": voucher.code, "s": r.subsidy_fen / 100})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        attempt(request, lambda: services.voucher_redeem(actor=request.user, voucher=voucher, **data),
+                done=lambda r: _("已核销券 %(c)s:补贴 %(s)s 元。") % {"c": voucher.code, "s": r.subsidy_fen / 100})
     else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect("compute:my_vouchers")
 
 
@@ -122,16 +120,14 @@ def application_decide(request, pk: int):
         return refused
     application = policies.applications.get_or_404(request.user, "view", pk=pk)
     action = request.POST.get("action")
-    try:
-        if action == "issue":
-            voucher = services.voucher_issue(actor=request.user, application=application)
-            messages.success(request, _("已发券 %s。") % voucher.code)
-        else:
-            services.application_review(actor=request.user, application=application, decision=action or "",
-                                        comment=request.POST.get("comment", ""))
-            messages.success(request, _("已审核。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if action == "issue":
+        attempt(request, lambda: services.voucher_issue(actor=request.user, application=application),
+                done=lambda voucher: _("已发券 %s。") % voucher.code)
+    else:
+        comment = request.POST.get("comment", "")
+        attempt(request, lambda: services.application_review(actor=request.user, application=application,
+                                                             decision=action or "", comment=comment),
+                done=_("已审核。"))
     return redirect("compute:program_detail", code=application.program.code)
 
 
@@ -141,11 +137,8 @@ def settle(request, code: str):
         return refused
     program = policies.programs.get_or_404(request.user, "view", code=code)
     center = ComputeCenter.objects.filter(pk=request.POST.get("center") or 0).first()
-    try:
-        s = services.settlement_run(actor=request.user, program=program, center=center,
-                                    idempotency_key=request.POST.get("idempotency_key", ""))
-        messages.success(request, _("已结算 %(n)s 元给 %(c)s。") % {"n": s.amount_fen / 100, "c": center})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(request, lambda: services.settlement_run(actor=request.user, program=program, center=center,
+                                                     idempotency_key=request.POST.get("idempotency_key", "")),
+            done=lambda s: _("已结算 %(n)s 元给 %(c)s。") % {"n": s.amount_fen / 100, "c": center})
     return redirect("compute:program_detail", code=program.code)
 

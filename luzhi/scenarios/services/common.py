@@ -22,6 +22,21 @@ MOVES: dict[str, set[str]] = {
 }
 
 
+def check_fields(values: dict, allowed, *, kind: str) -> None:
+    """Refuse keyword arguments a service does not know (a caller's bug, not user input)."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {kind} fields: {sorted(unknown)}")
+
+
+def set_status(instance, to: str, *, actor, reason: str):
+    """Save a LOCKED row's new status, and only that, with its history record (who, why)."""
+    instance.status = to
+    record_change(instance, actor, reason)
+    instance.save(update_fields=["status", "updated_at"])
+    return instance
+
+
 def clean(instance, *, exclude=None) -> None:
     """``full_clean()``; a ValidationError names the field."""
     instance.full_clean(exclude=exclude)
@@ -44,7 +59,5 @@ def move(scenario: Scenario, to: str, *, actor, reason: str) -> bool:
             {"status": _("场景“%(title)s”当前为“%(now)s”,不能改为“%(to)s”。")
              % {"title": scenario.title, "now": scenario.get_status_display(), "to": S(to).label}}
         )
-    scenario.status = to
-    record_change(scenario, actor, reason)
-    scenario.save(update_fields=["status", "updated_at"])
+    set_status(scenario, to, actor=actor, reason=reason)
     return True

@@ -24,7 +24,7 @@ from luzhi.scenarios.models import (
 )
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.permissions import publishes_for
-from luzhi.scenarios.services.common import S, move
+from luzhi.scenarios.services.common import S, move, set_status
 
 E = MatchmakingEvent.Status
 CANDIDATES_PER_SCENARIO = 50
@@ -64,11 +64,20 @@ def event_create(
     return event
 
 
+def _managed(actor, event: MatchmakingEvent, *, editable: bool = False) -> MatchmakingEvent:
+    """The event re-read under its lock once ``actor`` may manage it; with ``editable``,
+    refused when its schedule can no longer change (the event is over)."""
+    policy.require(actor, "manage", event)
+    event = lock(event)
+    if editable and event.status not in (E.REGISTRATION, E.SCHEDULING, E.PUBLISHED):
+        raise StateConflict({"status": _("对接会已结束,日程不能再调整。")})
+    return event
+
+
 @transaction.atomic
 def event_set_slots(*, actor, event: MatchmakingEvent, slots: list[tuple[time, time]]) -> MatchmakingEvent:
     """Replace the slots of an event whose schedule is not yet drafted."""
-    policy.require(actor, "manage", event)
-    event = lock(event)
+    event = _managed(actor, event)
     if event.status != E.REGISTRATION or event.meetings.exists():
         raise ValidationError({"slots": _("已有洽谈安排,不能再修改时段。")})
     if not slots:
@@ -202,8 +211,7 @@ def candidate_pairs(event: MatchmakingEvent, *, actor) -> list[scheduling.Pair]:
 def meetings_propose(*, actor, event: MatchmakingEvent) -> list[Meeting]:
     """Propose (again) the event's meetings from the matches; the organiser's own meetings
     and those with an outcome stay. Moves the event to 排期中."""
-    policy.require(actor, "manage", event)
-    event = lock(event)
+    event = _managed(actor, event)
     if event.status not in (E.REGISTRATION, E.SCHEDULING):
         raise ValidationError({"status": _("日程已发布,不能重新生成。请逐项调整。")})
     event.meetings.filter(origin=Meeting.Origin.PROPOSED, outcome="").delete()
@@ -225,9 +233,7 @@ def meetings_propose(*, actor, event: MatchmakingEvent) -> list[Meeting]:
         meeting.save()
         created.append(meeting)
     if event.status == E.REGISTRATION:
-        event.status = E.SCHEDULING
-        record_change(event, actor, "schedule drafted")
-        event.save(update_fields=["status", "updated_at"])
+        set_status(event, E.SCHEDULING, actor=actor, reason="schedule drafted")
     return created
 
 
@@ -250,9 +256,14 @@ def _check_free(event, *, slot, demand, supply, ignore=None) -> None:
         raise ValidationError({"supply": _("这两方已安排过洽谈。")})
 
 
-def _editable(event) -> None:
-    if event.status not in (E.REGISTRATION, E.SCHEDULING, E.PUBLISHED):
-        raise StateConflict({"status": _("对接会已结束,日程不能再调整。")})
+def _without_outcome(actor, meeting: Meeting, *, refusal: dict) -> tuple[MatchmakingEvent, Meeting]:
+    """The meeting's editable event and the meeting, both locked; ``refusal`` once the
+    meeting has an outcome."""
+    event = _managed(actor, meeting.event, editable=True)
+    meeting = lock(meeting)
+    if meeting.outcome:
+        raise ValidationError(refusal)
+    return event, meeting
 
 
 @transaction.atomic
@@ -261,9 +272,7 @@ def meeting_add(
     scenario: Scenario | None = None,
 ) -> Meeting:
     """The organiser adds a meeting by hand (kept when proposals are regenerated)."""
-    policy.require(actor, "manage", event)
-    event = lock(event)
-    _editable(event)
+    event = _managed(actor, event, editable=True)
     _check_free(event, slot=slot, demand=demand, supply=supply)
     if scenario is not None and scenario.pk not in {s.pk for s in _party_scenarios(demand)}:
         raise ValidationError({"scenario": _("该场景不属于这个场景方。")})
@@ -283,12 +292,7 @@ def meeting_add(
 @transaction.atomic
 def meeting_move(*, actor, meeting: Meeting, slot: EventSlot) -> Meeting:
     """Move a meeting to another slot, if both parties and a table are free there."""
-    policy.require(actor, "manage", meeting.event)
-    event = lock(meeting.event)
-    _editable(event)
-    meeting = lock(meeting)
-    if meeting.outcome:
-        raise ValidationError({"slot": _("已有洽谈结果的洽谈不能调整。")})
+    event, meeting = _without_outcome(actor, meeting, refusal={"slot": _("已有洽谈结果的洽谈不能调整。")})
     _check_free(event, slot=slot, demand=meeting.demand, supply=meeting.supply, ignore=meeting)
     meeting.slot = slot
     record_change(meeting, actor, "moved")
@@ -303,12 +307,7 @@ def meeting_move(*, actor, meeting: Meeting, slot: EventSlot) -> Meeting:
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting) -> None:
     """Cancel a meeting without an outcome (its history keeps it)."""
-    policy.require(actor, "manage", meeting.event)
-    event = lock(meeting.event)
-    _editable(event)
-    meeting = lock(meeting)
-    if meeting.outcome:
-        raise ValidationError({"meeting": _("已有洽谈结果的洽谈不能取消。")})
+    _event, meeting = _without_outcome(actor, meeting, refusal={"meeting": _("已有洽谈结果的洽谈不能取消。")})
     record_change(meeting, actor, "cancelled")
     meeting.delete()
 
@@ -316,29 +315,21 @@ def meeting_cancel(*, actor, meeting: Meeting) -> None:
 @transaction.atomic
 def schedule_publish(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
     """Publish the schedule: every party sees its meetings."""
-    policy.require(actor, "manage", event)
-    event = lock(event)
+    event = _managed(actor, event)
     if event.status != E.SCHEDULING:
         raise StateConflict({"status": _("只有排期中的对接会可以发布日程。")})
     if not event.meetings.exists():
         raise ValidationError({"status": _("日程中还没有洽谈。")})
-    event.status = E.PUBLISHED
-    record_change(event, actor, "schedule published")
-    event.save(update_fields=["status", "updated_at"])
-    return event
+    return set_status(event, E.PUBLISHED, actor=actor, reason="schedule published")
 
 
 @transaction.atomic
 def event_close(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
     """Close an event after it took place (outcomes can still be recorded)."""
-    policy.require(actor, "manage", event)
-    event = lock(event)
+    event = _managed(actor, event)
     if event.status != E.PUBLISHED:
         raise ValidationError({"status": _("只有日程已发布的对接会可以结束。")})
-    event.status = E.CLOSED
-    record_change(event, actor, "closed")
-    event.save(update_fields=["status", "updated_at"])
-    return event
+    return set_status(event, E.CLOSED, actor=actor, reason="closed")
 
 
 #: What each outcome does to the meeting's scenario (an outcome never moves it back).

@@ -12,7 +12,7 @@ from luzhi.scenarios.models import Scenario, ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import publishes_for
 from luzhi.scenarios.permissions import scenarios as policy
-from luzhi.scenarios.services.common import S, move
+from luzhi.scenarios.services.common import S, check_fields, move
 
 FIELDS = (
     "kind", "domain", "title", "description", "city", "budget_min", "budget_max",
@@ -45,9 +45,7 @@ def scenario_create(
     batch = lock(batch)
     batch_policy.require(actor, "submit", batch)
     check_publisher(actor, unit=publisher_unit, enterprise=publisher_enterprise)
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
+    check_fields(values, FIELDS, kind="scenario")
     scenario = Scenario(
         batch=batch,
         publisher_unit=publisher_unit,
@@ -64,9 +62,7 @@ def scenario_update(*, actor, scenario: Scenario, **values) -> Scenario:
     """Change a scenario's content (the publisher while collecting, the plan office any time)."""
     scenario = lock(scenario)
     policy.require(actor, "edit", scenario)
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
+    check_fields(values, FIELDS, kind="scenario")
     for name, value in _strip(values).items():
         setattr(scenario, name, value)
     save_recorded(scenario, actor=actor, reason="scenario changed")

@@ -13,7 +13,7 @@ from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import enterprise_ids
 from luzhi.scenarios.permissions import solutions as policy
-from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import check_fields, clean, set_status
 
 FIELDS = ("title", "description", "capabilities", "reference_cases")
 
@@ -40,9 +40,7 @@ def solution_create(
     policy.require(actor, "create")
     if not is_plan_office(actor) and provider.pk not in enterprise_ids(actor):
         raise ValidationError({"provider": _("只能为本企业登记解决方案。")})
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown solution fields: {sorted(unknown)}")
+    check_fields(values, FIELDS, kind="solution")
     solution = Solution(
         provider=provider,
         created_by=actor,
@@ -64,9 +62,7 @@ def solution_update(*, actor, solution: Solution, domains=None, **values) -> Sol
     """Change a solution's content or domains."""
     solution = lock(solution)
     policy.require(actor, "edit", solution)
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown solution fields: {sorted(unknown)}")
+    check_fields(values, FIELDS, kind="solution")
     for name, value in values.items():
         setattr(solution, name, (value or "").strip())
     save_recorded(solution, actor=actor, reason="solution changed")
@@ -91,8 +87,6 @@ def solution_set_status(*, actor, solution: Solution, status: str) -> Solution:
             {"status": _("方案当前为“%(now)s”,不能改为“%(to)s”。")
              % {"now": solution.get_status_display(), "to": Solution.Status(status).label}}
         )
-    solution.status = status
-    record_change(solution, actor, f"solution {status}")
-    solution.save(update_fields=["status", "updated_at"])
+    set_status(solution, status, actor=actor, reason=f"solution {status}")
     _index(solution)
     return solution
