@@ -3,6 +3,7 @@
 See the package's docstring for the rules; ``writing.py`` writes the validated batches.
 """
 
+import contextlib
 import datetime
 import functools
 import re
@@ -13,17 +14,19 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection
 from django.db.models import DecimalField, Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
-from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import EnterpriseYear, same_day
 from luzhi.registry.resources import (
     EMPTY,
     ChoiceLabelWidget,
     RegistryResource,
     YesNoWidget,
 )
+from luzhi.registry.services.imports.columns import ColumnPlan
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
 from luzhi.registry.services.imports.writing import _Writer
@@ -89,6 +92,10 @@ class _Importer:
     # ------------------------------------------------------------- the file
 
     def run(self, source) -> None:
+        with same_day():  # the rules read today's date once for the whole file
+            self._run(source)
+
+    def _run(self, source) -> None:
         report = self.report
         try:
             sheet = FirstSheet(source)
@@ -187,6 +194,7 @@ class _Importer:
     def _rows(self, rows, columns) -> None:
         report = self.report
         width = len(columns)
+        self.plan = ColumnPlan(self, columns)
         batch: list = []
         for number, values in rows:
             if all(_blank(v) for v in values):
@@ -220,13 +228,22 @@ class _Importer:
         if provider is not None:  # one query per batch for the providers' credit codes
             index = next(i for i, c, _f in columns if c == "提供企业统一社会信用代码")
             provider.widget.prefetch(v[index] for _n, v in batch if index < len(v) and v[index])
-        rows: list = []  # (row number, instance, year or None)
+        rows: list = []  # (row number, the rows to write, or the exact way's instance and year)
         bad: set[int] = set()
         fresh: dict = {}  # key → row number, for the database check
+        plan = self.plan
+        fast_ok = plan.ok
+        nothing: frozenset = frozenset()
         for number, values in batch:
             before = report.error_count
-            instance, year, wrong = self._row(number, values, columns)
-            key = tuple(getattr(instance, a) for a in self.key_attnames)
+            fast = plan.row(values) if fast_ok else None
+            if fast is None:  # something is wrong (or may be): the exact way says what
+                instance, year, wrong = self._row(number, values, columns)
+                key = tuple(getattr(instance, a) for a in self.key_attnames)
+                rows.append((number, False, (instance, year)))
+            else:
+                key, wrong = plan.key(fast[0]), nothing
+                rows.append((number, True, fast))
             # An invalid key is reported once, as invalid: not also as a duplicate.
             if all(part not in EMPTY for part in key) and not wrong & self.key_set:
                 first = self.seen.get(key)
@@ -242,7 +259,6 @@ class _Importer:
                     fresh[key] = number
             if report.error_count != before:
                 bad.add(number)
-            rows.append((number, instance, year))
         for key in self._existing_keys(list(fresh)):
             report.add(
                 fresh[key],
@@ -269,17 +285,11 @@ class _Importer:
         width = len(values)
         for index, column, fld in columns:
             value = values[index] if index < width else None
-            cells = memo[column]
-            key = (value.__class__, value)
             try:
-                outcome = cells[key]
-            except KeyError:
-                outcome = self._cell(column, fld, value)
-                if len(cells) < MEMO:
-                    cells[key] = outcome
-            except TypeError:  # unhashable (never from a sheet, but never a crash)
-                outcome = self._cell(column, fld, value)
-            where, name, cleaned = outcome
+                outcome = memo[column][(value.__class__, value)]
+            except (KeyError, TypeError):  # TypeError: unhashable (never from a sheet)
+                outcome = self._outcome(column, fld, value)
+            where, name, cleaned, _fast = outcome
             if where is _ERROR:
                 report.add(number, column, cleaned)
                 bad.add(name)
@@ -301,6 +311,16 @@ class _Importer:
             skip = {a for a in FIGURE_ATTRS if columns_by_attr[a] in bad}
             self._clean(number, year, {"enterprise"} | skip, columns_by_attr)
         return instance, year, bad
+
+    def _outcome(self, column: str, fld, value) -> tuple:
+        """``_cell``'s outcome and where a clean value goes (``ColumnPlan.fast``), remembered."""
+        where, name, cleaned = self._cell(column, fld, value)
+        outcome = (where, name, cleaned, self.plan.fast(where, name, cleaned))
+        cells = self.memo[column]
+        if len(cells) < MEMO:
+            with contextlib.suppress(TypeError):  # unhashable: not remembered
+                cells[(value.__class__, value)] = outcome
+        return outcome
 
     def _cell(self, column: str, fld, value) -> tuple:
         """(where, name, value): an error (name = what is bad, value = the message), a year's
@@ -402,15 +422,23 @@ class _Importer:
         if not keys:
             return []
         if len(self.key_attnames) == 1:
-            attname = self.key_attnames[0]
+            # Plain SQL: the ORM's lookup machinery cost more than the query, per chunk.
+            field = self.model._meta.get_field(self.key_attnames[0])
+            quote = connection.ops.quote_name
+            table, column = quote(self.model._meta.db_table), quote(field.column)
             found = set()
-            for start in range(0, len(keys), IN_CHUNK):
-                chunk = [k[0] for k in keys[start : start + IN_CHUNK]]
-                found.update(
-                    self.model.objects.filter(**{f"{attname}__in": chunk}).values_list(
-                        attname, flat=True
+            with connection.cursor() as cursor:
+                for start in range(0, len(keys), IN_CHUNK):
+                    chunk = [
+                        field.get_db_prep_value(k[0], connection)
+                        for k in keys[start : start + IN_CHUNK]
+                    ]
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(
+                        f"SELECT {column} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608 - names from the model
+                        chunk,
                     )
-                )
+                    found.update(row[0] for row in cursor.fetchall())
             return [k for k in keys if k[0] in found]
         if self._existing is None:  # the other registries are small: load their keys once
             self._existing = {
@@ -423,16 +451,26 @@ class _Importer:
         """Insert a validated batch and its history rows (the enterprises' year figures too)."""
         if not rows:
             return
-        instances = [instance for _n, instance, _y in rows]
-        self.writer.create(self.model, instances)
-        years = []
-        for _n, instance, year in rows:
-            if year is not None:
-                year.enterprise_id = instance.pk
-                years.append(year)
-        if years:
-            self.writer.create(EnterpriseYear, years)
-        self.report.created += len(instances)
+        plan = self.plan
+        records, years = [], []
+        for _n, fast, made in rows:
+            if fast:
+                record, year = made
+            else:  # never with a clean file (a row goes the exact way only when something is wrong)
+                record, year = plan.values(made[0]), plan.year_values(made[1])
+            records.append(record)
+            years.append(year)
+        ids = self.writer.create_rows(self.model, records)
+        if plan.year is not None:
+            slot = plan.enterprise_slot
+            figures = []
+            for pk, year in zip(ids, years, strict=True):
+                if year is not None:
+                    year[slot] = pk
+                    figures.append(year)
+            if figures:
+                self.writer.create_rows(EnterpriseYear, figures)
+        self.report.created += len(records)
 
 
 def _initial(model, fixed: dict) -> tuple:

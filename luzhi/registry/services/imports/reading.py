@@ -34,6 +34,11 @@ MERGE_RE = re.compile(
 # What calamine cannot report as the exact reader does: a formula (<f>), an error or
 # ISO-date cell (t="e", t="d"), a cell beyond column Z (a sheet too wide to hold whole).
 EXACT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=\"[ed]\"|\sr=\"[A-Z]{2}")
+# Literal tests that every match of the two patterns above passes (bytes.find runs at memory
+# speed; the patterns, which try at every "<", cost more than calamine's whole read).
+MERGE_HINT = b"mergeCell"
+EXACT_HINTS = (b"<f", b":f", b't="e"', b't="d"')
+WIDE_HINT_RE = re.compile(rb'r="[A-Z]{2}')  # a literal prefix: fast, and a superset of EXACT_RE's
 ROW_NUMBER_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=\"([0-9]+)\"")
 HOLD_ROWS = 300_000  # calamine holds the sheet: beyond this many rows, stream it
 WHOLE = 10**15  # a whole float below this is an int, as Excel writes it ("2024", not "2024.0")
@@ -90,9 +95,10 @@ class FirstSheet:
         with self.open() as xml:
             while chunk := xml.read(1 << 20):
                 data = tail + chunk
-                for match in MERGE_RE.finditer(data):
-                    found[match.group(1).decode()] = None
-                exact = exact or EXACT_RE.search(data) is not None
+                if MERGE_HINT in data:
+                    for match in MERGE_RE.finditer(data):
+                        found[match.group(1).decode()] = None
+                exact = exact or (_maybe_exact(data) and EXACT_RE.search(data) is not None)
                 rows += chunk.count(b"<row") + chunk.count(b":row ")  # an upper bound, cheaply
                 numbers = ROW_NUMBER_RE.findall(data[-4096:])
                 if numbers:
@@ -136,6 +142,11 @@ class FirstSheet:
                     yield offset + 1, values
         finally:
             workbook.close()
+
+
+def _maybe_exact(data: bytes) -> bool:
+    """False when ``EXACT_RE`` cannot match ``data`` (cheap literal tests first)."""
+    return any(hint in data for hint in EXACT_HINTS) or WIDE_HINT_RE.search(data) is not None
 
 
 def _value(value):

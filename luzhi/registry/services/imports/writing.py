@@ -39,12 +39,18 @@ class _Writer:
         self.fast = connection.features.can_return_rows_from_bulk_insert
         self.adapters: dict = {}  # field → its converter, kept across batches
 
-    def create(self, model, instances) -> None:
-        for f in model._meta.concrete_fields:  # what pre_save would do for auto_now(_add)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                for obj in instances:
-                    setattr(obj, f.attname, self.now)
+    def create_rows(self, model, rows: list) -> list:
+        """Insert ``rows`` of ``model`` (lists of values in ``write_fields(model)`` order; the
+        auto timestamps are set here) and their history rows; return the new ids in row order."""
+        fields = write_fields(model)
         if not self.fast:
+            names = [f.attname for f in fields]
+            auto = _auto_positions(fields)
+            instances = []
+            for row in rows:
+                for i in auto:
+                    row[i] = self.now
+                instances.append(model(**dict(zip(names, row, strict=True))))
             bulk_create_with_history(
                 instances,
                 model,
@@ -53,11 +59,8 @@ class _Writer:
                 default_change_reason=self.reason,
                 default_date=self.now,
             )
-            return
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        rows = self._adapt(
-            fields, [tuple(getattr(o, f.attname) for f in fields) for o in instances]
-        )
+            return [obj.pk for obj in instances]
+        rows = self._adapt(fields, rows)
         ids = self._take_ids(model, len(rows))
         if ids is None:
             ids = self._insert_returning(model, fields, rows)
@@ -66,10 +69,8 @@ class _Writer:
             self._insert(
                 model, [pk, *fields], [(i, *row) for i, row in zip(ids, rows, strict=True)]
             )
-        for obj, pk_value in zip(instances, ids, strict=True):
-            obj.pk = pk_value
-            obj._state.adding = False
         self._history(model, fields, rows, ids)
+        return ids
 
     # ------------------------------------------------------------- history
 
@@ -166,12 +167,22 @@ class _Writer:
     # ------------------------------------------------------------- values
 
     def _adapt(self, fields, rows) -> list:
-        adapters = [(i, self._adapter(f)) for i, f in enumerate(fields) if _needs_adapting(f)]
-        if not adapters:
+        """The rows with the auto timestamps set and every value in the database's form (in place)."""
+        auto = _auto_positions(fields)
+        constants = [(i, self._adapt_one(fields[i], self.now)) for i in auto]
+        adapters = [
+            (i, self._adapter(f))
+            for i, f in enumerate(fields)
+            if _needs_adapting(f) and i not in auto
+        ]
+        if not adapters and not constants:
             return rows
         adapted = []
         for row in rows:
-            row = list(row)
+            if row.__class__ is not list:
+                row = list(row)
+            for i, value in constants:
+                row[i] = value
             for i, adapt in adapters:
                 row[i] = adapt(row[i])
             adapted.append(row)
@@ -185,6 +196,20 @@ class _Writer:
 
     def _adapt_one(self, field, value):
         return self._adapter(field)(value) if _needs_adapting(field) else value
+
+
+@functools.cache
+def write_fields(model) -> list:
+    """The columns an import writes for ``model``, in this order: every concrete field but the id."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _auto_positions(fields) -> tuple:
+    return tuple(
+        i
+        for i, f in enumerate(fields)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    )
 
 
 def _needs_adapting(field) -> bool:
