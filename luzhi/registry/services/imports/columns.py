@@ -12,21 +12,24 @@ that way reports, and the rules live in one place (widgets, field validators,
 ``Model.clean``).
 """
 
+import functools
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import DecimalField, Model
 
 from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.resources import EMPTY
 from luzhi.registry.services.imports.writing import write_fields
 
 UNSET = object()  # a field's default that its own checks refuse: the row must set it
+_ERROR, _FIGURE, _ATTR, _SKIP = "error", "figure", "attr", "skip"  # what a cell's outcome is
 
 
 class _Target:
     """One model's row to write: the values before any cell, the slot of each attname."""
 
     def __init__(self, importer, model, initial: tuple, exclude: set):
-        from luzhi.registry.services.imports.importer import _check, _checked_fields
-
         self.model = model
         self.fields = write_fields(model)
         self.attnames = [f.attname for f in self.fields]
@@ -81,8 +84,6 @@ class ColumnPlan:
     def fast(self, where, name, cleaned):
         """The 4th element of a cell's outcome: None (not clean), () (nothing to set), or
         (is a year's figure, slot, value)."""
-        from luzhi.registry.services.imports.importer import _ATTR, _FIGURE, _SKIP, EMPTY, _check
-
         if where is _ATTR:
             target, figure = self.target, False
         elif where is _FIGURE:
@@ -143,3 +144,30 @@ class ColumnPlan:
 
     def year_values(self, year) -> list | None:
         return None if year is None else [getattr(year, a) for a in self.year.attnames]
+
+
+def _check(f, value) -> tuple:
+    """(the field's errors or None, the value to keep) for one value of one field."""
+    if value in f.empty_values:
+        if not f.blank:
+            return [ValidationError(f.error_messages["blank"], code="blank")], value
+        return None, value
+    if isinstance(f, DecimalField) and not isinstance(value, Decimal):
+        value = f.to_python(value)  # a default such as 0 (a blank optional amount)
+    for validator in f.validators:  # one message per cell: the first that fails
+        try:
+            validator(value)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
+                exc.message = f.error_messages[exc.code]
+            return exc.error_list, value
+    return None, value
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_fields(model, exclude: frozenset) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in exclude and not f.primary_key and not getattr(f, "generated", False)
+    ]

@@ -3,9 +3,7 @@
 See the package's docstring for the rules; ``writing.py`` writes the validated batches.
 """
 
-import contextlib
 import datetime
-import functools
 import re
 import zipfile
 import zlib
@@ -15,7 +13,7 @@ from xml.etree.ElementTree import ParseError
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
-from django.db.models import DecimalField, Model
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
@@ -26,7 +24,15 @@ from luzhi.registry.resources import (
     RegistryResource,
     YesNoWidget,
 )
-from luzhi.registry.services.imports.columns import ColumnPlan
+from luzhi.registry.services.imports.columns import (
+    _ATTR,
+    _ERROR,
+    _FIGURE,
+    _SKIP,
+    ColumnPlan,
+    _check,
+    _checked_fields,
+)
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
 from luzhi.registry.services.imports.writing import _Writer
@@ -38,7 +44,6 @@ CELL_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, d
 FIGURE_ATTRS = ("year", "revenue", "ai_core_revenue", "rd_spend", "employees")
 MEMO = 300_000  # outcomes remembered per column
 FIELD_MEMO = 30_000  # field checks remembered per field
-_ERROR, _FIGURE, _ATTR, _SKIP = "error", "figure", "attr", "skip"
 
 
 class _Importer:
@@ -73,6 +78,7 @@ class _Importer:
         self.figures = getattr(resource_cls, "figures", {})
         self.figure_columns = {attr: column for column, attr in self.figures.items()}
         self.seen: dict[tuple, int] = {}
+        self.convert = None  # the reader's conversion of a raw value (see reading.FirstSheet.raw_rows)
         self._existing: set | None = None
         self.reason = _("表格导入:%(name)s") % {"name": report.file_name or "-"}
         self.writer = _Writer(actor=actor, reason=self.reason)
@@ -112,9 +118,13 @@ class _Importer:
                 return
             if self._refuse_merged(sheet.scan()):
                 return
-            rows = sheet.rows()
+            rows = sheet.raw_rows()
             first = next(rows, None)
-            columns = self._headers(first[1] if first else None, first[0] if first else 1)
+            self.convert = sheet.convert
+            header = first[1] if first else None
+            if header is not None and self.convert is not None:
+                header = tuple(map(self.convert, header))
+            columns = self._headers(header, first[0] if first else 1)
             if columns is None:
                 return
             self._rows(rows, columns)
@@ -197,7 +207,7 @@ class _Importer:
         self.plan = ColumnPlan(self, columns)
         batch: list = []
         for number, values in rows:
-            if all(_blank(v) for v in values):
+            if _blank_row(values):
                 continue
             report.rows += 1
             if report.rows > MAX_ROWS:
@@ -314,12 +324,17 @@ class _Importer:
 
     def _outcome(self, column: str, fld, value) -> tuple:
         """``_cell``'s outcome and where a clean value goes (``ColumnPlan.fast``), remembered."""
+        raw = value
+        if self.convert is not None:  # calamine's value, in the exact reader's type
+            value = self.convert(value)
         where, name, cleaned = self._cell(column, fld, value)
         outcome = (where, name, cleaned, self.plan.fast(where, name, cleaned))
         cells = self.memo[column]
         if len(cells) < MEMO:
-            with contextlib.suppress(TypeError):  # unhashable: not remembered
-                cells[(value.__class__, value)] = outcome
+            try:  # noqa: SIM105 - a context manager per cell costs more than the rest of this
+                cells[(raw.__class__, raw)] = outcome
+            except TypeError:  # unhashable: not remembered
+                pass
         return outcome
 
     def _cell(self, column: str, fld, value) -> tuple:
@@ -426,13 +441,13 @@ class _Importer:
             field = self.model._meta.get_field(self.key_attnames[0])
             quote = connection.ops.quote_name
             table, column = quote(self.model._meta.db_table), quote(field.column)
+            text = field.get_internal_type() in ("CharField", "TextField")
             found = set()
             with connection.cursor() as cursor:
                 for start in range(0, len(keys), IN_CHUNK):
-                    chunk = [
-                        field.get_db_prep_value(k[0], connection)
-                        for k in keys[start : start + IN_CHUNK]
-                    ]
+                    chunk = [k[0] for k in keys[start : start + IN_CHUNK]]
+                    if not text:
+                        chunk = [field.get_db_prep_value(v, connection) for v in chunk]
                     marks = ", ".join(["%s"] * len(chunk))
                     cursor.execute(
                         f"SELECT {column} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608 - names from the model
@@ -486,31 +501,11 @@ def _initial(model, fixed: dict) -> tuple:
     return constants, tuple(computed)
 
 
-def _check(f, value) -> tuple:
-    """(the field's errors or None, the value to keep) for one value of one field."""
-    if value in f.empty_values:
-        if not f.blank:
-            return [ValidationError(f.error_messages["blank"], code="blank")], value
-        return None, value
-    if isinstance(f, DecimalField) and not isinstance(value, Decimal):
-        value = f.to_python(value)  # a default such as 0 (a blank optional amount)
-    for validator in f.validators:  # one message per cell: the first that fails
-        try:
-            validator(value)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
-                exc.message = f.error_messages[exc.code]
-            return exc.error_list, value
-    return None, value
-
-
-@functools.lru_cache(maxsize=64)
-def _checked_fields(model, exclude: frozenset) -> list:
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in exclude and not f.primary_key and not getattr(f, "generated", False)
-    ]
+def _blank_row(values) -> bool:
+    for value in values:  # a loop that stops at the first value (a generator costs more per row)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
 
 
 def _blank(value) -> bool:

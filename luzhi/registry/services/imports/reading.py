@@ -78,6 +78,7 @@ class FirstSheet:
                 self.path, self.index = rel.target, index
                 break
         self.exact = True
+        self.convert = None  # see raw_rows()
         self.shared_strings = self.date_styles = self.epoch = None
 
     def open(self):
@@ -109,7 +110,15 @@ class FirstSheet:
 
     def rows(self):
         """Yield (row number, values) for each row holding a value, as ``_iter_rows`` does."""
+        for number, values in self.raw_rows():
+            yield number, values if self.convert is None else tuple(map(self.convert, values))
+
+    def raw_rows(self):
+        """``rows()`` with calamine's values as calamine gives them: ``convert`` (set once the
+        first row is read; None for the exact reader) brings one to the exact reader's type,
+        so the import converts each distinct value of a column once, not every cell."""
         if self.exact:
+            self.convert = None
             reader = self.reader
             reader.read_strings()
             apply_stylesheet(self.archive, reader.wb)
@@ -120,6 +129,7 @@ class FirstSheet:
             return
         import python_calamine  # imported on use, as openpyxl is
 
+        self.convert = _value
         source = self.source
         try:
             if isinstance(source, str):
@@ -135,11 +145,13 @@ class FirstSheet:
         except python_calamine.CalamineError as exc:  # the caller's "file is damaged"
             raise ValueError(str(exc)) from None
         try:
-            pad = (None,) * first_column
+            pad = [None] * first_column
             for offset, row in enumerate(rows):
-                values = pad + tuple(map(_value, row))
-                if any(v is not None for v in values):
-                    yield offset + 1, values
+                if pad:
+                    row = pad + list(row)
+                # A row holds a value unless every cell is empty ("" from calamine: None once converted).
+                if row.count("") + row.count(None) < len(row):
+                    yield offset + 1, row
         finally:
             workbook.close()
 

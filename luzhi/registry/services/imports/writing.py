@@ -64,45 +64,36 @@ class _Writer:
         ids = self._take_ids(model, len(rows))
         if ids is None:
             ids = self._insert_returning(model, fields, rows)
+            records = [(i, *row) for i, row in zip(ids, rows, strict=True)]
         else:
-            pk = model._meta.pk
-            self._insert(
-                model, [pk, *fields], [(i, *row) for i, row in zip(ids, rows, strict=True)]
-            )
-        self._history(model, fields, rows, ids)
+            records = [(i, *row) for i, row in zip(ids, rows, strict=True)]
+            self._insert(model, [model._meta.pk, *fields], records)
+        self._history(model, fields, records)
         return ids
 
     # ------------------------------------------------------------- history
 
-    def _history(self, model, fields, rows, ids) -> None:
-        """The "+" rows: the record's values (converted once, above) and the change's constants."""
+    def _history(self, model, fields, records) -> None:
+        """The "+" rows: each record as written (id first, values converted once, above)
+        followed by the change's constants, in a column order chosen to match."""
         history = model.history.model
-        hfields = [f for f in history._meta.concrete_fields if not f.primary_key]
-        position = {f.attname: i for i, f in enumerate(fields)}
-        pk_attname = model._meta.pk.attname
+        get = history._meta.get_field
         constants = {
-            "history_date": self._adapt_one(history._meta.get_field("history_date"), self.now),
+            "history_date": self._adapt_one(get("history_date"), self.now),
             "history_type": "+",
             "history_change_reason": self.reason,
             "history_user_id": self.actor.pk if self.actor is not None else None,
         }
-        # Each history column: ("c", constant), ("p", None) for the record's id, ("v", index).
-        plan = []
-        for f in hfields:
-            if f.attname in constants:
-                plan.append((0, constants[f.attname]))
-            elif f.attname == pk_attname:
-                plan.append((1, None))
-            else:
-                plan.append((2, position[f.attname]))
-        hrows = [
-            tuple(
-                value if kind == 0 else pk_value if kind == 1 else row[value]
-                for kind, value in plan
-            )
-            for row, pk_value in zip(rows, ids, strict=True)
+        hfields = [
+            get(model._meta.pk.name),
+            *(get(f.name) for f in fields),
+            *(get(attname.removesuffix("_id")) for attname in constants),
         ]
-        self._insert(history, hfields, hrows)
+        every = {f.attname for f in history._meta.concrete_fields if not f.primary_key}
+        if {f.attname for f in hfields} != every:  # a history column this writer does not know
+            raise RuntimeError(f"{history.__name__}: unexpected columns")
+        tail = tuple(constants.values())
+        self._insert(history, hfields, [record + tail for record in records])
 
     # ------------------------------------------------------------- ids and inserts
 
@@ -237,6 +228,8 @@ class _Adapter:
                 max_digits=field.max_digits,
                 decimal_places=field.decimal_places,
             )
+            if connection.vendor == "sqlite":  # what Django's sqlite3 adapter does when binding
+                self.convert = _then_str(self.convert)
         else:
             self.convert = functools.partial(field.get_db_prep_save, connection=connection)
 
@@ -252,3 +245,7 @@ class _Adapter:
             return result
         except TypeError:  # unhashable (JSON)
             return self.convert(value)
+
+
+def _then_str(convert):
+    return lambda value: str(convert(value))
