@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Model
 
 from luzhi.registry.models import EnterpriseYear
-from luzhi.registry.resources import EMPTY
 from luzhi.registry.services.imports.writing import write_fields
 
 UNSET = object()  # a field's default that its own checks refuse: the row must set it
@@ -87,7 +86,7 @@ class ColumnPlan:
         if where is _ATTR:
             target, figure = self.target, False
         elif where is _FIGURE:
-            if cleaned in EMPTY:
+            if empty(cleaned):
                 return ()  # the year keeps its default (and has a row only if a figure is set)
             target, figure = self.year, True
         elif where is _SKIP:
@@ -146,9 +145,15 @@ class ColumnPlan:
         return None if year is None else [getattr(year, a) for a in self.year.attnames]
 
 
+def empty(value) -> bool:
+    """``value in EMPTY``, without comparing a Decimal to "" (numbers' ABC checks, per cell)."""
+    return value is None or (isinstance(value, str) and value == "")
+
+
 def _check(f, value) -> tuple:
     """(the field's errors or None, the value to keep) for one value of one field."""
-    if value in f.empty_values:
+    # A Decimal equals none of the empty values; comparing it to each costs ABC checks.
+    if value.__class__ is not Decimal and value in f.empty_values:
         if not f.blank:
             return [ValidationError(f.error_messages["blank"], code="blank")], value
         return None, value

@@ -32,6 +32,7 @@ from luzhi.registry.services.imports.columns import (
     ColumnPlan,
     _check,
     _checked_fields,
+    empty,
 )
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
@@ -255,7 +256,7 @@ class _Importer:
                 key, wrong = plan.key(fast[0]), nothing
                 rows.append((number, True, fast))
             # An invalid key is reported once, as invalid: not also as a duplicate.
-            if all(part not in EMPTY for part in key) and not wrong & self.key_set:
+            if None not in key and "" not in key and not wrong & self.key_set:  # no part empty
                 first = self.seen.get(key)
                 if first is not None:
                     report.add(
@@ -341,11 +342,14 @@ class _Importer:
         """(where, name, value): an error (name = what is bad, value = the message), a year's
         figure, an attribute, or nothing to set (a blank cell keeping the model's default)."""
         bad_name = fld.attribute or column
-        if isinstance(value, CellError):
+        if value.__class__ is str:  # nearly every cell: the checks below in one test
+            if value.startswith("="):
+                return _ERROR, bad_name, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
+        elif isinstance(value, CellError):
             return _ERROR, bad_name, _("单元格是错误值 %(v)s:请改为正确的值。") % {"v": value}
-        if isinstance(value, str) and value.startswith("="):
+        elif isinstance(value, str) and value.startswith("="):
             return _ERROR, bad_name, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
-        if not isinstance(value, CELL_TYPES):
+        elif not isinstance(value, CELL_TYPES):
             return _ERROR, bad_name, _("不支持的单元格内容(公式或对象):请改为粘贴数值。")
         try:
             cleaned = fld.widget.clean(value)
@@ -355,7 +359,7 @@ class _Importer:
             return _FIGURE, self.figures[column], cleaned
         if fld.readonly:
             return _SKIP, None, None
-        if cleaned in EMPTY and fld.attribute in self.defaults:
+        if empty(cleaned) and fld.attribute in self.defaults:
             # a blank cell keeps the model's default (e.g. status 运行, 否)
             return _SKIP, None, None
         if fld.attribute in self.resource.fk_attributes and isinstance(cleaned, int | Model):
