@@ -447,15 +447,21 @@ class _Importer:
             table, column = quote(self.model._meta.db_table), quote(field.column)
             text = field.get_internal_type() in ("CharField", "TextField")
             found = set()
+            # PostgreSQL takes the whole batch as one array; elsewhere IN (…) chunks.
+            array = connection.vendor == "postgresql"
+            per = len(keys) if array else IN_CHUNK
             with connection.cursor() as cursor:
-                for start in range(0, len(keys), IN_CHUNK):
-                    chunk = [k[0] for k in keys[start : start + IN_CHUNK]]
+                for start in range(0, len(keys), per):
+                    chunk = [k[0] for k in keys[start : start + per]]
                     if not text:
                         chunk = [field.get_db_prep_value(v, connection) for v in chunk]
-                    marks = ", ".join(["%s"] * len(chunk))
+                    if array:
+                        where, params = "= ANY(%s)", [chunk]
+                    else:
+                        where, params = f"IN ({', '.join(['%s'] * len(chunk))})", chunk
                     cursor.execute(
-                        f"SELECT {column} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608 - names from the model
-                        chunk,
+                        f"SELECT {column} FROM {table} WHERE {column} {where}",  # noqa: S608 - names from the model
+                        params,
                     )
                     found.update(row[0] for row in cursor.fetchall())
             return [k for k in keys if k[0] in found]
