@@ -12,7 +12,6 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
@@ -34,13 +33,13 @@ from luzhi.registry.services.imports.columns import (
     _checked_fields,
     empty,
 )
+from luzhi.registry.services.imports.keys import ExistingKeys
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
 from luzhi.registry.services.imports.writing import _Writer
 
 MAX_ROWS = getattr(settings, "LUZHI_REGISTRY_IMPORT_MAX_ROWS", 200_000)
 BATCH = 2_000  # rows validated (and written) together
-IN_CHUNK = 900  # values per SQL IN (…) (SQLite's historical limit is 999)
 CELL_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta)
 FIGURE_ATTRS = ("year", "revenue", "ai_core_revenue", "rd_spend", "employees")
 MEMO = 300_000  # outcomes remembered per column
@@ -80,7 +79,7 @@ class _Importer:
         self.figure_columns = {attr: column for column, attr in self.figures.items()}
         self.seen: dict[tuple, int] = {}
         self.convert = None  # the reader's conversion of a raw value (see reading.FirstSheet.raw_rows)
-        self._existing: set | None = None
+        self.existing = ExistingKeys(self.model, self.key_attnames)
         self.reason = _("表格导入:%(name)s") % {"name": report.file_name or "-"}
         self.writer = _Writer(actor=actor, reason=self.reason)
         # Fields whose widget already guarantees a valid value (a city, a known choice,
@@ -270,7 +269,7 @@ class _Importer:
                     fresh[key] = number
             if report.error_count != before:
                 bad.add(number)
-        for key in self._existing_keys(list(fresh)):
+        for key in self.existing.among(list(fresh)):
             report.add(
                 fresh[key],
                 self._key_column(),
@@ -388,7 +387,7 @@ class _Importer:
         and each field's validators (credit-code check, not in the future, digits,
         length, ≥ 0; the first that fails, one message per cell), remembered per
         distinct value — then the model's own ``clean()``. Uniqueness is checked
-        per batch (``_existing_keys``), and the database constraints back it up.
+        per batch (``keys.ExistingKeys``), and the database constraints back it up.
         Returns the attributes with errors.
         """
         errors: dict = {}
@@ -435,42 +434,6 @@ class _Importer:
 
     def _key_text(self, key: tuple) -> str:
         return " / ".join(str(part) for part in key)
-
-    def _existing_keys(self, keys: list[tuple]) -> list[tuple]:
-        """Which of ``keys`` are already in the database (one query per chunk, or one load)."""
-        if not keys:
-            return []
-        if len(self.key_attnames) == 1:
-            # Plain SQL: the ORM's lookup machinery cost more than the query, per chunk.
-            field = self.model._meta.get_field(self.key_attnames[0])
-            quote = connection.ops.quote_name
-            table, column = quote(self.model._meta.db_table), quote(field.column)
-            text = field.get_internal_type() in ("CharField", "TextField")
-            found = set()
-            # PostgreSQL takes the whole batch as one array; elsewhere IN (…) chunks.
-            array = connection.vendor == "postgresql"
-            per = len(keys) if array else IN_CHUNK
-            with connection.cursor() as cursor:
-                for start in range(0, len(keys), per):
-                    chunk = [k[0] for k in keys[start : start + per]]
-                    if not text:
-                        chunk = [field.get_db_prep_value(v, connection) for v in chunk]
-                    if array:
-                        where, params = "= ANY(%s)", [chunk]
-                    else:
-                        where, params = f"IN ({', '.join(['%s'] * len(chunk))})", chunk
-                    cursor.execute(
-                        f"SELECT {column} FROM {table} WHERE {column} {where}",  # noqa: S608 - names from the model
-                        params,
-                    )
-                    found.update(row[0] for row in cursor.fetchall())
-            return [k for k in keys if k[0] in found]
-        if self._existing is None:  # the other registries are small: load their keys once
-            self._existing = {
-                tuple(_norm(v) for v in row)
-                for row in self.model.objects.values_list(*self.key_attnames)
-            }
-        return [k for k in keys if tuple(_norm(v) for v in k) in self._existing]
 
     def _write(self, rows) -> None:
         """Insert a validated batch and its history rows (the enterprises' year figures too)."""
@@ -520,7 +483,3 @@ def _blank_row(values) -> bool:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _norm(value):
-    return value.strip() if isinstance(value, str) else value
