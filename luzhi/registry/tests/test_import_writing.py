@@ -91,7 +91,8 @@ def _everything():
 
 def test_clean_rows_taken_from_the_columns_store_what_the_exact_way_stores(monkeypatch):
     """A clean row goes from the columns into the row to write (``ColumnPlan.row``); the
-    exact way (an instance per row, each field's checks, ``clean()``) must store the same."""
+    exact way (an instance per row, each field's checks, ``clean()``) must store the same,
+    and so must plain INSERTs where PostgreSQL's binary COPY wrote the first time."""
     from luzhi.registry.services.imports import columns
 
     rows = [  # figures full, partly blank (defaults), or none (no year); 是/否; text dates
@@ -110,6 +111,7 @@ def test_clean_rows_taken_from_the_columns_store_what_the_exact_way_stores(monke
     for model in (EnterpriseYear, Enterprise):  # the deletions' "-" rows too
         model.history.all().delete()
     monkeypatch.setattr(columns.ColumnPlan, "row", lambda self, values: None)
+    monkeypatch.setattr(writing, "COPY", False)  # and on PostgreSQL: binary COPY = INSERT
     report = run(xlsx(rows, header), dry_run=False)
     assert report.ok and report.created == 12
     assert _everything() == fast

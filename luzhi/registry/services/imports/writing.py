@@ -7,8 +7,8 @@ which alone caps an import below 3,500 rows/s. Here the records' ids are taken f
 is safe because the import's transaction holds SQLite's write lock from its start), so
 neither table needs ``RETURNING`` and every value is converted once for both tables:
 
-- PostgreSQL: ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``) for the records and for
-  their history rows;
+- PostgreSQL: ``COPY … FROM STDIN (FORMAT BINARY)`` (psycopg's ``cursor.copy``, each
+  column's type from its field) for the records and for their history rows;
 - SQLite: one ``executemany`` per table and batch (the loop runs in C);
 - elsewhere, or when ids cannot be taken: multi-row ``INSERT … RETURNING`` for the
   records (ids in row order, which Django's own ``bulk_create`` relies on) and
@@ -129,7 +129,14 @@ class _Writer:
         with connection.cursor() as cursor:
             raw = getattr(cursor, "cursor", None)
             if COPY and connection.vendor == "postgresql" and hasattr(raw, "copy"):
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 - names from the model
+                # Binary: the server parses no text (dates, timestamps, amounts), and psycopg
+                # dumps each value by the column's type ("varchar(200)" → varchar).
+                types = [(f.db_type(connection) or "").split("(")[0] for f in fields]
+                binary = all(types)
+                form = " (FORMAT BINARY)" if binary else ""
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN{form}") as copy:  # noqa: S608 - names from the model
+                    if binary:
+                        copy.set_types(types)
                     for row in rows:
                         copy.write_row(row)
                 return
