@@ -5,6 +5,9 @@ Each factory returns a new field with exactly the options it had when every app
 wrote it out, so using one changes no column and no migration.
 """
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -58,9 +61,29 @@ def quantity_field(verbose_name=None, **options):
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, **options)
 
 
+_TODAY = contextvars.ContextVar("luzhi_today", default=None)
+
+
+def today():
+    """Today's date in the project's time zone, as the date rules read it (once per import
+    inside ``same_day``: reading the zone per row was a tenth of an import's time)."""
+    return _TODAY.get() or timezone.localdate()
+
+
+@contextlib.contextmanager
+def same_day():
+    """Within this block the date rules read today's date once (an import checks a whole
+    file against one day)."""
+    token = _TODAY.set(timezone.localdate())
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
+
+
 def not_in_future(value) -> None:
     """Refuse a date after today (an approval or a certificate cannot come from the future)."""
-    if value and value > timezone.localdate():
+    if value and value > today():
         raise ValidationError(_("日期 %(date)s 晚于今天。"), params={"date": value})
 
 

@@ -9,7 +9,6 @@ records through indicator functions registered in ``registry/indicators/``.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +18,7 @@ from luzhi.core.fields import (
     invalid_fields,
     not_in_future,
     review_status_field,
+    today,
     user_field,
 )
 from luzhi.core.models import TimeStampedModel
@@ -30,7 +30,7 @@ RecordStatus = ReviewStatus
 
 def future_year(year) -> dict:
     """``{"year": …}`` for a record's year that has not come yet (else nothing)."""
-    if year and year > timezone.localdate().year:
+    if year and year > today().year:
         return {"year": _("年度 %s 尚未到来。") % year}
     return {}
 

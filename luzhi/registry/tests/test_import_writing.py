@@ -7,7 +7,14 @@ from django.db import connection
 
 from luzhi.registry.models import Enterprise, EnterpriseYear
 from luzhi.registry.services.imports import writing
-from luzhi.registry.tests.test_imports import big_xlsx, enterprise_row, run, xlsx
+from luzhi.registry.tests.test_imports import (
+    FIGURES,
+    HEADER,
+    big_xlsx,
+    enterprise_row,
+    run,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +71,57 @@ def test_ids_taken_first_never_reuse_a_deleted_records_id(monkeypatch):
         .values_list("pk", flat=True)
     )
     assert len(new) == 2 and min(new) > highest_pk, connection.vendor
+
+
+def _everything():
+    """Every stored value of the records, their years and both history tables (ids aside)."""
+    def rows(queryset, skip):
+        return sorted(
+            tuple(str(v) for k, v in sorted(row.items()) if k not in skip)
+            for row in queryset.values()
+        )
+
+    return [
+        rows(Enterprise.objects.all(), {"id", "created_at", "updated_at"}),
+        rows(EnterpriseYear.objects.all(), {"id", "enterprise_id"}),
+        rows(Enterprise.history.all(), {"id", "history_id", "history_date", "created_at", "updated_at"}),
+        rows(EnterpriseYear.history.all(), {"id", "history_id", "history_date", "enterprise_id"}),
+    ]
+
+
+def test_clean_rows_taken_from_the_columns_store_what_the_exact_way_stores(monkeypatch):
+    """A clean row goes from the columns into the row to write (``ColumnPlan.row``); the
+    exact way (an instance per row, each field's checks, ``clean()``) must store the same,
+    and so must plain INSERTs where PostgreSQL's binary COPY wrote the first time."""
+    from luzhi.registry.services.imports import columns
+
+    rows = [  # figures full, partly blank (defaults), or none (no year); 是/否; text dates
+        enterprise_row(0, 入库硬科技企业库="是", 入库日期="2024-03-01") + [2024, 1200.5, 300, 60, 25],
+        enterprise_row(1, 成立日期="2019/5/1") + [2023, "1,000", None, None, None],
+        enterprise_row(2) + [None, None, None, None, None],
+        *(enterprise_row(i) + [2024, 1000 + i, 100, 50.25, 20] for i in range(3, 12)),
+    ]
+    header = HEADER + FIGURES
+    report = run(xlsx(rows, header), dry_run=False)
+    assert report.ok and report.created == 12
+    fast = _everything()
+    assert len(fast[1]) == 11 and len(fast[3]) == 11  # row 4 has no year
+    for model in (EnterpriseYear, Enterprise):
+        model.objects.all().delete()
+    for model in (EnterpriseYear, Enterprise):  # the deletions' "-" rows too
+        model.history.all().delete()
+    monkeypatch.setattr(columns.ColumnPlan, "row", lambda self, values: None)
+    monkeypatch.setattr(writing, "COPY", False)  # and on PostgreSQL: binary COPY = INSERT
+    report = run(xlsx(rows, header), dry_run=False)
+    assert report.ok and report.created == 12
+    assert _everything() == fast
+
+
+def test_an_import_reads_todays_date_once(monkeypatch):
+    from django.utils import timezone
+
+    reads = []
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda: reads.append(1) or real())
+    report = run(big_xlsx(20), dry_run=True)
+    assert report.ok and len(reads) == 1

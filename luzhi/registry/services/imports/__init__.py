@@ -16,8 +16,12 @@ every row before anything is kept:
 - every cell goes through the column's widget (``resources.py``) and the
   field's validators (credit-code check, dates not in the future, digits) —
   computed once per distinct value of a column —, every row through the
-  model's ``clean()`` (cross-field rules), and each record's key is checked
-  against the rest of the file and the database (one query per batch);
+  model's ``clean()`` (cross-field rules, today's date read once per file), and
+  each record's key is checked against the rest of the file and the database (one
+  query per batch); a row whose cells all came out clean goes straight from the
+  columns into the row to write, with ``clean()`` run on one reused instance
+  (``columns.py``), and any other row is done again the exact way, which reports
+  what is wrong;
 - errors are collected as (row, column, message) for the whole file (the first
   ``MAX_ERRORS`` are kept, all are counted).
 

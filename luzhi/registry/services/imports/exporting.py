@@ -117,16 +117,19 @@ def _column_help(f) -> str:
         return _("可选:") + "、".join(widget.labels())
     if isinstance(widget, r.CityWidget):
         return _("可选:") + "、".join(c.name for c in r.City.objects.all())
-    if isinstance(widget, r.YesNoWidget):
-        return _("是 / 否")
-    if isinstance(widget, r.DateCellWidget):
-        return _("日期,如 2024-05-01,不能晚于今天")
-    if isinstance(widget, r.DecimalCellWidget):
-        return _("数字,万元,不能为负数")
-    if isinstance(widget, r.IntegerCellWidget):
-        return _("整数")
-    if isinstance(widget, r.CreditCodeWidget):
-        return _("18 位统一社会信用代码(校验位须正确)")
-    if isinstance(widget, r.ProviderWidget):
-        return _("企业库中已有企业的统一社会信用代码")
+    for widget_class, text in _help_texts(r):
+        if isinstance(widget, widget_class):
+            return text
     return _("文本")
+
+
+def _help_texts(r) -> tuple:
+    """What the template's notes say about a column, by its widget (the first that fits)."""
+    return (
+        (r.YesNoWidget, _("是 / 否")),
+        (r.DateCellWidget, _("日期,如 2024-05-01,不能晚于今天")),
+        (r.DecimalCellWidget, _("数字,万元,不能为负数")),
+        (r.IntegerCellWidget, _("整数")),
+        (r.CreditCodeWidget, _("18 位统一社会信用代码(校验位须正确)")),
+        (r.ProviderWidget, _("企业库中已有企业的统一社会信用代码")),
+    )

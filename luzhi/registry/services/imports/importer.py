@@ -4,7 +4,6 @@ See the package's docstring for the rules; ``writing.py`` writes the validated b
 """
 
 import datetime
-import functools
 import re
 import zipfile
 import zlib
@@ -13,10 +12,11 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import DecimalField, Model
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
+from luzhi.core.fields import same_day
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.resources import (
     EMPTY,
@@ -24,18 +24,27 @@ from luzhi.registry.resources import (
     RegistryResource,
     YesNoWidget,
 )
+from luzhi.registry.services.imports.columns import (
+    _ATTR,
+    _ERROR,
+    _FIGURE,
+    _SKIP,
+    ColumnPlan,
+    _check,
+    _checked_fields,
+    empty,
+)
+from luzhi.registry.services.imports.keys import ExistingKeys
 from luzhi.registry.services.imports.reading import CellError, FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
 from luzhi.registry.services.imports.writing import _Writer
 
 MAX_ROWS = getattr(settings, "LUZHI_REGISTRY_IMPORT_MAX_ROWS", 200_000)
 BATCH = 2_000  # rows validated (and written) together
-IN_CHUNK = 900  # values per SQL IN (…) (SQLite's historical limit is 999)
 CELL_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta)
 FIGURE_ATTRS = ("year", "revenue", "ai_core_revenue", "rd_spend", "employees")
 MEMO = 300_000  # outcomes remembered per column
 FIELD_MEMO = 30_000  # field checks remembered per field
-_ERROR, _FIGURE, _ATTR, _SKIP = "error", "figure", "attr", "skip"
 
 
 class _Importer:
@@ -70,7 +79,8 @@ class _Importer:
         self.figures = getattr(resource_cls, "figures", {})
         self.figure_columns = {attr: column for column, attr in self.figures.items()}
         self.seen: dict[tuple, int] = {}
-        self._existing: set | None = None
+        self.convert = None  # the reader's conversion of a raw value (see reading.FirstSheet.raw_rows)
+        self.existing = ExistingKeys(self.model, self.key_attnames)
         self.reason = _("表格导入:%(name)s") % {"name": report.file_name or "-"}
         self.writer = _Writer(actor=actor, reason=self.reason)
         # Fields whose widget already guarantees a valid value (a city, a known choice,
@@ -89,6 +99,10 @@ class _Importer:
     # ------------------------------------------------------------- the file
 
     def run(self, source) -> None:
+        with same_day():  # the rules read today's date once for the whole file
+            self._run(source)
+
+    def _run(self, source) -> None:
         report = self.report
         try:
             sheet = FirstSheet(source)
@@ -105,9 +119,13 @@ class _Importer:
                 return
             if self._refuse_merged(sheet.scan()):
                 return
-            rows = sheet.rows()
+            rows = sheet.raw_rows()
             first = next(rows, None)
-            columns = self._headers(first[1] if first else None, first[0] if first else 1)
+            self.convert = sheet.convert
+            header = first[1] if first else None
+            if header is not None and self.convert is not None:
+                header = tuple(map(self.convert, header))
+            columns = self._headers(header, first[0] if first else 1)
             if columns is None:
                 return
             self._rows(rows, columns)
@@ -187,9 +205,10 @@ class _Importer:
     def _rows(self, rows, columns) -> None:
         report = self.report
         width = len(columns)
+        self.plan = ColumnPlan(self, columns)
         batch: list = []
         for number, values in rows:
-            if all(_blank(v) for v in values):
+            if _blank_row(values):
                 continue
             report.rows += 1
             if report.rows > MAX_ROWS:
@@ -220,15 +239,24 @@ class _Importer:
         if provider is not None:  # one query per batch for the providers' credit codes
             index = next(i for i, c, _f in columns if c == "提供企业统一社会信用代码")
             provider.widget.prefetch(v[index] for _n, v in batch if index < len(v) and v[index])
-        rows: list = []  # (row number, instance, year or None)
+        rows: list = []  # (row number, the rows to write, or the exact way's instance and year)
         bad: set[int] = set()
         fresh: dict = {}  # key → row number, for the database check
+        plan = self.plan
+        fast_ok = plan.ok
+        nothing: frozenset = frozenset()
         for number, values in batch:
             before = report.error_count
-            instance, year, wrong = self._row(number, values, columns)
-            key = tuple(getattr(instance, a) for a in self.key_attnames)
+            fast = plan.row(values) if fast_ok else None
+            if fast is None:  # something is wrong (or may be): the exact way says what
+                instance, year, wrong = self._row(number, values, columns)
+                key = tuple(getattr(instance, a) for a in self.key_attnames)
+                rows.append((number, False, (instance, year)))
+            else:
+                key, wrong = plan.key(fast[0]), nothing
+                rows.append((number, True, fast))
             # An invalid key is reported once, as invalid: not also as a duplicate.
-            if all(part not in EMPTY for part in key) and not wrong & self.key_set:
+            if None not in key and "" not in key and not wrong & self.key_set:  # no part empty
                 first = self.seen.get(key)
                 if first is not None:
                     report.add(
@@ -242,8 +270,7 @@ class _Importer:
                     fresh[key] = number
             if report.error_count != before:
                 bad.add(number)
-            rows.append((number, instance, year))
-        for key in self._existing_keys(list(fresh)):
+        for key in self.existing.among(list(fresh)):
             report.add(
                 fresh[key],
                 self._key_column(),
@@ -269,17 +296,11 @@ class _Importer:
         width = len(values)
         for index, column, fld in columns:
             value = values[index] if index < width else None
-            cells = memo[column]
-            key = (value.__class__, value)
             try:
-                outcome = cells[key]
-            except KeyError:
-                outcome = self._cell(column, fld, value)
-                if len(cells) < MEMO:
-                    cells[key] = outcome
-            except TypeError:  # unhashable (never from a sheet, but never a crash)
-                outcome = self._cell(column, fld, value)
-            where, name, cleaned = outcome
+                outcome = memo[column][(value.__class__, value)]
+            except (KeyError, TypeError):  # TypeError: unhashable (never from a sheet)
+                outcome = self._outcome(column, fld, value)
+            where, name, cleaned, _fast = outcome
             if where is _ERROR:
                 report.add(number, column, cleaned)
                 bad.add(name)
@@ -302,15 +323,33 @@ class _Importer:
             self._clean(number, year, {"enterprise"} | skip, columns_by_attr)
         return instance, year, bad
 
+    def _outcome(self, column: str, fld, value) -> tuple:
+        """``_cell``'s outcome and where a clean value goes (``ColumnPlan.fast``), remembered."""
+        raw = value
+        if self.convert is not None:  # calamine's value, in the exact reader's type
+            value = self.convert(value)
+        where, name, cleaned = self._cell(column, fld, value)
+        outcome = (where, name, cleaned, self.plan.fast(where, name, cleaned))
+        cells = self.memo[column]
+        if len(cells) < MEMO:
+            try:  # noqa: SIM105 - a context manager per cell costs more than the rest of this
+                cells[(raw.__class__, raw)] = outcome
+            except TypeError:  # unhashable: not remembered
+                pass
+        return outcome
+
     def _cell(self, column: str, fld, value) -> tuple:
         """(where, name, value): an error (name = what is bad, value = the message), a year's
         figure, an attribute, or nothing to set (a blank cell keeping the model's default)."""
         bad_name = fld.attribute or column
-        if isinstance(value, CellError):
+        if value.__class__ is str:  # nearly every cell: the checks below in one test
+            if value.startswith("="):
+                return _ERROR, bad_name, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
+        elif isinstance(value, CellError):
             return _ERROR, bad_name, _("单元格是错误值 %(v)s:请改为正确的值。") % {"v": value}
-        if isinstance(value, str) and value.startswith("="):
+        elif isinstance(value, str) and value.startswith("="):
             return _ERROR, bad_name, _("单元格含公式“%(f)s”:请改为粘贴数值。") % {"f": value[:40]}
-        if not isinstance(value, CELL_TYPES):
+        elif not isinstance(value, CELL_TYPES):
             return _ERROR, bad_name, _("不支持的单元格内容(公式或对象):请改为粘贴数值。")
         try:
             cleaned = fld.widget.clean(value)
@@ -320,7 +359,7 @@ class _Importer:
             return _FIGURE, self.figures[column], cleaned
         if fld.readonly:
             return _SKIP, None, None
-        if cleaned in EMPTY and fld.attribute in self.defaults:
+        if empty(cleaned) and fld.attribute in self.defaults:
             # a blank cell keeps the model's default (e.g. status 运行, 否)
             return _SKIP, None, None
         if fld.attribute in self.resource.fk_attributes and isinstance(cleaned, int | Model):
@@ -349,7 +388,7 @@ class _Importer:
         and each field's validators (credit-code check, not in the future, digits,
         length, ≥ 0; the first that fails, one message per cell), remembered per
         distinct value — then the model's own ``clean()``. Uniqueness is checked
-        per batch (``_existing_keys``), and the database constraints back it up.
+        per batch (``keys.ExistingKeys``), and the database constraints back it up.
         Returns the attributes with errors.
         """
         errors: dict = {}
@@ -397,42 +436,30 @@ class _Importer:
     def _key_text(self, key: tuple) -> str:
         return " / ".join(str(part) for part in key)
 
-    def _existing_keys(self, keys: list[tuple]) -> list[tuple]:
-        """Which of ``keys`` are already in the database (one query per chunk, or one load)."""
-        if not keys:
-            return []
-        if len(self.key_attnames) == 1:
-            attname = self.key_attnames[0]
-            found = set()
-            for start in range(0, len(keys), IN_CHUNK):
-                chunk = [k[0] for k in keys[start : start + IN_CHUNK]]
-                found.update(
-                    self.model.objects.filter(**{f"{attname}__in": chunk}).values_list(
-                        attname, flat=True
-                    )
-                )
-            return [k for k in keys if k[0] in found]
-        if self._existing is None:  # the other registries are small: load their keys once
-            self._existing = {
-                tuple(_norm(v) for v in row)
-                for row in self.model.objects.values_list(*self.key_attnames)
-            }
-        return [k for k in keys if tuple(_norm(v) for v in k) in self._existing]
-
     def _write(self, rows) -> None:
         """Insert a validated batch and its history rows (the enterprises' year figures too)."""
         if not rows:
             return
-        instances = [instance for _n, instance, _y in rows]
-        self.writer.create(self.model, instances)
-        years = []
-        for _n, instance, year in rows:
-            if year is not None:
-                year.enterprise_id = instance.pk
-                years.append(year)
-        if years:
-            self.writer.create(EnterpriseYear, years)
-        self.report.created += len(instances)
+        plan = self.plan
+        records, years = [], []
+        for _n, fast, made in rows:
+            if fast:
+                record, year = made
+            else:  # never with a clean file (a row goes the exact way only when something is wrong)
+                record, year = plan.values(made[0]), plan.year_values(made[1])
+            records.append(record)
+            years.append(year)
+        ids = self.writer.create_rows(self.model, records)
+        if plan.year is not None:
+            slot = plan.enterprise_slot
+            figures = []
+            for pk, year in zip(ids, years, strict=True):
+                if year is not None:
+                    year[slot] = pk
+                    figures.append(year)
+            if figures:
+                self.writer.create_rows(EnterpriseYear, figures)
+        self.report.created += len(records)
 
 
 def _initial(model, fixed: dict) -> tuple:
@@ -448,36 +475,12 @@ def _initial(model, fixed: dict) -> tuple:
     return constants, tuple(computed)
 
 
-def _check(f, value) -> tuple:
-    """(the field's errors or None, the value to keep) for one value of one field."""
-    if value in f.empty_values:
-        if not f.blank:
-            return [ValidationError(f.error_messages["blank"], code="blank")], value
-        return None, value
-    if isinstance(f, DecimalField) and not isinstance(value, Decimal):
-        value = f.to_python(value)  # a default such as 0 (a blank optional amount)
-    for validator in f.validators:  # one message per cell: the first that fails
-        try:
-            validator(value)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) in f.error_messages:  # as run_validators does
-                exc.message = f.error_messages[exc.code]
-            return exc.error_list, value
-    return None, value
-
-
-@functools.lru_cache(maxsize=64)
-def _checked_fields(model, exclude: frozenset) -> list:
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in exclude and not f.primary_key and not getattr(f, "generated", False)
-    ]
+def _blank_row(values) -> bool:
+    for value in values:  # a loop that stops at the first value (a generator costs more per row)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _norm(value):
-    return value.strip() if isinstance(value, str) else value

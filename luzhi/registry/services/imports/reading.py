@@ -34,6 +34,11 @@ MERGE_RE = re.compile(
 # What calamine cannot report as the exact reader does: a formula (<f>), an error or
 # ISO-date cell (t="e", t="d"), a cell beyond column Z (a sheet too wide to hold whole).
 EXACT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=\"[ed]\"|\sr=\"[A-Z]{2}")
+# Literal tests that every match of the two patterns above passes (bytes.find runs at memory
+# speed; the patterns, which try at every "<", cost more than calamine's whole read).
+MERGE_HINT = b"mergeCell"
+EXACT_HINTS = (b"<f", b":f", b't="e"', b't="d"')
+WIDE_HINT_RE = re.compile(rb'r="[A-Z]{2}')  # a literal prefix: fast, and a superset of EXACT_RE's
 ROW_NUMBER_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=\"([0-9]+)\"")
 HOLD_ROWS = 300_000  # calamine holds the sheet: beyond this many rows, stream it
 WHOLE = 10**15  # a whole float below this is an int, as Excel writes it ("2024", not "2024.0")
@@ -73,6 +78,7 @@ class FirstSheet:
                 self.path, self.index = rel.target, index
                 break
         self.exact = True
+        self.convert = None  # see raw_rows()
         self.shared_strings = self.date_styles = self.epoch = None
 
     def open(self):
@@ -90,9 +96,10 @@ class FirstSheet:
         with self.open() as xml:
             while chunk := xml.read(1 << 20):
                 data = tail + chunk
-                for match in MERGE_RE.finditer(data):
-                    found[match.group(1).decode()] = None
-                exact = exact or EXACT_RE.search(data) is not None
+                if MERGE_HINT in data:
+                    for match in MERGE_RE.finditer(data):
+                        found[match.group(1).decode()] = None
+                exact = exact or (_maybe_exact(data) and EXACT_RE.search(data) is not None)
                 rows += chunk.count(b"<row") + chunk.count(b":row ")  # an upper bound, cheaply
                 numbers = ROW_NUMBER_RE.findall(data[-4096:])
                 if numbers:
@@ -103,7 +110,15 @@ class FirstSheet:
 
     def rows(self):
         """Yield (row number, values) for each row holding a value, as ``_iter_rows`` does."""
+        for number, values in self.raw_rows():
+            yield number, values if self.convert is None else tuple(map(self.convert, values))
+
+    def raw_rows(self):
+        """``rows()`` with calamine's values as calamine gives them: ``convert`` (set once the
+        first row is read; None for the exact reader) brings one to the exact reader's type,
+        so the import converts each distinct value of a column once, not every cell."""
         if self.exact:
+            self.convert = None
             reader = self.reader
             reader.read_strings()
             apply_stylesheet(self.archive, reader.wb)
@@ -114,6 +129,7 @@ class FirstSheet:
             return
         import python_calamine  # imported on use, as openpyxl is
 
+        self.convert = _value
         source = self.source
         try:
             if isinstance(source, str):
@@ -129,13 +145,20 @@ class FirstSheet:
         except python_calamine.CalamineError as exc:  # the caller's "file is damaged"
             raise ValueError(str(exc)) from None
         try:
-            pad = (None,) * first_column
+            pad = [None] * first_column
             for offset, row in enumerate(rows):
-                values = pad + tuple(map(_value, row))
-                if any(v is not None for v in values):
-                    yield offset + 1, values
+                if pad:
+                    row = pad + list(row)
+                # A row holds a value unless every cell is empty ("" from calamine: None once converted).
+                if row.count("") + row.count(None) < len(row):
+                    yield offset + 1, row
         finally:
             workbook.close()
+
+
+def _maybe_exact(data: bytes) -> bool:
+    """False when ``EXACT_RE`` cannot match ``data`` (cheap literal tests first)."""
+    return any(hint in data for hint in EXACT_HINTS) or WIDE_HINT_RE.search(data) is not None
 
 
 def _value(value):

@@ -7,8 +7,8 @@ which alone caps an import below 3,500 rows/s. Here the records' ids are taken f
 is safe because the import's transaction holds SQLite's write lock from its start), so
 neither table needs ``RETURNING`` and every value is converted once for both tables:
 
-- PostgreSQL: ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``) for the records and for
-  their history rows;
+- PostgreSQL: ``COPY … FROM STDIN (FORMAT BINARY)`` (psycopg's ``cursor.copy``, each
+  column's type from its field) for the records and for their history rows;
 - SQLite: one ``executemany`` per table and batch (the loop runs in C);
 - elsewhere, or when ids cannot be taken: multi-row ``INSERT … RETURNING`` for the
   records (ids in row order, which Django's own ``bulk_create`` relies on) and
@@ -39,12 +39,18 @@ class _Writer:
         self.fast = connection.features.can_return_rows_from_bulk_insert
         self.adapters: dict = {}  # field → its converter, kept across batches
 
-    def create(self, model, instances) -> None:
-        for f in model._meta.concrete_fields:  # what pre_save would do for auto_now(_add)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                for obj in instances:
-                    setattr(obj, f.attname, self.now)
+    def create_rows(self, model, rows: list) -> list:
+        """Insert ``rows`` of ``model`` (lists of values in ``write_fields(model)`` order; the
+        auto timestamps are set here) and their history rows; return the new ids in row order."""
+        fields = write_fields(model)
         if not self.fast:
+            names = [f.attname for f in fields]
+            auto = _auto_positions(fields)
+            instances = []
+            for row in rows:
+                for i in auto:
+                    row[i] = self.now
+                instances.append(model(**dict(zip(names, row, strict=True))))
             bulk_create_with_history(
                 instances,
                 model,
@@ -53,55 +59,41 @@ class _Writer:
                 default_change_reason=self.reason,
                 default_date=self.now,
             )
-            return
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        rows = self._adapt(
-            fields, [tuple(getattr(o, f.attname) for f in fields) for o in instances]
-        )
+            return [obj.pk for obj in instances]
+        rows = self._adapt(fields, rows)
         ids = self._take_ids(model, len(rows))
         if ids is None:
             ids = self._insert_returning(model, fields, rows)
+            records = [(i, *row) for i, row in zip(ids, rows, strict=True)]
         else:
-            pk = model._meta.pk
-            self._insert(
-                model, [pk, *fields], [(i, *row) for i, row in zip(ids, rows, strict=True)]
-            )
-        for obj, pk_value in zip(instances, ids, strict=True):
-            obj.pk = pk_value
-            obj._state.adding = False
-        self._history(model, fields, rows, ids)
+            records = [(i, *row) for i, row in zip(ids, rows, strict=True)]
+            self._insert(model, [model._meta.pk, *fields], records)
+        self._history(model, fields, records)
+        return ids
 
     # ------------------------------------------------------------- history
 
-    def _history(self, model, fields, rows, ids) -> None:
-        """The "+" rows: the record's values (converted once, above) and the change's constants."""
+    def _history(self, model, fields, records) -> None:
+        """The "+" rows: each record as written (id first, values converted once, above)
+        followed by the change's constants, in a column order chosen to match."""
         history = model.history.model
-        hfields = [f for f in history._meta.concrete_fields if not f.primary_key]
-        position = {f.attname: i for i, f in enumerate(fields)}
-        pk_attname = model._meta.pk.attname
+        get = history._meta.get_field
         constants = {
-            "history_date": self._adapt_one(history._meta.get_field("history_date"), self.now),
+            "history_date": self._adapt_one(get("history_date"), self.now),
             "history_type": "+",
             "history_change_reason": self.reason,
             "history_user_id": self.actor.pk if self.actor is not None else None,
         }
-        # Each history column: ("c", constant), ("p", None) for the record's id, ("v", index).
-        plan = []
-        for f in hfields:
-            if f.attname in constants:
-                plan.append((0, constants[f.attname]))
-            elif f.attname == pk_attname:
-                plan.append((1, None))
-            else:
-                plan.append((2, position[f.attname]))
-        hrows = [
-            tuple(
-                value if kind == 0 else pk_value if kind == 1 else row[value]
-                for kind, value in plan
-            )
-            for row, pk_value in zip(rows, ids, strict=True)
+        hfields = [
+            get(model._meta.pk.name),
+            *(get(f.name) for f in fields),
+            *(get(attname.removesuffix("_id")) for attname in constants),
         ]
-        self._insert(history, hfields, hrows)
+        every = {f.attname for f in history._meta.concrete_fields if not f.primary_key}
+        if {f.attname for f in hfields} != every:  # a history column this writer does not know
+            raise RuntimeError(f"{history.__name__}: unexpected columns")
+        tail = tuple(constants.values())
+        self._insert(history, hfields, [record + tail for record in records])
 
     # ------------------------------------------------------------- ids and inserts
 
@@ -137,7 +129,14 @@ class _Writer:
         with connection.cursor() as cursor:
             raw = getattr(cursor, "cursor", None)
             if COPY and connection.vendor == "postgresql" and hasattr(raw, "copy"):
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 - names from the model
+                # Binary: the server parses no text (dates, timestamps, amounts), and psycopg
+                # dumps each value by the column's type ("varchar(200)" → varchar).
+                types = [(f.db_type(connection) or "").split("(")[0] for f in fields]
+                binary = all(types)
+                form = " (FORMAT BINARY)" if binary else ""
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN{form}") as copy:  # noqa: S608 - names from the model
+                    if binary:
+                        copy.set_types(types)
                     for row in rows:
                         copy.write_row(row)
                 return
@@ -166,12 +165,22 @@ class _Writer:
     # ------------------------------------------------------------- values
 
     def _adapt(self, fields, rows) -> list:
-        adapters = [(i, self._adapter(f)) for i, f in enumerate(fields) if _needs_adapting(f)]
-        if not adapters:
+        """The rows with the auto timestamps set and every value in the database's form (in place)."""
+        auto = _auto_positions(fields)
+        constants = [(i, self._adapt_one(fields[i], self.now)) for i in auto]
+        adapters = [
+            (i, self._adapter(f))
+            for i, f in enumerate(fields)
+            if _needs_adapting(f) and i not in auto
+        ]
+        if not adapters and not constants:
             return rows
         adapted = []
         for row in rows:
-            row = list(row)
+            if row.__class__ is not list:
+                row = list(row)
+            for i, value in constants:
+                row[i] = value
             for i, adapt in adapters:
                 row[i] = adapt(row[i])
             adapted.append(row)
@@ -185,6 +194,20 @@ class _Writer:
 
     def _adapt_one(self, field, value):
         return self._adapter(field)(value) if _needs_adapting(field) else value
+
+
+@functools.cache
+def write_fields(model) -> list:
+    """The columns an import writes for ``model``, in this order: every concrete field but the id."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _auto_positions(fields) -> tuple:
+    return tuple(
+        i
+        for i, f in enumerate(fields)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    )
 
 
 def _needs_adapting(field) -> bool:
@@ -212,6 +235,8 @@ class _Adapter:
                 max_digits=field.max_digits,
                 decimal_places=field.decimal_places,
             )
+            if connection.vendor == "sqlite":  # what Django's sqlite3 adapter does when binding
+                self.convert = _then_str(self.convert)
         else:
             self.convert = functools.partial(field.get_db_prep_save, connection=connection)
 
@@ -227,3 +252,7 @@ class _Adapter:
             return result
         except TypeError:  # unhashable (JSON)
             return self.convert(value)
+
+
+def _then_str(convert):
+    return lambda value: str(convert(value))
