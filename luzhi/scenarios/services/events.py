@@ -328,7 +328,7 @@ def event_close(*, actor, event: MatchmakingEvent) -> MatchmakingEvent:
     """Close an event after it took place (outcomes can still be recorded)."""
     event = _managed(actor, event)
     if event.status != E.PUBLISHED:
-        raise ValidationError({"status": _("只有日程已发布的对接会可以结束。")})
+        raise StateConflict({"status": _("只有日程已发布的对接会可以结束。")})
     return set_status(event, E.CLOSED, actor=actor, reason="closed")
 
 
@@ -345,7 +345,7 @@ def meeting_outcome(*, actor, meeting: Meeting, outcome: str, note: str = "") ->
         raise ValidationError({"outcome": _("洽谈结果应为签约、跟进或无果。")})
     event = lock(meeting.event)
     if event.status not in (E.PUBLISHED, E.CLOSED):
-        raise ValidationError({"outcome": _("日程发布后才能登记洽谈结果。")})
+        raise StateConflict({"outcome": _("日程发布后才能登记洽谈结果。")})
     meeting = lock(meeting)
     meeting.outcome = outcome
     meeting.outcome_note = (note or "").strip()

@@ -126,3 +126,18 @@ def test_schema_documents_the_endpoints(api, db):
         assert path in schema["paths"], path
     responses = schema["paths"]["/api/scenario-batches/{id}/publish/"]["post"]["responses"]
     assert {"200", "400", "401", "403", "404"} <= set(responses)
+
+
+def test_closing_an_event_before_its_schedule_is_published_is_a_conflict(api, plan_officer, unit):
+    from datetime import date, time
+
+    event = services.event_create(
+        actor=plan_officer, title="百企百景洽谈对接会", date=date(2025, 9, 20),
+        slots=[(time(9, 0), time(9, 30))], organiser=unit("省工业和信息化厅"), tables=2, meeting_limit=2,
+    )
+    response = api(plan_officer).post(f"/api/matchmaking-events/{event.pk}/close/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["error"]["code"] == "conflict", response.json()
+    assert "已发布" in response.json()["error"]["message"]
+    event.refresh_from_db()
+    assert event.status == "registration"
