@@ -107,9 +107,7 @@ def test_a_unit_rename_shows_on_the_next_request(indicators, plan_officer):
     assert "工信厅(改名)" in rendered(client)
 
 
-def test_a_new_round_shows_in_the_lights_panel_on_the_next_request(
-    indicators, plan_officer, settings
-):
+def test_a_new_round_shows_in_the_lights_panel_on_the_next_request(indicators, plan_officer):
     client = signed_in(plan_officer)
     assert "supervision-lights" not in cached(client)  # no open round: no panel
     round_ = round_open(
