@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from luzhi.core.page_cache import PageCache
 from luzhi.indicators import fragments
 from luzhi.indicators.fragments import statuses_tag
 from luzhi.indicators.models import (
@@ -42,12 +43,27 @@ from luzhi.indicators.views.pages import (
 
 # --------------------------------------------------------------------------- the cockpit
 
+#: The signed-in cockpit, whole, per user and data version (``core.page_cache``): besides the
+#: indicator data (``DataVersion``, a part of the key, see :func:`cockpit`) it shows the plan
+#: (sections, units, the plans in force: ``plan``), the supervision lights panel
+#: (``supervision``) and the office's indicator rule (``indicators``, bumped by the proving
+#: ground's rule service); the navigation badges' scopes are added by ``PageCache.page``.
+PAGES = PageCache("cockpit", ("plan", "supervision", "indicators"))
+
 
 def cockpit(request):
     """The plan office's cockpit: every indicator, its trend, the task board, the cities."""
     if not indicator_policy.can(request.user, "cockpit"):
         return _forbidden(request, indicator_policy.message("cockpit"))
-    return _cockpit_page(request, public=False)
+    # Registry, scenario and indicator services bump the indicator data version (their
+    # figures reach the page as observations): it is part of the key like the scopes.
+    version = fragments.content_versions()
+    return PAGES.page(
+        request,
+        "office",
+        (version,),
+        lambda: _cockpit_page(request, public=False, version=version),
+    )
 
 
 def public_cockpit(request):
@@ -55,7 +71,7 @@ def public_cockpit(request):
     return _cockpit_page(request, public=True)
 
 
-def _cockpit_page(request, *, public: bool):
+def _cockpit_page(request, *, public: bool, version: tuple[int, int] | None = None):
     """The cockpit page; its content is cached per data version, variant, day and language.
 
     Every write service bumps the data version, so a cached body is never stale
@@ -76,7 +92,8 @@ def _cockpit_page(request, *, public: bool):
     )
     # In the entry, not the key, so a new version replaces the entry: the indicator data and
     # the plan's content (sections, units: core.cache, bumped by plan and accounts services).
-    version = fragments.content_versions()
+    if version is None:
+        version = fragments.content_versions()
     entry = cache.get(key)
     body = entry[1] if entry is not None and entry[0] == version else None
     if body is None:
