@@ -3,6 +3,10 @@
 import pytest
 from django.test import Client
 
+# The schema fixture reads the database (the request's middleware); pytest-django sets up the
+# test database only when a collected test asks for it, so the module says so itself.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def schema(django_db_setup, django_db_blocker):
