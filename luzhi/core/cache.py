@@ -23,6 +23,7 @@ signed-in users; the language switch needs none).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
 
 from django.core.cache import cache
@@ -58,22 +59,24 @@ def _cacheable(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def page_key(request, scopes) -> str:
+def page_key(request, scopes, extra=None) -> str:
     raw = "|".join(
-        [request.path, request.META.get("QUERY_STRING", ""), get_language() or "", repr(versions(scopes))]
+        [request.path, request.META.get("QUERY_STRING", ""), get_language() or "", repr(versions(scopes)),
+         repr(extra)]
     )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def public_page(*scopes: str):
-    """Serve the decorated view's anonymous pages from the cache, keyed by ``scopes``' versions."""
+def public_page(*scopes: str, extra: Callable[[], object] | None = None):
+    """Serve the decorated view's anonymous pages from the cache, keyed by ``scopes``' versions
+    and, when given, by what ``extra()`` returns (another version the page depends on, the day)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            key = page_key(request, scopes)
+            key = page_key(request, scopes, extra() if extra else None)
             hit = cache.get(key)
             if hit is not None:
                 content, content_type = hit

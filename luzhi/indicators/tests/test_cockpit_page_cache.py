@@ -179,3 +179,39 @@ def test_the_query_is_part_of_the_key(indicators, reporter_miit, plan_officer):
     other_plan = cached(client, {**AS_OF, "plan": second.pk})
     assert second.title in other_plan and other_plan != main
     assert TODAY.isoformat() in other_plan
+
+
+PUBLIC = reverse("indicators:public_cockpit")
+
+
+def test_the_public_cockpit_is_served_whole_until_the_data_changes(
+    client, indicators, reporter_miit, plan_officer
+):
+    from luzhi.core.cache import HIT_HEADER
+
+    assert client.get(PUBLIC, AS_OF)[HIT_HEADER] == "miss"
+    assert client.get(PUBLIC, AS_OF)[HIT_HEADER] == "hit"
+    _approved(reporter_miit, plan_officer, indicators["compute-total"], value="11.5")
+    fresh = client.get(PUBLIC, AS_OF)
+    assert fresh[HIT_HEADER] == "miss"  # the indicator data version is part of the key
+    assert kpi_value(card(fresh.content.decode(), "compute-total"))[1] == "11.5"
+
+
+def test_the_public_cockpit_is_keyed_by_the_day(client, indicators, monkeypatch):
+    """Without ``?as_of=`` the page's progress and forecasts are today's: tomorrow is another page."""
+    from django.utils import timezone
+
+    from luzhi.core.cache import HIT_HEADER
+
+    assert client.get(PUBLIC)[HIT_HEADER] == "miss"
+    assert client.get(PUBLIC)[HIT_HEADER] == "hit"
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2030, 1, 1))
+    assert client.get(PUBLIC)[HIT_HEADER] == "miss"
+
+
+def test_a_signed_in_visitor_never_gets_the_public_cockpits_cached_page(client, indicators, plan_officer):
+    from luzhi.core.cache import HIT_HEADER
+
+    client.get(PUBLIC, AS_OF)
+    response = signed_in(plan_officer).get(PUBLIC, AS_OF)
+    assert response.status_code == 200 and HIT_HEADER not in response

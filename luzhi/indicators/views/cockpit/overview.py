@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from luzhi.core.cache import public_page
 from luzhi.core.page_cache import PageCache
 from luzhi.indicators import fragments
 from luzhi.indicators.fragments import statuses_tag
@@ -66,8 +67,16 @@ def cockpit(request):
     )
 
 
+def _public_versions():
+    """What the public cockpit shows besides the plan: the indicator data (``DataVersion``), and
+    the day (the default ``as_of``, so today's progress and forecasts)."""
+    return fragments.content_versions(), timezone.localdate()
+
+
+@public_page("plan", extra=_public_versions)
 def public_cockpit(request):
-    """The public variant: public indicators, approved figures, no pending or discrepancy, no names."""
+    """The public variant: public indicators, approved figures, no pending or discrepancy, no names.
+    Anonymous visits are served whole from the cache until the data, the plan or the day changes."""
     return _cockpit_page(request, public=True)
 
 
