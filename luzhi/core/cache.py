@@ -45,7 +45,9 @@ def bump(*scopes: str) -> None:
 
 
 def versions(scopes) -> tuple:
-    """The current counters of ``scopes`` (one query)."""
+    """The current counters of ``scopes`` (one query; none for no scopes)."""
+    if not scopes:
+        return ()
     found = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "counter"))
     return tuple(found.get(scope, 0) for scope in scopes)
 

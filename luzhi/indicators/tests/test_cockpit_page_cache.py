@@ -197,6 +197,22 @@ def test_the_public_cockpit_is_served_whole_until_the_data_changes(
     assert kpi_value(card(fresh.content.decode(), "compute-total"))[1] == "11.5"
 
 
+def test_a_plan_edit_shows_on_the_public_cockpits_next_request(client, indicators, plan_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luzhi.core.cache import HIT_HEADER
+
+    html = client.get(PUBLIC, AS_OF).content.decode()
+    with CaptureQueriesContext(connection) as hit:
+        assert client.get(PUBLIC, AS_OF)[HIT_HEADER] == "hit"
+    assert len(hit) == 1  # the data and plan versions, read together
+    section = next(s for s in Section.objects.order_by("pk") if f">{s.title}</a>" in html)
+    section_update(actor=plan_officer, section=section, reason="更正", title="改过的任务标题")
+    fresh = client.get(PUBLIC, AS_OF)
+    assert fresh[HIT_HEADER] == "miss" and "改过的任务标题" in fresh.content.decode()
+
+
 def test_the_public_cockpit_is_keyed_by_the_day(client, indicators, monkeypatch):
     """Without ``?as_of=`` the page's progress and forecasts are today's: tomorrow is another page."""
     from django.utils import timezone

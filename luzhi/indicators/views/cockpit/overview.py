@@ -68,12 +68,13 @@ def cockpit(request):
 
 
 def _public_versions():
-    """What the public cockpit shows besides the plan: the indicator data (``DataVersion``), and
-    the day (the default ``as_of``, so today's progress and forecasts)."""
+    """What the public cockpit shows: the indicator data (``DataVersion``) and the plan's
+    content (its ``plan`` counter), read in one query, and the day (the default ``as_of``,
+    so today's progress and forecasts)."""
     return fragments.content_versions(), timezone.localdate()
 
 
-@public_page("plan", extra=_public_versions)
+@public_page(extra=_public_versions)  # the plan's counter is in content_versions() already
 def public_cockpit(request):
     """The public variant: public indicators, approved figures, no pending or discrepancy, no names.
     Anonymous visits are served whole from the cache until the data, the plan or the day changes."""
