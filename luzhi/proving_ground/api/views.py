@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from luzhi.core.api import PolicyQuerysetMixin, transition_responses
+from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
 from luzhi.proving_ground import filters, selectors, services
 from luzhi.proving_ground import permissions as policies
 from luzhi.proving_ground.api import serializers as s
 from luzhi.proving_ground.models import Benchmark, Deployment, EvaluationRun, LargeModel
-
-
-class SignedInWrites(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
 
 
 class ServiceWrites:
@@ -53,7 +49,7 @@ class LargeModelViewSet(ServiceWrites, PolicyQuerysetMixin, viewsets.ModelViewSe
     policy = policies.models
     queryset = LargeModel.objects.select_related("provider").prefetch_related("filing_events")
     filterset_class = filters.LargeModelFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -107,7 +103,7 @@ class DeploymentViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateModelMi
     queryset = Deployment.objects.select_related("model")
     serializer_class = s.DeploymentSerializer
     filterset_class = filters.DeploymentFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
 
     def create(self, request, *args, **kwargs):
         return self._create_for_model(request, services.deployment_create)
@@ -142,7 +138,7 @@ class EvaluationRunViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateMode
     queryset = EvaluationRun.objects.select_related("model", "benchmark").prefetch_related("shards")
     serializer_class = s.EvaluationRunSerializer
     filterset_class = filters.EvaluationRunFilter
-    permission_classes = [SignedInWrites]
+    permission_classes = [ReadAnyoneWriteSignedIn]
 
     def create(self, request, *args, **kwargs):
         return self._create_for_model(request, services.run_submit)
