@@ -92,3 +92,15 @@ def test_english_413(settings):
     )
     assert response.status_code == 413
     assert "too large" in response.content.decode()
+
+
+def test_500_page_stands_alone(rf):
+    """handler500 renders without context processors, in the site's stylesheet, with a way back."""
+    from luzhi.core.views import server_error
+
+    response = server_error(rf.get("/anything/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert '<div class="code">500</div>' in html
+    assert "服务器出错了" in html and "<title>服务器错误 · 鲁智</title>" in html
+    assert "luzhi/luzhi.css" in html and 'href="/"' in html

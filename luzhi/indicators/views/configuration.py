@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -157,11 +156,3 @@ def figure_of_record_edit(request, code: str):
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("indicators:indicator_detail", code=indicator.code)
-
-
-urlpatterns = [
-    path("sync/", indicators_sync, name="sync"),
-    path("<slug:code>/allocation/", allocation_edit, name="allocation_edit"),
-    path("<slug:code>/milestones/", milestone_edit, name="milestone_edit"),
-    path("<slug:code>/figure-of-record/", figure_of_record_edit, name="figure_of_record_edit"),
-]

@@ -4,7 +4,6 @@ indicator of another plan (units report once), with the links the system propose
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -45,6 +44,3 @@ def target_links(request, plan_id: int):
         return redirect("indicators:target_links", plan_id=plan.pk)
     context = {"plan": plan, "rows": plan_target_rows(plan)}
     return render(request, "indicators/target_links.html", context)
-
-
-urlpatterns = [path("plans/<int:plan_id>/links/", target_links, name="target_links")]

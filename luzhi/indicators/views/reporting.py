@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -336,14 +336,3 @@ def observation_correct_view(request, pk: int):
         "detail_url": reverse("indicators:observation_detail", args=[observation.pk]),
     }
     return render(request, "indicators/observation_form_correct.html", context)
-
-
-urlpatterns = [
-    path("mine/", my_indicators, name="my_indicators"),
-    path("review/", review_queue, name="review_queue"),
-    path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
-    path("observations/<int:pk>/submit/", observation_submit_view, name="observation_submit"),
-    path("observations/<int:pk>/review/", observation_review, name="observation_review"),
-    path("observations/<int:pk>/correct/", observation_correct_view, name="observation_correct"),
-    path("<slug:code>/report/", report, name="report"),
-]

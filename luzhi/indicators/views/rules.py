@@ -6,7 +6,7 @@ a value is reported (``luzhi.indicators.checks``).
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -46,6 +46,3 @@ def value_rules_edit(request, code: str):
         return saved
     context = {"indicator": indicator, "rules": rules, "form": form}
     return render(request, "indicators/value_rules.html", context)
-
-
-urlpatterns = [path("<slug:code>/rules/", value_rules_edit, name="value_rules")]

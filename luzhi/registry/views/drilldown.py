@@ -20,7 +20,7 @@ from datetime import date, datetime
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -212,6 +212,3 @@ def drilldown(request):
         "public": not is_plan_office(request.user),
     }
     return render(request, "registry/drilldown.html", context)
-
-
-urlpatterns = [path("drilldown/", drilldown, name="drilldown")]

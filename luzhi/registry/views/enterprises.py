@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -443,26 +442,3 @@ def my_enterprises(request):
         "can_add_product": policies.algorithm_products.can(user, "create"),
     }
     return render(request, "registry/my_enterprises.html", context)
-
-
-urlpatterns = [
-    path("enterprises/", enterprise_list, name="enterprise_list"),
-    path("mine/", my_enterprises, name="my_enterprises"),
-    path(
-        "enterprises/<int:pk>/revisions/<int:revision_pk>/decide/",
-        enterprise_revision_decide,
-        name="enterprise_revision_decide",
-    ),
-    path("enterprises/new/", enterprise_create_view, name="enterprise_create"),
-    path("enterprises/<int:pk>/", enterprise_detail, name="enterprise_detail"),
-    path("enterprises/<int:pk>/edit/", enterprise_edit, name="enterprise_edit"),
-    path("enterprises/<int:pk>/approve/", enterprise_approve_view, name="enterprise_approve"),
-    path("enterprises/<int:pk>/years/", enterprise_year_edit, name="enterprise_year_edit"),
-    path("enterprises/<int:pk>/qualifications/", qualification_add_view, name="qualification_add"),
-    path(
-        "enterprises/<int:pk>/qualifications/<int:qualification_pk>/remove/",
-        qualification_remove_view,
-        name="qualification_remove",
-    ),
-    path("enterprises/<int:pk>/members/", enterprise_member_add_view, name="enterprise_member_add"),
-]

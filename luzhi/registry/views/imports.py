@@ -28,7 +28,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, re_path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,11 +41,10 @@ from luzhi.registry.services.imports import (
     registry_template,
     visible_records,
 )
-from luzhi.registry.specs import KINDS, PREFIXES, by_prefix
+from luzhi.registry.specs import KINDS, by_prefix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "registry_import"
-PREFIX = "(?P<prefix>" + "|".join(PREFIXES) + ")"
 MAX_ERRORS_SHOWN = 2_000
 
 
@@ -237,10 +236,3 @@ def template_view(request, prefix: str):
     if (refused := _plan_office_only(request)) is not None:
         return refused
     return _xlsx(registry_template(registry=registry), f"{_title(registry)}-导入模板.xlsx")
-
-
-urlpatterns = [
-    re_path(rf"^{PREFIX}/import/$", import_view, name="import"),
-    re_path(rf"^{PREFIX}/export\.xlsx$", export_view, name="export"),
-    re_path(rf"^{PREFIX}/template\.xlsx$", template_view, name="template"),
-]

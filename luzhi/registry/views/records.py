@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -45,7 +45,6 @@ from luzhi.registry.views.enterprises import paginate
 
 PER_PAGE = 25
 #: The five registries these pages serve (the enterprise pages are views/enterprises.py).
-RECORD_KINDS = {slug: spec for slug, spec in KINDS.items() if spec.form is not None}
 
 # --------------------------------------------------------------------------- helpers
 
@@ -276,22 +275,3 @@ def algorithm_decide(request, pk: int):
 
 
 # --------------------------------------------------------------------------- routes
-
-
-def _routes(registry: Kind) -> list:
-    prefix, slug = registry.prefix, registry.slug
-    return [
-        path(f"{prefix}/", record_list, {"registry": registry}, name=f"{slug}_list"),
-        path(f"{prefix}/new/", record_create, {"registry": registry}, name=f"{slug}_create"),
-        path(f"{prefix}/<int:pk>/", record_detail, {"registry": registry}, name=f"{slug}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", record_edit, {"registry": registry}, name=f"{slug}_edit"),
-    ]
-
-
-urlpatterns = [
-    path("", index, name="index"),
-    path("platforms/<int:pk>/state/", platform_state, name="platform_state"),
-    path("achievements/<int:pk>/review/", achievement_review, name="achievement_review"),
-    path("algorithms/<int:pk>/decide/", algorithm_decide, name="algorithmproduct_decide"),
-    *(route for spec in RECORD_KINDS.values() for route in _routes(spec)),
-]

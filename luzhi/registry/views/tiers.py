@@ -7,7 +7,7 @@ Rules only propose; a qualification changes when the office accepts a proposal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -164,15 +164,3 @@ def tier_proposal_decide_view(request, pk: int):
             text = _("已采纳:%s。") if accept else _("未采纳:%s。")
             messages.success(request, text % proposal)
     return redirect(reverse("registry:tier_proposals"))
-
-
-urlpatterns = [
-    path("tiers/rules/", tier_rules, name="tier_rules"),
-    path("tiers/rules/new/", tier_rule_edit, name="tier_rule_create"),
-    path("tiers/rules/<int:pk>/", tier_rule_edit, name="tier_rule_edit"),
-    path("tiers/proposals/", tier_proposals, name="tier_proposals"),
-    path("tiers/proposals/generate/", tier_proposals_generate_view, name="tier_proposals_generate"),
-    path(
-        "tiers/proposals/<int:pk>/decide/", tier_proposal_decide_view, name="tier_proposal_decide"
-    ),
-]
