@@ -17,7 +17,7 @@ from luzhi.proving_ground.toolkit.fake_openai_server import (
     round_trip_overheads,
     serve_in_thread,
 )
-from luzhi.proving_ground.toolkit.http import read_head
+from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError, read_head
 
 
 def _run(coro):
@@ -92,3 +92,64 @@ def test_server_never_answers_before_the_latency_has_passed_since_arrival(tmp_pa
     assert stats["last_at"] - stats["first_at"] >= 10 * 0.03 - 1e-6
     assert stats["first_at"] == min(arrived for _c, arrived, _r in trace)
     assert stats["server_ms"] >= 0 and stats["client_ms"] >= 0
+
+
+def _canned_client(replies: list[bytes]):
+    """A loopback server answering the n-th request on a connection with ``replies[n]`` (a
+    ``None`` reply closes the connection), and a :class:`Client` for it; use inside a loop."""
+    async def start():
+        async def handle(reader, writer):
+            for reply in replies:
+                if await read_head(reader) is None:
+                    break
+                await reader.readexactly(2)  # the body: "{}"
+                if reply is None:
+                    break
+                writer.write(reply)
+                await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        return server, Client(Endpoint.parse(f"http://127.0.0.1:{port}/v1"), timeout=5)
+    return start()
+
+
+def test_client_reads_chunked_length_and_close_delimited_bodies_on_one_connection():
+    async def go():
+        server, client = await _canned_client([
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=1\r\n{\"a\"\r\n3\r\n: 1\r\n1\r\n}\r\n0\r\nX-T: 1\r\n\r\n",
+            b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n[]",
+            b"HTTP/1.0 503 X\r\n\r\nto the end",
+        ])
+        try:
+            got = [await client.post_json("/x", {}) for _ in range(3)]
+            return got, len(client._idle)
+        finally:
+            await client.close()
+            server.close()
+
+    (chunked, sized, to_end), idle = _run(go())
+    assert (chunked.status, chunked.json()) == (200, {"a": 1})
+    assert (sized.status, sized.body) == (201, b"[]")
+    assert (to_end.status, to_end.body) == (503, b"to the end")
+    assert idle == 0  # HTTP/1.0 without a length ends the connection
+
+
+@pytest.mark.parametrize(("reply", "message"), [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", "ended after 2 of 10 body bytes"),
+    (b"HTTP/1.1 200 OK\r\nContent-Le", "ended in a response head"),
+    (b"SSH-2.0-x\r\n\r\n", "not an HTTP response"),
+    (None, "closed the connection without a response"),
+])
+def test_client_turns_cut_or_foreign_responses_into_http_errors(reply, message):
+    async def go():
+        server, client = await _canned_client([reply])
+        try:
+            with pytest.raises(HTTPError, match=message):
+                await client.post_json("/x", {})
+        finally:
+            await client.close()
+            server.close()
+
+    _run(go())
