@@ -52,18 +52,21 @@ class Endpoint:
 
 async def read_head(reader: asyncio.StreamReader) -> tuple[str, dict[str, str]] | None:
     """An HTTP/1.1 message's start line and headers (names lower-cased), read in one call;
-    None when the stream ends before a message starts. Shared by this client and the
-    reference server (one read per message head, not one per line)."""
+    None when the stream ends before a message starts (one read per message head, not one
+    per line). For stream-based peers (the tests' canned servers); the client and the
+    reference server parse heads with :func:`parse_head` as the bytes arrive."""
     try:
         raw = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
         if not exc.partial:
             return None
         raise
-    return _parse_head(raw[:-4])
+    return parse_head(raw[:-4])
 
 
-def _parse_head(raw: bytes) -> tuple[str, dict[str, str]]:
+def parse_head(raw: bytes) -> tuple[str, dict[str, str]]:
+    """An HTTP/1.1 message head (without its blank line): start line, headers with names
+    lower-cased. Shared by this client and the reference server."""
     start, *lines = raw.decode("latin-1").split("\r\n")
     headers = {}
     for line in lines:
@@ -168,7 +171,7 @@ class _Conn(asyncio.Protocol):
                     self._done(None)
             return
         try:
-            status_line, headers = _parse_head(bytes(buf[:end]))
+            status_line, headers = parse_head(bytes(buf[:end]))
             parts = status_line.split(" ", 2)
             if len(parts) < 2 or not parts[0].startswith("HTTP/"):
                 raise HTTPError(f"not an HTTP response: {status_line[:80]!r}")
