@@ -96,13 +96,15 @@ def test_server_never_answers_before_the_latency_has_passed_since_arrival(tmp_pa
 
 def _canned_client(replies: list[bytes]):
     """A loopback server answering the n-th request on a connection with ``replies[n]`` (a
-    ``None`` reply closes the connection), and a :class:`Client` for it; use inside a loop."""
+    ``None`` reply closes the connection), and a :class:`Client` for it; use inside a loop.
+    ``seen`` (the server's attribute) counts the requests it read."""
     async def start():
         async def handle(reader, writer):
             for reply in replies:
                 if await read_head(reader) is None:
                     break
                 await reader.readexactly(2)  # the body: "{}"
+                server.seen += 1
                 if reply is None:
                     break
                 writer.write(reply)
@@ -110,6 +112,7 @@ def _canned_client(replies: list[bytes]):
             writer.close()
 
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        server.seen = 0
         port = server.sockets[0].getsockname()[1]
         return server, Client(Endpoint.parse(f"http://127.0.0.1:{port}/v1"), timeout=5)
     return start()
@@ -153,3 +156,37 @@ def test_client_turns_cut_or_foreign_responses_into_http_errors(reply, message):
             server.close()
 
     _run(go())
+
+
+def test_client_opens_connections_ahead_and_a_refused_endpoint_is_no_error_then():
+    async def go():
+        server, client = await _canned_client([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"])
+        opened = await client.open(3)
+        idle = len(client._idle)
+        await client.close()
+        server.close()
+        refused = Client(Endpoint.parse(f"http://127.0.0.1:{_free_port()}/v1"), timeout=5)
+        return opened, idle, await refused.open(2)
+
+    assert _run(go()) == (3, 3, 0)
+
+
+def test_a_connection_opened_ahead_that_closes_unanswered_is_an_error_not_a_silent_resend():
+    async def go():
+        server, client = await _canned_client([None])  # reads the request, closes without a reply
+        await client.open(1)
+        try:
+            with pytest.raises(HTTPError, match="closed the connection without a response"):
+                await client.post_json("/x", {})
+            return server.seen
+        finally:
+            await client.close()
+            server.close()
+
+    assert _run(go()) == 1  # sent once: only a connection that has answered before may be stale
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

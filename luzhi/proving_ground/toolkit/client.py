@@ -132,8 +132,10 @@ class Sender:
                     loop.call_soon(hand_over)
                 arrived.append(result)
 
+        workers = min(self.concurrency, max(1, len(requests)))
         try:
-            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, max(1, len(requests))))))
+            await client.open(workers)  # the first requests then go out together
+            await asyncio.gather(*(worker() for _ in range(workers)))
         finally:
             hand_over()
             await client.close()

@@ -111,6 +111,7 @@ class _Conn(asyncio.Protocol):
         self.waiter: asyncio.Future | None = None
         self.eof = False
         self.error: BaseException | None = None
+        self.answered = 0  # responses read on this connection
 
     # ---- asyncio.Protocol
     def connection_made(self, transport):
@@ -202,6 +203,7 @@ class _Conn(asyncio.Protocol):
             self._done(error=exc if isinstance(exc, HTTPError) else HTTPError(f"{type(exc).__name__}: {exc}"))
             return
         del buf[:pos]
+        self.answered += 1
         if headers.get("connection", "").lower() == "close" or parts[0] == "HTTP/1.0":
             keep = False
         self._done((Response(status, headers, body), keep))
@@ -247,6 +249,19 @@ class Client:
             head = self._heads[path] = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("latin-1")
         return head
 
+    async def open(self, n: int) -> int:
+        """Open ``n`` connections at once, ready for the first requests (so those go out in one
+        turn of the loop, not each after its own connection set-up); returns how many opened.
+        A failure here is no error: a request finds it again when it connects itself."""
+        async def one():
+            async with asyncio.timeout(self.timeout):
+                return await self._connect()
+
+        for conn in await asyncio.gather(*(one() for _ in range(n)), return_exceptions=True):
+            if isinstance(conn, _Conn):
+                self._idle.append(conn)
+        return len(self._idle)
+
     def _take_idle(self) -> _Conn | None:
         while self._idle:
             conn = self._idle.pop()
@@ -257,7 +272,7 @@ class Client:
 
     async def _post(self, path: str, body: bytes) -> Response:
         conn = self._take_idle()
-        reused = conn is not None
+        reused = conn is not None and conn.answered > 0  # (an opened one is as fresh as a new one)
         if conn is None:
             conn = await self._connect()
         data = b"%s%d\r\n\r\n%s" % (self._request_head(path), len(body), body)  # one write per request
