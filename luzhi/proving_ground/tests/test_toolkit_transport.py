@@ -190,3 +190,40 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(("first", "followed"), [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", True),
+    (b"HTTP/1.1 429 X\r\nRetry-After: 1\r\nContent-Length: 2\r\n\r\n{}", False),
+    (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}", False),
+])
+def test_a_follow_up_goes_out_on_the_connection_only_after_a_200_kept_alive(first, followed):
+    async def go():
+        server, client = await _canned_client([first, b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n[1]"])
+        try:
+            response, pending = await client.post_json_then("/x", {}, ("/x", {}))
+            second = (await client.finish(pending))[0] if pending is not None else None
+            return response.status, second and second.body, server.seen
+        finally:
+            await client.close()
+            server.close()
+
+    status, second, seen = _run(go())
+    if followed:
+        assert (status, second, seen) == (200, b"[1]", 2)
+    else:
+        assert second is None and seen == 1  # not sent: the caller sends it itself
+
+
+def test_a_retry_never_runs_beside_the_follow_up_already_sent(tmp_path):
+    """A 200 with malformed JSON has had the next request written behind it already: the
+    retry waits for that one's reply, so a worker never has two requests in flight."""
+    key = write_mc_set(tmp_path / "s", 6)
+    bench = benchmarks.load("jsonl", tmp_path / "s", "val")
+    with serve_in_thread(key=key, latency=0.03, faults=["bad_json"]) as server:
+        results = evaluate(bench, Sender(server.base_url, concurrency=1, backoff=0.001), Options("fake"),
+                           MemoryCache())
+        trace = sorted(server.trace, key=lambda t: t[1])
+    assert results["requests"]["retries"] == 1 and results["requests"]["failed"] == 0
+    assert len(trace) == 6 and server.requests == 7  # the malformed one twice, no other resent
+    assert all(later[1] >= earlier[2] for earlier, later in zip(trace, trace[1:], strict=False))

@@ -112,6 +112,11 @@ class _Conn(asyncio.Protocol):
         self.eof = False
         self.error: BaseException | None = None
         self.answered = 0  # responses read on this connection
+        #: A request to write the moment the current response is complete, if it is a 200 on a
+        #: connection kept alive; ``followed`` is then its waiter.
+        self.follow: bytes | None = None
+        self.followed: asyncio.Future | None = None
+        self.followed_data = b""
 
     # ---- asyncio.Protocol
     def connection_made(self, transport):
@@ -206,7 +211,24 @@ class _Conn(asyncio.Protocol):
         self.answered += 1
         if headers.get("connection", "").lower() == "close" or parts[0] == "HTTP/1.0":
             keep = False
-        self._done((Response(status, headers, body), keep))
+        follow, self.follow = self.follow, None
+        waiter, self.waiter = self.waiter, None
+        if waiter.done():
+            return
+        if follow is not None and keep and status == 200:
+            # The next request goes out now, before anyone looks at this response: the
+            # shortest way from a reply to the next request.
+            self.followed, self.followed_data = self.request(follow), follow
+        waiter.set_result((Response(status, headers, body), keep))
+
+
+@dataclass
+class Pending:
+    """A request already written on ``conn`` (a follow-up): :meth:`Client.finish` reads its response."""
+
+    conn: _Conn
+    data: bytes
+    future: asyncio.Future
 
 
 @dataclass
@@ -218,6 +240,7 @@ class Client:
     timeout: float = 60.0
     _idle: list[_Conn] = field(default_factory=list)
     _heads: dict[str, bytes] = field(default_factory=dict)
+    _busy: set[_Conn] = field(default_factory=set)  # carrying a follow-up nobody has finished yet
 
     async def _connect(self) -> _Conn:
         ssl = None
@@ -230,14 +253,40 @@ class Client:
         return conn
 
     async def post_json(self, path: str, payload: dict) -> Response:
+        return (await self.post_json_then(path, payload))[0]
+
+    async def post_json_then(self, path: str, payload: dict, then: tuple[str, dict] | None = None,
+                             ) -> tuple[Response, Pending | None]:
+        """POST ``payload``; with ``then`` (path, payload), that request is written on the same
+        connection the moment this response is complete, when it is a 200 on a connection kept
+        alive: the second item is then its :class:`Pending` (read it with :meth:`finish`),
+        else None (it was not sent)."""
         body = json.dumps(payload, ensure_ascii=False).encode()
         try:
             async with asyncio.timeout(self.timeout):  # no extra task per request, unlike wait_for
-                return await self._post(path, body)
+                return await self._post(self._data(path, body), then)
         except TimeoutError:
             raise HTTPError(f"no response within {self.timeout:g} s") from None
         except (OSError, ValueError) as exc:
             raise HTTPError(f"{type(exc).__name__}: {exc}") from None
+
+    async def finish(self, pending: Pending, then: tuple[str, dict] | None = None,
+                     ) -> tuple[Response, Pending | None]:
+        """The response to a follow-up request (the timeout counts from now), and ``then``
+        as in :meth:`post_json_then` (sent only if that response has not arrived yet)."""
+        self._busy.discard(pending.conn)
+        if then is not None and not pending.future.done():
+            pending.conn.follow = self._data(then[0], json.dumps(then[1], ensure_ascii=False).encode())
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._complete(pending.conn, pending.data, pending.future, True)
+        except TimeoutError:
+            raise HTTPError(f"no response within {self.timeout:g} s") from None
+        except (OSError, ValueError) as exc:
+            raise HTTPError(f"{type(exc).__name__}: {exc}") from None
+
+    def _data(self, path: str, body: bytes) -> bytes:
+        return b"%s%d\r\n\r\n%s" % (self._request_head(path), len(body), body)  # one write per request
 
     def _request_head(self, path: str) -> bytes:
         """The request's head up to the ``Content-Length`` value, built once per path."""
@@ -270,31 +319,47 @@ class Client:
             conn.close()  # the server closed it while it was idle
         return None
 
-    async def _post(self, path: str, body: bytes) -> Response:
+    async def _post(self, data: bytes, then: tuple[str, dict] | None) -> tuple[Response, Pending | None]:
         conn = self._take_idle()
         reused = conn is not None and conn.answered > 0  # (an opened one is as fresh as a new one)
         if conn is None:
             conn = await self._connect()
-        data = b"%s%d\r\n\r\n%s" % (self._request_head(path), len(body), body)  # one write per request
+        future = conn.request(data)
+        if then is not None:  # encoded while this request is on its way
+            conn.follow = self._data(then[0], json.dumps(then[1], ensure_ascii=False).encode())
+        return await self._complete(conn, data, future, reused)
+
+    async def _complete(self, conn: _Conn, data: bytes, future: asyncio.Future, reused: bool,
+                        ) -> tuple[Response, Pending | None]:
         try:
-            got = await conn.request(data)
+            got = await future
+            follow = conn.follow
             if got is None and reused:
                 # The server closed an idle keep-alive connection: one fresh attempt.
                 conn.close()
                 conn = await self._connect()
+                conn.follow = follow
                 got = await conn.request(data)
             if got is None:
                 raise HTTPError("the server closed the connection without a response")
             response, keep = got
         except BaseException:
+            conn.follow = None
             conn.close()
             raise
+        conn.follow = None
+        if conn.followed is not None:  # busy with the follow-up already
+            pending, conn.followed = Pending(conn, conn.followed_data, conn.followed), None
+            self._busy.add(conn)
+            return response, pending
         if keep:
             self._idle.append(conn)
         else:
             conn.close()
-        return response
+        return response, None
 
     async def close(self) -> None:
         while self._idle:
             self._idle.pop().close()
+        while self._busy:
+            self._busy.pop().close()
