@@ -17,7 +17,7 @@ from luzhi.proving_ground.toolkit.fake_openai_server import (
     round_trip_overheads,
     serve_in_thread,
 )
-from luzhi.proving_ground.toolkit.http import read_head
+from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError, read_head
 
 
 def _run(coro):
@@ -92,3 +92,138 @@ def test_server_never_answers_before_the_latency_has_passed_since_arrival(tmp_pa
     assert stats["last_at"] - stats["first_at"] >= 10 * 0.03 - 1e-6
     assert stats["first_at"] == min(arrived for _c, arrived, _r in trace)
     assert stats["server_ms"] >= 0 and stats["client_ms"] >= 0
+
+
+def _canned_client(replies: list[bytes]):
+    """A loopback server answering the n-th request on a connection with ``replies[n]`` (a
+    ``None`` reply closes the connection), and a :class:`Client` for it; use inside a loop.
+    ``seen`` (the server's attribute) counts the requests it read."""
+    async def start():
+        async def handle(reader, writer):
+            for reply in replies:
+                if await read_head(reader) is None:
+                    break
+                await reader.readexactly(2)  # the body: "{}"
+                server.seen += 1
+                if reply is None:
+                    break
+                writer.write(reply)
+                await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        server.seen = 0
+        port = server.sockets[0].getsockname()[1]
+        return server, Client(Endpoint.parse(f"http://127.0.0.1:{port}/v1"), timeout=5)
+    return start()
+
+
+def test_client_reads_chunked_length_and_close_delimited_bodies_on_one_connection():
+    async def go():
+        server, client = await _canned_client([
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=1\r\n{\"a\"\r\n3\r\n: 1\r\n1\r\n}\r\n0\r\nX-T: 1\r\n\r\n",
+            b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n[]",
+            b"HTTP/1.0 503 X\r\n\r\nto the end",
+        ])
+        try:
+            got = [await client.post_json("/x", {}) for _ in range(3)]
+            return got, len(client._idle)
+        finally:
+            await client.close()
+            server.close()
+
+    (chunked, sized, to_end), idle = _run(go())
+    assert (chunked.status, chunked.json()) == (200, {"a": 1})
+    assert (sized.status, sized.body) == (201, b"[]")
+    assert (to_end.status, to_end.body) == (503, b"to the end")
+    assert idle == 0  # HTTP/1.0 without a length ends the connection
+
+
+@pytest.mark.parametrize(("reply", "message"), [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", "ended after 2 of 10 body bytes"),
+    (b"HTTP/1.1 200 OK\r\nContent-Le", "ended in a response head"),
+    (b"SSH-2.0-x\r\n\r\n", "not an HTTP response"),
+    (None, "closed the connection without a response"),
+])
+def test_client_turns_cut_or_foreign_responses_into_http_errors(reply, message):
+    async def go():
+        server, client = await _canned_client([reply])
+        try:
+            with pytest.raises(HTTPError, match=message):
+                await client.post_json("/x", {})
+        finally:
+            await client.close()
+            server.close()
+
+    _run(go())
+
+
+def test_client_opens_connections_ahead_and_a_refused_endpoint_is_no_error_then():
+    async def go():
+        server, client = await _canned_client([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"])
+        opened = await client.open(3)
+        idle = len(client._idle)
+        await client.close()
+        server.close()
+        refused = Client(Endpoint.parse(f"http://127.0.0.1:{_free_port()}/v1"), timeout=5)
+        return opened, idle, await refused.open(2)
+
+    assert _run(go()) == (3, 3, 0)
+
+
+def test_a_connection_opened_ahead_that_closes_unanswered_is_an_error_not_a_silent_resend():
+    async def go():
+        server, client = await _canned_client([None])  # reads the request, closes without a reply
+        await client.open(1)
+        try:
+            with pytest.raises(HTTPError, match="closed the connection without a response"):
+                await client.post_json("/x", {})
+            return server.seen
+        finally:
+            await client.close()
+            server.close()
+
+    assert _run(go()) == 1  # sent once: only a connection that has answered before may be stale
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(("first", "followed"), [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", True),
+    (b"HTTP/1.1 429 X\r\nRetry-After: 1\r\nContent-Length: 2\r\n\r\n{}", False),
+    (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}", False),
+])
+def test_a_follow_up_goes_out_on_the_connection_only_after_a_200_kept_alive(first, followed):
+    async def go():
+        server, client = await _canned_client([first, b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n[1]"])
+        try:
+            response, pending = await client.post_json_then("/x", {}, ("/x", {}))
+            second = (await client.finish(pending))[0] if pending is not None else None
+            return response.status, second and second.body, server.seen
+        finally:
+            await client.close()
+            server.close()
+
+    status, second, seen = _run(go())
+    if followed:
+        assert (status, second, seen) == (200, b"[1]", 2)
+    else:
+        assert second is None and seen == 1  # not sent: the caller sends it itself
+
+
+def test_a_retry_never_runs_beside_the_follow_up_already_sent(tmp_path):
+    """A 200 with malformed JSON has had the next request written behind it already: the
+    retry waits for that one's reply, so a worker never has two requests in flight."""
+    key = write_mc_set(tmp_path / "s", 6)
+    bench = benchmarks.load("jsonl", tmp_path / "s", "val")
+    with serve_in_thread(key=key, latency=0.03, faults=["bad_json"]) as server:
+        results = evaluate(bench, Sender(server.base_url, concurrency=1, backoff=0.001), Options("fake"),
+                           MemoryCache())
+        trace = sorted(server.trace, key=lambda t: t[1])
+    assert results["requests"]["retries"] == 1 and results["requests"]["failed"] == 0
+    assert len(trace) == 6 and server.requests == 7  # the malformed one twice, no other resent
+    assert all(later[1] >= earlier[2] for earlier, later in zip(trace, trace[1:], strict=False))

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError
+from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError, Pending, Response
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -122,18 +122,26 @@ class Sender:
                 arrived.clear()
 
         async def worker():
-            while not self.stop.is_set():
-                try:
-                    req = todo.get_nowait()
-                except asyncio.QueueEmpty:
+            ahead = None  # the next request, taken already (and perhaps already sent)
+            while True:
+                if ahead is not None and (ahead[1] is not None or not self.stop.is_set()):
+                    req, sent = ahead
+                elif self.stop.is_set():
                     return
-                result = await self._send(client, req)
+                else:
+                    try:
+                        req, sent = todo.get_nowait(), None
+                    except asyncio.QueueEmpty:
+                        return
+                result, ahead = await self._send(client, req, sent, todo)
                 if not arrived:
                     loop.call_soon(hand_over)
                 arrived.append(result)
 
+        workers = min(self.concurrency, max(1, len(requests)))
         try:
-            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, max(1, len(requests))))))
+            await client.open(workers)  # the first requests then go out together
+            await asyncio.gather(*(worker() for _ in range(workers)))
         finally:
             hand_over()
             await client.close()
@@ -148,15 +156,37 @@ class Sender:
         if wait > 0:
             await asyncio.sleep(wait)
 
-    async def _send(self, client: Client, req: Request) -> Result:
+    async def _send(self, client: Client, req: Request, sent, todo: asyncio.Queue):
+        """``req``'s result after its attempts, and the next request when one was taken from
+        ``todo`` on the way: (request, what became of it). Without a rate limit each attempt
+        takes the next request along, to be written on the same connection the moment a 200
+        arrives (before the reply is even looked at); ``sent`` is what became of ``req`` when
+        it went out that way: a :class:`Pending`, or its response or error if that had to be
+        read early (so that a retry never runs beside it: one request in flight a worker)."""
         error = ""
+        follow: list = [None, None]  # [next request, Pending | Response | HTTPError | None]
         for attempt in range(self.retries + 1):
             if attempt:
                 self.retried += 1
-            await self._throttle()
             delay = min(self.max_backoff, self.backoff * 2**attempt)
             try:
-                resp = await client.post_json(req.path, req.payload)
+                got, sent = sent, None
+                if isinstance(got, HTTPError):
+                    raise got
+                if got is None:
+                    await self._throttle()
+                if not isinstance(got, Response) and follow[0] is None and not self.rate and not self.stop.is_set():
+                    with contextlib.suppress(asyncio.QueueEmpty):
+                        follow[0] = todo.get_nowait()
+                then = (follow[0].path, follow[0].payload) if follow[0] is not None and follow[1] is None else None
+                if isinstance(got, Response):
+                    resp, pending = got, None
+                elif isinstance(got, Pending):
+                    resp, pending = await client.finish(got, then)
+                else:
+                    resp, pending = await client.post_json_then(req.path, req.payload, then)
+                if then is not None:
+                    follow[1] = pending  # None: not sent (still to send)
             except HTTPError as exc:
                 error = str(exc)
             else:
@@ -165,7 +195,7 @@ class Sender:
                         data = resp.json()
                         if not isinstance(data, dict) or not data.get("choices"):
                             raise ValueError("no choices")
-                        return Result(req, data, attempts=attempt + 1)
+                        return Result(req, data, attempts=attempt + 1), self._ahead(follow)
                     except ValueError:
                         error = "malformed JSON in a 200 response"
                 elif resp.status in RETRY_STATUSES:
@@ -175,10 +205,19 @@ class Sender:
                         with contextlib.suppress(ValueError):
                             delay = min(self.max_backoff, max(0.0, float(retry_after)))
                 else:
-                    return Result(req, None, f"HTTP {resp.status}: {resp.body[:200].decode('utf-8', 'replace')}",
-                                  attempts=attempt + 1)
+                    return (Result(req, None, f"HTTP {resp.status}: {resp.body[:200].decode('utf-8', 'replace')}",
+                                   attempts=attempt + 1), self._ahead(follow))
+            if isinstance(follow[1], Pending):  # read the follow-up first: one request in flight
+                try:
+                    follow[1] = (await client.finish(follow[1]))[0]
+                except HTTPError as exc:
+                    follow[1] = exc
             if attempt < self.retries and not self.stop.is_set():
                 await asyncio.sleep(delay)
             elif self.stop.is_set():
                 break
-        return Result(req, None, error or "gave up", attempts=attempt + 1)
+        return Result(req, None, error or "gave up", attempts=attempt + 1), self._ahead(follow)
+
+    @staticmethod
+    def _ahead(follow: list):
+        return None if follow[0] is None else (follow[0], follow[1])

@@ -41,11 +41,11 @@ import selectors
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from luzhi.proving_ground.toolkit.http import read_head
+from luzhi.proving_ground.toolkit.http import parse_head
 
 #: Reply styles for a stated letter; ``{x}`` is the stated answer, ``{w}`` a wrong letter first stated.
 STYLES = [
@@ -126,7 +126,6 @@ class FakeOpenAIServer:
         self.requests = 0
         self.auth_headers: list[str] = []
         self._reset_stats()
-        self._sem: asyncio.Semaphore | None = None
         self._connections = 0
         self._server: asyncio.base_events.Server | None = None
 
@@ -169,30 +168,15 @@ class FakeOpenAIServer:
         return {"tokens": [letter], "token_logprobs": [top[letter]], "top_logprobs": [top], "text_offset": [0]}
 
     # ------------------------------------------------------------------ HTTP
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._connections += 1
-        conn = self._connections
-        try:
-            while True:
-                head = await read_head(reader)
-                arrived = time.monotonic()
-                if head is None:
-                    break
-                (method, path, _), headers = head[0].split(" ", 2), head[1]
-                body = await reader.readexactly(int(headers.get("content-length", 0)))
-                if not await self._respond(writer, method, path, headers, body, arrived, conn):
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        finally:
-            writer.close()
-
-    async def _respond(self, writer, method, path, headers, body, arrived, conn) -> bool:
+    def _arrive(self, conn: _ServerConn, method: str, path: str, headers: dict, body: bytes,
+                arrived: float) -> None:
+        """Answer one request (``arrived``: when its head was received); the connection reads
+        no further request until this one is answered."""
         if path.endswith("/_stats"):
-            return self._send(writer, 200, self.stats())
+            return self._send(conn, 200, self.stats())
         if path.endswith("/_reset"):
             self._reset_stats()
-            return self._send(writer, 200, self.stats())
+            return self._send(conn, 200, self.stats())
         self.requests += 1
         if self.first_at is None:
             self.first_at = arrived
@@ -200,46 +184,46 @@ class FakeOpenAIServer:
             self.auth_headers.append(headers["authorization"])
         fault = self.faults.pop(0) if self.faults else None
         if fault == "drop":
-            return False
+            return conn.close()
         if fault == "429":
-            return self._send(writer, 429, {"error": {"message": "rate limited"}}, {"Retry-After": "0.05"})
+            return self._send(conn, 429, {"error": {"message": "rate limited"}}, {"Retry-After": "0.05"})
         if fault == "500":
-            return self._send(writer, 500, {"error": {"message": "boom"}})
+            return self._send(conn, 500, {"error": {"message": "boom"}})
         try:
             payload = json.loads(body)
         except ValueError:
-            return self._send(writer, 400, {"error": {"message": "bad JSON"}})
+            return self._send(conn, 400, {"error": {"message": "bad JSON"}})
         if method != "POST" or not path.endswith(("/chat/completions", "/completions")):
-            return self._send(writer, 404, {"error": {"message": f"no route {path}"}})
-        waits = self._sem.locked()
-        async with self._sem:
-            # The latency counts from the request's arrival (from when a slot frees, when it
-            # had to wait), not from after parsing it. The reply is built before the wait and
-            # written by the timer itself, so replies falling due together go out back to
-            # back, none waiting for the handlers of the others to wake.
-            due = (time.monotonic() if waits else arrived) + self.latency
-            body = self._completion(path, payload)
-            if fault == "bad_json":
-                body = b'{"choices": [{"mess'
-            data = self._response(200, body)
-            served = None if fault == "bad_json" else (conn, arrived)
-            if not self.latency:
-                self._deliver(writer, data, served, None)
-                return True
-            sent = asyncio.get_running_loop().create_future()
-            asyncio.get_running_loop().call_at(due, self._deliver, writer, data, served, sent)
-            await sent
-        return True
+            return self._send(conn, 404, {"error": {"message": f"no route {path}"}})
+        # The reply is built now, before the wait, and written by the timer itself, so replies
+        # falling due together go out back to back.
+        body = self._completion(path, payload)
+        if fault == "bad_json":
+            body = b'{"choices": [{"mess'
+        job = (conn, self._response(200, body), None if fault == "bad_json" else (conn.number, arrived))
+        if self._free:
+            self._free -= 1
+            self._start(job, arrived)
+        else:
+            self._waiting.append(job)  # its latency starts when a slot frees
 
-    def _deliver(self, writer, data: bytes, served: tuple[int, float] | None, sent) -> None:
-        """Write a completion's reply and count it (``served``: its connection and arrival)."""
-        writer.write(data)
+    def _start(self, job, since: float) -> None:
+        if not self.latency:
+            return self._deliver(job)
+        self._loop.call_at(since + self.latency, self._deliver, job)
+
+    def _deliver(self, job) -> None:
+        """Write a completion's reply and count it; its slot goes to the next waiting request."""
+        conn, data, served = job
         if served is not None:
             self.served += 1
             self.last_at = time.monotonic()
             self.trace.append((*served, self.last_at))
-        if sent is not None and not sent.done():
-            sent.set_result(None)
+        conn.reply(data)
+        if self._waiting:
+            self._start(self._waiting.popleft(), time.monotonic())
+        else:
+            self._free += 1
 
     def _completion(self, path: str, payload: dict) -> bytes:
         if path.endswith("/chat/completions"):
@@ -256,9 +240,8 @@ class FakeOpenAIServer:
                       "choices": [{"index": 0, "text": " ", "logprobs": logprobs, "finish_reason": "length"}]}
         return json.dumps(result, ensure_ascii=False).encode()
 
-    def _send(self, writer, status: int, obj, extra: dict | None = None) -> bool:
-        writer.write(self._response(status, json.dumps(obj, ensure_ascii=False).encode(), extra))
-        return True
+    def _send(self, conn: _ServerConn, status: int, obj, extra: dict | None = None) -> None:
+        conn.reply(self._response(status, json.dumps(obj, ensure_ascii=False).encode(), extra))
 
     @staticmethod
     def _response(status: int, body: bytes, extra: dict | None = None) -> bytes:
@@ -267,13 +250,77 @@ class FakeOpenAIServer:
         return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
     async def start(self) -> None:
-        self._sem = asyncio.Semaphore(self.capacity or 10_000)
-        self._server = await asyncio.start_server(self._handle, self.host, self.port, backlog=1024)
+        self._loop = asyncio.get_running_loop()
+        self._free = self.capacity or 10_000
+        self._waiting: deque = deque()
+
+        def connection() -> _ServerConn:
+            self._connections += 1
+            return _ServerConn(self, self._connections)
+
+        self._server = await self._loop.create_server(connection, self.host, self.port, backlog=1024)
         self.port = self._server.sockets[0].getsockname()[1]
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/v1"
+
+
+class _ServerConn(asyncio.Protocol):
+    """One client connection of the reference server: requests are parsed as their bytes
+    arrive, and a request's arrival is the moment its head is received (not when a task
+    gets round to reading it); one request at a time is answered, in order."""
+
+    def __init__(self, server: FakeOpenAIServer, number: int):
+        self.server, self.number = server, number
+        self.transport = None
+        self.buf = bytearray()
+        self.busy = False
+        self.arrived: float | None = None  # when the head of the request being read came in
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.buf += data
+        if not self.busy:
+            self._next()
+
+    def connection_lost(self, exc):
+        self.transport = None
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def reply(self, data: bytes) -> None:
+        if self.transport is None:
+            return
+        self.transport.write(data)
+        self.busy = False
+        if self.buf:
+            self._next()
+
+    def _next(self) -> None:
+        """Take the next whole request from the buffer, if there is one."""
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        if self.arrived is None:
+            self.arrived = time.monotonic()
+        try:
+            start, headers = parse_head(bytes(self.buf[:end]))
+            method, path, _ = start.split(" ", 2)
+            length = int(headers.get("content-length", 0))
+        except ValueError:
+            return self.close()
+        if len(self.buf) < end + 4 + length:
+            return
+        body = bytes(self.buf[end + 4:end + 4 + length])
+        del self.buf[:end + 4 + length]
+        arrived, self.arrived = self.arrived, None
+        self.busy = True
+        self.server._arrive(self, method, path, headers, body, arrived)
 
 
 class PreciseEpollSelector(selectors.EpollSelector):
