@@ -1,6 +1,10 @@
 """The import's writer: every way of writing (ids taken first, then COPY on PostgreSQL or
-executemany on SQLite; or INSERT … RETURNING when ids are not taken; or COPY turned off)
-stores the same records, year figures and "+" history rows, and never reuses an id."""
+one JSON insert on SQLite, on the writer thread or not; or INSERT … RETURNING when ids are
+not taken; or COPY turned off) stores the same records, year figures and "+" history rows,
+and never reuses an id; a failure on the writer thread leaves nothing written."""
+
+import sys
+import threading
 
 import pytest
 from django.db import connection
@@ -38,13 +42,24 @@ def _stored():
 
 
 @pytest.mark.parametrize(
-    "copy, preset",
-    [(True, True), (False, True), (True, False)],
-    ids=["copy-or-executemany", "no-copy", "insert-returning"],
+    "copy, preset, overlap, json",
+    [
+        (True, True, True, True),
+        (True, True, False, True),
+        (True, True, True, False),
+        (False, True, True, True),
+        (True, False, True, True),
+    ],
+    ids=["copy-or-json", "no-writer-thread", "sqlite-executemany", "no-copy", "insert-returning"],
 )
-def test_every_way_of_writing_stores_the_same_rows(monkeypatch, copy, preset):
+def test_every_way_of_writing_stores_the_same_rows(monkeypatch, copy, preset, overlap, json):
+    from luzhi.registry.services.imports import importer
+
     monkeypatch.setattr(writing, "COPY", copy)
     monkeypatch.setattr(writing, "PRESET_IDS", preset)
+    monkeypatch.setattr(writing, "OVERLAP", overlap)
+    monkeypatch.setattr(writing, "SQLITE_JSON", json and writing.SQLITE_JSON)
+    monkeypatch.setattr(importer, "BATCH", 7)  # several batches: the writer overlaps the checks
     report = run(big_xlsx(30), dry_run=False)
     assert report.ok and report.created == 30
     records, years, history, year_history = _stored()
@@ -125,3 +140,47 @@ def test_an_import_reads_todays_date_once(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: reads.append(1) or real())
     report = run(big_xlsx(20), dry_run=True)
     assert report.ok and len(reads) == 1
+
+
+def test_a_failure_on_the_writer_thread_leaves_nothing_written(monkeypatch):
+    """The third batch is given the first batch's ids again (as if another writer had taken
+    them): the database refuses it on the writer thread, and the whole import is undone."""
+    from luzhi.registry.services.imports import importer
+
+    monkeypatch.setattr(importer, "BATCH", 5)
+    real = writing._Writer._take_ids
+    calls, threads = [], set()
+
+    def take_ids(self, raw, wanted):
+        threads.add(threading.current_thread().name)
+        calls.append(real(self, raw, wanted))
+        return calls[0] if len(calls) == 3 else calls[-1]
+
+    monkeypatch.setattr(writing._Writer, "_take_ids", take_ids)
+    interval = sys.getswitchinterval()
+    report = run(big_xlsx(20), dry_run=False)
+    assert len(calls) >= 3 and all(name.startswith("import-writer") for name in threads)
+    assert not report.ok and report.created == 0
+    assert [e.message[:11] for e in report.errors] == ["写入时与已有数据冲突,"]
+    assert Enterprise.objects.count() == EnterpriseYear.objects.count() == 0
+    assert Enterprise.history.count() == EnterpriseYear.history.count() == 0
+    assert sys.getswitchinterval() == interval  # the writer's switch interval is undone too
+
+
+def test_the_writer_thread_ends_with_the_import(monkeypatch):
+    """After an import the connection is the caller's alone again: no writer thread, no query
+    wrapper, Python's switch interval as it was, and on PostgreSQL the foreign keys checked
+    at the commit again (a bad city is refused only then, not at once)."""
+    from luzhi.registry.services.imports import importer
+
+    monkeypatch.setattr(importer, "BATCH", 5)
+    interval = sys.getswitchinterval()
+    report = run(big_xlsx(12), dry_run=False)
+    assert report.ok and report.created == 12
+    assert sys.getswitchinterval() == interval
+    assert not connection.execute_wrappers
+    assert not [t for t in threading.enumerate() if t.name.startswith("import-writer")]
+    if connection.vendor == "postgresql":
+        record = Enterprise.objects.first()
+        Enterprise.objects.filter(pk=record.pk).update(city_id=10**9)  # deferred: no error yet
+        Enterprise.objects.filter(pk=record.pk).update(city_id=record.city_id)

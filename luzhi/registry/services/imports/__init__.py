@@ -26,8 +26,8 @@ every row before anything is kept:
   ``MAX_ERRORS`` are kept, all are counted).
 
 A dry run writes nothing. A real run writes only when the whole file is clean:
-rows are written in batches (``writing.py``: multi-row inserts of the records
-and their "+" history rows) inside one transaction as they are validated; the first error stops the writing and the
+rows are written in batches (``writing.py``: the records and their "+" history
+rows, by a writer thread while the next batch is validated) inside one transaction; the first error stops the writing and the
 transaction is rolled back at the end, so nothing is half-imported.
 
 Existing records are never updated by an import: a row whose key (the credit

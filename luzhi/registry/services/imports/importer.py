@@ -100,7 +100,12 @@ class _Importer:
 
     def run(self, source) -> None:
         with same_day():  # the rules read today's date once for the whole file
-            self._run(source)
+            try:
+                self._run(source)
+            except BaseException:
+                self.writer.abandon()  # its batch ended before the transaction rolls back
+                raise
+            self.writer.finish()  # the last batch written, or the writer's error raised
 
     def _run(self, source) -> None:
         report = self.report
@@ -449,16 +454,10 @@ class _Importer:
                 record, year = plan.values(made[0]), plan.year_values(made[1])
             records.append(record)
             years.append(year)
-        ids = self.writer.create_rows(self.model, records)
+        dependent = None
         if plan.year is not None:
-            slot = plan.enterprise_slot
-            figures = []
-            for pk, year in zip(ids, years, strict=True):
-                if year is not None:
-                    year[slot] = pk
-                    figures.append(year)
-            if figures:
-                self.writer.create_rows(EnterpriseYear, figures)
+            dependent = (EnterpriseYear, years, plan.enterprise_slot)
+        self.writer.write(self.model, records, dependent)  # on the writer thread: returns at once
         self.report.created += len(records)
 
 
