@@ -56,7 +56,7 @@ class Enterprise(TimeStampedModel):
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    city = city_field()
+    city = city_field(db_index=False)  # the (city, segment) index below serves city lookups
     segment = models.CharField(_("产业环节"), max_length=20, choices=Segment.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True, validators=[not_in_future])
     hard_tech = models.BooleanField(_("入库硬科技企业库"), default=False)
@@ -72,7 +72,9 @@ class Enterprise(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="enterprises", verbose_name=_("企业用户")
     )
-    history = HistoricalRecords()
+    # History is read per enterprise (by id) and by date, never by these: no index to keep up
+    # on every write (issue 11's import writes 100,000 of these rows at once).
+    history = HistoricalRecords(no_db_index=["credit_code", "city", "incubator"])
 
     class Meta:
         ordering = ["name"]
@@ -127,7 +129,10 @@ class EnterpriseRevision(TimeStampedModel):
 class EnterpriseYear(models.Model):
     """An enterprise's figures for one year (amounts in 万元)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years")
+    # The unique (enterprise, year) constraint's index serves lookups by enterprise.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="years", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     revenue = models.DecimalField(_("营业收入(万元)"), max_digits=16, decimal_places=2)
     ai_core_revenue = models.DecimalField(
