@@ -3,10 +3,13 @@ the same rows, and a sheet with formulas or error values goes to the exact reade
 
 import datetime
 import io
+import zipfile
 
 import openpyxl
+import pytest
 
-from luzhi.registry.services.imports.reading import CellError, FirstSheet
+from luzhi.registry.services.imports import reading
+from luzhi.registry.services.imports.reading import CellError, FirstSheet, Preload
 
 VALUES = [
     1,
@@ -91,3 +94,70 @@ def test_formulas_and_error_values_go_to_the_exact_reader():
         assert chosen is True
         assert rows[1][1][1] == cell
     assert isinstance(_rows(_xlsx([["a"], ["#DIV/0!"]]))[1][1][1][0], CellError)
+
+
+def _with_sheet_xml(data: bytes, change) -> bytes:
+    """``data`` with its first sheet's XML passed through ``change`` (the zip itself intact)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_calamine_reads_ahead_while_the_scan_runs_and_gives_the_same_rows(monkeypatch, tmp_path):
+    data = _xlsx([["a", "b", "c"], [1, "x", datetime.date(2020, 1, 2)], [2.5, None, True]])
+    path = tmp_path / "sheet.xlsx"
+    path.write_bytes(data)
+    upload = io.BytesIO(data)
+    upload.seek(5)  # the read-ahead takes its own copy, from the start
+    read = {}
+    for name, source in (("bytes", io.BytesIO(data)), ("path", str(path)), ("moved", upload)):
+        sheet = FirstSheet(source)
+        sheet.scan()
+        assert isinstance(sheet.preload, Preload) and sheet.preload.thread is not None, name
+        read[name] = list(sheet.rows())
+        assert sheet.preload is None  # handed to the rows
+        sheet.close()
+    monkeypatch.setattr(reading, "PRELOAD_BYTES", 0)  # a sheet too large: read after the scan
+    sheet = FirstSheet(io.BytesIO(data))
+    sheet.scan()
+    assert sheet.preload is None
+    read["after"] = list(sheet.rows())
+    sheet.close()
+    assert read["bytes"] == read["path"] == read["moved"] == read["after"]
+    assert read["after"][1] == (2, (1, "x", datetime.datetime(2020, 1, 2)))
+
+
+def test_the_read_ahead_is_dropped_when_the_exact_reader_is_needed(monkeypatch):
+    dropped = []
+    real_drop = Preload.drop
+    monkeypatch.setattr(Preload, "drop", lambda self: dropped.append(self) or real_drop(self))
+    sheet = FirstSheet(io.BytesIO(_xlsx([["a", "b"], [1, "=A2"]])))
+    sheet.scan()
+    ahead = sheet.preload
+    rows = list(sheet.rows())
+    sheet.close()
+    assert sheet.exact and rows[1] == (2, (1, "=A2"))
+    assert dropped == [ahead] and ahead.workbook is None  # calamine's sheet let go at once
+    # An import that ends before reading its rows (merged cells refused) lets it go too.
+    sheet = FirstSheet(io.BytesIO(_xlsx([["a", "b"], [1, 2]])))
+    sheet.scan()
+    ahead = sheet.preload
+    sheet.close()
+    assert dropped[-1] is ahead and ahead.workbook is None
+
+
+def test_a_sheet_calamine_cannot_parse_is_a_damaged_file():
+    broken = _with_sheet_xml(
+        _xlsx([["a", "b"], [1, 2]]), lambda xml: xml.replace(b"</sheetData>", b"<row><c r=")
+    )
+    sheet = FirstSheet(io.BytesIO(broken))
+    sheet.scan()
+    assert sheet.preload is not None and not sheet.exact
+    with pytest.raises(ValueError):  # the importer's "文件已损坏"
+        list(sheet.rows())
+    sheet.close()

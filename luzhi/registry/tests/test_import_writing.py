@@ -184,3 +184,35 @@ def test_the_writer_thread_ends_with_the_import(monkeypatch):
         record = Enterprise.objects.first()
         Enterprise.objects.filter(pk=record.pk).update(city_id=10**9)  # deferred: no error yet
         Enterprise.objects.filter(pk=record.pk).update(city_id=record.city_id)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="on SQLite the import holds the write lock, so its ids are always one run",
+)
+def test_ids_that_are_not_one_run_each_get_their_own_history_row(monkeypatch):
+    """On PostgreSQL another writer may take ids from the same sequence meanwhile, so a batch's
+    ids can have gaps that hold other records. Here the first batch takes every other id of a
+    run and the second the ids between them: copying the second batch's history by its id
+    range would copy the first batch's records again."""
+    from luzhi.registry.services.imports import importer
+
+    monkeypatch.setattr(importer, "BATCH", 6)
+    real = writing._Writer._take_ids
+    between: list = []
+
+    def take_ids(self, raw, wanted):
+        if between:
+            given, between[:] = list(between), []
+            return given
+        taken = real(self, raw, [(model, 2 * count) for model, count in wanted])
+        between.extend(ids[1::2] for ids in taken)
+        return [ids[0::2] for ids in taken]
+
+    monkeypatch.setattr(writing._Writer, "_take_ids", take_ids)
+    report = run(big_xlsx(12), dry_run=False)
+    assert report.ok and report.created == 12
+    ids = sorted(Enterprise.objects.values_list("pk", flat=True))
+    assert ids[1] - ids[0] == 1 and ids[-1] - ids[0] == 11  # the two batches interleaved
+    assert sorted(Enterprise.history.values_list("id", flat=True)) == ids  # one "+" row each
+    assert EnterpriseYear.history.count() == EnterpriseYear.objects.count() == 12

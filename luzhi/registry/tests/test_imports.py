@@ -306,6 +306,19 @@ def test_files_that_are_not_xlsx_are_one_clear_error():
         assert row is None and ".xlsx" in message
 
 
+@pytest.mark.django_db
+def test_a_sheet_that_cannot_be_read_to_its_end_is_one_clear_error():
+    from luzhi.registry.tests.test_import_reading import _with_sheet_xml
+
+    data = _with_sheet_xml(
+        xlsx([enterprise_row(1)]), lambda sheet: sheet.replace(b"</sheetData>", b"<row><c r=")
+    )
+    report = run(data, dry_run=False)
+    [(row, _column, message)] = messages(report)
+    assert row is None and "文件已损坏" in message
+    assert Enterprise.objects.count() == 0
+
+
 def _zip_without_workbook() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

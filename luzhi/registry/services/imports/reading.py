@@ -16,11 +16,19 @@ One pass over the sheet's XML (``FirstSheet.scan``, a few regular expressions
 over the decompressed bytes) finds merged cells (refused), and whether anything
 needs the exact reader. calamine's values are brought to the exact reader's
 types: whole numbers are ``int``, dates ``datetime``, blank cells ``None``.
+
+While the scan runs, calamine already reads the sheet in a thread of its own
+(``Preload``; calamine lets the GIL go while it parses), so the two take the
+time of the longer one, not their sum; when the scan then asks for the exact
+reader, calamine's sheet is dropped. A sheet whose XML is larger than
+``PRELOAD_BYTES`` is not read ahead, so a sheet too long to hold never is.
 """
 
 import datetime
 import functools
+import io
 import re
+import threading
 from xml.etree.ElementTree import iterparse
 
 from openpyxl.reader.excel import ExcelReader
@@ -41,6 +49,7 @@ EXACT_HINTS = (b"<f", b":f", b't="e"', b't="d"')
 WIDE_HINT_RE = re.compile(rb'r="[A-Z]{2}')  # a literal prefix: fast, and a superset of EXACT_RE's
 ROW_NUMBER_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=\"([0-9]+)\"")
 HOLD_ROWS = 300_000  # calamine holds the sheet: beyond this many rows, stream it
+PRELOAD_BYTES = 200 * 2**20  # read ahead by calamine during the scan: sheets up to this much XML
 WHOLE = 10**15  # a whole float below this is an int, as Excel writes it ("2024", not "2024.0")
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -80,15 +89,21 @@ class FirstSheet:
         self.exact = True
         self.convert = None  # see raw_rows()
         self.shared_strings = self.date_styles = self.epoch = None
+        self.preload = None  # calamine reading the sheet ahead, during scan()
 
     def open(self):
         return self.archive.open(self.path)
 
     def close(self) -> None:
+        if self.preload is not None:
+            self.preload.drop()
+            self.preload = None
         self.archive.close()
 
     def scan(self) -> list[str]:
         """The merged ranges (in order); decides which reader ``rows()`` uses."""
+        if self.path is not None and self.archive.getinfo(self.path).file_size <= PRELOAD_BYTES:
+            self.preload = Preload(self.source, self.index)
         found: dict[str, None] = {}  # ordered, deduplicated (a match may repeat in the overlap)
         exact = False
         rows = last = 0
@@ -117,7 +132,10 @@ class FirstSheet:
         """``rows()`` with calamine's values as calamine gives them: ``convert`` (set once the
         first row is read; None for the exact reader) brings one to the exact reader's type,
         so the import converts each distinct value of a column once, not every cell."""
+        preload, self.preload = self.preload, None
         if self.exact:
+            if preload is not None:
+                preload.drop()
             self.convert = None
             reader = self.reader
             reader.read_strings()
@@ -130,19 +148,15 @@ class FirstSheet:
         import python_calamine  # imported on use, as openpyxl is
 
         self.convert = _value
-        source = self.source
+        preload = preload or Preload(self.source, self.index, thread=False)
+        workbook, sheet = preload.result()
         try:
-            if isinstance(source, str):
-                workbook = python_calamine.CalamineWorkbook.from_path(source)
-            else:
-                source.seek(0)
-                workbook = python_calamine.CalamineWorkbook.from_filelike(source)
-            sheet = workbook.get_sheet_by_index(self.index)
             # Rows come from the sheet's first row (leading blank rows included); columns
             # from the first column holding a value, so those before it are padded here.
             first_column = (sheet.start or (0, 0))[1]
             rows = sheet.iter_rows()
         except python_calamine.CalamineError as exc:  # the caller's "file is damaged"
+            workbook.close()
             raise ValueError(str(exc)) from None
         try:
             pad = [None] * first_column
@@ -154,6 +168,63 @@ class FirstSheet:
                     yield offset + 1, row
         finally:
             workbook.close()
+
+
+class Preload:
+    """calamine's workbook and sheet, read in a thread of its own (``thread=True``) or at once.
+
+    The thread reads from its own handle on the upload: its path, or a copy of its bytes
+    taken here (the scan reads the same file meanwhile)."""
+
+    def __init__(self, source, index: int, *, thread: bool = True):
+        if not isinstance(source, str):
+            path = getattr(source, "temporary_file_path", None)
+            if path is not None:
+                source = path()
+            else:
+                source.seek(0)
+                source = io.BytesIO(source.read())
+        self.source, self.index = source, index
+        self.workbook = self.sheet = self.error = None
+        self.thread = None
+        if thread:
+            self.thread = threading.Thread(target=self._read, name="import-reader", daemon=True)
+            self.thread.start()
+        else:
+            self._read()
+
+    def _read(self) -> None:
+        import python_calamine
+
+        try:
+            if isinstance(self.source, str):
+                self.workbook = python_calamine.CalamineWorkbook.from_path(self.source)
+            else:
+                self.workbook = python_calamine.CalamineWorkbook.from_filelike(self.source)
+            self.sheet = self.workbook.get_sheet_by_index(self.index)
+        except Exception as exc:  # noqa: BLE001 - raised in the caller's thread by result()
+            self.error = exc
+
+    def result(self) -> tuple:
+        """(workbook, sheet); a read that failed raises ``ValueError`` (the caller's "damaged")."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            import python_calamine
+
+            self.drop()
+            if isinstance(self.error, python_calamine.CalamineError):
+                raise ValueError(str(self.error)) from None
+            raise self.error
+        return self.workbook, self.sheet
+
+    def drop(self) -> None:
+        """Wait for the read and let its workbook go (the exact reader is used, or the import ends)."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.workbook is not None:
+            self.workbook.close()
+        self.workbook = self.sheet = None
 
 
 def _maybe_exact(data: bytes) -> bool:

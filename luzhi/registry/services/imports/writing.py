@@ -271,7 +271,12 @@ class _Writer:
         taken = ", ".join(quote(f.column) for f in [model._meta.pk, *fields])
         if self.db.vendor == "postgresql":
             consts = ", ".join(f"CAST(%s AS {f.db_type(self.db)})" for f in hfields[written:])
-            where, params = f"{pk} = ANY(%s)", [*tail, list(ids)]
+            if ids[-1] - ids[0] + 1 == len(ids):
+                # One run of the sequence: no other row can hold an id inside it, and a range
+                # scan costs the server less than an index probe per id (and the client no array).
+                where, params = f"{pk} BETWEEN %s AND %s", [*tail, ids[0], ids[-1]]
+            else:  # the sequence was shared with another writer meanwhile
+                where, params = f"{pk} = ANY(%s)", [*tail, list(ids)]
         else:  # SQLite: the ids are consecutive, and nobody else writes during the transaction
             consts = ", ".join(["?"] * len(tail))
             where, params = f"{pk} BETWEEN ? AND ?", [*tail, ids[0], ids[-1]]
@@ -390,9 +395,9 @@ class _Writer:
         auto = _auto_positions(fields)
         constants = [(i, self._adapt_one(fields[i], self.now)) for i in auto]
         adapters = [
-            (i, self._adapter(f))
+            (i, adapter)
             for i, f in enumerate(fields)
-            if _needs_adapting(f) and i not in auto
+            if _needs_adapting(f) and i not in auto and not (adapter := self._adapter(f)).identity
         ]
         if not adapters and not constants:
             return rows
@@ -448,6 +453,9 @@ class _Adapter:
         self.field = field
         self.seen: dict = {}
         kind = field.get_internal_type()
+        # PostgreSQL's driver takes dates and Decimals as they are (its adapt_*field_value
+        # return the value): nothing to do per row.
+        self.identity = db.vendor == "postgresql" and kind in ("DateField", "DecimalField")
         if kind == "DateField":  # values are dates already (the widget and full_clean saw to it)
             self.convert = db.ops.adapt_datefield_value
         elif kind == "DecimalField":
