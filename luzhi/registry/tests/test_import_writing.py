@@ -216,3 +216,19 @@ def test_ids_that_are_not_one_run_each_get_their_own_history_row(monkeypatch):
     assert ids[1] - ids[0] == 1 and ids[-1] - ids[0] == 11  # the two batches interleaved
     assert sorted(Enterprise.history.values_list("id", flat=True)) == ids  # one "+" row each
     assert EnterpriseYear.history.count() == EnterpriseYear.objects.count() == 12
+
+
+def test_each_batch_is_kept_out_of_the_collectors_rescans_until_the_import_ends(monkeypatch):
+    import gc
+
+    from luzhi.registry.services.imports import importer
+
+    monkeypatch.setattr(importer, "BATCH", 5)
+    frozen = []
+    real = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1) or real())
+    report = run(big_xlsx(12), dry_run=False)
+    assert report.ok and len(frozen) == 2  # after each full batch
+    assert gc.get_freeze_count() == 0  # all handed back
+    report = run(b"not a spreadsheet", dry_run=False)
+    assert not report.ok and gc.get_freeze_count() == 0

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
+from luzhi.core.bulk import gc_kept_still, keep_still
 from luzhi.core.fields import same_day
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.resources import (
@@ -99,7 +100,9 @@ class _Importer:
     # ------------------------------------------------------------- the file
 
     def run(self, source) -> None:
-        with same_day():  # the rules read today's date once for the whole file
+        # the rules read today's date once for the whole file; what the batches leave behind
+        # (outcomes per cell value, keys seen) is kept out of the collector's rescans
+        with same_day(), gc_kept_still():
             try:
                 self._run(source)
             except BaseException:
@@ -231,6 +234,7 @@ class _Importer:
             if len(batch) >= BATCH:
                 self._batch(batch, columns)
                 batch = []
+                keep_still()
         if batch:
             self._batch(batch, columns)
         if report.rows == 0 and report.error_count == 0:
