@@ -20,30 +20,26 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.compute import conf
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    Redemption,
-    ReviewStatus,
-    Settlement,
-    UtilisationReport,
-    Voucher,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.core import policy
-from luzhi.core.roles import (
-    is_center_operator,
-    is_enterprise_user,
-    is_plan_office,
-    is_unit_reporter,
-    reporter_of,
-    signed_in,
-)
+from luzhi.core.roles import is_center_operator
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import reporter_of
+from luzhi.core.roles import signed_in
 
 
 def register_unit_ids() -> list[int]:

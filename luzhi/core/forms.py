@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 #: One limit for every review comment, return reason and decision note.

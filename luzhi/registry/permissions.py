@@ -15,21 +15,22 @@ role logic about registry records lives anywhere else.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import is_enterprise_user, is_plan_office, is_unit_reporter
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Talent,
-    TierProposal,
-    TierRule,
-)
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
 
 
 def own_enterprise_ids(user):

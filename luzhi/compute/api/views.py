@@ -13,37 +13,41 @@ from datetime import date
 from functools import partial
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import permissions
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from luzhi.accounts.models import City
-from luzhi.compute import filters, selectors, services
+from luzhi.compute import filters
 from luzhi.compute import permissions as policies
+from luzhi.compute import selectors
+from luzhi.compute import services
 from luzhi.compute.api import serializers as s
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    JobRequest,
-    Redemption,
-    Settlement,
-    Voucher,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.compute.placement import rank_options
-from luzhi.core.api import PolicyQuerysetMixin, error_responses
-from luzhi.core.api_actions import (
-    ReadAnyoneWriteSignedIn,
-    ServiceActions,
-    service_action,
-    service_create,
-    service_update,
-    validated,
-)
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
+from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
+from luzhi.core.api_actions import service_create
+from luzhi.core.api_actions import service_update
+from luzhi.core.api_actions import validated
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.models import Enterprise
 

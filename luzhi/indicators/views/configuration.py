@@ -2,35 +2,33 @@
 city allocations, milestones and the figure of record."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import City
-from luzhi.core.views import forbidden, plan_office_only, posted
-from luzhi.indicators.forms import (
-    AllocationForm,
-    FigureOfRecordForm,
-    MilestoneForm,
-)
-from luzhi.indicators.models import (
-    CityAllocation,
-    Indicator,
-    Milestone,
-)
-from luzhi.indicators.services import (
-    allocation_set,
-    indicator_figure_of_record_set,
-    indicators_sync_from_plan,
-    milestone_set,
-)
-from luzhi.indicators.views.pages import (
-    plain_number,
-    plan_last_year,
-    target_text,
-)
+from luzhi.core.views import forbidden
+from luzhi.core.views import plan_office_only
+from luzhi.core.views import posted
+from luzhi.indicators.forms import AllocationForm
+from luzhi.indicators.forms import FigureOfRecordForm
+from luzhi.indicators.forms import MilestoneForm
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.services import allocation_set
+from luzhi.indicators.services import indicator_figure_of_record_set
+from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.services import milestone_set
+from luzhi.indicators.views.pages import plain_number
+from luzhi.indicators.views.pages import plan_last_year
+from luzhi.indicators.views.pages import target_text
 from luzhi.plan.models import Plan
 from luzhi.plan.selectors import current_plan
 

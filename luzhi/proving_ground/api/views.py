@@ -5,17 +5,26 @@ write calls the pages' service: 401 without a token, 403 with the reason, 400 na
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, transition_responses
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import transition_responses
 from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
 from luzhi.proving_ground.api import serializers as s
-from luzhi.proving_ground.models import Benchmark, Deployment, EvaluationRun, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import LargeModel
 
 
 class ServiceWrites:

@@ -6,14 +6,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
 from luzhi.proving_ground.forms import RunForm
-from luzhi.proving_ground.models import Benchmark, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import LargeModel
 
 
 @require_POST

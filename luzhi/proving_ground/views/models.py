@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,17 +16,20 @@ from django.views.decorators.http import require_POST
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
-from luzhi.proving_ground.forms import (
-    DeploymentForm,
-    FilingDecisionForm,
-    LargeModelForm,
-    RuleForm,
-    RunForm,
-)
-from luzhi.proving_ground.models import Benchmark, EvaluationRun, IndicatorRule
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
+from luzhi.proving_ground.forms import DeploymentForm
+from luzhi.proving_ground.forms import FilingDecisionForm
+from luzhi.proving_ground.forms import LargeModelForm
+from luzhi.proving_ground.forms import RuleForm
+from luzhi.proving_ground.forms import RunForm
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
 from luzhi.registry.models import Enterprise
 
 

@@ -6,7 +6,8 @@ import io
 
 import openpyxl
 
-from luzhi.registry.services.imports.reading import CellError, FirstSheet
+from luzhi.registry.services.imports.reading import CellError
+from luzhi.registry.services.imports.reading import FirstSheet
 
 VALUES = [
     1,

@@ -15,12 +15,15 @@ yearly figures the plan office and unit reporters.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -28,21 +31,22 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.core.permissions import is_plan_office
-from luzhi.indicators.models import PROVINCE, Indicator
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.plans import first_day
 from luzhi.registry import permissions as policies
-from luzhi.registry.indicators import MEASURES, Measure
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Talent,
-)
+from luzhi.registry.indicators import MEASURES
+from luzhi.registry.indicators import Measure
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Talent
 
 PER_PAGE = 100
 DETAIL = {  # model → (URL name of its detail page, attribute holding the pk)

@@ -6,22 +6,26 @@ Rules only propose; a qualification changes when the office accepts a proposal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.registry import permissions as policies
-from luzhi.registry.forms_enterprises import DecisionForm, TierRuleForm
-from luzhi.registry.models import TierProposal, TierRule
-from luzhi.registry.services.tiers import (
-    tier_proposal_decide,
-    tier_proposals_generate,
-    tier_rule_save,
-)
+from luzhi.registry.forms_enterprises import DecisionForm
+from luzhi.registry.forms_enterprises import TierRuleForm
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
+from luzhi.registry.services.tiers import tier_proposal_decide
+from luzhi.registry.services.tiers import tier_proposals_generate
+from luzhi.registry.services.tiers import tier_rule_save
 from luzhi.registry.views.enterprises import paginate
 
 

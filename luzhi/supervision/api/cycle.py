@@ -3,16 +3,22 @@ orders (督办单). Rows are those the model's policy shows the user (the same a
 through the same filtersets); every write is an action calling the same service."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import TRANSITION_ERRORS, PolicyQuerysetMixin, error_responses
-from luzhi.supervision.filters import MilestoneFilter, OrderFilter
-from luzhi.supervision.models import SupervisionOrder, TaskMilestone
+from luzhi.core.api import TRANSITION_ERRORS
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
+from luzhi.supervision.filters import MilestoneFilter
+from luzhi.supervision.filters import OrderFilter
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.permissions import milestones as milestone_policy
 from luzhi.supervision.permissions import orders as order_policy
-from luzhi.supervision.services import milestones, orders
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 REFUSALS = error_responses(*TRANSITION_ERRORS)
 

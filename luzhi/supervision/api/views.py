@@ -11,30 +11,36 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import TRANSITION_ERRORS, error_responses
+from luzhi.core.api import TRANSITION_ERRORS
+from luzhi.core.api import error_responses
 from luzhi.core.permissions import require
 from luzhi.supervision import services
-from luzhi.supervision.api.serializers import (
-    CommentSerializer,
-    DecisionSerializer,
-    ObligationDetailSerializer,
-    ObligationSerializer,
-    ReasonSerializer,
-    ReportSerializer,
-    RoundOpenSerializer,
-    RoundSerializer,
-    TallySerializer,
-    UrgeResultSerializer,
-    UrgeSerializer,
-)
+from luzhi.supervision.api.serializers import CommentSerializer
+from luzhi.supervision.api.serializers import DecisionSerializer
+from luzhi.supervision.api.serializers import ObligationDetailSerializer
+from luzhi.supervision.api.serializers import ObligationSerializer
+from luzhi.supervision.api.serializers import ReasonSerializer
+from luzhi.supervision.api.serializers import ReportSerializer
+from luzhi.supervision.api.serializers import RoundOpenSerializer
+from luzhi.supervision.api.serializers import RoundSerializer
+from luzhi.supervision.api.serializers import TallySerializer
+from luzhi.supervision.api.serializers import UrgeResultSerializer
+from luzhi.supervision.api.serializers import UrgeSerializer
 from luzhi.supervision.bulletin import bulletin_rows
-from luzhi.supervision.filters import ObligationFilter, RoundFilter
-from luzhi.supervision.models import Obligation, ReopenRequest, Round
-from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds, visible_obligations
+from luzhi.supervision.filters import ObligationFilter
+from luzhi.supervision.filters import RoundFilter
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import Round
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.permissions import can_see_rounds
+from luzhi.supervision.permissions import visible_obligations
 from luzhi.supervision.reminders import urge_targets
 from luzhi.supervision.tasks import enqueue_urge
 
