@@ -26,7 +26,6 @@ from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
@@ -191,12 +190,6 @@ def drilldown(request):
         (_detail_url(obj), [_cell(obj, attribute) for _header, attribute in measure.columns])
         for obj in page.object_list
     ]
-    query = {
-        "indicator": indicator.code,
-        "region": region,
-        "as_of": raw_as_of,
-        "period": raw_period,
-    }
     context = {
         "indicator": indicator,
         "measure": measure,
@@ -212,7 +205,6 @@ def drilldown(request):
         "as_of": as_of,
         "period": raw_period if period else "",
         "errors": errors,
-        "page_query": urlencode({k: v for k, v in query.items() if v}),
         "public": not is_plan_office(request.user),
     }
     return render(request, "registry/drilldown.html", context)
