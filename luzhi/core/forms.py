@@ -25,6 +25,11 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field, messages)
 
 
+def form_errors(form: forms.Form) -> str:
+    """A bound form's errors as one line, for a flash message on a page without the form."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
 def add_model_errors(
     form: forms.Form, instance, values: dict, field_map: dict | None = None
 ) -> None:

@@ -20,8 +20,8 @@ from luzhi.compute.models import AcceleratorModel
 from luzhi.compute.models import CountingConvention
 from luzhi.compute.models import Dispatch
 from luzhi.compute.models import VoucherProgram
-from luzhi.compute.views.common import attempt
 from luzhi.core.roles import is_plan_office
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in

@@ -17,7 +17,7 @@ from luzhi.compute.forms import JobForm
 from luzhi.compute.models import InventoryItem
 from luzhi.compute.models import Voucher
 from luzhi.compute.placement import rank_options
-from luzhi.compute.views.common import attempt
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in

@@ -29,11 +29,11 @@ from luzhi.compute.models import CountingConvention
 from luzhi.compute.models import ReviewStatus
 from luzhi.compute.services.imports import register_export
 from luzhi.compute.services.imports import register_import
-from luzhi.compute.views.common import attempt
-from luzhi.compute.views.common import form_errors
 from luzhi.core.forms import DecisionForm
 from luzhi.core.forms import add_service_errors
+from luzhi.core.forms import form_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response

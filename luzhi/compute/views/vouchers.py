@@ -21,12 +21,12 @@ from luzhi.compute.forms import RedeemForm
 from luzhi.compute.models import ComputeCenter
 from luzhi.compute.models import ReviewStatus
 from luzhi.compute.models import VoucherProgram
-from luzhi.compute.views.common import attempt
-from luzhi.compute.views.common import form_errors
 from luzhi.core.forms import add_service_errors
+from luzhi.core.forms import form_errors
 from luzhi.core.history import event_entries
 from luzhi.core.roles import is_center_operator
 from luzhi.core.roles import is_enterprise_user
+from luzhi.core.submit import attempt
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in
 from luzhi.registry.models import Enterprise

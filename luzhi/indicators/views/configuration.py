@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import City
+from luzhi.core.forms import form_errors
+from luzhi.core.submit import attempt
 from luzhi.core.views import forbidden
 from luzhi.core.views import plan_office_only
 from luzhi.core.views import posted
@@ -145,12 +147,13 @@ def figure_of_record_edit(request, code: str):
         return refused
     form = FigureOfRecordForm(request.POST)
     if form.is_valid():
-        try:
-            indicator_figure_of_record_set(actor=request.user, indicator=indicator, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已保存“%(name)s”的口径值设置。") % {"name": indicator.name})
+        attempt(
+            request,
+            lambda: indicator_figure_of_record_set(
+                actor=request.user, indicator=indicator, **form.cleaned_data
+            ),
+            done=_("已保存“%(name)s”的口径值设置。") % {"name": indicator.name},
+        )
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, form_errors(form))
     return redirect("indicators:indicator_detail", code=indicator.code)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import forbidden
 from luzhi.core.views import plan_office_only
@@ -205,16 +206,12 @@ def observation_submit_view(request, pk: int):
     observation = get_object_or_404(
         observation_policy.visible(request.user).select_related("indicator"), pk=pk
     )
-    try:
-        observation_submit(actor=request.user, observation=observation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("已提交审核:%(name)s %(period)s。")
-            % {"name": observation.indicator.name, "period": observation.period.label()},
-        )
+    attempt(
+        request,
+        lambda: observation_submit(actor=request.user, observation=observation),
+        done=_("已提交审核:%(name)s %(period)s。")
+        % {"name": observation.indicator.name, "period": observation.period.label()},
+    )
     return redirect(_safe_next(request, reverse("indicators:my_indicators")))
 
 

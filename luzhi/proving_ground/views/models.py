@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in
@@ -131,11 +132,8 @@ def deployment_add(request, pk: int):
     policies.models.require(request.user, "deploy", model)
     form = DeploymentForm(request.POST)
     if form.is_valid():
-        try:
-            services.deployment_create(actor=request.user, model=model, **form.cleaned_data)
-            messages.success(request, _("已登记应用部署。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        attempt(request, lambda: services.deployment_create(actor=request.user, model=model, **form.cleaned_data),
+                done=_("已登记应用部署。"))
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")

@@ -11,7 +11,6 @@ shared with the other registries' pages (records.py).
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.page_cache import PageCache
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
 from luzhi.core.views import signed_in
@@ -261,10 +261,11 @@ def _decide(request, pk: int, decide, target=lambda enterprise: enterprise) -> H
         messages.error(request, _("请选择“通过”或“驳回”。"))
         return redirect("registry:enterprise_detail", pk=pk)
     approve = form.cleaned_data["action"] == ReviewForm.APPROVE
-    try:
-        messages.success(request, decide(decided, approve, form.cleaned_data["comment"]))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(
+        request,
+        lambda: decide(decided, approve, form.cleaned_data["comment"]),
+        done=lambda text: text,
+    )
     return redirect("registry:enterprise_detail", pk=pk)
 
 

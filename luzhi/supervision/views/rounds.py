@@ -35,6 +35,7 @@ from luzhi.accounts.models import Unit
 from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import forbidden
 from luzhi.core.views import plan_office_only
@@ -271,12 +272,11 @@ def round_close_view(request, pk: int):
         return refused
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            round_close(actor=request.user, round_=round_)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("报送轮次“%s”已结束。") % round_.name)
+        attempt(
+            request,
+            lambda: round_close(actor=request.user, round_=round_),
+            done=_("报送轮次“%s”已结束。") % round_.name,
+        )
         return redirect("supervision:round_detail", pk=round_.pk)
     if round_.status != Round.Status.OPEN:
         messages.error(request, _("报送轮次“%s”已经结束。") % round_.name)
