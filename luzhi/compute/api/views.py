@@ -148,6 +148,14 @@ class CapacityViewSet(viewsets.ViewSet):
         return Response(s.CapacitySerializer(selectors.capacity_summary(day)).data)
 
 
+def _lookup(model, pk, field):
+    """The ``model`` row with id ``pk`` (None for no id); an unknown id is a 400 naming ``field``."""
+    obj = model.objects.filter(pk=pk).first() if pk else None
+    if pk and obj is None:
+        raise exceptions.ValidationError({field: [f"unknown {field} {pk}"]})
+    return obj
+
+
 @extend_schema(tags=["compute"])
 class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Voucher programmes (算力券 / 模型券 / 语料券). Open ones are public."""
@@ -175,15 +183,11 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
     def settle(self, request, pk=None):
         """Pay a center (or an enterprise, for reimbursement) its delivered redemptions; same key, same result."""
         data = validated(s.SettlementRunSerializer, request)
-        center = ComputeCenter.objects.filter(pk=data.get("center")).first() if data.get("center") else None
-        enterprise = Enterprise.objects.filter(pk=data.get("enterprise")).first() if data.get("enterprise") else None
-        if data.get("center") and center is None:
-            raise exceptions.ValidationError({"center": ["unknown center"]})
-        if data.get("enterprise") and enterprise is None:
-            raise exceptions.ValidationError({"enterprise": ["unknown enterprise"]})
         settlement = services.settlement_run(
-            actor=request.user, program=self.get_object(), center=center, enterprise=enterprise,
-            idempotency_key=data["idempotency_key"])
+            actor=request.user,
+            center=_lookup(ComputeCenter, data.get("center"), "center"),
+            enterprise=_lookup(Enterprise, data.get("enterprise"), "enterprise"),
+            program=self.get_object(), idempotency_key=data["idempotency_key"])
         return Response(s.SettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)
 
     @documented(s.VoucherEventSerializer(many=True), read=True)
@@ -196,13 +200,6 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
             mine = policies.applications.visible(request.user, VoucherApplication.objects.filter(program=program))
             events = events.filter(application__in=mine)
         return Response(s.VoucherEventSerializer(events, many=True).data)
-
-
-def _lookup(model, pk, field):
-    obj = model.objects.filter(pk=pk).first() if pk else None
-    if pk and obj is None:
-        raise exceptions.ValidationError({field: [f"unknown {field} {pk}"]})
-    return obj
 
 
 @extend_schema(tags=["compute"])
