@@ -73,6 +73,11 @@ def _top(request) -> int:
     return params.validated_data["top"]
 
 
+def _matches(found, key: str, serialize) -> Response:
+    """Matches, best first: each its score, why it matched and the matched object under ``key``."""
+    return Response([{"score": m.score, "why": m.hit.reasons, key: serialize(m.object)} for m in found])
+
+
 class _Base(PolicyQuerysetMixin, ServiceActions, viewsets.GenericViewSet):
     permission_classes = [ReadAnyoneWriteSignedIn]
 
@@ -204,10 +209,7 @@ class ScenarioViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.Retri
     def matches(self, request, pk=None):
         """The solutions best matching this scenario, best first, each with why it matched."""
         found = matching.solutions_for(self.get_object(), user=request.user, k=_top(request))
-        return Response([
-            {"score": m.score, "why": m.hit.reasons, "solution": s.SolutionSerializer(m.object).data}
-            for m in found
-        ])
+        return _matches(found, "solution", lambda solution: s.SolutionSerializer(solution).data)
 
 
 class SolutionViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
@@ -251,11 +253,9 @@ class SolutionViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.Retri
     def matches(self, request, pk=None):
         """The open scenarios best matching this solution, best first, each with why."""
         found = matching.scenarios_for(self.get_object(), user=request.user, k=_top(request))
-        return Response([
-            {"score": m.score, "why": m.hit.reasons,
-             "scenario": s.ScenarioSerializer(m.object, context={"request": request}).data}
-            for m in found
-        ])
+        return _matches(
+            found, "scenario", lambda scenario: s.ScenarioSerializer(scenario, context={"request": request}).data
+        )
 
 
 def _missing(field):
