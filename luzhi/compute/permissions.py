@@ -40,6 +40,7 @@ from luzhi.core.roles import is_plan_office
 from luzhi.core.roles import is_unit_reporter
 from luzhi.core.roles import reporter_of
 from luzhi.core.roles import signed_in
+from luzhi.registry.permissions import is_member
 
 
 def register_unit_ids() -> list[int]:
@@ -64,15 +65,6 @@ def operates(user, center_id) -> bool:
         center_id is not None
         and is_center_operator(user)
         and user.compute_centers.filter(pk=center_id).exists()
-    )
-
-
-def member_of_enterprise(user, enterprise_id) -> bool:
-    """An enterprise user who is a member of this enterprise."""
-    return (
-        enterprise_id is not None
-        and is_enterprise_user(user)
-        and user.enterprises.filter(pk=enterprise_id).exists()
     )
 
 
@@ -237,7 +229,7 @@ class ApplicationPolicy(_PartyPolicy):
     def can_apply(self, user, obj=None) -> bool:
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.enterprise_id)
+        return is_plan_office(user) or is_member(user, obj.enterprise_id)
 
     def can_review(self, user, obj=None) -> bool:
         if obj is None:
@@ -303,7 +295,7 @@ class JobPolicy(policy.Policy):
         """``obj`` is the enterprise the job is for."""
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.pk)
+        return is_plan_office(user) or is_member(user, obj.pk)
 
 
 class DispatchPolicy(policy.Policy):
@@ -328,7 +320,7 @@ class DispatchPolicy(policy.Policy):
         """``obj`` is the job request."""
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.enterprise_id)
+        return is_plan_office(user) or is_member(user, obj.enterprise_id)
 
     def can_report(self, user, obj=None) -> bool:
         return obj is not None and operates(user, obj.center_id)

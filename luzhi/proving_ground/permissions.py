@@ -28,12 +28,9 @@ from luzhi.proving_ground.models import Deployment
 from luzhi.proving_ground.models import EvaluationRun
 from luzhi.proving_ground.models import IndicatorRule
 from luzhi.proving_ground.models import LargeModel
+from luzhi.registry.permissions import is_member
 
 Filing = LargeModel.Filing
-
-
-def is_member(user, enterprise_id) -> bool:
-    return is_enterprise_user(user) and user.enterprises.filter(pk=enterprise_id).exists()
 
 
 def staff(user) -> bool:

@@ -38,12 +38,13 @@ def own_enterprise_ids(user):
     return Enterprise.members.through.objects.filter(user_id=user.pk).values("enterprise_id")
 
 
-def is_member(user, enterprise) -> bool:
-    """An enterprise user who is a member of ``enterprise``."""
-    if not is_enterprise_user(user) or enterprise is None or enterprise.pk is None:
+def is_member(user, enterprise_id) -> bool:
+    """An enterprise user who is a member of the enterprise with this id (None: no one).
+    The one membership rule: compute's and the proving ground's policies use it too."""
+    if enterprise_id is None or not is_enterprise_user(user):
         return False
     return Enterprise.members.through.objects.filter(
-        user_id=user.pk, enterprise_id=enterprise.pk
+        user_id=user.pk, enterprise_id=enterprise_id
     ).exists()
 
 
@@ -147,7 +148,7 @@ class EnterprisePolicy(RecordPolicy):
     def can_edit(self, user, obj=None) -> bool:
         if is_plan_office(user):
             return True
-        return obj is not None and is_member(user, obj)
+        return obj is not None and is_member(user, obj.pk)
 
     def message_edit(self, obj=None) -> str:
         if obj is None:
@@ -161,7 +162,7 @@ class EnterprisePolicy(RecordPolicy):
         """Yearly figures (revenue, R&D): the plan office, reporters, and the enterprise's members."""
         if is_plan_office(user) or is_unit_reporter(user):
             return True
-        return obj is not None and is_member(user, obj)
+        return obj is not None and is_member(user, obj.pk)
 
 
 class AlgorithmProductPolicy(RecordPolicy):
