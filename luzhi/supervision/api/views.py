@@ -19,6 +19,8 @@ from rest_framework.response import Response
 
 from luzhi.core.api import TRANSITION_ERRORS
 from luzhi.core.api import error_responses
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
 from luzhi.core.permissions import require
 from luzhi.supervision import services
 from luzhi.supervision.api.serializers import CommentSerializer
@@ -59,9 +61,10 @@ class SupervisionReader(permissions.BasePermission):
         return can_see_rounds(request.user)
 
 
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Reporting rounds (报送轮次). ``POST`` opens one (plan office)."""
 
+    service_object = "round_"
     serializer_class = RoundSerializer
     permission_classes = [SupervisionReader]
     queryset = Round.objects.all()
@@ -74,11 +77,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         round_ = services.round_open(actor=request.user, **serializer.validated_data)
         return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: RoundSerializer, **ACTION_ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def close(self, request, pk=None):
-        round_ = services.round_close(actor=request.user, round_=self.get_object())
-        return Response(RoundSerializer(round_).data)
+    close = service_action(services.round_close, out=RoundSerializer)
 
     @extend_schema(request=UrgeSerializer, responses={202: UrgeResultSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -104,9 +103,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TallySerializer(rows, many=True).data)
 
 
-class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+class ObligationViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Obligations (报送任务): one unit's report on one task in one round, with its timeline."""
 
+    service_object = "obligation"
     permission_classes = [SupervisionReader]
     filterset_class = ObligationFilter
 
@@ -121,18 +121,16 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ObligationDetailSerializer if self.action != "list" else ObligationSerializer
 
-    def _respond(self, obligation):
+    def action_response(self, result, serializer_class, status=status.HTTP_200_OK):
+        """The obligation re-read, with its timeline and evidence, after a write."""
         fresh = self.get_queryset().prefetch_related("events__actor", "evidence")
-        return Response(ObligationDetailSerializer(get_object_or_404(fresh, pk=obligation.pk)).data)
+        obligation = get_object_or_404(fresh, pk=result.pk)
+        return Response(serializer_class(obligation).data, status=status)
 
-    @extend_schema(request=None, responses={200: ObligationDetailSerializer, **ACTION_ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def acknowledge(self, request, pk=None):
-        """签收 (the obligation's unit)."""
-        obligation = services.obligation_acknowledge(
-            actor=request.user, obligation=self.get_object()
-        )
-        return self._respond(obligation)
+    acknowledge = service_action(
+        services.obligation_acknowledge, out=ObligationDetailSerializer,
+        doc="签收 (the obligation's unit).",
+    )  # fmt: skip
 
     @extend_schema(
         request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
@@ -146,33 +144,16 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         obligation = services.report_save(
             actor=request.user, obligation=self.get_object(), **serializer.validated_data
         )
-        return self._respond(obligation)
+        return self.action_response(obligation, ObligationDetailSerializer)
 
-    @extend_schema(
-        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def accept(self, request, pk=None):
-        """通过 (the lead unit for a contribution, the plan office otherwise)."""
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        obligation = services.report_accept(
-            actor=request.user, obligation=self.get_object(), **serializer.validated_data
-        )
-        return self._respond(obligation)
-
-    @extend_schema(
-        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
-    )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_report(self, request, pk=None):
-        """退回 with a comment (the reviewer)."""
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        obligation = services.report_return(
-            actor=request.user, obligation=self.get_object(), **serializer.validated_data
-        )
-        return self._respond(obligation)
+    accept = service_action(
+        services.report_accept, request=CommentSerializer, out=ObligationDetailSerializer,
+        doc="通过 (the lead unit for a contribution, the plan office otherwise).",
+    )  # fmt: skip
+    return_report = service_action(
+        services.report_return, request=CommentSerializer, out=ObligationDetailSerializer,
+        url_path="return", url_name="return", doc="退回 with a comment (the reviewer).",
+    )  # fmt: skip
 
     @extend_schema(request=ReasonSerializer, responses={201: None, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], url_path="reopen-request", filter_backends=[])
@@ -198,4 +179,4 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
             ReopenRequest, obligation=obligation, status=ReopenRequest.Status.PENDING
         )
         services.reopen_decide(actor=request.user, request=pending, **serializer.validated_data)
-        return self._respond(obligation)
+        return self.action_response(obligation, ObligationDetailSerializer)
