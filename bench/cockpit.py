@@ -93,10 +93,14 @@ def run(args) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from luzhi.accounts.models import City, User
-    from luzhi.accounts.services import reference_data_sync, user_create
-    from luzhi.indicators.periods import Period, PeriodType
-    from luzhi.indicators.services import data_changed, indicators_sync_from_plan
+    from luzhi.accounts.models import City
+    from luzhi.accounts.models import User
+    from luzhi.accounts.services import reference_data_sync
+    from luzhi.accounts.services import user_create
+    from luzhi.indicators.periods import Period
+    from luzhi.indicators.periods import PeriodType
+    from luzhi.indicators.services import data_changed
+    from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.services import plan_import
 
     started = time.perf_counter()
@@ -174,9 +178,11 @@ def run(args) -> None:
 
 def _registry(rng, cities, months, n) -> dict[str, list[int]]:
     """The stand-in registry table, its indicator function, and its counts per city and month."""
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.db import transaction
 
-    from luzhi.indicators.registry import IndicatorFunction, register
+    from luzhi.indicators.registry import IndicatorFunction
+    from luzhi.indicators.registry import register
 
     first, span = months[0].start, (months[-1].end - months[0].start).days + 1
     rows = [
@@ -228,7 +234,9 @@ def _indicators(rng, cities, months, counts, *, first: int, count: int) -> dict[
     """Create ``count`` monthly additive indicators with approved city values and roll-ups."""
     from django.db import transaction
 
-    from luzhi.indicators.models import PROVINCE, Indicator, Observation
+    from luzhi.indicators.models import PROVINCE
+    from luzhi.indicators.models import Indicator
+    from luzhi.indicators.models import Observation
     from luzhi.indicators.services import computed_snapshot
 
     baseline_year, deadline = months[0].start.year, months[-1].start.year + 1
@@ -346,7 +354,9 @@ def _measurer(office, args):
     from django.db import transaction
     from django.db.models import F
 
-    from luzhi.indicators.models import PROVINCE, Indicator, Observation
+    from luzhi.indicators.models import PROVINCE
+    from luzhi.indicators.models import Indicator
+    from luzhi.indicators.models import Observation
     from luzhi.indicators.services import data_changed
 
     state = {"i": 0}

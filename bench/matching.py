@@ -45,17 +45,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.matching_data import development, load  # noqa: E402
-from luzhi.scenarios.ranking.index import (  # noqa: E402
-    Document,
-    Index,
-    Query,
-    Weights,
-    document_tokens,
-    query_tokens,
-)
+from bench.matching_data import development  # noqa: E402
+from bench.matching_data import load  # noqa: E402
+from luzhi.scenarios.ranking.index import Document  # noqa: E402
+from luzhi.scenarios.ranking.index import Index  # noqa: E402
+from luzhi.scenarios.ranking.index import Query  # noqa: E402
+from luzhi.scenarios.ranking.index import Weights  # noqa: E402
+from luzhi.scenarios.ranking.index import document_tokens  # noqa: E402
+from luzhi.scenarios.ranking.index import query_tokens  # noqa: E402
 from luzhi.scenarios.ranking.lexicon import load_lexicon  # noqa: E402
-from luzhi.scenarios.ranking.text import Tokenizer, char_tokens, default_tokenizer  # noqa: E402
+from luzhi.scenarios.ranking.text import Tokenizer  # noqa: E402
+from luzhi.scenarios.ranking.text import char_tokens  # noqa: E402
+from luzhi.scenarios.ranking.text import default_tokenizer  # noqa: E402
 
 CITIES = ["济南", "青岛", "淄博", "枣庄", "东营", "烟台", "潍坊", "济宁", "泰安", "威海", "日照", "临沂", "德州", "聊城", "滨州", "菏泽"]
 

@@ -48,7 +48,10 @@ def main() -> None:
     from django.db import connection
 
     from luzhi.accounts.services import reference_data_sync
-    from luzhi.plan.models import Plan, PlanImport, Section, Target
+    from luzhi.plan.models import Plan
+    from luzhi.plan.models import PlanImport
+    from luzhi.plan.models import Section
+    from luzhi.plan.models import Target
     from luzhi.plan.parsing import parse_plan_bytes
     from luzhi.plan.parsing.synthetic import make_synthetic_plan
     from luzhi.plan.services import plan_import

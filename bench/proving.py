@@ -32,9 +32,11 @@ from luzhi.proving_ground.tests.toolkit_helpers import write_mc_set  # noqa: E40
 from luzhi.proving_ground.toolkit import benchmarks  # noqa: E402
 from luzhi.proving_ground.toolkit.cache import MemoryCache  # noqa: E402
 from luzhi.proving_ground.toolkit.client import Sender  # noqa: E402
-from luzhi.proving_ground.toolkit.evaluate import Options, evaluate  # noqa: E402
+from luzhi.proving_ground.toolkit.evaluate import Options  # noqa: E402
+from luzhi.proving_ground.toolkit.evaluate import evaluate  # noqa: E402
 from luzhi.proving_ground.toolkit.extract import extract_choice  # noqa: E402
-from luzhi.proving_ground.toolkit.fake_openai_server import STYLES, true_accuracy  # noqa: E402
+from luzhi.proving_ground.toolkit.fake_openai_server import STYLES  # noqa: E402
+from luzhi.proving_ground.toolkit.fake_openai_server import true_accuracy  # noqa: E402
 
 PORT = int(os.environ.get("PROVING_BENCH_PORT", "9061"))
 LATENCY, CAPACITY, N = 0.2, 64, 2000

@@ -163,14 +163,14 @@ def _build():
     from django.utils import timezone
 
     from luzhi.accounts.models import User
-    from luzhi.accounts.services import reference_data_sync, user_create
+    from luzhi.accounts.services import reference_data_sync
+    from luzhi.accounts.services import user_create
     from luzhi.indicators.models import Indicator
-    from luzhi.indicators.periods import Period, PeriodType
-    from luzhi.indicators.services import (
-        indicators_sync_from_plan,
-        observation_approve,
-        observation_save,
-    )
+    from luzhi.indicators.periods import Period
+    from luzhi.indicators.periods import PeriodType
+    from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.indicators.services import observation_approve
+    from luzhi.indicators.services import observation_save
     from luzhi.plan.services import plan_import
     from luzhi.supervision import services
     from luzhi.supervision.models import Obligation

@@ -191,9 +191,11 @@ def _run_child(path: Path, trace: bool) -> dict:
 
 def _clear_enterprises() -> None:
     """Empty the enterprise tables between the timed and the traced run (raw SQL: fast at 100k)."""
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.db import transaction
 
-    from luzhi.registry.models import Enterprise, EnterpriseYear
+    from luzhi.registry.models import Enterprise
+    from luzhi.registry.models import EnterpriseYear
 
     tables = [
         EnterpriseYear.history.model._meta.db_table,
@@ -257,17 +259,15 @@ def _fill_registries(scale: float = 1.0) -> dict[str, int]:
     from decimal import Decimal
 
     from luzhi.accounts.models import City
-    from luzhi.registry.models import (
-        Achievement,
-        AlgorithmProduct,
-        Enterprise,
-        EnterpriseYear,
-        Platform,
-        Project,
-        Qualification,
-        Segment,
-        Talent,
-    )
+    from luzhi.registry.models import Achievement
+    from luzhi.registry.models import AlgorithmProduct
+    from luzhi.registry.models import Enterprise
+    from luzhi.registry.models import EnterpriseYear
+    from luzhi.registry.models import Platform
+    from luzhi.registry.models import Project
+    from luzhi.registry.models import Qualification
+    from luzhi.registry.models import Segment
+    from luzhi.registry.models import Talent
 
     rng = random.Random(20250101)
     cities = list(City.objects.all())
@@ -408,9 +408,11 @@ def bench_recompute(*, scale: float = 1.0, repeat: int = 3) -> float:
     from django.utils import timezone
 
     from luzhi.indicators.models import Indicator
-    from luzhi.indicators.periods import Period, PeriodType
+    from luzhi.indicators.periods import Period
+    from luzhi.indicators.periods import PeriodType
     from luzhi.indicators.registry import get_function
-    from luzhi.indicators.services import computed_values, indicators_sync_from_plan
+    from luzhi.indicators.services import computed_values
+    from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.services import plan_import
 
     seed = ROOT / "luzhi" / "plan" / "seed" / "shandong-ai-action-plan-2025-2027.txt"

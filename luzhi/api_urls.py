@@ -2,7 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
-from luzhi.core.discovery import app_module, luzhi_apps
+from luzhi.core.discovery import app_module
+from luzhi.core.discovery import luzhi_apps
 
 router = DefaultRouter()
 for _config in luzhi_apps():

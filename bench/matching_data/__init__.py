@@ -8,7 +8,8 @@ is odd (ind-01, ind-03 …) are the development half on which the ranker's weigh
 may be chosen; the even ones are held out.
 """
 
-from bench.matching_data import labelled_a, labelled_b
+from bench.matching_data import labelled_a
+from bench.matching_data import labelled_b
 from bench.matching_data.distractors import DISTRACTORS
 
 

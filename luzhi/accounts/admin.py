@@ -10,8 +10,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.accounts.services import UNIT_EDITABLE_FIELDS, unit_update
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
+from luzhi.accounts.services import UNIT_EDITABLE_FIELDS
+from luzhi.accounts.services import unit_update
 
 
 @admin.register(User)

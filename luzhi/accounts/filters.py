@@ -1,10 +1,12 @@
 """FilterSets for units and cities, shared by the API and the web pages."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
 from luzhi.core.text import normalize_name
 
 

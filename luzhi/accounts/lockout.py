@@ -13,7 +13,8 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from axes.utils import reset
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone

@@ -6,9 +6,16 @@ and the services (``policy.require``) all ask these policies.
 
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import is_government, is_plan_office, reporter_of, signed_in
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_government
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import reporter_of
+from luzhi.core.roles import signed_in
 
 
 class UnitPolicy(Policy):

@@ -7,8 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.accounts.permissions import units, users
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
+from luzhi.accounts.permissions import units
+from luzhi.accounts.permissions import users
 from luzhi.core.cache import bump
 from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name

@@ -4,14 +4,17 @@ list of sign-in lockouts."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from luzhi.accounts import lockout
-from luzhi.accounts.services import user_token_revoke, user_token_rotate
+from luzhi.accounts.services import user_token_revoke
+from luzhi.accounts.services import user_token_rotate
 from luzhi.core.views import plan_office_only
 
 

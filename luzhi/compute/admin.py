@@ -5,23 +5,21 @@ ledger included, and at django-simple-history's record of the registers."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    LedgerEntry,
-    LedgerTransaction,
-    Redemption,
-    Settlement,
-    UtilisationReport,
-    Voucher,
-    VoucherApplication,
-    VoucherEvent,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import LedgerEntry
+from luzhi.compute.models import LedgerTransaction
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherEvent
+from luzhi.compute.models import VoucherProgram
 from luzhi.core.admin import ReadOnlyAdminMixin
 
 

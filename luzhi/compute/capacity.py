@@ -14,19 +14,18 @@ as such (``unknown_cards``), never estimated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
 
-from luzhi.compute.models import (
-    CenterKind,
-    ComputeCenter,
-    CountingConvention,
-    InventoryItem,
-    ReviewStatus,
-)
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import ReviewStatus
 
 TFLOPS_PER_EFLOPS = Decimal(1_000_000)
 

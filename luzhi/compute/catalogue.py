@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from luzhi.compute.models import AcceleratorModel, CountingConvention, Precision
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Precision
 
 DATA = Path(__file__).resolve().parent / "data" / "accelerators.json"
 CONVENTION_SOURCE = (

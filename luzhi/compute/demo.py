@@ -11,10 +11,12 @@ transaction on PostgreSQL).
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 
 from luzhi.plan.selectors import current_plan
 
@@ -98,10 +100,13 @@ def compute_clear() -> None:
 
 def seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> str:
     """The demo register, utilisation, programmes and a voucher flow; returns a summary line."""
-    from luzhi.accounts.models import City, Unit, User
+    from luzhi.accounts.models import City
+    from luzhi.accounts.models import Unit
+    from luzhi.accounts.models import User
     from luzhi.compute import services
     from luzhi.compute.catalogue import catalogue_seed
-    from luzhi.compute.models import AcceleratorModel, ComputeCenter
+    from luzhi.compute.models import AcceleratorModel
+    from luzhi.compute.models import ComputeCenter
 
     today = today or date.today()
     if reset:
@@ -203,7 +208,8 @@ def _voucher_flow(office, operator, programs, today: date, rng) -> str:
     from luzhi.accounts.models import User
     from luzhi.compute import services
     from luzhi.compute.models import ComputeCenter
-    from luzhi.registry.models import Enterprise, RecordStatus
+    from luzhi.registry.models import Enterprise
+    from luzhi.registry.models import RecordStatus
 
     center = ComputeCenter.objects.get(code=DEMO_CENTER)
     applicant = User.objects.filter(username="enterprise").first()

@@ -5,20 +5,18 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CenterKind,
-    ComputeCenter,
-    Dispatch,
-    JobRequest,
-    Origin,
-    Redemption,
-    ReviewStatus,
-    Settlement,
-    Voucher,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Origin
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.core.filtering import SearchFilter
 
 

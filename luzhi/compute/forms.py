@@ -3,16 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City, Unit
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CenterKind,
-    Origin,
-    Precision,
-    UtilisationReport,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import Origin
+from luzhi.compute.models import Precision
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.core.forms import ModelCheckedForm
 
 #: The catalogue's peak figures, in the order of the page.

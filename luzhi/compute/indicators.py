@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from luzhi.accounts.models import City
-from luzhi.compute.capacity import capacity_on, counted_centers
+from luzhi.compute.capacity import capacity_on
+from luzhi.compute.capacity import counted_centers
 from luzhi.indicators.registry import indicator_function
 
 

@@ -10,15 +10,13 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from luzhi.compute.models import (
-    EnterpriseYearUse,
-    LedgerAccount,
-    LedgerEntry,
-    Redemption,
-    Settlement,
-    Voucher,
-    VoucherProgram,
-)
+from luzhi.compute.models import EnterpriseYearUse
+from luzhi.compute.models import LedgerAccount
+from luzhi.compute.models import LedgerEntry
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherProgram
 from luzhi.compute.services import ledger
 
 K = LedgerAccount.Kind

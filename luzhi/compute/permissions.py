@@ -20,30 +20,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.compute import conf
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    Redemption,
-    ReviewStatus,
-    Settlement,
-    UtilisationReport,
-    Voucher,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.core import policy
-from luzhi.core.roles import (
-    is_center_operator,
-    is_enterprise_user,
-    is_plan_office,
-    is_unit_reporter,
-    reporter_of,
-    signed_in,
-)
+from luzhi.core.roles import is_center_operator
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import reporter_of
+from luzhi.core.roles import signed_in
+from luzhi.registry.permissions import is_member
 
 
 def register_unit_ids() -> list[int]:
@@ -68,15 +65,6 @@ def operates(user, center_id) -> bool:
         center_id is not None
         and is_center_operator(user)
         and user.compute_centers.filter(pk=center_id).exists()
-    )
-
-
-def member_of_enterprise(user, enterprise_id) -> bool:
-    """An enterprise user who is a member of this enterprise."""
-    return (
-        enterprise_id is not None
-        and is_enterprise_user(user)
-        and user.enterprises.filter(pk=enterprise_id).exists()
     )
 
 
@@ -241,7 +229,7 @@ class ApplicationPolicy(_PartyPolicy):
     def can_apply(self, user, obj=None) -> bool:
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.enterprise_id)
+        return is_plan_office(user) or is_member(user, obj.enterprise_id)
 
     def can_review(self, user, obj=None) -> bool:
         if obj is None:
@@ -307,7 +295,7 @@ class JobPolicy(policy.Policy):
         """``obj`` is the enterprise the job is for."""
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.pk)
+        return is_plan_office(user) or is_member(user, obj.pk)
 
 
 class DispatchPolicy(policy.Policy):
@@ -332,7 +320,7 @@ class DispatchPolicy(policy.Policy):
         """``obj`` is the job request."""
         if obj is None:
             return is_enterprise_user(user) or is_plan_office(user)
-        return is_plan_office(user) or member_of_enterprise(user, obj.enterprise_id)
+        return is_plan_office(user) or is_member(user, obj.enterprise_id)
 
     def can_report(self, user, obj=None) -> bool:
         return obj is not None and operates(user, obj.center_id)

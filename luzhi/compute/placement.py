@@ -14,18 +14,17 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 
-from luzhi.compute.models import (
-    ComputeCenter,
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    ReviewStatus,
-    UtilisationReport,
-    Voucher,
-)
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import Voucher
 from luzhi.compute.services import ledger
 from luzhi.compute.services.common import subsidy_of
 

@@ -3,24 +3,26 @@ and budget burn, an enterprise's vouchers with their balances."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from luzhi.compute import permissions
-from luzhi.compute.capacity import capacity_on, conventions
-from luzhi.compute.models import (
-    CenterKind,
-    LedgerAccount,
-    LedgerEntry,
-    Redemption,
-    Settlement,
-    Voucher,
-)
+from luzhi.compute.capacity import capacity_on
+from luzhi.compute.capacity import conventions
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import LedgerAccount
+from luzhi.compute.models import LedgerEntry
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
 from luzhi.compute.services import ledger
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 
 R = Redemption.Status
 

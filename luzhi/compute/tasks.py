@@ -9,7 +9,9 @@ from datetime import date
 
 from django_tasks import task
 
-from luzhi.compute.models import ComputeCenter, Dispatch, VoucherProgram
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import VoucherProgram
 
 
 @task()

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from luzhi.compute.views import manage, placement, register, vouchers
+from luzhi.compute.views import manage
+from luzhi.compute.views import placement
+from luzhi.compute.views import register
+from luzhi.compute.views import vouchers
 
 app_name = "compute"
 

@@ -12,7 +12,10 @@ from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, pagination, permissions, serializers
+from rest_framework import exceptions
+from rest_framework import pagination
+from rest_framework import permissions
+from rest_framework import serializers
 
 from luzhi.core.roles import is_plan_office
 from luzhi.core.services import StateConflict

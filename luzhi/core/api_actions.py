@@ -37,7 +37,8 @@ from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import TRANSITION_ERRORS, error_responses
+from luzhi.core.api import TRANSITION_ERRORS
+from luzhi.core.api import error_responses
 
 
 def validated(serializer_class, request, **kwargs) -> dict:

@@ -13,7 +13,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.history import HISTORY_TYPES, record_entries
+from luzhi.core.history import HISTORY_TYPES
+from luzhi.core.history import record_entries
 
 
 class HistoryChangeSerializer(serializers.Serializer):

@@ -12,7 +12,8 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
+from django.apps import apps
 
 
 def luzhi_apps() -> list[AppConfig]:

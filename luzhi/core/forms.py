@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 #: One limit for every review comment, return reason and decision note.
@@ -21,6 +23,11 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     for key, messages in error.message_dict.items():
         field = key if key in form.fields and key != NON_FIELD_ERRORS else None
         form.add_error(field, messages)
+
+
+def form_errors(form: forms.Form) -> str:
+    """A bound form's errors as one line, for a flash message on a page without the form."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
 
 
 def add_model_errors(

@@ -10,9 +10,12 @@ per related model), choices by their label, decimals without trailing zeros.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 
 PanelContext = Callable[..., dict | None]
 

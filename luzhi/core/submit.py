@@ -8,6 +8,9 @@ A view builds its form (bound on POST), then::
 
 so each page says only what to call, what to tell the user and where to go; how a
 service's refusal reaches the form is written once.
+
+A button with no form to show again (close, retry, decide) calls ``attempt``: the
+service's refusal becomes a flash message instead, and the view redirects.
 """
 
 from __future__ import annotations
@@ -41,3 +44,14 @@ def submit(request, form, write: Callable, *, then, done=None) -> HttpResponse |
         messages.success(request, done(result) if callable(done) else done)
     target = then(result) if callable(then) else then
     return target if isinstance(target, HttpResponse) else redirect(target)
+
+
+def attempt(request, write: Callable, *, done) -> None:
+    """Call the service ``write()`` and flash ``done`` (a text, or a callable given the
+    service's result), or the service's refusal (its ``ValidationError``) as one message."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done(result) if callable(done) else done)

@@ -8,8 +8,10 @@ themselves. 404, 500 and CSRF failures get Chinese pages in the same layout.
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext as _

@@ -27,44 +27,42 @@ import hashlib
 import random
 import time
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
-from luzhi.accounts.models import City, User
-from luzhi.demo.trajectories import (
-    ALLOCATIONS,
-    CITY_WEIGHTS,
-    MILESTONES,
-    OFFICE,
-    RETURNED,
-    SOURCE,
-    STATUS,
-    Generator,
-    Series,
-    Summary,
-    Trajectory,
-)
-from luzhi.indicators.models import (
-    PROVINCE,
-    CityAllocation,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-    ObservationEvent,
-)
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
+from luzhi.demo.trajectories import ALLOCATIONS
+from luzhi.demo.trajectories import CITY_WEIGHTS
+from luzhi.demo.trajectories import MILESTONES
+from luzhi.demo.trajectories import OFFICE
+from luzhi.demo.trajectories import RETURNED
+from luzhi.demo.trajectories import SOURCE
+from luzhi.demo.trajectories import STATUS
+from luzhi.demo.trajectories import Generator
+from luzhi.demo.trajectories import Series
+from luzhi.demo.trajectories import Summary
+from luzhi.demo.trajectories import Trajectory
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ObservationEvent
 from luzhi.indicators.periods import Period
-from luzhi.indicators.services import (
-    allocation_set,
-    data_changed,
-    milestone_set,
-    observation_approve,
-    observation_return,
-    observation_save,
-    rollup_refresh,
-)
+from luzhi.indicators.services import allocation_set
+from luzhi.indicators.services import data_changed
+from luzhi.indicators.services import milestone_set
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_return
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import rollup_refresh
 
 # ---------------------------------------------------------------- writing
 

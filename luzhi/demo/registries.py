@@ -18,48 +18,47 @@ with its first edit.
 
 import random
 import time
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from luzhi.accounts.models import City, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
 from luzhi.demo.history import _explicit_timestamps
-from luzhi.demo.registry_data import (
-    BASELINE_YEAR,
-    DOMAINS,
-    ENTERPRISES,
-    FIELDS,
-    FIRST_REGISTERED,
-    GIVEN,
-    PLATFORM_HOSTS,
-    PLATFORMS,
-    PROJECTS_PER_YEAR,
-    SEGMENT_WEIGHTS,
-    SURNAMES,
-    TALENT_PER_YEAR,
-    TALENT_PROGRAMMES,
-    RandomDates,
-    RegistrySummary,
-    aware,
-    company_name,
-    count_near,
-    new_credit_code,
-)
-from luzhi.demo.trajectories import CITY_WEIGHTS, completed_periods
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Segment,
-    Talent,
-)
+from luzhi.demo.registry_data import BASELINE_YEAR
+from luzhi.demo.registry_data import DOMAINS
+from luzhi.demo.registry_data import ENTERPRISES
+from luzhi.demo.registry_data import FIELDS
+from luzhi.demo.registry_data import FIRST_REGISTERED
+from luzhi.demo.registry_data import GIVEN
+from luzhi.demo.registry_data import PLATFORM_HOSTS
+from luzhi.demo.registry_data import PLATFORMS
+from luzhi.demo.registry_data import PROJECTS_PER_YEAR
+from luzhi.demo.registry_data import SEGMENT_WEIGHTS
+from luzhi.demo.registry_data import SURNAMES
+from luzhi.demo.registry_data import TALENT_PER_YEAR
+from luzhi.demo.registry_data import TALENT_PROGRAMMES
+from luzhi.demo.registry_data import RandomDates
+from luzhi.demo.registry_data import RegistrySummary
+from luzhi.demo.registry_data import aware
+from luzhi.demo.registry_data import company_name
+from luzhi.demo.registry_data import count_near
+from luzhi.demo.registry_data import new_credit_code
+from luzhi.demo.trajectories import CITY_WEIGHTS
+from luzhi.demo.trajectories import completed_periods
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
 from luzhi.registry.services.changes import registry_changed
 
 

@@ -3,18 +3,19 @@ where they are and what they are called (luzhi.demo.registries creates them)."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from django.utils import timezone
 
 from luzhi.accounts.models import City
-from luzhi.registry.credit_code import ALPHABET, check_character
-from luzhi.registry.models import (
-    Platform,
-    Project,
-    Segment,
-    Talent,
-)
+from luzhi.registry.credit_code import ALPHABET
+from luzhi.registry.credit_code import check_character
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
 
 BASELINE_YEAR = 2024
 ENTERPRISES = 3000

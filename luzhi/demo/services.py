@@ -8,7 +8,8 @@ from datetime import date
 
 from django.db import transaction
 
-from luzhi.accounts.models import Unit, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
 from luzhi.accounts.services import user_create
 
 DEMO_PASSWORD = "luzhi-demo-2025"  # noqa: S105  (demo only; production never runs `demo seed`)
@@ -77,7 +78,8 @@ def app_demo_modules() -> list:
     Such a module may define ``ACCOUNTS`` (dicts with the fields of :class:`DemoAccount`)
     and ``seed(*, seed, today, reset) -> str`` (idempotent; returns a one-line summary).
     """
-    from luzhi.core.discovery import app_module, luzhi_apps
+    from luzhi.core.discovery import app_module
+    from luzhi.core.discovery import luzhi_apps
 
     return [m for c in luzhi_apps() if (m := app_module(c, "demo")) is not None]
 
@@ -151,9 +153,12 @@ def demo_seed(*, seed: int = 42, today: date | None = None, reset: bool = False)
     Idempotent: the history is skipped when observations exist, unless ``reset``
     clears them first (demo databases only).
     """
-    from luzhi.demo.history import history_clear, history_seed
-    from luzhi.demo.registries import registries_seed, registries_snapshot
-    from luzhi.demo.supervision import supervision_clear, supervision_seed
+    from luzhi.demo.history import history_clear
+    from luzhi.demo.history import history_seed
+    from luzhi.demo.registries import registries_seed
+    from luzhi.demo.registries import registries_snapshot
+    from luzhi.demo.supervision import supervision_clear
+    from luzhi.demo.supervision import supervision_seed
     from luzhi.indicators.models import Indicator
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.plan.selectors import current_plan

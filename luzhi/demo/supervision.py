@@ -11,17 +11,25 @@ bulletin (通报) shows a spread of on-time and late units.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from luzhi.accounts.models import User
-from luzhi.indicators.models import PROVINCE, Observation
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.plan.models import Plan
 from luzhi.supervision import services
-from luzhi.supervision.models import Notification, Obligation, ObligationEvent, Round
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import Round
 from luzhi.supervision.selectors import owed_values
 
 # (task path, unit short name, what happens, days before the due date it was submitted)

@@ -4,17 +4,18 @@ luzhi.demo.history writes them."""
 
 import math
 import random
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from luzhi.accounts.models import City
-from luzhi.indicators.models import (
-    PROVINCE,
-    Indicator,
-    Observation,
-)
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.plans import last_year
 
 STATUS = Observation.Status

@@ -8,7 +8,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from luzhi.indicators.models import ValueRule
-from luzhi.indicators.value_rules import NUMBERS, value_rule_delete, value_rule_set
+from luzhi.indicators.value_rules import NUMBERS
+from luzhi.indicators.value_rules import value_rule_delete
+from luzhi.indicators.value_rules import value_rule_set
 
 
 @admin.register(ValueRule)

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core import appconfig, roles
+from luzhi.core import appconfig
+from luzhi.core import roles
 from luzhi.core.nav import NavItem
 
 

@@ -16,15 +16,19 @@ requests so the cockpit recomputes only the indicators whose data changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 
-from luzhi.indicators.models import Indicator, StoredAssessment
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import StoredAssessment
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.progress import Assessment
 
 

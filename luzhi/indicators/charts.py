@@ -6,7 +6,8 @@ Dates become ISO strings (``2027-12-31``) for ECharts' time axis; numbers are
 rounded to four decimals so float noise never reaches the page.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 
 from django.utils.translation import gettext as _

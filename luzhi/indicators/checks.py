@@ -18,7 +18,8 @@ part's period end (a yearly whole for a quarterly part).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -26,8 +27,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from luzhi.indicators.models import PROVINCE, Indicator, Observation, ValueRule, region_name
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ValueRule
+from luzhi.indicators.models import region_name
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 
 KIND = ValueRule.Kind
 COUNTED = (Observation.Status.APPROVED, Observation.Status.SUBMITTED)

@@ -13,18 +13,19 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from luzhi.core.units import unit_label
-from luzhi.indicators.selectors import CityRow, IndicatorStatus
-from luzhi.indicators.templatetags.cockpit_tags import (
-    deadline_text,
-    source_label,
-    status_label,
-    status_rule,
-    target_text,
-)
+from luzhi.indicators.selectors import CityRow
+from luzhi.indicators.selectors import IndicatorStatus
+from luzhi.indicators.templatetags.cockpit_tags import deadline_text
+from luzhi.indicators.templatetags.cockpit_tags import source_label
+from luzhi.indicators.templatetags.cockpit_tags import status_label
+from luzhi.indicators.templatetags.cockpit_tags import status_rule
+from luzhi.indicators.templatetags.cockpit_tags import target_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="0F3F85")

@@ -1,6 +1,7 @@
 """Serving evidence files safely: the same response for the web page and the API."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
+from django.http import Http404
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 

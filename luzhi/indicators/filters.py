@@ -15,8 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from luzhi.accounts.models import Unit
-from luzhi.indicators.models import Indicator, Observation
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.plans import in_plan
 from luzhi.indicators.services import resolve_region
 from luzhi.plan.filters import PlanRefFilter

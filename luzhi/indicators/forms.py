@@ -9,7 +9,8 @@ selects list what the user may choose, but a value posted by hand still goes
 to the service, so there is one validation path for the web and the API.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from luzhi.accounts.models import City
 
 # Kept for the other apps that import it from here; new code imports it from luzhi.core.forms.
-from luzhi.indicators.models import PROVINCE, Indicator, Observation, ValueRule
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ValueRule
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.permissions import may_report
 from luzhi.indicators.services import evidence_check_all
 

@@ -41,7 +41,8 @@ def content_versions() -> tuple[int, int]:
     from django.db import connection
 
     from luzhi.core.models import ContentVersion
-    from luzhi.indicators.models import DATA_VERSION_KEY, DataVersion
+    from luzhi.indicators.models import DATA_VERSION_KEY
+    from luzhi.indicators.models import DataVersion
 
     quote = connection.ops.quote_name
     sql = (

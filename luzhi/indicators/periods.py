@@ -6,7 +6,8 @@ API and the forms accept.
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.db import models
 from django.utils.translation import gettext

@@ -19,15 +19,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core import policy
-from luzhi.core.roles import is_government, is_plan_office, is_unit_reporter, signed_in
-from luzhi.indicators.models import (
-    PROVINCE,
-    CityAllocation,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-)
+from luzhi.core.roles import is_government
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import signed_in
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
 
 
 class IndicatorPolicy(policy.Policy):

@@ -10,14 +10,18 @@ that plan's cockpit judges the shared observations against its own target and ye
 """
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from django.db.models import Q
 
 from luzhi.core.text import normalize_name
-from luzhi.indicators.models import Indicator, TargetLink
-from luzhi.plan.models import Plan, Section, Target
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import TargetLink
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
 
 
 def target_terms(target: Target, plan: Plan) -> dict:

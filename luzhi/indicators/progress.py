@@ -25,7 +25,8 @@ The rules (docs/indicators.md has the same text, and the cockpit shows it on hov
   ``period_start``, the deadline the target's own year or the plan's ``period_end``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 

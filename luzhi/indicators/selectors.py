@@ -5,8 +5,10 @@ are approved), fetches them for all indicators in one query, and does the
 math in Python, so the query count does not grow with the number of indicators.
 """
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -15,19 +17,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luzhi.accounts.models import City
-from luzhi.indicators import assessments, plans
-from luzhi.indicators.models import (
-    DATA_VERSION_KEY,
-    PROVINCE,
-    CityAllocation,
-    DataVersion,
-    Indicator,
-    Observation,
-)
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators import assessments
+from luzhi.indicators import plans
+from luzhi.indicators.models import DATA_VERSION_KEY
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import DataVersion
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
-from luzhi.indicators.progress import NONE, Assessment, TargetSpec, assess, ratio_percent
+from luzhi.indicators.progress import NONE
+from luzhi.indicators.progress import Assessment
+from luzhi.indicators.progress import TargetSpec
+from luzhi.indicators.progress import assess
+from luzhi.indicators.progress import ratio_percent
 
 # Which value is the headline when several sources cover the same period.
 SOURCE_PRECEDENCE = [

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from luzhi.indicators.models import Indicator
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.services import computed_snapshot
 
 logger = logging.getLogger(__name__)

@@ -2,25 +2,25 @@
 
 from django.urls import path
 
-from luzhi.indicators.views.cockpit.detail import indicator_detail, observation_detail
-from luzhi.indicators.views.cockpit.exports import city_xlsx, cockpit_xlsx
-from luzhi.indicators.views.cockpit.overview import city_panel, cockpit, public_cockpit
-from luzhi.indicators.views.configuration import (
-    allocation_edit,
-    figure_of_record_edit,
-    indicators_sync,
-    milestone_edit,
-)
+from luzhi.indicators.views.cockpit.detail import indicator_detail
+from luzhi.indicators.views.cockpit.detail import observation_detail
+from luzhi.indicators.views.cockpit.exports import city_xlsx
+from luzhi.indicators.views.cockpit.exports import cockpit_xlsx
+from luzhi.indicators.views.cockpit.overview import city_panel
+from luzhi.indicators.views.cockpit.overview import cockpit
+from luzhi.indicators.views.cockpit.overview import public_cockpit
+from luzhi.indicators.views.configuration import allocation_edit
+from luzhi.indicators.views.configuration import figure_of_record_edit
+from luzhi.indicators.views.configuration import indicators_sync
+from luzhi.indicators.views.configuration import milestone_edit
 from luzhi.indicators.views.links import target_links
-from luzhi.indicators.views.reporting import (
-    evidence_download,
-    my_indicators,
-    observation_correct_view,
-    observation_review,
-    observation_submit_view,
-    report,
-    review_queue,
-)
+from luzhi.indicators.views.reporting import evidence_download
+from luzhi.indicators.views.reporting import my_indicators
+from luzhi.indicators.views.reporting import observation_correct_view
+from luzhi.indicators.views.reporting import observation_review
+from luzhi.indicators.views.reporting import observation_submit_view
+from luzhi.indicators.views.reporting import report
+from luzhi.indicators.views.reporting import review_queue
 from luzhi.indicators.views.rules import value_rules_edit
 
 app_name = "indicators"

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.indicators.models import Indicator, ValueRule
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import ValueRule
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.services.common import parse_decimal
 

@@ -12,16 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from luzhi.core.admin import ReadOnlyAdminMixin
-from luzhi.plan.models import (
-    Assignment,
-    AssignmentUnit,
-    Plan,
-    PlanImport,
-    PlanIssuer,
-    Section,
-    Target,
-)
-from luzhi.plan.services import section_update, target_update
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import PlanIssuer
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.services import section_update
+from luzhi.plan.services import target_update
 
 TARGET_FIELDS = ["metric", "cmp", "value", "value_max", "unit", "by_year", "per"]
 

@@ -10,13 +10,18 @@ Every text cell stays text (``core.xlsx`` neutralises formula-like text).
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
+from openpyxl.styles import Border
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
+from openpyxl.styles import Side
 from openpyxl.utils import get_column_letter
 
 # Re-exported for callers of the first apps (indicators, supervision import it from
 # here); new code imports it from luzhi.core.files. Remove once they have moved.
 from luzhi.core.xlsx import workbook_bytes
-from luzhi.plan.models import Plan, Section
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 from luzhi.plan.selectors import Matrix
 
 ROLES = ("lead", "responsible", "joint")

@@ -13,9 +13,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from luzhi.accounts.models import Unit
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.models import Task
 from luzhi.plan.permissions import plans as plan_policy
-from luzhi.plan.selectors import current_plans, plan_by_ref
+from luzhi.plan.selectors import current_plans
+from luzhi.plan.selectors import plan_by_ref
 
 
 class PlanRefField(forms.ModelChoiceField):

@@ -5,12 +5,15 @@ through :mod:`luzhi.plan.selectors`.
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.db.models import QuerySet
 
 from luzhi.accounts.models import Unit
-from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 
 ROLE_ORDER = {"lead": 0, "responsible": 1, "joint": 2}
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
-from luzhi.core.fields import quantity_field, user_field
+from luzhi.core.fields import quantity_field
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 

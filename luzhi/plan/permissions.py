@@ -9,9 +9,18 @@ plan office imports and corrects. Role predicates come from
 
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import is_plan_office, is_unit_reporter, signed_in
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, Section, Target, Task
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import signed_in
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.models import Task
 
 SUPERSEDED = _("该版本已被新版本取代,只有专项办可以查看历史版本。")
 

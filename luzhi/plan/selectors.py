@@ -3,21 +3,28 @@ and what each page shows (the ``page_*`` functions, each a fixed number of queri
 whatever the plan's size)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import QuerySet
 
 from luzhi.accounts.models import Unit
-from luzhi.core.history import Entry, record_entries
-from luzhi.plan.matrix import (  # noqa: F401  (re-exported: pages read the matrix through here)
-    Matrix,
-    MatrixRow,
-    matrix_groups,
-    plan_units,
-    responsibility_matrix,
-)
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, Section, Target
+from luzhi.core.history import Entry
+from luzhi.core.history import record_entries
+from luzhi.plan.matrix import Matrix  # noqa: F401  (re-exported: pages read the matrix through here)
+from luzhi.plan.matrix import MatrixRow  # noqa: F401  (re-exported: pages read the matrix through here)
+from luzhi.plan.matrix import matrix_groups  # noqa: F401  (re-exported: pages read the matrix through here)
+from luzhi.plan.matrix import plan_units  # noqa: F401  (re-exported: pages read the matrix through here)
+from luzhi.plan.matrix import responsibility_matrix  # noqa: F401  (re-exported: pages read the matrix through here)
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
 
 
 def current_plans() -> QuerySet[Plan]:

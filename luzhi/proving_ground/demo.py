@@ -10,7 +10,10 @@ Idempotent; ``reset`` replaces the proving ground's records.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -53,15 +56,13 @@ OTHERS = ["潍柴动力", "海尔卡奥斯", "魏桥创业集团", "青岛啤酒
 
 
 def clear() -> int:
-    from luzhi.proving_ground.models import (
-        Benchmark,
-        CachedResponse,
-        Deployment,
-        EvaluationRun,
-        FilingEvent,
-        IndicatorRule,
-        LargeModel,
-    )
+    from luzhi.proving_ground.models import Benchmark
+    from luzhi.proving_ground.models import CachedResponse
+    from luzhi.proving_ground.models import Deployment
+    from luzhi.proving_ground.models import EvaluationRun
+    from luzhi.proving_ground.models import FilingEvent
+    from luzhi.proving_ground.models import IndicatorRule
+    from luzhi.proving_ground.models import LargeModel
 
     count = LargeModel.objects.count()
     EvaluationRun.objects.all().delete()
@@ -77,7 +78,9 @@ def clear() -> int:
 def seed(*, seed: int = 42, today: date | None = None, reset: bool = False) -> str:
     from luzhi.accounts.models import User
     from luzhi.proving_ground import services
-    from luzhi.proving_ground.models import Benchmark, EvaluationRun, LargeModel
+    from luzhi.proving_ground.models import Benchmark
+    from luzhi.proving_ground.models import EvaluationRun
+    from luzhi.proving_ground.models import LargeModel
     from luzhi.proving_ground.toolkit.scoring import wilson
     from luzhi.registry.models import Enterprise
 

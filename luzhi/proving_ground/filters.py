@@ -4,7 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.filtering import SearchFilter
-from luzhi.proving_ground.models import Benchmark, Deployment, EvaluationRun, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import LargeModel
 
 
 class LargeModelFilter(django_filters.FilterSet):

@@ -4,13 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import ApproveRejectForm
-from luzhi.proving_ground.models import (
-    Benchmark,
-    Deployment,
-    EvaluationRun,
-    IndicatorRule,
-    LargeModel,
-)
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
+from luzhi.proving_ground.models import LargeModel
 from luzhi.registry.models import Enterprise
 
 

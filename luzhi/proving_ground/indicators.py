@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from luzhi.indicators.registry import indicator_function
-from luzhi.proving_ground.selectors import assess, counted_models
+from luzhi.proving_ground.selectors import assess
+from luzhi.proving_ground.selectors import counted_models
 
 NAME = "proving_ground.industry_models"
 

@@ -16,27 +16,21 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import (
-    is_enterprise_user,
-    is_evaluator,
-    is_government,
-    is_plan_office,
-    signed_in,
-)
-from luzhi.proving_ground.models import (
-    Benchmark,
-    Deployment,
-    EvaluationRun,
-    IndicatorRule,
-    LargeModel,
-)
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_evaluator
+from luzhi.core.roles import is_government
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import signed_in
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
+from luzhi.proving_ground.models import LargeModel
+from luzhi.registry.permissions import is_member
 
 Filing = LargeModel.Filing
-
-
-def is_member(user, enterprise_id) -> bool:
-    return is_enterprise_user(user) and user.enterprises.filter(pk=enterprise_id).exists()
 
 
 def staff(user) -> bool:

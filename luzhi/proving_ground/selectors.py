@@ -3,22 +3,24 @@ leaderboards, the list of tested models, model cards."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.proving_ground import permissions
-from luzhi.proving_ground.models import (
-    Benchmark,
-    Deployment,
-    EvaluationRun,
-    IndicatorRule,
-    LargeModel,
-)
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
+from luzhi.proving_ground.models import LargeModel
 
 R = EvaluationRun.State
 F = LargeModel.Filing

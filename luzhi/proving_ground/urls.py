@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from luzhi.proving_ground.views import evaluations, models
+from luzhi.proving_ground.views import evaluations
+from luzhi.proving_ground.views import models
 
 app_name = "proving_ground"
 

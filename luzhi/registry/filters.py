@@ -14,17 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
 from luzhi.core.widgets import QuickSelect
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Segment,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
 
 BOOLEAN_CHOICES = [("true", _("是")), ("false", _("否"))]
 

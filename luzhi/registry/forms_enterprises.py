@@ -9,18 +9,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
 from luzhi.core.forms import ModelCheckedForm
 from luzhi.registry.credit_code import normalize_credit_code
-from luzhi.registry.models import (
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Qualification,
-    RecordStatus,
-    Segment,
-    TierRule,
-)
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import TierRule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})

@@ -14,21 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from luzhi.accounts.models import City
 from luzhi.core.forms import ModelCheckedForm
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    Talent,
-)
-from luzhi.registry.services.records import (
-    ACHIEVEMENT_FIELDS,
-    ALGORITHM_PRODUCT_FIELDS,
-    PLATFORM_FIELDS,
-    PROJECT_FIELDS,
-    TALENT_FIELDS,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Talent
+from luzhi.registry.services.records import ACHIEVEMENT_FIELDS
+from luzhi.registry.services.records import ALGORITHM_PRODUCT_FIELDS
+from luzhi.registry.services.records import PLATFORM_FIELDS
+from luzhi.registry.services.records import PROJECT_FIELDS
+from luzhi.registry.services.records import TALENT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = _("可选;写入变更记录。")

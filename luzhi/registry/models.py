@@ -13,14 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import city_field
-from luzhi.core.fields import (
-    ReviewStatus,
-    invalid_fields,
-    not_in_future,
-    review_status_field,
-    today,
-    user_field,
-)
+from luzhi.core.fields import ReviewStatus
+from luzhi.core.fields import invalid_fields
+from luzhi.core.fields import not_in_future
+from luzhi.core.fields import review_status_field
+from luzhi.core.fields import today
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.credit_code import validate_credit_code
 

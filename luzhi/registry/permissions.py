@@ -15,21 +15,22 @@ role logic about registry records lives anywhere else.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import is_enterprise_user, is_plan_office, is_unit_reporter
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Talent,
-    TierProposal,
-    TierRule,
-)
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
 
 
 def own_enterprise_ids(user):
@@ -37,12 +38,13 @@ def own_enterprise_ids(user):
     return Enterprise.members.through.objects.filter(user_id=user.pk).values("enterprise_id")
 
 
-def is_member(user, enterprise) -> bool:
-    """An enterprise user who is a member of ``enterprise``."""
-    if not is_enterprise_user(user) or enterprise is None or enterprise.pk is None:
+def is_member(user, enterprise_id) -> bool:
+    """An enterprise user who is a member of the enterprise with this id (None: no one).
+    The one membership rule: compute's and the proving ground's policies use it too."""
+    if enterprise_id is None or not is_enterprise_user(user):
         return False
     return Enterprise.members.through.objects.filter(
-        user_id=user.pk, enterprise_id=enterprise.pk
+        user_id=user.pk, enterprise_id=enterprise_id
     ).exists()
 
 
@@ -146,7 +148,7 @@ class EnterprisePolicy(RecordPolicy):
     def can_edit(self, user, obj=None) -> bool:
         if is_plan_office(user):
             return True
-        return obj is not None and is_member(user, obj)
+        return obj is not None and is_member(user, obj.pk)
 
     def message_edit(self, obj=None) -> str:
         if obj is None:
@@ -160,7 +162,7 @@ class EnterprisePolicy(RecordPolicy):
         """Yearly figures (revenue, R&D): the plan office, reporters, and the enterprise's members."""
         if is_plan_office(user) or is_unit_reporter(user):
             return True
-        return obj is not None and is_member(user, obj)
+        return obj is not None and is_member(user, obj.pk)
 
 
 class AlgorithmProductPolicy(RecordPolicy):

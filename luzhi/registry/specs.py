@@ -23,14 +23,12 @@ from luzhi.core.policy import policy_for
 from luzhi.registry import filters
 from luzhi.registry import forms_records as forms
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Talent
 from luzhi.registry.services import enterprises as enterprise_services
 from luzhi.registry.services import records as services
 

@@ -19,14 +19,17 @@ tier, and never revokes one either (missing data is a question for the
 enterprise, not a reason to take a title away).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from luzhi.registry.models import Qualification, Segment
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import Segment
 
 NUMBER_KEYS = (
     "min_revenue",

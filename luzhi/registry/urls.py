@@ -1,40 +1,39 @@
 """Registry pages, mounted at /registry/ (namespace ``registry``)."""
 
-from django.urls import path, re_path
+from django.urls import path
+from django.urls import re_path
 
-from luzhi.registry.specs import KINDS, PREFIXES, Kind
+from luzhi.registry.specs import KINDS
+from luzhi.registry.specs import PREFIXES
+from luzhi.registry.specs import Kind
 from luzhi.registry.views.drilldown import drilldown
-from luzhi.registry.views.enterprises import (
-    enterprise_approve_view,
-    enterprise_create_view,
-    enterprise_detail,
-    enterprise_edit,
-    enterprise_list,
-    enterprise_member_add_view,
-    enterprise_revision_decide,
-    enterprise_year_edit,
-    my_enterprises,
-    qualification_add_view,
-    qualification_remove_view,
-)
-from luzhi.registry.views.imports import export_view, import_view, template_view
-from luzhi.registry.views.records import (
-    achievement_review,
-    algorithm_decide,
-    index,
-    platform_state,
-    record_create,
-    record_detail,
-    record_edit,
-    record_list,
-)
-from luzhi.registry.views.tiers import (
-    tier_proposal_decide_view,
-    tier_proposals,
-    tier_proposals_generate_view,
-    tier_rule_edit,
-    tier_rules,
-)
+from luzhi.registry.views.enterprises import enterprise_approve_view
+from luzhi.registry.views.enterprises import enterprise_create_view
+from luzhi.registry.views.enterprises import enterprise_detail
+from luzhi.registry.views.enterprises import enterprise_edit
+from luzhi.registry.views.enterprises import enterprise_list
+from luzhi.registry.views.enterprises import enterprise_member_add_view
+from luzhi.registry.views.enterprises import enterprise_revision_decide
+from luzhi.registry.views.enterprises import enterprise_year_edit
+from luzhi.registry.views.enterprises import my_enterprises
+from luzhi.registry.views.enterprises import qualification_add_view
+from luzhi.registry.views.enterprises import qualification_remove_view
+from luzhi.registry.views.imports import export_view
+from luzhi.registry.views.imports import import_view
+from luzhi.registry.views.imports import template_view
+from luzhi.registry.views.records import achievement_review
+from luzhi.registry.views.records import algorithm_decide
+from luzhi.registry.views.records import index
+from luzhi.registry.views.records import platform_state
+from luzhi.registry.views.records import record_create
+from luzhi.registry.views.records import record_detail
+from luzhi.registry.views.records import record_edit
+from luzhi.registry.views.records import record_list
+from luzhi.registry.views.tiers import tier_proposal_decide_view
+from luzhi.registry.views.tiers import tier_proposals
+from luzhi.registry.views.tiers import tier_proposals_generate_view
+from luzhi.registry.views.tiers import tier_rule_edit
+from luzhi.registry.views.tiers import tier_rules
 
 app_name = "registry"
 

@@ -5,27 +5,31 @@ and an upcoming one open for registration. Idempotent; ``reset`` replaces them."
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import date
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from luzhi.accounts.models import City, Unit, User
-from luzhi.registry.models import Enterprise, RecordStatus
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
 from luzhi.scenarios import services
-from luzhi.scenarios.demo_data import SCENARIOS, SOLUTIONS
-from luzhi.scenarios.models import (
-    Domain,
-    MatchDocument,
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    RecognitionLevel,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.scenarios.demo_data import SCENARIOS
+from luzhi.scenarios.demo_data import SOLUTIONS
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import MatchDocument
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 
 SLOTS = [(time(9, 0), time(9, 30)), (time(9, 30), time(10, 0)), (time(10, 0), time(10, 30)), (time(10, 30), time(11, 0))]
 
@@ -154,7 +158,8 @@ def _snapshot(today: date) -> int:
     """Store the computed values of this app's indicators for every completed quarter, as the
     demo does for the registries' (which ran before these recognitions existed)."""
     from luzhi.indicators.models import Indicator
-    from luzhi.indicators.periods import Period, PeriodType
+    from luzhi.indicators.periods import Period
+    from luzhi.indicators.periods import PeriodType
     from luzhi.indicators.plans import last_year
     from luzhi.indicators.services import computed_snapshot
     from luzhi.scenarios.indicators import FUNCTIONS

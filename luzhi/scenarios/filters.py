@@ -4,17 +4,17 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import City
-from luzhi.core.filtering import IntegerFilter, SearchFilter, YearFilter
-from luzhi.scenarios.models import (
-    Domain,
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    RecognitionLevel,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.core.filtering import IntegerFilter
+from luzhi.core.filtering import SearchFilter
+from luzhi.core.filtering import YearFilter
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 
 #: A search text longer than this is cut to it (the words that matter come first).
 SEARCH_MAX = 100

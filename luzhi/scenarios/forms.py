@@ -3,22 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
 from luzhi.core.forms import ModelCheckedForm
 from luzhi.core.roles import is_plan_office
 from luzhi.registry.models import Enterprise
-from luzhi.scenarios.models import (
-    DESCRIPTION_MAX,
-    Domain,
-    EventParty,
-    EventSlot,
-    MatchmakingEvent,
-    Meeting,
-    RecognitionLevel,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.scenarios.models import DESCRIPTION_MAX
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import EventSlot
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 from luzhi.scenarios.models.scenarios import TEXT_MAX
 from luzhi.scenarios.permissions import enterprise_ids
 

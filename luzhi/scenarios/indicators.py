@@ -20,13 +20,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count
+from django.db.models import OuterRef
+from django.db.models import QuerySet
+from django.db.models import Subquery
 
 from luzhi.accounts.models import City
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.plans import main_first_day
 from luzhi.indicators.registry import indicator_function
-from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
 
 LEADING = "scenarios.recognised_scenarios"
 LEVEL_FUNCTIONS = ("typical_case", "benchmark", "national_leading")

@@ -13,15 +13,24 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count
+from django.db.models import Max
 
-from luzhi.scenarios.models import MatchDocument, Scenario, Solution
+from luzhi.scenarios.models import MatchDocument
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import scenarios as scenario_policy
 from luzhi.scenarios.permissions import solutions as solution_policy
 from luzhi.scenarios.ranking.dense import from_bytes
-from luzhi.scenarios.ranking.index import Document, Hit, Index, Query, query_tokens
+from luzhi.scenarios.ranking.index import Document
+from luzhi.scenarios.ranking.index import Hit
+from luzhi.scenarios.ranking.index import Index
+from luzhi.scenarios.ranking.index import Query
+from luzhi.scenarios.ranking.index import query_tokens
 from luzhi.scenarios.ranking.text import default_tokenizer
-from luzhi.scenarios.services.index import encoder, scenario_text, solution_text
+from luzhi.scenarios.services.index import encoder
+from luzhi.scenarios.services.index import scenario_text
+from luzhi.scenarios.services.index import solution_text
 
 K = MatchDocument.Kind
 _lock = threading.Lock()

@@ -14,22 +14,19 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import (
-    is_enterprise_user,
-    is_government,
-    is_plan_office,
-    is_unit_reporter,
-    reporter_of,
-    signed_in,
-)
-from luzhi.scenarios.models import (
-    MatchmakingEvent,
-    Recognition,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.roles import is_government
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import reporter_of
+from luzhi.core.roles import signed_in
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 
 
 def enterprise_ids(user) -> set[int]:

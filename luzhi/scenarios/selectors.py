@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 
-from luzhi.core.roles import is_plan_office, signed_in
-from luzhi.scenarios.models import (
-    Domain,
-    EventParty,
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
-from luzhi.scenarios.permissions import batches, events, recognitions, scenarios, solutions
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import signed_in
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
+from luzhi.scenarios.permissions import batches
+from luzhi.scenarios.permissions import events
+from luzhi.scenarios.permissions import recognitions
+from luzhi.scenarios.permissions import scenarios
+from luzhi.scenarios.permissions import solutions
 
 
 def visible_scenarios(user):

@@ -23,25 +23,29 @@ its tasks (and, for the main plan, those about no task), its rounds' obligations
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 
 from luzhi.accounts.models import Unit
 from luzhi.indicators.models import Indicator
 from luzhi.plan.models import Plan
 from luzhi.supervision import rules
-from luzhi.supervision.models import (
-    AppraisalScheme,
-    Obligation,
-    ObligationEvent,
-    ScoreAdjustment,
-    SupervisionOrder,
-    TaskMilestone,
-)
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ScoreAdjustment
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 
 DEFAULT_WEIGHTS = {
     "indicators": 30,

@@ -17,10 +17,12 @@ from weasyprint import HTML
 
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
-from luzhi.supervision.appraisal import unit_scores, weights_for
+from luzhi.supervision.appraisal import unit_scores
+from luzhi.supervision.appraisal import weights_for
 from luzhi.supervision.exports import COMPONENT_TITLES
 from luzhi.supervision.models import ScoreAdjustment
-from luzhi.supervision.reports.pdf import SCHEME, MemoryFetcher
+from luzhi.supervision.reports.pdf import SCHEME
+from luzhi.supervision.reports.pdf import MemoryFetcher
 
 TEMPLATE = "supervision/appraisal_pdf.html"
 

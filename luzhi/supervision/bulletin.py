@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.indicators.periods import Period
 from luzhi.supervision import rules
-from luzhi.supervision.appraisal import unit_scores, weights_for
+from luzhi.supervision.appraisal import unit_scores
+from luzhi.supervision.appraisal import weights_for
 from luzhi.supervision.models import Round
 from luzhi.supervision.selectors import unit_tallies
 

@@ -7,9 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import COMMENT_MAX_LENGTH
-from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
+from luzhi.indicators.forms import EVIDENCE_ACCEPT
+from luzhi.indicators.forms import MultipleFileField
 from luzhi.plan.models import Section
-from luzhi.supervision.models import FieldCheck, SupervisionOrder, TaskMilestone
+from luzhi.supervision.models import FieldCheck
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -10,7 +10,10 @@ order. Idempotent; ``reset`` replaces it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -19,17 +22,17 @@ from django.utils import timezone
 from luzhi.accounts.models import User
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision.models import (
-    AppraisalScheme,
-    CycleEvent,
-    FieldCheck,
-    Obligation,
-    Round,
-    ScoreAdjustment,
-    SupervisionOrder,
-    TaskMilestone,
-)
-from luzhi.supervision.services import appraisal, milestones, orders
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import CycleEvent
+from luzhi.supervision.models import FieldCheck
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
+from luzhi.supervision.models import ScoreAdjustment
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
+from luzhi.supervision.services import appraisal
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 
 def clear() -> int:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 
 from luzhi.core.files import XLSX_CONTENT_TYPE
-from luzhi.core.xlsx import table_workbook, workbook_bytes
+from luzhi.core.xlsx import table_workbook
+from luzhi.core.xlsx import workbook_bytes
 from luzhi.supervision import rules
 from luzhi.supervision.models import Round
 from luzhi.supervision.reports.content import ranking_titles
@@ -199,7 +200,8 @@ COMPONENT_TITLES = {
 def appraisal_xlsx(year: int) -> bytes:
     """The year's appraisal: rank, unit, score, each component (good/total and rate), the
     office's adjustments and their reasons."""
-    from luzhi.supervision.appraisal import unit_scores, weights_for
+    from luzhi.supervision.appraisal import unit_scores
+    from luzhi.supervision.appraisal import weights_for
     from luzhi.supervision.models import ScoreAdjustment
 
     weights = weights_for(year)

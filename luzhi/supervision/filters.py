@@ -4,7 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import Unit
-from luzhi.supervision.models import Obligation, Round, SupervisionOrder, TaskMilestone
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 
 
 class RoundFilter(django_filters.FilterSet):

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.units import unit_label
-from luzhi.indicators.forms import EVIDENCE_ACCEPT, MultipleFileField
-from luzhi.indicators.services import evidence_check, evidence_check_all
+from luzhi.indicators.forms import EVIDENCE_ACCEPT
+from luzhi.indicators.forms import MultipleFileField
+from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_check_all
 from luzhi.indicators.services.common import _number as parse_number  # the service's own parser
 from luzhi.plan.models import Plan
 from luzhi.supervision.models import Obligation

@@ -16,16 +16,23 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment
 
-from luzhi.accounts.models import Unit, UnitAlias
-from luzhi.core.spreadsheet import Column, ImportReport, SpreadsheetRefused, read_table
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.core.spreadsheet import Column
+from luzhi.core.spreadsheet import ImportReport
+from luzhi.core.spreadsheet import SpreadsheetRefused
+from luzhi.core.spreadsheet import read_table
 from luzhi.core.text import normalize_name
-from luzhi.core.xlsx import table_workbook, workbook_bytes
-from luzhi.plan.models import Plan, Section
+from luzhi.core.xlsx import table_workbook
+from luzhi.core.xlsx import workbook_bytes
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.permissions import milestones as policy
 from luzhi.supervision.services.milestones import milestone_create

@@ -7,15 +7,21 @@ red and yellow ones by each obligation's own due date) and one over today's å‚¬å
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from luzhi.supervision import rules
-from luzhi.supervision.models import Obligation, Reminder, Round
-from luzhi.supervision.selectors import tally_fields, unit_counts
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Reminder
+from luzhi.supervision.models import Round
+from luzhi.supervision.selectors import tally_fields
+from luzhi.supervision.selectors import unit_counts
 
 S = Obligation.Status
 SORTS = ("", "overdue")

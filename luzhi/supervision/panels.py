@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from luzhi.core import panels
 from luzhi.core.permissions import is_plan_office
-from luzhi.supervision import page_cache, rules, selectors
+from luzhi.supervision import page_cache
+from luzhi.supervision import rules
+from luzhi.supervision import selectors
 from luzhi.supervision.models import Round
 from luzhi.supervision.permissions import is_reporter_of
 

@@ -4,15 +4,17 @@ asked by views, the API, selectors and services alike. Role predicates come from
 
 from django.utils.translation import gettext_lazy as _
 
-from luzhi.core.policy import Policy, register
-from luzhi.core.roles import is_government, is_plan_office, is_unit_reporter, reporter_of
-from luzhi.supervision.models import (
-    AppraisalScheme,
-    Obligation,
-    Round,
-    SupervisionOrder,
-    TaskMilestone,
-)
+from luzhi.core.policy import Policy
+from luzhi.core.policy import register
+from luzhi.core.roles import is_government
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import is_unit_reporter
+from luzhi.core.roles import reporter_of
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 
 
 def is_reporter_of(user, unit_id) -> bool:

@@ -16,8 +16,10 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.core.mail import get_connection
+from django.db import IntegrityError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +27,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from luzhi.core.permissions import require
 from luzhi.supervision import rules
-from luzhi.supervision.models import Obligation, ObligationEvent, Reminder, Round
-from luzhi.supervision.notify import notify, unit_reporters
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import Reminder
+from luzhi.supervision.models import Round
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import unit_reporters
 from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import can_manage_rounds
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 LEAD, RESPONSIBLE, JOINT, CITY = "lead", "responsible", "joint", "city"
 CH_LEAD, CH_CONTRIBUTOR, CH_DIRECT = "lead", "contributor", "direct"

@@ -5,15 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.plans import plan_indicators
 from luzhi.plan.models import Plan
 from luzhi.supervision import rules
-from luzhi.supervision.models import Obligation, ReopenRequest, Round
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import Round
 from luzhi.supervision.permissions import visible_obligations
 
 S = Obligation.Status

@@ -9,7 +9,9 @@ runs) a sweep by hand, e.g. from cron if the worker was down.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
 from django.db import transaction
 from django.utils import timezone

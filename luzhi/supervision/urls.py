@@ -2,15 +2,13 @@
 
 from django.urls import path
 
-from luzhi.supervision.views import (
-    appraisal_exports,
-    cycle,
-    inbox,
-    milestone_import,
-    obligations,
-    reports,
-    rounds,
-)
+from luzhi.supervision.views import appraisal_exports
+from luzhi.supervision.views import cycle
+from luzhi.supervision.views import inbox
+from luzhi.supervision.views import milestone_import
+from luzhi.supervision.views import obligations
+from luzhi.supervision.views import reports
+from luzhi.supervision.views import rounds
 
 app_name = "supervision"
 

@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from luzhi.accounts.models import City, Unit, UnitAlias
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
 from luzhi.accounts.permissions import units
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")

@@ -8,31 +8,33 @@ service in ``luzhi.accounts.services``, which checks the permission again.
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from luzhi.accounts.api.serializers import (
-    CONTACT_FIELDS,
-    CitySerializer,
-    UnitAliasAddSerializer,
-    UnitAliasSerializer,
-    UnitContactOutSerializer,
-    UnitContactSerializer,
-    UnitSerializer,
-    UnitWriteSerializer,
-)
+from luzhi.accounts.api.serializers import CONTACT_FIELDS
+from luzhi.accounts.api.serializers import CitySerializer
+from luzhi.accounts.api.serializers import UnitAliasAddSerializer
+from luzhi.accounts.api.serializers import UnitAliasSerializer
+from luzhi.accounts.api.serializers import UnitContactOutSerializer
+from luzhi.accounts.api.serializers import UnitContactSerializer
+from luzhi.accounts.api.serializers import UnitSerializer
+from luzhi.accounts.api.serializers import UnitWriteSerializer
 from luzhi.accounts.filters import UnitFilter
-from luzhi.accounts.models import City, Unit, UnitAlias
-from luzhi.accounts.permissions import cities, units
-from luzhi.accounts.services import (
-    unit_alias_add,
-    unit_create_full,
-    unit_update,
-    unit_update_contact,
-)
-from luzhi.core.api import PolicyQuerysetMixin, error_responses
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.permissions import cities
+from luzhi.accounts.permissions import units
+from luzhi.accounts.services import unit_alias_add
+from luzhi.accounts.services import unit_create_full
+from luzhi.accounts.services import unit_update
+from luzhi.accounts.services import unit_update_contact
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
 from luzhi.core.api_history import HistoryMixin
 
 ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)

@@ -4,7 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from luzhi.accounts.models import Unit, UnitAlias
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
 from luzhi.accounts.services import user_token_rotate
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 LIMIT = 3
 

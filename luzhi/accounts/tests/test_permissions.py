@@ -4,9 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from conftest import make_user
-from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.accounts.permissions import cities, unit_aliases, units, users
-from luzhi.core.policy import assert_policy_table, policy_for
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
+from luzhi.accounts.permissions import cities
+from luzhi.accounts.permissions import unit_aliases
+from luzhi.accounts.permissions import units
+from luzhi.accounts.permissions import users
+from luzhi.core.policy import assert_policy_table
+from luzhi.core.policy import policy_for
 
 
 @pytest.fixture

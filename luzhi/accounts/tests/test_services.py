@@ -3,21 +3,23 @@
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
 from conftest import PASSWORD
-from luzhi.accounts.models import City, Unit, UnitAlias, User
-from luzhi.accounts.services import (
-    REFERENCE_FILE,
-    reference_data_sync,
-    unit_alias_add,
-    unit_create_full,
-    unit_update,
-    unit_update_contact,
-    user_create,
-    user_token_revoke,
-    user_token_rotate,
-)
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
+from luzhi.accounts.services import REFERENCE_FILE
+from luzhi.accounts.services import reference_data_sync
+from luzhi.accounts.services import unit_alias_add
+from luzhi.accounts.services import unit_create_full
+from luzhi.accounts.services import unit_update
+from luzhi.accounts.services import unit_update_contact
+from luzhi.accounts.services import user_create
+from luzhi.accounts.services import user_token_revoke
+from luzhi.accounts.services import user_token_rotate
 from luzhi.core.text import normalize_name
 
 

@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import os
 
-from luzhi.compute.adapters.base import AdapterError, JobSpec, JobState, JobStatus, SchedulerAdapter
+from luzhi.compute.adapters.base import AdapterError
+from luzhi.compute.adapters.base import JobSpec
+from luzhi.compute.adapters.base import JobState
+from luzhi.compute.adapters.base import JobStatus
+from luzhi.compute.adapters.base import SchedulerAdapter
 from luzhi.compute.adapters.kubernetes import KubernetesAdapter
 from luzhi.compute.adapters.ray import RayJobsAdapter
 from luzhi.compute.adapters.slurm import SlurmRestAdapter

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from luzhi.compute.adapters.base import (
-    AdapterError,
-    JobSpec,
-    JobState,
-    JobStatus,
-    SchedulerAdapter,
-    card_hours,
-)
+from luzhi.compute.adapters.base import AdapterError
+from luzhi.compute.adapters.base import JobSpec
+from luzhi.compute.adapters.base import JobState
+from luzhi.compute.adapters.base import JobStatus
+from luzhi.compute.adapters.base import SchedulerAdapter
+from luzhi.compute.adapters.base import card_hours
 
 
 def _ms(stamp: str | None) -> float | None:

@@ -5,27 +5,26 @@ before the service sees them, the services check everything else.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CenterKind,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    Origin,
-    Precision,
-    Redemption,
-    Settlement,
-    UtilisationReport,
-    Voucher,
-    VoucherApplication,
-    VoucherEvent,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Origin
+from luzhi.compute.models import Precision
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import UtilisationReport
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherEvent
+from luzhi.compute.models import VoucherProgram
 from luzhi.compute.services import ledger
 from luzhi.compute.services.common import MAX_FEN
 

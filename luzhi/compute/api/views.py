@@ -13,37 +13,41 @@ from datetime import date
 from functools import partial
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import permissions
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from luzhi.accounts.models import City
-from luzhi.compute import filters, selectors, services
+from luzhi.compute import filters
 from luzhi.compute import permissions as policies
+from luzhi.compute import selectors
+from luzhi.compute import services
 from luzhi.compute.api import serializers as s
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    Dispatch,
-    JobRequest,
-    Redemption,
-    Settlement,
-    Voucher,
-    VoucherApplication,
-    VoucherProgram,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherProgram
 from luzhi.compute.placement import rank_options
-from luzhi.core.api import PolicyQuerysetMixin, error_responses
-from luzhi.core.api_actions import (
-    ReadAnyoneWriteSignedIn,
-    ServiceActions,
-    service_action,
-    service_create,
-    service_update,
-    validated,
-)
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
+from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
+from luzhi.core.api_actions import service_create
+from luzhi.core.api_actions import service_update
+from luzhi.core.api_actions import validated
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.models import Enterprise
 
@@ -144,6 +148,14 @@ class CapacityViewSet(viewsets.ViewSet):
         return Response(s.CapacitySerializer(selectors.capacity_summary(day)).data)
 
 
+def _lookup(model, pk, field):
+    """The ``model`` row with id ``pk`` (None for no id); an unknown id is a 400 naming ``field``."""
+    obj = model.objects.filter(pk=pk).first() if pk else None
+    if pk and obj is None:
+        raise exceptions.ValidationError({field: [f"unknown {field} {pk}"]})
+    return obj
+
+
 @extend_schema(tags=["compute"])
 class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Voucher programmes (算力券 / 模型券 / 语料券). Open ones are public."""
@@ -171,15 +183,11 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
     def settle(self, request, pk=None):
         """Pay a center (or an enterprise, for reimbursement) its delivered redemptions; same key, same result."""
         data = validated(s.SettlementRunSerializer, request)
-        center = ComputeCenter.objects.filter(pk=data.get("center")).first() if data.get("center") else None
-        enterprise = Enterprise.objects.filter(pk=data.get("enterprise")).first() if data.get("enterprise") else None
-        if data.get("center") and center is None:
-            raise exceptions.ValidationError({"center": ["unknown center"]})
-        if data.get("enterprise") and enterprise is None:
-            raise exceptions.ValidationError({"enterprise": ["unknown enterprise"]})
         settlement = services.settlement_run(
-            actor=request.user, program=self.get_object(), center=center, enterprise=enterprise,
-            idempotency_key=data["idempotency_key"])
+            actor=request.user,
+            center=_lookup(ComputeCenter, data.get("center"), "center"),
+            enterprise=_lookup(Enterprise, data.get("enterprise"), "enterprise"),
+            program=self.get_object(), idempotency_key=data["idempotency_key"])
         return Response(s.SettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)
 
     @documented(s.VoucherEventSerializer(many=True), read=True)
@@ -192,13 +200,6 @@ class ProgramViewSet(PolicyQuerysetMixin, ServiceActions, HistoryMixin, viewsets
             mine = policies.applications.visible(request.user, VoucherApplication.objects.filter(program=program))
             events = events.filter(application__in=mine)
         return Response(s.VoucherEventSerializer(events, many=True).data)
-
-
-def _lookup(model, pk, field):
-    obj = model.objects.filter(pk=pk).first() if pk else None
-    if pk and obj is None:
-        raise exceptions.ValidationError({field: [f"unknown {field} {pk}"]})
-    return obj
 
 
 @extend_schema(tags=["compute"])

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import city_field
-from luzhi.core.fields import invalid_fields, review_status_field, user_field
+from luzhi.core.fields import invalid_fields
+from luzhi.core.fields import review_status_field
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.accounts.models import city_field
-from luzhi.compute.models.capacity import AcceleratorModel, ComputeCenter, InventoryItem, Precision
+from luzhi.compute.models.capacity import AcceleratorModel
+from luzhi.compute.models.capacity import ComputeCenter
+from luzhi.compute.models.capacity import InventoryItem
+from luzhi.compute.models.capacity import Precision
 from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 

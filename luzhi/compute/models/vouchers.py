@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.compute.models.capacity import ComputeCenter, Origin
-from luzhi.core.fields import invalid_fields, user_field
+from luzhi.compute.models.capacity import ComputeCenter
+from luzhi.compute.models.capacity import Origin
+from luzhi.core.fields import invalid_fields
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 
 BASIS_POINTS = 10_000  # ratios are basis points: 3000 = 30 %

@@ -16,18 +16,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.compute import permissions
-from luzhi.compute.models import (
-    AcceleratorModel,
-    ComputeCenter,
-    CountingConvention,
-    InventoryItem,
-    ReviewStatus,
-    UtilisationReport,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import UtilisationReport
 from luzhi.compute.models.capacity import Precision
 from luzhi.compute.services.common import decision_check
 from luzhi.core.history import record_change
-from luzhi.core.services import lock, save_recorded
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 
 CENTER_FIELDS = (
     "code", "name", "operator", "operator_enterprise", "city", "kind", "status", "commissioned_on",

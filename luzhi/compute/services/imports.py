@@ -10,24 +10,27 @@ an identical batch (card, count, date) is not added twice.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from datetime import datetime
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.compute import permissions
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CenterKind,
-    ComputeCenter,
-    InventoryItem,
-    ReviewStatus,
-)
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import ReviewStatus
 from luzhi.core import xlsx
 from luzhi.core.history import record_change
-from luzhi.core.spreadsheet import Column, ImportReport, SpreadsheetRefused, read_table
+from luzhi.core.spreadsheet import Column
+from luzhi.core.spreadsheet import ImportReport
+from luzhi.core.spreadsheet import SpreadsheetRefused
+from luzhi.core.spreadsheet import read_table
 
 COLUMNS = [
     Column("编号", "code"),

@@ -6,10 +6,13 @@ a balance read here safe to act on (see services/vouchers.py).
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.db.models import Sum
 
-from luzhi.compute.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from luzhi.compute.models import LedgerAccount
+from luzhi.compute.models import LedgerEntry
+from luzhi.compute.models import LedgerTransaction
 
 K = LedgerAccount.Kind
 

@@ -6,7 +6,8 @@ and releases what was not used."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,20 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.compute import permissions
-from luzhi.compute.adapters import AdapterError, JobSpec, adapter_for
-from luzhi.compute.models import (
-    Dispatch,
-    InventoryItem,
-    JobRequest,
-    Redemption,
-    Voucher,
-    VoucherEvent,
-)
-from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
+from luzhi.compute.adapters import AdapterError
+from luzhi.compute.adapters import JobSpec
+from luzhi.compute.adapters import adapter_for
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import JobRequest
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherEvent
+from luzhi.compute.models.ledger import LedgerAccount
+from luzhi.compute.models.ledger import LedgerTransaction
 from luzhi.compute.services import ledger
-from luzhi.compute.services.common import event, fingerprint, subsidy_of
+from luzhi.compute.services.common import event
+from luzhi.compute.services.common import fingerprint
 from luzhi.compute.services.common import idempotency_key as check_key
-from luzhi.compute.services.vouchers import IdempotencyConflict, _refuse_unusable
+from luzhi.compute.services.common import subsidy_of
+from luzhi.compute.services.vouchers import IdempotencyConflict
+from luzhi.compute.services.vouchers import _refuse_unusable
 
 E = VoucherEvent.Kind
 K = LedgerAccount.Kind

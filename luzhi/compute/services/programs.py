@@ -16,20 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.compute import permissions
-from luzhi.compute.models import (
-    ComputeCenter,
-    EnterpriseYearUse,
-    Origin,
-    ReviewStatus,
-    VoucherApplication,
-    VoucherEvent,
-    VoucherProgram,
-)
-from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import EnterpriseYearUse
+from luzhi.compute.models import Origin
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherEvent
+from luzhi.compute.models import VoucherProgram
+from luzhi.compute.models.ledger import LedgerAccount
+from luzhi.compute.models.ledger import LedgerTransaction
 from luzhi.compute.services import ledger
-from luzhi.compute.services.common import decision_check, event, fen, subsidy_of
+from luzhi.compute.services.common import decision_check
+from luzhi.compute.services.common import event
+from luzhi.compute.services.common import fen
+from luzhi.compute.services.common import subsidy_of
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock, save_recorded
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 
 E = VoucherEvent.Kind
 A = VoucherApplication.Status

@@ -14,25 +14,28 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.compute import permissions
-from luzhi.compute.models import (
-    EnterpriseYearUse,
-    Redemption,
-    Settlement,
-    Voucher,
-    VoucherApplication,
-    VoucherEvent,
-    VoucherProgram,
-)
-from luzhi.compute.models.ledger import LedgerAccount, LedgerTransaction
+from luzhi.compute.models import EnterpriseYearUse
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherEvent
+from luzhi.compute.models import VoucherProgram
+from luzhi.compute.models.ledger import LedgerAccount
+from luzhi.compute.models.ledger import LedgerTransaction
 from luzhi.compute.services import ledger
-from luzhi.compute.services.common import event, fen, fingerprint, subsidy_of
+from luzhi.compute.services.common import event
+from luzhi.compute.services.common import fen
+from luzhi.compute.services.common import fingerprint
 from luzhi.compute.services.common import idempotency_key as check_key
+from luzhi.compute.services.common import subsidy_of
 from luzhi.compute.services.programs import related
 from luzhi.core.services import StateConflict
 

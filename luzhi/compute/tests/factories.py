@@ -22,7 +22,9 @@ def credit_code(n: int) -> str:
 def enterprise(name: str | None = None, *, members=(), city_code: str = "370100", **extra):
     """An approved enterprise of the registry (with yearly figures when ``employees`` given)."""
     from luzhi.accounts.models import City
-    from luzhi.registry.models import Enterprise, EnterpriseYear, RecordStatus
+    from luzhi.registry.models import Enterprise
+    from luzhi.registry.models import EnterpriseYear
+    from luzhi.registry.models import RecordStatus
 
     n = next(_serial) + 500_000
     employees = extra.pop("employees", None)

@@ -13,7 +13,8 @@ import django
 django.setup()
 
 from luzhi.accounts.models import User  # noqa: E402
-from luzhi.compute.models import ComputeCenter, VoucherProgram  # noqa: E402
+from luzhi.compute.models import ComputeCenter  # noqa: E402
+from luzhi.compute.models import VoucherProgram  # noqa: E402
 from luzhi.compute.services import settlement_run  # noqa: E402
 from luzhi.compute.services.vouchers import on_checkpoint  # noqa: E402
 

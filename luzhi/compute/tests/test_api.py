@@ -4,7 +4,8 @@ status (400, 401, 403, 404, 409) in LuZhi's one error shape."""
 import pytest
 from rest_framework.test import APIClient
 
-from luzhi.compute.models import Redemption, Voucher
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Voucher
 
 
 def token_client(user=None) -> APIClient:

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.compute.tests import factories
 
 pytestmark = [pytest.mark.browser]

@@ -5,11 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
 from luzhi.compute import services
 from luzhi.compute.capacity import capacity_on
-from luzhi.compute.models import AcceleratorModel, CountingConvention
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CountingConvention
 from luzhi.compute.tests import factories
 from luzhi.indicators.registry import get_function
 
@@ -134,7 +136,8 @@ def test_indicator_functions_by_city_and_province(centers):
 
 
 def test_capacity_map_places_each_city_with_its_size_and_share():
-    from luzhi.compute.charts import CITY_POSITIONS, capacity_map
+    from luzhi.compute.charts import CITY_POSITIONS
+    from luzhi.compute.charts import capacity_map
 
     option = capacity_map([
         {"code": "370100", "city": "济南", "eflops": 2.0, "intelligent_share": 40.0},

@@ -25,10 +25,16 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
+from django.db import connections
+from django.db import transaction
 
-from luzhi.compute import invariants, services
-from luzhi.compute.models import Redemption, Settlement, Voucher, VoucherApplication
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
 from luzhi.compute.tests import factories
 
 pytestmark = [

@@ -2,9 +2,11 @@
 
 from datetime import date
 
-from luzhi.compute import demo, invariants
+from luzhi.compute import demo
+from luzhi.compute import invariants
 from luzhi.compute.capacity import capacity_on
-from luzhi.compute.models import ComputeCenter, Voucher
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import Voucher
 
 TODAY = date(2026, 3, 15)
 

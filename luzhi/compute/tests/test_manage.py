@@ -7,14 +7,13 @@ import pytest
 from django.test import Client
 
 from conftest import PASSWORD
-from luzhi.compute import invariants, services
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CountingConvention,
-    Dispatch,
-    LedgerTransaction,
-    VoucherProgram,
-)
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import LedgerTransaction
+from luzhi.compute.models import VoucherProgram
 from luzhi.compute.tests import factories
 from luzhi.compute.tests.conftest import TODAY
 

@@ -5,10 +5,14 @@ from io import BytesIO
 
 import pytest
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from conftest import PASSWORD
-from luzhi.compute.models import ComputeCenter, InventoryItem, Redemption, UtilisationReport
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import UtilisationReport
 from luzhi.compute.services.imports import COLUMNS
 
 

@@ -5,14 +5,21 @@ import json
 import threading
 from datetime import date
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
-from luzhi.compute import invariants, services
-from luzhi.compute.adapters import JobSpec, JobState, KubernetesAdapter, SlurmRestAdapter
-from luzhi.compute.models import Dispatch, Redemption
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.adapters import JobSpec
+from luzhi.compute.adapters import JobState
+from luzhi.compute.adapters import KubernetesAdapter
+from luzhi.compute.adapters import SlurmRestAdapter
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import Redemption
 from luzhi.compute.placement import rank_options
 from luzhi.compute.services import ledger
 from luzhi.compute.tests.conftest import TODAY

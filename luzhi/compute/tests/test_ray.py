@@ -14,8 +14,13 @@ from datetime import date
 
 import pytest
 
-from luzhi.compute import conf, invariants, services
-from luzhi.compute.adapters import AdapterError, JobSpec, JobState, RayJobsAdapter
+from luzhi.compute import conf
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.adapters import AdapterError
+from luzhi.compute.adapters import JobSpec
+from luzhi.compute.adapters import JobState
+from luzhi.compute.adapters import RayJobsAdapter
 from luzhi.compute.models import Redemption
 from luzhi.compute.tests import ray_node
 from luzhi.compute.tests.conftest import TODAY

@@ -9,23 +9,25 @@ checks the ledger, the counters and the caps.
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis.stateful import initialize
+from hypothesis.stateful import invariant
+from hypothesis.stateful import precondition
+from hypothesis.stateful import rule
+from hypothesis.stateful import run_state_machine_as_test
 
-from luzhi.compute import invariants, services
-from luzhi.compute.models import Redemption, Voucher
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Voucher
 from luzhi.compute.services import ledger
 from luzhi.compute.tests import factories
 

@@ -1,22 +1,25 @@
 """The voucher flow and its ledger: apply → review → issue → redeem → settle, and every
 refusal the issue names (caps, budget, expiry, revocation, idempotency, relatedness)."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
 
-from luzhi.compute import invariants, services
-from luzhi.compute.models import (
-    LedgerEntry,
-    LedgerTransaction,
-    Redemption,
-    Settlement,
-    Voucher,
-    VoucherApplication,
-    VoucherEvent,
-)
+from luzhi.compute import invariants
+from luzhi.compute import services
+from luzhi.compute.models import LedgerEntry
+from luzhi.compute.models import LedgerTransaction
+from luzhi.compute.models import Redemption
+from luzhi.compute.models import Settlement
+from luzhi.compute.models import Voucher
+from luzhi.compute.models import VoucherApplication
+from luzhi.compute.models import VoucherEvent
 from luzhi.compute.services import ledger
 from luzhi.compute.tests import factories
 from luzhi.compute.tests.conftest import TODAY
@@ -352,7 +355,8 @@ def test_redemption_query_count(voucher, operator, django_assert_max_num_queries
 
 
 def test_budget_burn_nets_returns_and_reversals(voucher, operator, plan_officer, program, center):
-    from luzhi.compute.selectors import budget_burn, program_report
+    from luzhi.compute.selectors import budget_burn
+    from luzhi.compute.selectors import program_report
 
     r = redeem(operator, voucher, 100_000, "burn-0000001")
     redeem(operator, voucher, 100_000, "burn-0000002")

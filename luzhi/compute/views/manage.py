@@ -5,18 +5,26 @@ list of the jobs LuZhi placed on its centers (dispatches), with their holds and 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.compute import permissions as policies
 from luzhi.compute import services
-from luzhi.compute.forms import AcceleratorForm, ConventionForm, ProgramForm
-from luzhi.compute.models import AcceleratorModel, CountingConvention, Dispatch, VoucherProgram
-from luzhi.compute.views.common import attempt
+from luzhi.compute.forms import AcceleratorForm
+from luzhi.compute.forms import ConventionForm
+from luzhi.compute.forms import ProgramForm
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import Dispatch
+from luzhi.compute.models import VoucherProgram
 from luzhi.core.roles import is_plan_office
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 
 PROGRAM_FIELDS = ("name", "kind", "pattern", "unit", "budget_fen", "valid_from", "valid_until", "ratio_domestic_bp",
                   "ratio_imported_bp", "cap_fen_per_enterprise_year", "eligibility", "policy_source")

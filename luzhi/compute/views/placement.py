@@ -6,18 +6,21 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.compute import permissions as policies
 from luzhi.compute import services
 from luzhi.compute.forms import JobForm
-from luzhi.compute.models import InventoryItem, Voucher
+from luzhi.compute.models import InventoryItem
+from luzhi.compute.models import Voucher
 from luzhi.compute.placement import rank_options
-from luzhi.compute.views.common import attempt
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.registry.models import Enterprise
 
 

@@ -8,27 +8,34 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.compute import charts, filters, selectors, services
+from luzhi.compute import charts
+from luzhi.compute import filters
 from luzhi.compute import permissions as policies
+from luzhi.compute import selectors
+from luzhi.compute import services
 from luzhi.compute.capacity import capacity_on
-from luzhi.compute.forms import ImportForm, UtilisationForm
-from luzhi.compute.models import (
-    AcceleratorModel,
-    CenterKind,
-    ComputeCenter,
-    CountingConvention,
-    ReviewStatus,
-)
-from luzhi.compute.services.imports import register_export, register_import
-from luzhi.compute.views.common import attempt, form_errors
-from luzhi.core.forms import DecisionForm, add_service_errors
+from luzhi.compute.forms import ImportForm
+from luzhi.compute.forms import UtilisationForm
+from luzhi.compute.models import AcceleratorModel
+from luzhi.compute.models import CenterKind
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import CountingConvention
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.services.imports import register_export
+from luzhi.compute.services.imports import register_import
+from luzhi.core.forms import DecisionForm
+from luzhi.core.forms import add_service_errors
+from luzhi.core.forms import form_errors
 from luzhi.core.history import record_entries
-from luzhi.core.views import posted, signed_in
+from luzhi.core.submit import attempt
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.plan.selectors import current_plan
 

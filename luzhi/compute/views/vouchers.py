@@ -7,19 +7,28 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.compute import charts, selectors, services
+from luzhi.compute import charts
 from luzhi.compute import permissions as policies
-from luzhi.compute.forms import ApplicationForm, RedeemForm
-from luzhi.compute.models import ComputeCenter, ReviewStatus, VoucherProgram
-from luzhi.compute.views.common import attempt, form_errors
+from luzhi.compute import selectors
+from luzhi.compute import services
+from luzhi.compute.forms import ApplicationForm
+from luzhi.compute.forms import RedeemForm
+from luzhi.compute.models import ComputeCenter
+from luzhi.compute.models import ReviewStatus
+from luzhi.compute.models import VoucherProgram
 from luzhi.core.forms import add_service_errors
+from luzhi.core.forms import form_errors
 from luzhi.core.history import event_entries
-from luzhi.core.roles import is_center_operator, is_enterprise_user
-from luzhi.core.views import posted, signed_in
+from luzhi.core.roles import is_center_operator
+from luzhi.core.roles import is_enterprise_user
+from luzhi.core.submit import attempt
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.registry.models import Enterprise
 
 

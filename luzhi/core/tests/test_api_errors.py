@@ -1,11 +1,13 @@
 """Every API error has one JSON shape: {"error": {"code", "message", "fields"?}}."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 from rest_framework.test import APIClient
 
-from luzhi.core.api import ProblemsError, exception_handler
+from luzhi.core.api import ProblemsError
+from luzhi.core.api import exception_handler
 from luzhi.plan.models import Target
 
 

@@ -8,7 +8,8 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from luzhi.core import appconfig, nav
+from luzhi.core import appconfig
+from luzhi.core import nav
 from luzhi.core.submit import submit
 from luzhi.plan.permissions import tasks
 

@@ -5,7 +5,8 @@ import gc
 
 import pytest
 
-from luzhi.core.bulk import gc_kept_still, keep_still
+from luzhi.core.bulk import gc_kept_still
+from luzhi.core.bulk import keep_still
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@ a signed-in user."""
 
 from django.test import Client
 
-from luzhi.core.cache import HIT_HEADER, bump, versions
+from luzhi.core.cache import HIT_HEADER
+from luzhi.core.cache import bump
+from luzhi.core.cache import versions
 from luzhi.plan.models import Target
 
 

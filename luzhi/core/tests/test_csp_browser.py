@@ -69,7 +69,8 @@ def _sign_in(page, live_server, username):
 
 def test_key_pages_have_no_csp_violation(page, live_server, demo):
     from luzhi.plan.models import Task
-    from luzhi.supervision.models import Obligation, Round
+    from luzhi.supervision.models import Obligation
+    from luzhi.supervision.models import Round
 
     page.context.add_init_script(COLLECT)
     base = live_server.url

@@ -19,8 +19,11 @@ from django.utils import timezone
 
 from conftest import make_user
 from luzhi.accounts.models import City
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.registry.models import Enterprise, RecordStatus, Segment
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
 
 TOMORROW = (timezone.localdate() + timedelta(days=30)).isoformat()
 BASIC = "basic-research-projects"  # 省科技厅, quarterly, 项, province only
@@ -244,7 +247,8 @@ def _scenario_batch_number(world):
 def test_every_error_of_a_form_appears_on_one_response(
     client, world, plan_officer, persona, url, data, fields
 ):
-    from luzhi.accounts.models import Unit, User
+    from luzhi.accounts.models import Unit
+    from luzhi.accounts.models import User
 
     world["batch"] = _scenario_batch(plan_officer)
     world["unit"] = Unit.objects.get(short_name="省科技厅")
@@ -271,7 +275,8 @@ def test_evidence_chosen_on_a_failed_observation_report_is_held_and_saved_next_t
     with a ticked box, and saved with the value once the errors are fixed."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from luzhi.indicators.models import Evidence, Observation
+    from luzhi.indicators.models import Evidence
+    from luzhi.indicators.models import Observation
 
     settings.MEDIA_ROOT = tmp_path
     url = reverse("indicators:report", args=[BASIC])

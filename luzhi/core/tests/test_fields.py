@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from luzhi.core.fields import (
-    ReviewStatus,
-    invalid_fields,
-    not_in_future,
-    quantity_field,
-    review_status_field,
-    user_field,
-)
+from luzhi.core.fields import ReviewStatus
+from luzhi.core.fields import invalid_fields
+from luzhi.core.fields import not_in_future
+from luzhi.core.fields import quantity_field
+from luzhi.core.fields import review_status_field
+from luzhi.core.fields import user_field
 
 
 def options(field) -> dict:

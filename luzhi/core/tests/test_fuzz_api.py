@@ -21,7 +21,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
+from urllib.parse import urlunparse
 
 import pytest
 

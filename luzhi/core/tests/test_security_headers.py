@@ -4,7 +4,8 @@ an oversized body is refused with 413 by its Content-Length, before anything rea
 import io
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
+from django.test import RequestFactory
 
 from luzhi.core.middleware import RequestSizeLimitMiddleware
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from luzhi.settings import DEVELOPMENT_SECRET_KEY, env_bool, env_list
+from luzhi.settings import DEVELOPMENT_SECRET_KEY
+from luzhi.settings import env_bool
+from luzhi.settings import env_list
 
 LUZHI = Path(sys.executable).with_name("luzhi")
 ROOT = Path(__file__).resolve().parents[3]

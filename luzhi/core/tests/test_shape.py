@@ -6,16 +6,22 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from luzhi.accounts.models import Unit
 from luzhi.core import nav
 from luzhi.core.files import content_disposition
-from luzhi.core.forms import ApproveRejectForm, DecisionForm
+from luzhi.core.forms import ApproveRejectForm
+from luzhi.core.forms import DecisionForm
 from luzhi.core.history import record_entries
-from luzhi.core.policy import Policy, assert_policy_table
-from luzhi.core.roles import is_plan_office, reporter_of
-from luzhi.core.xlsx import neutralise, table_bytes, workbook_bytes
+from luzhi.core.policy import Policy
+from luzhi.core.policy import assert_policy_table
+from luzhi.core.roles import is_plan_office
+from luzhi.core.roles import reporter_of
+from luzhi.core.xlsx import neutralise
+from luzhi.core.xlsx import table_bytes
+from luzhi.core.xlsx import workbook_bytes
 
 
 class UnitContactPolicy(Policy):
@@ -182,7 +188,8 @@ def _columns():
 
 
 def test_spreadsheet_reader_rows_and_refusals():
-    from luzhi.core.spreadsheet import SpreadsheetRefused, read_table
+    from luzhi.core.spreadsheet import SpreadsheetRefused
+    from luzhi.core.spreadsheet import read_table
 
     rows = list(read_table(_xlsx([["金额", "名称"], [12, " 甲 "], [None, None], [3.5, "乙"]]), _columns()))
     assert rows == [(2, {"name": "甲", "amount": 12}), (4, {"name": "乙", "amount": 3.5})]
@@ -222,7 +229,8 @@ def test_lock_rereads_the_row(units):
 def test_each_role_lands_on_its_page_after_signing_in(client, role, landing):
     from django.urls import reverse
 
-    from conftest import PASSWORD, make_user
+    from conftest import PASSWORD
+    from conftest import make_user
 
     user = make_user(f"landing_{role}", role=role)
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from luzhi.core.templatetags.luzhi_text import round_name
-from luzhi.core.units import KNOWN_UNITS, unit_label, with_unit
+from luzhi.core.units import KNOWN_UNITS
+from luzhi.core.units import unit_label
+from luzhi.core.units import with_unit
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 

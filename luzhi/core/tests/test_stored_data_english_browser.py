@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 pytestmark = [pytest.mark.browser]
 

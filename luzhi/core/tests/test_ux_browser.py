@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 pytestmark = [pytest.mark.browser]
 
@@ -30,7 +31,8 @@ def people(live_data, settings, tmp_path):
     from luzhi.accounts.models import City
     from luzhi.indicators.services import indicators_sync_from_plan
     from luzhi.registry.models import Segment
-    from luzhi.supervision.services import obligation_acknowledge, round_open
+    from luzhi.supervision.services import obligation_acknowledge
+    from luzhi.supervision.services import round_open
 
     settings.MEDIA_ROOT = tmp_path
     indicators_sync_from_plan(actor=None, plan=live_data)

@@ -7,10 +7,16 @@ import pytest
 from django.core.management import call_command
 
 from luzhi.accounts.models import User
-from luzhi.demo.history import history_clear, history_digest
-from luzhi.demo.services import DEMO_ACCOUNTS, demo_seed
+from luzhi.demo.history import history_clear
+from luzhi.demo.history import history_digest
+from luzhi.demo.services import DEMO_ACCOUNTS
+from luzhi.demo.services import demo_seed
 from luzhi.demo.supervision import supervision_clear
-from luzhi.indicators.models import PROVINCE, CityAllocation, Indicator, Milestone, Observation
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
 from luzhi.indicators.selectors import indicator_statuses
 
 TODAY = date(2026, 11, 28)
@@ -102,7 +108,8 @@ def test_demo_company_names_never_double_a_word(db):
     import random
 
     from luzhi.accounts.models import City
-    from luzhi.demo.registry_data import WORDS, company_name
+    from luzhi.demo.registry_data import WORDS
+    from luzhi.demo.registry_data import company_name
 
     rng, used = random.Random(42), set()
     city = City.objects.get(name="济南")

@@ -7,7 +7,8 @@ from luzhi.demo.services import demo_accounts_seed
 from luzhi.demo.supervision import supervision_seed
 from luzhi.supervision import rules
 from luzhi.supervision.models import Round
-from luzhi.supervision.selectors import overdue_obligations, unit_tallies
+from luzhi.supervision.selectors import overdue_obligations
+from luzhi.supervision.selectors import unit_tallies
 
 TODAY = date(2026, 11, 28)
 

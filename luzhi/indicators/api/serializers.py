@@ -12,17 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from luzhi.accounts.api.serializers import CitySerializer, UnitBriefSerializer
-from luzhi.indicators.models import (
-    PROVINCE,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-    ObservationEvent,
-)
+from luzhi.accounts.api.serializers import CitySerializer
+from luzhi.accounts.api.serializers import UnitBriefSerializer
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ObservationEvent
 from luzhi.indicators.plans import is_linked_view
-from luzhi.indicators.progress import AMBER, GREEN, NONE, RED
+from luzhi.indicators.progress import AMBER
+from luzhi.indicators.progress import GREEN
+from luzhi.indicators.progress import NONE
+from luzhi.indicators.progress import RED
 from luzhi.indicators.services import evidence_check_all
 
 ASSESSMENT_STATUSES = [GREEN, AMBER, RED, NONE]

@@ -15,45 +15,49 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from luzhi.accounts.models import City, Unit
-from luzhi.core.api import error_responses, transition_responses
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.core.api import error_responses
+from luzhi.core.api import transition_responses
 from luzhi.core.api_history import HistoryMixin
-from luzhi.indicators.api.serializers import (
-    ASSESSMENT_STATUSES,
-    CityRowSerializer,
-    IndicatorDetailSerializer,
-    IndicatorSerializer,
-    ObservationCorrectSerializer,
-    ObservationEventSerializer,
-    ObservationReviewSerializer,
-    ObservationSaveSerializer,
-    ObservationSerializer,
-)
+from luzhi.indicators.api.serializers import ASSESSMENT_STATUSES
+from luzhi.indicators.api.serializers import CityRowSerializer
+from luzhi.indicators.api.serializers import IndicatorDetailSerializer
+from luzhi.indicators.api.serializers import IndicatorSerializer
+from luzhi.indicators.api.serializers import ObservationCorrectSerializer
+from luzhi.indicators.api.serializers import ObservationEventSerializer
+from luzhi.indicators.api.serializers import ObservationReviewSerializer
+from luzhi.indicators.api.serializers import ObservationSaveSerializer
+from luzhi.indicators.api.serializers import ObservationSerializer
 from luzhi.indicators.files import evidence_response
-from luzhi.indicators.filters import AnyPlanIndicatorFilter, IndicatorFilter, ObservationFilter
-from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
+from luzhi.indicators.filters import AnyPlanIndicatorFilter
+from luzhi.indicators.filters import IndicatorFilter
+from luzhi.indicators.filters import ObservationFilter
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
-from luzhi.indicators.selectors import city_breakdown, indicator_statuses
-from luzhi.indicators.services import (
-    REPORT_FIELDS,
-    observation_approve,
-    observation_correct,
-    observation_return,
-    observation_save,
-    observation_submit,
-)
+from luzhi.indicators.selectors import city_breakdown
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.services import REPORT_FIELDS
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_correct
+from luzhi.indicators.services import observation_return
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import observation_submit
 from luzhi.plan.models import Plan
 
 ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)

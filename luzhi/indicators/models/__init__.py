@@ -12,11 +12,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import City, Unit
-from luzhi.core.fields import quantity_field, user_field
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.core.fields import quantity_field
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.indicators.models.rules import ValueRule  # noqa: F401  (one of the app's models)
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.plan.models import Target
 
 PROVINCE = "370000"  # 山东省's administrative code; cities use their own codes.

@@ -1,6 +1,7 @@
 """Shared by the indicator services: the data version bump, numbers and regions."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -8,12 +9,10 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.indicators import assessments
-from luzhi.indicators.models import (
-    DATA_VERSION_KEY,
-    PROVINCE,
-    DataVersion,
-    Observation,
-)
+from luzhi.indicators.models import DATA_VERSION_KEY
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import DataVersion
+from luzhi.indicators.models import Observation
 
 STATUS = Observation.Status
 

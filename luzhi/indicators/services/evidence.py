@@ -8,13 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
-from luzhi.indicators.models import (
-    Evidence,
-    Observation,
-)
-from luzhi.indicators.permissions import (
-    observations,
-)
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Observation
+from luzhi.indicators.permissions import observations
 
 EVIDENCE_TYPES = {
     ".pdf": ("application/pdf", (b"%PDF-",)),

@@ -12,14 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import Unit, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock, save_recorded
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.indicators import plans
-from luzhi.indicators.models import Indicator, TargetLink
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import TargetLink
 from luzhi.indicators.permissions import indicators
 from luzhi.indicators.services.common import data_changed
-from luzhi.indicators.services.setup import DEFINITIONS, _definitions, _own_indicator, _sync_target
+from luzhi.indicators.services.setup import DEFINITIONS
+from luzhi.indicators.services.setup import _definitions
+from luzhi.indicators.services.setup import _own_indicator
+from luzhi.indicators.services.setup import _sync_target
 from luzhi.plan.models import Target
 
 

@@ -10,26 +10,30 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
-from luzhi.core.services import lock, save_recorded
-from luzhi.indicators import checks, plans
-from luzhi.indicators.models import (
-    PROVINCE,
-    Indicator,
-    Observation,
-    ObservationEvent,
-    region_name,
-)
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.permissions import (
-    may_report,
-    observations,
-)
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
+from luzhi.indicators import checks
+from luzhi.indicators import plans
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ObservationEvent
+from luzhi.indicators.models import region_name
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
+from luzhi.indicators.permissions import may_report
+from luzhi.indicators.permissions import observations
 from luzhi.indicators.registry import get_function
-from luzhi.indicators.services.common import STATUS, _number, data_changed, resolve_region
-from luzhi.indicators.services.evidence import evidence_add, evidence_check
+from luzhi.indicators.services.common import STATUS
+from luzhi.indicators.services.common import _number
+from luzhi.indicators.services.common import data_changed
+from luzhi.indicators.services.common import resolve_region
+from luzhi.indicators.services.evidence import evidence_add
+from luzhi.indicators.services.evidence import evidence_check
 
 
 def check_period(indicator: Indicator, raw: str, today: date) -> Period:

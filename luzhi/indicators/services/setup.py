@@ -8,25 +8,28 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, Unit, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import lock, save_recorded
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
 from luzhi.indicators import plans
-from luzhi.indicators.models import (
-    CityAllocation,
-    Indicator,
-    Milestone,
-    TargetLink,
-)
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import TargetLink
 from luzhi.indicators.periods import PeriodType
-from luzhi.indicators.permissions import (
-    allocations,
-    indicators,
-    milestones,
-)
-from luzhi.indicators.services.common import _fmt, _number, data_changed
-from luzhi.plan.models import AssignmentUnit, Plan, Target
+from luzhi.indicators.permissions import allocations
+from luzhi.indicators.permissions import indicators
+from luzhi.indicators.permissions import milestones
+from luzhi.indicators.services.common import _fmt
+from luzhi.indicators.services.common import _number
+from luzhi.indicators.services.common import data_changed
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Target
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "data" / "definitions.json"
 

@@ -11,8 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.indicators import progress
-from luzhi.indicators.models import Indicator, Observation
-from luzhi.indicators.progress import AMBER, GREEN, NONE, RED
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.progress import AMBER
+from luzhi.indicators.progress import GREEN
+from luzhi.indicators.progress import NONE
+from luzhi.indicators.progress import RED
 
 register = template.Library()
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from luzhi.indicators.models import PROVINCE, Evidence, Indicator, Observation
-from luzhi.indicators.services import (
-    observation_approve,
-    observation_save,
-)
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
 
 BASIC = "basic-research-projects"  # reported by 省科技厅, quarterly, counted in 项
 LEADERS = "leading-enterprises"  # additive across cities, 省工业和信息化厅 and 省科技厅

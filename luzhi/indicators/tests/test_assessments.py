@@ -11,9 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from luzhi.indicators import selectors
-from luzhi.indicators.models import PROVINCE, Indicator, StoredAssessment
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import StoredAssessment
 from luzhi.indicators.selectors import indicator_statuses
-from luzhi.indicators.services import data_changed, observation_approve, observation_save
+from luzhi.indicators.services import data_changed
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
 from luzhi.indicators.tests.test_cockpit_views import card
 
 pytestmark = pytest.mark.django_db

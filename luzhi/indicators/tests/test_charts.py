@@ -1,8 +1,12 @@
 """Chart options are pure functions of plain data: exact expected dicts and points (no database)."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from luzhi.indicators.charts import city_bar_chart, per_year_chart, target_path, trend_chart
+from luzhi.indicators.charts import city_bar_chart
+from luzhi.indicators.charts import per_year_chart
+from luzhi.indicators.charts import target_path
+from luzhi.indicators.charts import trend_chart
 
 NO_DATA = {
     "type": "text",

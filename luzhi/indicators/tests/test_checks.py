@@ -1,19 +1,27 @@
 """Value checks before review (checks.py): each rule, the reason that overrides it, the
 period that has not ended, the rules' service and page, the API and the review queue."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.indicators.forms import default_period
-from luzhi.indicators.models import PROVINCE, Observation, ValueRule
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.services import observation_save, observation_submit
-from luzhi.indicators.value_rules import value_rule_set, value_rules_seed
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ValueRule
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import observation_submit
+from luzhi.indicators.value_rules import value_rule_set
+from luzhi.indicators.value_rules import value_rules_seed
 
 KIND = ValueRule.Kind
 TODAY = date(2026, 11, 28)  # 2026-Q3 has ended, 2026-Q4 has not

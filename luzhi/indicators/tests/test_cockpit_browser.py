@@ -12,7 +12,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,11 +24,9 @@ TODAY = date(2026, 11, 28)  # the cockpit is opened "as of" this day, whatever t
 def cockpit_data(live_data):
     """Indicators from the seed plan and a few approved values, through the services."""
     from luzhi.indicators.models import Indicator
-    from luzhi.indicators.services import (
-        indicators_sync_from_plan,
-        observation_approve,
-        observation_save,
-    )
+    from luzhi.indicators.services import indicators_sync_from_plan
+    from luzhi.indicators.services import observation_approve
+    from luzhi.indicators.services import observation_save
 
     indicators_sync_from_plan(actor=None, plan=live_data)
     office = make_user("office_browser", role="plan_office", display_name="专项办 李处长")

@@ -13,10 +13,15 @@ from django.urls import reverse
 from conftest import make_user
 from luzhi.accounts.models import Unit
 from luzhi.accounts.services import unit_update
-from luzhi.indicators.tests.test_cockpit_views import AS_OF, TODAY, _approved, card, kpi_value
+from luzhi.indicators.tests.test_cockpit_views import AS_OF
+from luzhi.indicators.tests.test_cockpit_views import TODAY
+from luzhi.indicators.tests.test_cockpit_views import _approved
+from luzhi.indicators.tests.test_cockpit_views import card
+from luzhi.indicators.tests.test_cockpit_views import kpi_value
 from luzhi.indicators.tests.test_plans import SECOND
 from luzhi.plan.models import Section
-from luzhi.plan.services import plan_import, section_update
+from luzhi.plan.services import plan_import
+from luzhi.plan.services import section_update
 from luzhi.proving_ground.services.rules import rule_save
 from luzhi.registry.services import enterprises as registry_services
 from luzhi.registry.tests.test_enterprise_services import credit_code

@@ -22,15 +22,15 @@ from openpyxl import load_workbook
 
 from conftest import make_user
 from luzhi.indicators import registry
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
-from luzhi.indicators.services import (
-    allocation_set,
-    computed_snapshot,
-    milestone_set,
-    observation_approve,
-    observation_correct,
-    observation_save,
-)
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.services import allocation_set
+from luzhi.indicators.services import computed_snapshot
+from luzhi.indicators.services import milestone_set
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_correct
+from luzhi.indicators.services import observation_save
 
 TODAY = date(2026, 11, 28)
 AS_OF = {"as_of": TODAY.isoformat()}

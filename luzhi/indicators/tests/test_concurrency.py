@@ -11,16 +11,17 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 
-from conftest import load_reference_and_seed, make_user
-from luzhi.indicators.models import Observation, ObservationEvent
-from luzhi.indicators.services import (
-    indicators_sync_from_plan,
-    observation_approve,
-    observation_return,
-    observation_save,
-)
+from conftest import load_reference_and_seed
+from conftest import make_user
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ObservationEvent
+from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_return
+from luzhi.indicators.services import observation_save
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -6,17 +6,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
 from luzhi.indicators.registry import registered
-from luzhi.indicators.selectors import discrepant, indicator_status, indicator_statuses
-from luzhi.indicators.services import (
-    indicator_figure_of_record_set,
-    observation_approve,
-    observation_save,
-)
+from luzhi.indicators.selectors import discrepant
+from luzhi.indicators.selectors import indicator_status
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.services import indicator_figure_of_record_set
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
 
 AS_OF = date(2026, 6, 30)
 

@@ -11,24 +11,26 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from luzhi.indicators.models import Indicator, TargetLink
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import TargetLink
 from luzhi.indicators.plans import link_proposals
 from luzhi.indicators.selectors import indicator_statuses
-from luzhi.indicators.services import (
-    indicators_sync_from_plan,
-    observation_approve,
-    observation_save,
-    target_link,
-    target_track_separately,
-)
+from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import target_link
+from luzhi.indicators.services import target_track_separately
 from luzhi.indicators.tests.test_cockpit_views import card
-from luzhi.plan.models import Plan, Target
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Target
 from luzhi.plan.selectors import current_plan
-from luzhi.plan.services import plan_import, plan_set_main
+from luzhi.plan.services import plan_import
+from luzhi.plan.services import plan_set_main
 
 SECOND = (
     Path(__file__).resolve().parents[2]

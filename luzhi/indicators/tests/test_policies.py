@@ -3,16 +3,15 @@ API, selectors and services ask them (no role logic of their own)."""
 
 import pytest
 
-from luzhi.core.policy import assert_policy_table, policy_for
+from luzhi.core.policy import assert_policy_table
+from luzhi.core.policy import policy_for
 from luzhi.indicators import permissions
-from luzhi.indicators.models import (
-    PROVINCE,
-    CityAllocation,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-)
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
 
 pytestmark = pytest.mark.django_db
 JINAN = "370100"

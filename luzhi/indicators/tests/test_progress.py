@@ -4,19 +4,17 @@ from datetime import date
 
 import pytest
 
-from luzhi.indicators.progress import (
-    AMBER,
-    GREEN,
-    NONE,
-    RED,
-    TargetSpec,
-    assess,
-    elapsed_share,
-    is_achieved,
-    linear_forecast,
-    progress,
-    ratio_percent,
-)
+from luzhi.indicators.progress import AMBER
+from luzhi.indicators.progress import GREEN
+from luzhi.indicators.progress import NONE
+from luzhi.indicators.progress import RED
+from luzhi.indicators.progress import TargetSpec
+from luzhi.indicators.progress import assess
+from luzhi.indicators.progress import elapsed_share
+from luzhi.indicators.progress import is_achieved
+from luzhi.indicators.progress import linear_forecast
+from luzhi.indicators.progress import progress
+from luzhi.indicators.progress import ratio_percent
 
 COMPUTE = TargetSpec(cmp="=", value=14, baseline=8, baseline_year=2024, deadline_year=2027)
 

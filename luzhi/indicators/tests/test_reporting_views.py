@@ -10,26 +10,24 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import resolve, reverse
+from django.urls import resolve
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import SEED_PLAN
 from luzhi.accounts.models import City
 from luzhi.indicators.forms import period_choices
-from luzhi.indicators.models import (
-    PROVINCE,
-    CityAllocation,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-)
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.selectors import indicator_statuses
-from luzhi.indicators.services import (
-    observation_approve,
-    observation_save,
-)
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

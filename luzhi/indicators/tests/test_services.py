@@ -4,24 +4,28 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luzhi.accounts.models import City
 from luzhi.indicators import registry
-from luzhi.indicators.models import PROVINCE, CityAllocation, Evidence, Indicator, Observation
-from luzhi.indicators.selectors import city_breakdown, indicator_statuses
-from luzhi.indicators.services import (
-    allocation_set,
-    computed_snapshot,
-    indicators_sync_from_plan,
-    milestone_set,
-    observation_approve,
-    observation_correct,
-    observation_return,
-    observation_save,
-    observation_submit,
-)
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.selectors import city_breakdown
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.services import allocation_set
+from luzhi.indicators.services import computed_snapshot
+from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.services import milestone_set
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_correct
+from luzhi.indicators.services import observation_return
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import observation_submit
 
 TODAY = date(2026, 11, 28)
 JINAN, QINGDAO = "370100", "370200"

@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from luzhi.indicators import registry
-from luzhi.indicators.models import Indicator, Observation
-from luzhi.indicators.tasks import enqueue_snapshot, snapshot_computed_indicators
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.tasks import enqueue_snapshot
+from luzhi.indicators.tasks import snapshot_computed_indicators
 
 
 @pytest.fixture

@@ -2,35 +2,35 @@
 city allocations, milestones and the figure of record."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import City
-from luzhi.core.views import forbidden, plan_office_only, posted
-from luzhi.indicators.forms import (
-    AllocationForm,
-    FigureOfRecordForm,
-    MilestoneForm,
-)
-from luzhi.indicators.models import (
-    CityAllocation,
-    Indicator,
-    Milestone,
-)
-from luzhi.indicators.services import (
-    allocation_set,
-    indicator_figure_of_record_set,
-    indicators_sync_from_plan,
-    milestone_set,
-)
-from luzhi.indicators.views.pages import (
-    plain_number,
-    plan_last_year,
-    target_text,
-)
+from luzhi.core.forms import form_errors
+from luzhi.core.submit import attempt
+from luzhi.core.views import forbidden
+from luzhi.core.views import plan_office_only
+from luzhi.core.views import posted
+from luzhi.indicators.forms import AllocationForm
+from luzhi.indicators.forms import FigureOfRecordForm
+from luzhi.indicators.forms import MilestoneForm
+from luzhi.indicators.models import CityAllocation
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.services import allocation_set
+from luzhi.indicators.services import indicator_figure_of_record_set
+from luzhi.indicators.services import indicators_sync_from_plan
+from luzhi.indicators.services import milestone_set
+from luzhi.indicators.views.pages import plain_number
+from luzhi.indicators.views.pages import plan_last_year
+from luzhi.indicators.views.pages import target_text
 from luzhi.plan.models import Plan
 from luzhi.plan.selectors import current_plan
 
@@ -147,12 +147,13 @@ def figure_of_record_edit(request, code: str):
         return refused
     form = FigureOfRecordForm(request.POST)
     if form.is_valid():
-        try:
-            indicator_figure_of_record_set(actor=request.user, indicator=indicator, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已保存“%(name)s”的口径值设置。") % {"name": indicator.name})
+        attempt(
+            request,
+            lambda: indicator_figure_of_record_set(
+                actor=request.user, indicator=indicator, **form.cleaned_data
+            ),
+            done=_("已保存“%(name)s”的口径值设置。") % {"name": indicator.name},
+        )
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, form_errors(form))
     return redirect("indicators:indicator_detail", code=indicator.code)

@@ -3,15 +3,19 @@ indicator of another plan (units report once), with the links the system propose
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from luzhi.core.views import plan_office_only
 from luzhi.indicators.models import Indicator
 from luzhi.indicators.plans import plan_target_rows
-from luzhi.indicators.services import target_link, target_track_separately
-from luzhi.plan.models import Plan, Target
+from luzhi.indicators.services import target_link
+from luzhi.indicators.services import target_track_separately
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Target
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,11 +2,14 @@
 city panel (query counts fixed per page)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, F, Window
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,25 +17,24 @@ from django.utils.translation import gettext_lazy
 
 from luzhi.accounts.models import City
 from luzhi.core.roles import is_unit_reporter
-from luzhi.indicators import charts, plans
-from luzhi.indicators.models import (
-    PROVINCE,
-    Indicator,
-    Milestone,
-    Observation,
-    ObservationEvent,
-)
+from luzhi.indicators import charts
+from luzhi.indicators import plans
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Milestone
+from luzhi.indicators.models import Observation
+from luzhi.indicators.models import ObservationEvent
 from luzhi.indicators.periods import Period
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.progress import NONE
-from luzhi.indicators.selectors import (
-    IndicatorStatus,
-    city_breakdown,
-    worst_status,
-)
+from luzhi.indicators.selectors import IndicatorStatus
+from luzhi.indicators.selectors import city_breakdown
+from luzhi.indicators.selectors import worst_status
 from luzhi.indicators.templatetags import cockpit_tags
 from luzhi.indicators.templatetags.cockpit_tags import NO_TARGET
-from luzhi.plan.models import AssignmentUnit, Plan, Section
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 
 STATUS = Observation.Status
 REPORTED = [Observation.Source.REPORT, Observation.Source.STATISTICS]

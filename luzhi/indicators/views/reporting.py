@@ -14,58 +14,57 @@ The few reads only these pages need are the ``page_*`` functions in ``views/page
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import forbidden, plan_office_only, posted, signed_in
+from luzhi.core.views import forbidden
+from luzhi.core.views import plan_office_only
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.indicators.checks import annotate_previous
 from luzhi.indicators.files import evidence_response
-from luzhi.indicators.forms import (
-    EVIDENCE_ACCEPT,
-    CorrectionForm,
-    ObservationForm,
-    ReviewForm,
-)
-from luzhi.indicators.models import (
-    Evidence,
-    Indicator,
-    Observation,
-)
+from luzhi.indicators.forms import EVIDENCE_ACCEPT
+from luzhi.indicators.forms import CorrectionForm
+from luzhi.indicators.forms import ObservationForm
+from luzhi.indicators.forms import ReviewForm
+from luzhi.indicators.models import Evidence
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.indicators.selectors import my_indicators as my_indicators_selector
 from luzhi.indicators.selectors import review_queue as review_queue_selector
-from luzhi.indicators.services import (
-    REPORT_FIELDS,
-    evidence_check,
-    observation_approve,
-    observation_correct,
-    observation_return,
-    observation_save,
-    observation_submit,
-)
-from luzhi.indicators.views.pages import (
-    RECENT_PER_INDICATOR,
-    STATUS,
-    evidence_max_bytes,
-    page_events,
-    page_existing_slot,
-    page_observation_scope,
-    page_recent_observations,
-    page_recently_reviewed,
-    page_region_labels,
-    page_report_history,
-    page_status_counts,
-    plain_number,
-    target_text,
-)
+from luzhi.indicators.services import REPORT_FIELDS
+from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_correct
+from luzhi.indicators.services import observation_return
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.services import observation_submit
+from luzhi.indicators.views.pages import RECENT_PER_INDICATOR
+from luzhi.indicators.views.pages import STATUS
+from luzhi.indicators.views.pages import evidence_max_bytes
+from luzhi.indicators.views.pages import page_events
+from luzhi.indicators.views.pages import page_existing_slot
+from luzhi.indicators.views.pages import page_observation_scope
+from luzhi.indicators.views.pages import page_recent_observations
+from luzhi.indicators.views.pages import page_recently_reviewed
+from luzhi.indicators.views.pages import page_region_labels
+from luzhi.indicators.views.pages import page_report_history
+from luzhi.indicators.views.pages import page_status_counts
+from luzhi.indicators.views.pages import plain_number
+from luzhi.indicators.views.pages import target_text
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -207,16 +206,12 @@ def observation_submit_view(request, pk: int):
     observation = get_object_or_404(
         observation_policy.visible(request.user).select_related("indicator"), pk=pk
     )
-    try:
-        observation_submit(actor=request.user, observation=observation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("已提交审核:%(name)s %(period)s。")
-            % {"name": observation.indicator.name, "period": observation.period.label()},
-        )
+    attempt(
+        request,
+        lambda: observation_submit(actor=request.user, observation=observation),
+        done=_("已提交审核:%(name)s %(period)s。")
+        % {"name": observation.indicator.name, "period": observation.period.label()},
+    )
     return redirect(_safe_next(request, reverse("indicators:my_indicators")))
 
 

@@ -5,7 +5,9 @@ a value is reported (``luzhi.indicators.checks``).
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 from luzhi.core.submit import submit
 from luzhi.core.views import plan_office_only
 from luzhi.indicators.forms import ValueRuleForm
-from luzhi.indicators.models import Indicator, ValueRule
-from luzhi.indicators.value_rules import value_rule_delete, value_rule_set
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import ValueRule
+from luzhi.indicators.value_rules import value_rule_delete
+from luzhi.indicators.value_rules import value_rule_set
 
 
 @require_http_methods(["GET", "POST"])

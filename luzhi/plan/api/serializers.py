@@ -11,7 +11,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luzhi.accounts.api.serializers import UnitBriefSerializer
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanIssuer, Section, Target
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanIssuer
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
 
 
 class PlanSerializer(serializers.ModelSerializer):

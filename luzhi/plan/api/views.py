@@ -10,46 +10,55 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, ProblemsError, error_responses
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import ProblemsError
+from luzhi.core.api import error_responses
 from luzhi.core.api_history import HistoryMixin
-from luzhi.plan.api.serializers import (
-    AssignmentSerializer,
-    AssignmentUnitsSerializer,
-    PlanDetailSerializer,
-    PlanDiffQuerySerializer,
-    PlanDocumentQuerySerializer,
-    PlanImportResultSerializer,
-    PlanImportSerializer,
-    PlanSerializer,
-    SectionSerializer,
-    SectionUpdateSerializer,
-    TargetSerializer,
-    TargetUpdateSerializer,
-    TaskSerializer,
-)
+from luzhi.plan.api.serializers import AssignmentSerializer
+from luzhi.plan.api.serializers import AssignmentUnitsSerializer
+from luzhi.plan.api.serializers import PlanDetailSerializer
+from luzhi.plan.api.serializers import PlanDiffQuerySerializer
+from luzhi.plan.api.serializers import PlanDocumentQuerySerializer
+from luzhi.plan.api.serializers import PlanImportResultSerializer
+from luzhi.plan.api.serializers import PlanImportSerializer
+from luzhi.plan.api.serializers import PlanSerializer
+from luzhi.plan.api.serializers import SectionSerializer
+from luzhi.plan.api.serializers import SectionUpdateSerializer
+from luzhi.plan.api.serializers import TargetSerializer
+from luzhi.plan.api.serializers import TargetUpdateSerializer
+from luzhi.plan.api.serializers import TaskSerializer
 from luzhi.plan.diff import diff_plans
-from luzhi.plan.filters import (
-    AssignmentFilter,
-    PlanFilter,
-    SectionFilter,
-    TargetFilter,
-    TaskFilter,
-)
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target, Task
-from luzhi.plan.permissions import assignments, plans, sections, targets, tasks
-from luzhi.plan.selectors import current_plan, plan_to_document
-from luzhi.plan.services import (
-    PlanImportError,
-    assignment_set_units,
-    plan_import,
-    section_update,
-    target_update,
-)
+from luzhi.plan.filters import AssignmentFilter
+from luzhi.plan.filters import PlanFilter
+from luzhi.plan.filters import SectionFilter
+from luzhi.plan.filters import TargetFilter
+from luzhi.plan.filters import TaskFilter
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.models import Task
+from luzhi.plan.permissions import assignments
+from luzhi.plan.permissions import plans
+from luzhi.plan.permissions import sections
+from luzhi.plan.permissions import targets
+from luzhi.plan.permissions import tasks
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import plan_to_document
+from luzhi.plan.services import PlanImportError
+from luzhi.plan.services import assignment_set_units
+from luzhi.plan.services import plan_import
+from luzhi.plan.services import section_update
+from luzhi.plan.services import target_update
 
 ERRORS = error_responses(400, 401, 403, 404)  # LuZhi's error shape (core.api)
 

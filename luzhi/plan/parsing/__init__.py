@@ -6,6 +6,7 @@ docs/plan-json.md.
 
 from .decoding import decode_plan_bytes
 from .errors import ParseError
-from .parser import parse_plan, parse_plan_bytes
+from .parser import parse_plan
+from .parser import parse_plan_bytes
 
 __all__ = ["ParseError", "decode_plan_bytes", "parse_plan", "parse_plan_bytes"]

@@ -15,12 +15,18 @@ are cut from the original so they come out as written.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from itertools import pairwise
 
-from .brackets import BracketScan, depth_zero, scan_brackets
+from .brackets import BracketScan
+from .brackets import depth_zero
+from .brackets import scan_brackets
 from .errors import ParseError
-from .notes import Conventions, Note, conventions_for, is_note
+from .notes import Conventions
+from .notes import Note
+from .notes import conventions_for
+from .notes import is_note
 from .textmap import PlanText
 
 # A role label and its colon. 牵头/主责 lead; 责任/配合/参与/协同/协办 are all

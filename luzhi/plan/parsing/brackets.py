@@ -5,7 +5,8 @@ both styles. Brackets are matched one line at a time: a bracket left open on
 one line never swallows the rest of the plan.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 
 @dataclass

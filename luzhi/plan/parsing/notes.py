@@ -11,7 +11,8 @@ to every later one. Everything is matched on the normalised copy.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 #: Marks that may announce a lead unit; ☆ and ★ do so without being announced.
 MARKS = "☆★*※▲△●○◎"

@@ -1,19 +1,21 @@
 """Plan text → the plan JSON document (docs/plan-json.md)."""
 
 from .assignments import find_assignments
-from .decoding import MAX_PLAN_BYTES, MAX_PLAN_CHARS, check_size, decode_plan_bytes
+from .decoding import MAX_PLAN_BYTES
+from .decoding import MAX_PLAN_CHARS
+from .decoding import check_size
+from .decoding import decode_plan_bytes
 from .errors import ParseError
 from .header import read_header
 from .notes import scan_notes
-from .structure import (
-    Node,
-    assign_paths_and_kinds,
-    build_tree,
-    heading_parts,
-    strip_span,
-    walk,
-)
-from .targets import find_targets, first_deadline
+from .structure import Node
+from .structure import assign_paths_and_kinds
+from .structure import build_tree
+from .structure import heading_parts
+from .structure import strip_span
+from .structure import walk
+from .targets import find_targets
+from .targets import first_deadline
 from .textmap import PlanText
 
 TARGET_KINDS = ("goal", "task")

@@ -8,11 +8,14 @@ text. Headings are recognised on the matching copy at the start of a line.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from .brackets import depth_zero
-from .header import looks_like_org, parse_date_line
-from .numerals import chinese_to_int, circled_to_int
+from .header import looks_like_org
+from .header import parse_date_line
+from .numerals import chinese_to_int
+from .numerals import circled_to_int
 from .textmap import PlanText
 
 _CN = "零〇一二三四五六七八九十百"

@@ -13,15 +13,13 @@ import re
 from dataclasses import dataclass
 
 from .errors import ParseError
-from .metrics import (
-    DELIMITER_RE,
-    DELIMITERS,
-    MASK,
-    Bounds,
-    after_noun,
-    metric_of,
-    skip_spaces,
-)
+from .metrics import DELIMITER_RE
+from .metrics import DELIMITERS
+from .metrics import MASK
+from .metrics import Bounds
+from .metrics import after_noun
+from .metrics import metric_of
+from .metrics import skip_spaces
 from .numerals import chinese_to_int
 from .textmap import PlanText
 

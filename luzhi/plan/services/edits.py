@@ -5,13 +5,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import Unit, UnitAlias, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
 from luzhi.core.cache import bump
 from luzhi.core.history import record_change
 from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target
-from luzhi.plan.permissions import assignments, plans, sections, targets
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.permissions import assignments
+from luzhi.plan.permissions import plans
+from luzhi.plan.permissions import sections
+from luzhi.plan.permissions import targets
 
 
 @transaction.atomic

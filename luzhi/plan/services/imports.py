@@ -3,7 +3,8 @@
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
@@ -11,24 +12,28 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from luzhi.accounts.models import Unit, UnitAlias, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.accounts.models import User
 from luzhi.accounts.services import unit_create
 from luzhi.core.cache import bump
 from luzhi.core.services import save_recorded
 from luzhi.core.text import normalize_name
 from luzhi.plan import conf
-from luzhi.plan.diff import diff_is_empty, diff_plans
-from luzhi.plan.document import DocumentError, validate_plan_document
-from luzhi.plan.models import (
-    Assignment,
-    AssignmentUnit,
-    Plan,
-    PlanImport,
-    PlanIssuer,
-    Section,
-    Target,
-)
-from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan
+from luzhi.plan.diff import diff_is_empty
+from luzhi.plan.diff import diff_plans
+from luzhi.plan.document import DocumentError
+from luzhi.plan.document import validate_plan_document
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import PlanIssuer
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.parsing import ParseError
+from luzhi.plan.parsing import decode_plan_bytes
+from luzhi.plan.parsing import parse_plan
 from luzhi.plan.parsing.decoding import check_size
 from luzhi.plan.permissions import plans
 from luzhi.plan.selectors import plan_to_document

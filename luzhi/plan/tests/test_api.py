@@ -10,8 +10,13 @@ from rest_framework.test import APIClient
 
 from conftest import SEED_PLAN
 from luzhi.accounts.models import Unit
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section, Target
-from luzhi.plan.services import assignment_set_units, section_update
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.services import assignment_set_units
+from luzhi.plan.services import section_update
 
 SEED = SEED_PLAN.read_text(encoding="utf-8")
 FIRST_ASSIGNMENT = "(牵头单位:省科技厅,责任单位:省教育厅)"

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from conftest import SEED_PLAN
 from luzhi.plan.models import Plan

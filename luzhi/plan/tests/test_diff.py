@@ -1,6 +1,7 @@
 """diff_plans on hand-made documents: what counts as added, removed and changed."""
 
-from luzhi.plan.diff import diff_is_empty, diff_plans
+from luzhi.plan.diff import diff_is_empty
+from luzhi.plan.diff import diff_plans
 
 
 def _section(path, title="T", text="", assignments=(), targets=()):

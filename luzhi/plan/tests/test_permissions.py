@@ -4,19 +4,25 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from conftest import SEED_PLAN, make_user
+from conftest import SEED_PLAN
+from conftest import make_user
 from luzhi.accounts.models import User
-from luzhi.core.policy import assert_policy_table, policy_for
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, Section, Target, Task
-from luzhi.plan.permissions import (
-    assignment_units,
-    assignments,
-    imports,
-    plans,
-    sections,
-    targets,
-    tasks,
-)
+from luzhi.core.policy import assert_policy_table
+from luzhi.core.policy import policy_for
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
+from luzhi.plan.models import Task
+from luzhi.plan.permissions import assignment_units
+from luzhi.plan.permissions import assignments
+from luzhi.plan.permissions import imports
+from luzhi.plan.permissions import plans
+from luzhi.plan.permissions import sections
+from luzhi.plan.permissions import targets
+from luzhi.plan.permissions import tasks
 from luzhi.plan.services import plan_import
 
 

@@ -7,10 +7,18 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from conftest import SEED_PLAN
-from luzhi.accounts.models import Unit, UnitAlias
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, PlanImport, Section, Target
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
 from luzhi.plan.selectors import plan_to_document
-from luzhi.plan.services import PlanImportError, plan_import, target_update
+from luzhi.plan.services import PlanImportError
+from luzhi.plan.services import plan_import
+from luzhi.plan.services import target_update
 
 SEED = SEED_PLAN.read_text(encoding="utf-8")
 

@@ -13,9 +13,14 @@ from django.utils.html import escape
 
 from conftest import SEED_PLAN
 from luzhi.accounts.models import Unit
-from luzhi.plan.models import Plan, PlanImport, Section, Target
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.models import Section
+from luzhi.plan.models import Target
 from luzhi.plan.services import target_update
-from luzhi.plan.templatetags.plan_tags import Span, diff_side, render_highlighted
+from luzhi.plan.templatetags.plan_tags import Span
+from luzhi.plan.templatetags.plan_tags import diff_side
+from luzhi.plan.templatetags.plan_tags import render_highlighted
 
 SEED = SEED_PLAN.read_text(encoding="utf-8")
 ACTION_TITLES = [

@@ -6,10 +6,19 @@ site's 403 handler shows), call one selector or service, render. What a page
 shows is read by the ``page_*`` selectors in ``luzhi.plan.selectors``.
 """
 
-from luzhi.plan.views.matrix import matrix, matrix_xlsx
-from luzhi.plan.views.pages import home, task_detail, task_history
-from luzhi.plan.views.units import my_tasks, unit_contact_edit, unit_detail, unit_list
-from luzhi.plan.views.versions import import_detail, plan_detail, plan_import_view, plan_list
+from luzhi.plan.views.matrix import matrix
+from luzhi.plan.views.matrix import matrix_xlsx
+from luzhi.plan.views.pages import home
+from luzhi.plan.views.pages import task_detail
+from luzhi.plan.views.pages import task_history
+from luzhi.plan.views.units import my_tasks
+from luzhi.plan.views.units import unit_contact_edit
+from luzhi.plan.views.units import unit_detail
+from luzhi.plan.views.units import unit_list
+from luzhi.plan.views.versions import import_detail
+from luzhi.plan.views.versions import plan_detail
+from luzhi.plan.views.versions import plan_import_view
+from luzhi.plan.views.versions import plan_list
 
 __all__ = [
     "home",

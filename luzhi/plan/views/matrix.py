@@ -1,23 +1,23 @@
 """The responsibility matrix (分工表): units × tasks, as a page and as .xlsx."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from luzhi.core.cache import public_page
-from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
+from luzhi.core.files import XLSX_CONTENT_TYPE
+from luzhi.core.files import file_response
 from luzhi.plan.exports import matrix_workbook
 from luzhi.plan.filters import AssignmentUnitFilter
 from luzhi.plan.models import Plan
-from luzhi.plan.selectors import (
-    current_plan,
-    matrix_groups,
-    page_column_groups,
-    plan_units,
-    responsibility_matrix,
-)
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import matrix_groups
+from luzhi.plan.selectors import page_column_groups
+from luzhi.plan.selectors import plan_units
+from luzhi.plan.selectors import responsibility_matrix
 
 
 def _matrix_inputs(request, plan: Plan):

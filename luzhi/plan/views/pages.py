@@ -1,21 +1,21 @@
 """The plan in force at a glance, and one task (any section) with its history."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from luzhi.core.cache import public_page
 from luzhi.plan.models import Section
-from luzhi.plan.permissions import imports, plans
-from luzhi.plan.selectors import (
-    current_plan,
-    page_children,
-    page_neighbours,
-    page_newest_version,
-    page_plan_overview,
-    page_section_history,
-    page_version_changes,
-    with_details,
-)
+from luzhi.plan.permissions import imports
+from luzhi.plan.permissions import plans
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import page_children
+from luzhi.plan.selectors import page_neighbours
+from luzhi.plan.selectors import page_newest_version
+from luzhi.plan.selectors import page_plan_overview
+from luzhi.plan.selectors import page_section_history
+from luzhi.plan.selectors import page_version_changes
+from luzhi.plan.selectors import with_details
 from luzhi.plan.templatetags.plan_tags import Span
 
 

@@ -1,7 +1,9 @@
 """The units carrying tasks: their list, a unit's tasks by role, my tasks, contact details."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +15,9 @@ from luzhi.core.cache import public_page
 from luzhi.core.views import signed_in
 from luzhi.plan.forms import UnitContactForm
 from luzhi.plan.permissions import tasks
-from luzhi.plan.selectors import current_plan, page_unit_counts, unit_tasks
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import page_unit_counts
+from luzhi.plan.selectors import unit_tasks
 
 
 @public_page("plan")

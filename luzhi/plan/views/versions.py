@@ -2,16 +2,23 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from luzhi.core.views import signed_in
 from luzhi.plan.forms import PlanImportForm
-from luzhi.plan.models import Plan, PlanImport
-from luzhi.plan.permissions import imports, plans
-from luzhi.plan.selectors import page_import_diff, page_plan_source, page_plan_versions
-from luzhi.plan.services import PlanImportError, plan_import
+from luzhi.plan.models import Plan
+from luzhi.plan.models import PlanImport
+from luzhi.plan.permissions import imports
+from luzhi.plan.permissions import plans
+from luzhi.plan.selectors import page_import_diff
+from luzhi.plan.selectors import page_plan_source
+from luzhi.plan.selectors import page_plan_versions
+from luzhi.plan.services import PlanImportError
+from luzhi.plan.services import plan_import
 from luzhi.plan.templatetags.plan_tags import Span
 
 

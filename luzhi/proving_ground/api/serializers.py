@@ -5,13 +5,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from luzhi.proving_ground.models import (
-    Benchmark,
-    Deployment,
-    EvaluationRun,
-    FilingEvent,
-    LargeModel,
-)
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import FilingEvent
+from luzhi.proving_ground.models import LargeModel
 from luzhi.registry.models import Enterprise
 
 

@@ -5,28 +5,34 @@ write calls the pages' service: 401 without a token, 403 with the reason, 400 na
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, transition_responses
+from luzhi.core.api import PolicyQuerysetMixin
 from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
 from luzhi.proving_ground.api import serializers as s
-from luzhi.proving_ground.models import Benchmark, Deployment, EvaluationRun, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import LargeModel
 
 
-class ServiceWrites:
-    """The writes of a proving-ground viewset: each calls its service as the requesting user."""
+class ServiceWrites(ServiceActions):
+    """The writes of a proving-ground viewset: each calls its service as the requesting user
+    (state changes are declared with ``service_action``)."""
 
-    subject = "model"  # the keyword under which the services take this viewset's object
-
-    def _transition(self, service, **extra):
-        """A state change of this object: the service's result, serialised."""
-        obj = service(actor=self.request.user, **{self.subject: self.get_object()}, **extra)
-        return Response(self.get_serializer(obj).data)
+    service_object = "model"  # the keyword under which the services take this viewset's object
 
     def _create_for_model(self, request, service):
         """A new row for a model the user may see (a deployment, a run): 201 with the row."""
@@ -72,27 +78,12 @@ class LargeModelViewSet(ServiceWrites, PolicyQuerysetMixin, viewsets.ModelViewSe
         model = services.model_update(actor=request.user, model=model, **serializer.validated_data)
         return Response(self.get_serializer(model).data)
 
-    @extend_schema(request=None, responses=transition_responses(s.LargeModelSerializer))
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """Submit for the province's filing (provider or plan office)."""
-        return self._transition(services.filing_submit)
-
-    @extend_schema(request=None, responses=transition_responses(s.LargeModelSerializer))
-    @action(detail=True, methods=["post"])
-    def assess(self, request, pk=None):
-        """Start the safety assessment (evaluator or plan office)."""
-        return self._transition(services.filing_assess)
-
-    @extend_schema(
-        request=s.FilingDecisionSerializer, responses=transition_responses(s.LargeModelSerializer)
-    )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        """Approve with a filing number, or reject with reasons (plan office)."""
-        data = s.FilingDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._transition(services.filing_decide, **data.validated_data)
+    submit = service_action(services.filing_submit, out=s.LargeModelSerializer,
+                            doc="Submit for the province's filing (provider or plan office).")
+    assess = service_action(services.filing_assess, out=s.LargeModelSerializer,
+                            doc="Start the safety assessment (evaluator or plan office).")
+    decide = service_action(services.filing_decide, request=s.FilingDecisionSerializer, out=s.LargeModelSerializer,
+                            doc="Approve with a filing number, or reject with reasons (plan office).")
 
 
 @extend_schema(tags=["proving-ground"])
@@ -134,7 +125,7 @@ class EvaluationRunViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateMode
     """Evaluation runs: submitted here, executed by background workers in shards."""
 
     policy = policies.runs
-    subject = "run"
+    service_object = "run"
     queryset = EvaluationRun.objects.select_related("model", "benchmark").prefetch_related("shards")
     serializer_class = s.EvaluationRunSerializer
     filterset_class = filters.EvaluationRunFilter
@@ -143,15 +134,8 @@ class EvaluationRunViewSet(ServiceWrites, PolicyQuerysetMixin, mixins.CreateMode
     def create(self, request, *args, **kwargs):
         return self._create_for_model(request, services.run_submit)
 
-    @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._transition(services.run_cancel)
-
-    @extend_schema(request=None, responses=transition_responses(s.EvaluationRunSerializer))
-    @action(detail=True, methods=["post"])
-    def retry(self, request, pk=None):
-        return self._transition(services.run_retry)
+    cancel = service_action(services.run_cancel, out=s.EvaluationRunSerializer)
+    retry = service_action(services.run_retry, out=s.EvaluationRunSerializer)
 
 
 @extend_schema(tags=["proving-ground"])

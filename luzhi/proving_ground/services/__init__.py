@@ -1,20 +1,16 @@
 """The proving ground's services (writes): models and filings, deployments, evaluations, the rule."""
 
-from luzhi.proving_ground.services.evaluations import (  # noqa: F401
-    benchmark_save,
-    run_cancel,
-    run_retry,
-    run_submit,
-    shard_execute,
-    shards_requeue_stale,
-)
-from luzhi.proving_ground.services.models import (  # noqa: F401
-    deployment_create,
-    deployment_end,
-    filing_assess,
-    filing_decide,
-    filing_submit,
-    model_create,
-    model_update,
-)
+from luzhi.proving_ground.services.evaluations import benchmark_save  # noqa: F401
+from luzhi.proving_ground.services.evaluations import run_cancel  # noqa: F401
+from luzhi.proving_ground.services.evaluations import run_retry  # noqa: F401
+from luzhi.proving_ground.services.evaluations import run_submit  # noqa: F401
+from luzhi.proving_ground.services.evaluations import shard_execute  # noqa: F401
+from luzhi.proving_ground.services.evaluations import shards_requeue_stale  # noqa: F401
+from luzhi.proving_ground.services.models import deployment_create  # noqa: F401
+from luzhi.proving_ground.services.models import deployment_end  # noqa: F401
+from luzhi.proving_ground.services.models import filing_assess  # noqa: F401
+from luzhi.proving_ground.services.models import filing_decide  # noqa: F401
+from luzhi.proving_ground.services.models import filing_submit  # noqa: F401
+from luzhi.proving_ground.services.models import model_create  # noqa: F401
+from luzhi.proving_ground.services.models import model_update  # noqa: F401
 from luzhi.proving_ground.services.rules import rule_save  # noqa: F401

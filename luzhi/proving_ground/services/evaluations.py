@@ -23,15 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.cache import bump
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
 from luzhi.proving_ground import permissions
-from luzhi.proving_ground.models import (
-    Benchmark,
-    CachedResponse,
-    EvaluationRun,
-    EvaluationShard,
-    LargeModel,
-)
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import CachedResponse
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import EvaluationShard
+from luzhi.proving_ground.models import LargeModel
 from luzhi.proving_ground.toolkit import benchmarks as loaders
 from luzhi.proving_ground.toolkit.scoring import wilson
 
@@ -195,12 +194,10 @@ def _claim(shard_id: int) -> EvaluationShard | None:
 def shard_execute(*, shard_id: int) -> str:
     """Run one shard to the end (the task ``run_shard``). Returns the shard's final state."""
     from luzhi.proving_ground.toolkit.client import Sender
-    from luzhi.proving_ground.toolkit.evaluate import (
-        Cancelled,
-        LogprobsUnavailable,
-        Options,
-        evaluate,
-    )
+    from luzhi.proving_ground.toolkit.evaluate import Cancelled
+    from luzhi.proving_ground.toolkit.evaluate import LogprobsUnavailable
+    from luzhi.proving_ground.toolkit.evaluate import Options
+    from luzhi.proving_ground.toolkit.evaluate import evaluate
 
     shard = _claim(shard_id)
     if shard is None:

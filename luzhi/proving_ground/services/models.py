@@ -11,15 +11,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.cache import bump
 from luzhi.core.history import record_change
-from luzhi.core.services import lock, save_recorded
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.proving_ground import permissions
-from luzhi.proving_ground.models import Deployment, FilingEvent, LargeModel
+from luzhi.proving_ground.models import Deployment
+from luzhi.proving_ground.models import FilingEvent
+from luzhi.proving_ground.models import LargeModel
 
 F = LargeModel.Filing
 SCOPE = "proving_ground"

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from conftest import make_user
 from luzhi.accounts.models import City
 from luzhi.proving_ground import services
-from luzhi.proving_ground.models import Benchmark, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import LargeModel
 from luzhi.proving_ground.toolkit.fake_openai_server import serve_in_thread
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.models import Enterprise, RecordStatus, Segment
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
 
 
 def credit_code(n: int) -> str:

@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.proving_ground import services
 from luzhi.proving_ground.models import Benchmark
-from luzhi.proving_ground.tests.conftest import file_model, make_enterprise
+from luzhi.proving_ground.tests.conftest import file_model
+from luzhi.proving_ground.tests.conftest import make_enterprise
 from luzhi.proving_ground.toolkit.fake_openai_server import serve_in_thread
 
 pytestmark = [pytest.mark.browser]

@@ -11,11 +11,15 @@ import threading
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db import connections
 
 from luzhi.proving_ground import services
-from luzhi.proving_ground.models import Benchmark, EvaluationShard, FilingEvent
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import EvaluationShard
+from luzhi.proving_ground.models import FilingEvent
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",

@@ -1,7 +1,8 @@
 """行业级大模型 (``industry-models``) is computed by the proving ground's rule: its figure of
 record is the rule's count, with the drill-down to the proving ground's indicator page."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
 
@@ -10,11 +11,15 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.registry import get_function
 from luzhi.indicators.selectors import indicator_status
-from luzhi.indicators.services import computed_snapshot, indicators_sync_from_plan
+from luzhi.indicators.services import computed_snapshot
+from luzhi.indicators.services import indicators_sync_from_plan
 from luzhi.proving_ground import services
 from luzhi.proving_ground.indicators import NAME
 from luzhi.proving_ground.models import EvaluationRun

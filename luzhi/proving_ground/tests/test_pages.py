@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from luzhi.proving_ground import services
-from luzhi.proving_ground.models import EvaluationRun, IndicatorRule, LargeModel
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
+from luzhi.proving_ground.models import LargeModel
 
 
 def login(client, user):

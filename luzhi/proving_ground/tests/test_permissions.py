@@ -7,7 +7,8 @@ import pytest
 from luzhi.core.policy import assert_policy_table
 from luzhi.proving_ground import permissions as p
 from luzhi.proving_ground import services
-from luzhi.proving_ground.models import EvaluationRun, LargeModel
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import LargeModel
 from luzhi.proving_ground.tests.conftest import file_model
 
 

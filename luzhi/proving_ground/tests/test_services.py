@@ -1,25 +1,27 @@
 """The filing workflow, deployments, evaluation runs through the task worker, the indicator."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from luzhi.indicators.registry import get_function
-from luzhi.proving_ground import selectors, services
-from luzhi.proving_ground.models import (
-    CachedResponse,
-    EvaluationRun,
-    EvaluationShard,
-    FilingEvent,
-    IndicatorRule,
-    LargeModel,
-)
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
+from luzhi.proving_ground.models import CachedResponse
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import EvaluationShard
+from luzhi.proving_ground.models import FilingEvent
+from luzhi.proving_ground.models import IndicatorRule
+from luzhi.proving_ground.models import LargeModel
 from luzhi.proving_ground.services.evaluations import benchmark_dir
-from luzhi.proving_ground.tests.conftest import file_model, make_enterprise
+from luzhi.proving_ground.tests.conftest import file_model
+from luzhi.proving_ground.tests.conftest import make_enterprise
 from luzhi.proving_ground.toolkit import benchmarks as loaders
 from luzhi.proving_ground.toolkit.fake_openai_server import decide
 
@@ -203,8 +205,10 @@ def test_a_dead_workers_shard_is_requeued_and_resumes_from_the_cache(filed_model
     run = services.run_submit(actor=evaluator, model=filed_model, benchmark=mc_benchmark)
     shard = run.shards.get()
     # a worker claimed the shard, answered two requests, and died
-    from luzhi.proving_ground.services.evaluations import DatabaseCache, _claim
-    from luzhi.proving_ground.toolkit.evaluate import Options, build_requests
+    from luzhi.proving_ground.services.evaluations import DatabaseCache
+    from luzhi.proving_ground.services.evaluations import _claim
+    from luzhi.proving_ground.toolkit.evaluate import Options
+    from luzhi.proving_ground.toolkit.evaluate import build_requests
 
     _claim(shard.pk)
     bench = loaders.load("jsonl", benchmark_dir(mc_benchmark), "val")

@@ -72,7 +72,8 @@ def test_more_options_than_four():
 
 def test_fake_server_styles_all_parse():
     """Every reply style of the FAKE server states its letter in a way the extractor reads."""
-    from luzhi.proving_ground.toolkit.fake_openai_server import STYLES, UNPARSEABLE
+    from luzhi.proving_ground.toolkit.fake_openai_server import STYLES
+    from luzhi.proving_ground.toolkit.fake_openai_server import UNPARSEABLE
 
     for style in STYLES:
         for x, w in (("A", "C"), ("B", "D"), ("C", "A"), ("D", "B")):

@@ -11,14 +11,20 @@ import time
 
 import pytest
 
-from luzhi.proving_ground.tests.toolkit_helpers import EXAMPLES, write_mc_set
+from luzhi.proving_ground.tests.toolkit_helpers import EXAMPLES
+from luzhi.proving_ground.tests.toolkit_helpers import write_mc_set
 from luzhi.proving_ground.toolkit import benchmarks
 from luzhi.proving_ground.toolkit.benchmarks import BenchmarkError
-from luzhi.proving_ground.toolkit.cache import MemoryCache, SQLiteCache
+from luzhi.proving_ground.toolkit.cache import MemoryCache
+from luzhi.proving_ground.toolkit.cache import SQLiteCache
 from luzhi.proving_ground.toolkit.cli import main
 from luzhi.proving_ground.toolkit.client import Sender
-from luzhi.proving_ground.toolkit.evaluate import Cancelled, LogprobsUnavailable, Options, evaluate
-from luzhi.proving_ground.toolkit.fake_openai_server import serve_in_thread, true_accuracy
+from luzhi.proving_ground.toolkit.evaluate import Cancelled
+from luzhi.proving_ground.toolkit.evaluate import LogprobsUnavailable
+from luzhi.proving_ground.toolkit.evaluate import Options
+from luzhi.proving_ground.toolkit.evaluate import evaluate
+from luzhi.proving_ground.toolkit.fake_openai_server import serve_in_thread
+from luzhi.proving_ground.toolkit.fake_openai_server import true_accuracy
 
 
 @pytest.fixture

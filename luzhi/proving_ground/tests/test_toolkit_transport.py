@@ -11,13 +11,15 @@ from luzhi.proving_ground.tests.toolkit_helpers import write_mc_set
 from luzhi.proving_ground.toolkit import benchmarks
 from luzhi.proving_ground.toolkit.cache import MemoryCache
 from luzhi.proving_ground.toolkit.client import Sender
-from luzhi.proving_ground.toolkit.evaluate import Options, evaluate
-from luzhi.proving_ground.toolkit.fake_openai_server import (
-    PreciseEpollSelector,
-    round_trip_overheads,
-    serve_in_thread,
-)
-from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError, read_head
+from luzhi.proving_ground.toolkit.evaluate import Options
+from luzhi.proving_ground.toolkit.evaluate import evaluate
+from luzhi.proving_ground.toolkit.fake_openai_server import PreciseEpollSelector
+from luzhi.proving_ground.toolkit.fake_openai_server import round_trip_overheads
+from luzhi.proving_ground.toolkit.fake_openai_server import serve_in_thread
+from luzhi.proving_ground.toolkit.http import Client
+from luzhi.proving_ground.toolkit.http import Endpoint
+from luzhi.proving_ground.toolkit.http import HTTPError
+from luzhi.proving_ground.toolkit.http import read_head
 
 
 def _run(coro):

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
-from luzhi.proving_ground.toolkit.subjects import CEVAL_SUBJECTS, CMMLU_SUBJECTS
+from luzhi.proving_ground.toolkit.subjects import CEVAL_SUBJECTS
+from luzhi.proving_ground.toolkit.subjects import CMMLU_SUBJECTS
 
 FORMATS = ("ceval", "cmmlu", "jsonl")
 

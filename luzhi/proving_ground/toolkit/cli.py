@@ -43,15 +43,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     args = _parser().parse_args(argv)
-    from luzhi.proving_ground.toolkit.benchmarks import BenchmarkError, load
-    from luzhi.proving_ground.toolkit.cache import MemoryCache, SQLiteCache
+    from luzhi.proving_ground.toolkit.benchmarks import BenchmarkError
+    from luzhi.proving_ground.toolkit.benchmarks import load
+    from luzhi.proving_ground.toolkit.cache import MemoryCache
+    from luzhi.proving_ground.toolkit.cache import SQLiteCache
     from luzhi.proving_ground.toolkit.client import Sender
-    from luzhi.proving_ground.toolkit.evaluate import (
-        LogprobsUnavailable,
-        Options,
-        evaluate,
-        lm_eval_layout,
-    )
+    from luzhi.proving_ground.toolkit.evaluate import LogprobsUnavailable
+    from luzhi.proving_ground.toolkit.evaluate import Options
+    from luzhi.proving_ground.toolkit.evaluate import evaluate
+    from luzhi.proving_ground.toolkit.evaluate import lm_eval_layout
 
     split = args.split or ("test" if args.format == "cmmlu" else "val")
     subjects = [s.strip() for s in args.subjects.split(",")] if args.subjects else None

@@ -17,9 +17,14 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from luzhi.proving_ground.toolkit.http import Client, Endpoint, HTTPError, Pending, Response
+from luzhi.proving_ground.toolkit.http import Client
+from luzhi.proving_ground.toolkit.http import Endpoint
+from luzhi.proving_ground.toolkit.http import HTTPError
+from luzhi.proving_ground.toolkit.http import Pending
+from luzhi.proving_ground.toolkit.http import Response
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 

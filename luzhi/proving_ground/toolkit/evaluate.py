@@ -18,11 +18,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from luzhi.proving_ground.toolkit.benchmarks import Benchmark, Item
-from luzhi.proving_ground.toolkit.cache import MemoryCache, request_key
-from luzhi.proving_ground.toolkit.client import Request, Sender
+from luzhi.proving_ground.toolkit.benchmarks import Benchmark
+from luzhi.proving_ground.toolkit.benchmarks import Item
+from luzhi.proving_ground.toolkit.cache import MemoryCache
+from luzhi.proving_ground.toolkit.cache import request_key
+from luzhi.proving_ground.toolkit.client import Request
+from luzhi.proving_ground.toolkit.client import Sender
 from luzhi.proving_ground.toolkit.extract import extract_choice
-from luzhi.proving_ground.toolkit.scoring import exact_match, f1, refusal_rule, wilson
+from luzhi.proving_ground.toolkit.scoring import exact_match
+from luzhi.proving_ground.toolkit.scoring import f1
+from luzhi.proving_ground.toolkit.scoring import refusal_rule
+from luzhi.proving_ground.toolkit.scoring import wilson
 
 MODES = ("generate", "logprob")
 

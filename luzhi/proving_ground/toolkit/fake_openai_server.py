@@ -41,8 +41,10 @@ import selectors
 import sys
 import threading
 import time
-from collections import Counter, deque
-from contextlib import contextmanager, suppress
+from collections import Counter
+from collections import deque
+from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 
 from luzhi.proving_ground.toolkit.http import parse_head

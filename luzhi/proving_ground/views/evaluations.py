@@ -6,14 +6,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.core.submit import attempt
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
 from luzhi.proving_ground.forms import RunForm
-from luzhi.proving_ground.models import Benchmark, LargeModel
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import LargeModel
 
 
 @require_POST
@@ -65,11 +71,8 @@ def run_cancel(request, pk: int):
 @require_POST
 def run_retry(request, pk: int):
     run = policies.runs.get_or_404(request.user, "view", pk=pk)
-    try:
-        services.run_retry(actor=request.user, run=run)
-        messages.success(request, _("已重新排队;已完成的请求不会重发。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(request, lambda: services.run_retry(actor=request.user, run=run),
+            done=_("已重新排队;已完成的请求不会重发。"))
     return redirect("proving_ground:run_detail", pk=pk)
 
 

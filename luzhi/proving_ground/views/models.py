@@ -7,25 +7,30 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
-from luzhi.proving_ground import filters, selectors, services
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
+from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
-from luzhi.proving_ground.forms import (
-    DeploymentForm,
-    FilingDecisionForm,
-    LargeModelForm,
-    RuleForm,
-    RunForm,
-)
-from luzhi.proving_ground.models import Benchmark, EvaluationRun, IndicatorRule
+from luzhi.proving_ground import selectors
+from luzhi.proving_ground import services
+from luzhi.proving_ground.forms import DeploymentForm
+from luzhi.proving_ground.forms import FilingDecisionForm
+from luzhi.proving_ground.forms import LargeModelForm
+from luzhi.proving_ground.forms import RuleForm
+from luzhi.proving_ground.forms import RunForm
+from luzhi.proving_ground.models import Benchmark
+from luzhi.proving_ground.models import EvaluationRun
+from luzhi.proving_ground.models import IndicatorRule
 from luzhi.registry.models import Enterprise
 
 
@@ -127,11 +132,8 @@ def deployment_add(request, pk: int):
     policies.models.require(request.user, "deploy", model)
     form = DeploymentForm(request.POST)
     if form.is_valid():
-        try:
-            services.deployment_create(actor=request.user, model=model, **form.cleaned_data)
-            messages.success(request, _("已登记应用部署。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        attempt(request, lambda: services.deployment_create(actor=request.user, model=model, **form.cleaned_data),
+                done=_("已登记应用部署。"))
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")

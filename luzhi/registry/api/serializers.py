@@ -12,24 +12,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import Talent
 from luzhi.registry.services.enterprises import ENTERPRISE_FIELDS
-from luzhi.registry.services.records import (
-    ACHIEVEMENT_FIELDS,
-    ALGORITHM_PRODUCT_FIELDS,
-    PLATFORM_FIELDS,
-    PROJECT_FIELDS,
-    TALENT_FIELDS,
-)
+from luzhi.registry.services.records import ACHIEVEMENT_FIELDS
+from luzhi.registry.services.records import ALGORITHM_PRODUCT_FIELDS
+from luzhi.registry.services.records import PLATFORM_FIELDS
+from luzhi.registry.services.records import PROJECT_FIELDS
+from luzhi.registry.services.records import TALENT_FIELDS
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -15,15 +15,22 @@ without a token, 403 with the reason, 404 for a record the user may not see,
 400 naming each refused field (the service's and the model's checks).
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import mixins
+from rest_framework import permissions
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, error_responses
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
 from luzhi.core.api_history import HistoryMixin
 from luzhi.registry.api.serializers import SERIALIZERS
-from luzhi.registry.api.writes import takes_reason, write_serializer
-from luzhi.registry.specs import KINDS, Kind
+from luzhi.registry.api.writes import takes_reason
+from luzhi.registry.api.writes import write_serializer
+from luzhi.registry.specs import KINDS
+from luzhi.registry.specs import Kind
 
 
 class MayList(permissions.BasePermission):

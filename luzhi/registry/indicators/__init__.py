@@ -22,6 +22,7 @@ up to exactly that year's records.
 """
 
 from luzhi.registry.indicators.functions import INDICATOR_FUNCTIONS
-from luzhi.registry.indicators.measure import MEASURES, Measure
+from luzhi.registry.indicators.measure import MEASURES
+from luzhi.registry.indicators.measure import Measure
 
 __all__ = ["INDICATOR_FUNCTIONS", "MEASURES", "Measure"]

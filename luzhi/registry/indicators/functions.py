@@ -4,40 +4,34 @@
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import (
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-)
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Sum
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from luzhi.indicators.periods import PeriodType
-from luzhi.registry.indicators.measure import (
-    FLOW,
-    MAJOR_PLATFORM_KINDS,
-    STOCK,
-    WAN_PER_YI,
-    Measure,
-    approved_platforms,
-    dated,
-    measure,
-    new_platforms,
-    registered,
-)
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Talent,
-)
+from luzhi.registry.indicators.measure import FLOW
+from luzhi.registry.indicators.measure import MAJOR_PLATFORM_KINDS
+from luzhi.registry.indicators.measure import STOCK
+from luzhi.registry.indicators.measure import WAN_PER_YI
+from luzhi.registry.indicators.measure import Measure
+from luzhi.registry.indicators.measure import approved_platforms
+from luzhi.registry.indicators.measure import dated
+from luzhi.registry.indicators.measure import measure
+from luzhi.registry.indicators.measure import new_platforms
+from luzhi.registry.indicators.measure import registered
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
 
 PLATFORM_COLUMNS = (
     (_("平台名称"), "name"),

@@ -2,25 +2,26 @@
 registration with the indicators app, and the period helpers the declarations share."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from luzhi.accounts.models import City
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.plans import main_first_day
 from luzhi.indicators.registry import indicator_function
-from luzhi.registry.models import (
-    Platform,
-    RecordStatus,
-)
+from luzhi.registry.models import Platform
+from luzhi.registry.models import RecordStatus
 
 WAN_PER_YI = Decimal(10000)  # the registry keeps money in 万元, the targets speak 亿元
 

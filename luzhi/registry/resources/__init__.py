@@ -12,31 +12,28 @@ Widgets render native values (dates, numbers) so the .xlsx keeps its types.
 """
 
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources
+from import_export import fields
+from import_export import resources
 
 from luzhi.accounts.models import City  # noqa: F401  (the import template lists the cities)
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    RecordStatus,
-    Segment,
-    Talent,
-)
-from luzhi.registry.resources.widgets import (  # noqa: F401  (EMPTY: used by the import service)
-    EMPTY,
-    ChoiceLabelWidget,
-    CityWidget,
-    CreditCodeWidget,
-    DateCellWidget,
-    DecimalCellWidget,
-    IntegerCellWidget,
-    ProviderWidget,
-    TextWidget,
-    YesNoWidget,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
+from luzhi.registry.resources.widgets import EMPTY  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import ChoiceLabelWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import CityWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import CreditCodeWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import DateCellWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import DecimalCellWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import IntegerCellWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import ProviderWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import TextWidget  # noqa: F401  (EMPTY: used by the import service)
+from luzhi.registry.resources.widgets import YesNoWidget  # noqa: F401  (EMPTY: used by the import service)
 
 
 class RegistryResource(resources.ModelResource):

@@ -3,17 +3,17 @@
 renders native values (dates, numbers) so the .xlsx keeps its types."""
 
 import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from datetime import datetime
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.utils.translation import gettext as _
 from import_export import widgets
 
 from luzhi.accounts.models import City
 from luzhi.registry.credit_code import normalize_credit_code
-from luzhi.registry.models import (
-    Enterprise,
-)
+from luzhi.registry.models import Enterprise
 
 EMPTY = (None, "")
 YES = ("是", "Y", "y", "1", "true", "True", "TRUE", True, 1)

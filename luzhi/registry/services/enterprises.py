@@ -12,24 +12,25 @@ only when the plan office accepts a proposal (:func:`tier_proposal_decide`).
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
 from luzhi.registry import permissions as policies
 from luzhi.registry.credit_code import normalize_credit_code
-from luzhi.registry.models import (
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Qualification,
-    RecordStatus,
-)
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
 from luzhi.registry.services.changes import registry_changed
 
 ENTERPRISE_FIELDS = (

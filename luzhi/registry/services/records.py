@@ -17,22 +17,23 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, User
+from luzhi.accounts.models import City
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    RecordStatus,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
 from luzhi.registry.services.changes import registry_changed
 from luzhi.registry.services.enterprises import changed_meanwhile
 

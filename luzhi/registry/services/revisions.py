@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import Enterprise, EnterpriseRevision, Platform, RecordStatus
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseRevision
+from luzhi.registry.models import Platform
+from luzhi.registry.models import RecordStatus
 
 FOREIGN_KEYS = {"city": City, "incubator": Platform}
 DATES = ("founded_on", "hard_tech_since", "incubated_on")
@@ -83,7 +87,9 @@ def propose_changes(*, actor, enterprise: Enterprise, changes: dict) -> Enterpri
     record would be (``full_clean``, unique credit code) but nothing of the
     approved record changes. Returns the revision (None when nothing differs).
     """
-    from luzhi.registry.services.enterprises import _apply, _clean, _duplicate_error
+    from luzhi.registry.services.enterprises import _apply
+    from luzhi.registry.services.enterprises import _clean
+    from luzhi.registry.services.enterprises import _duplicate_error
 
     revision = pending_revision(enterprise)
     candidate = proposed(enterprise, revision)

@@ -7,24 +7,26 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
-from django.utils import timezone, translation
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
 from luzhi.registry import permissions as policies
 from luzhi.registry import tiers
-from luzhi.registry.models import (
-    Enterprise,
-    EnterpriseYear,
-    Qualification,
-    RecordStatus,
-    TierProposal,
-    TierRule,
-)
-from luzhi.registry.services.enterprises import qualification_add, qualification_remove
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
+from luzhi.registry.services.enterprises import qualification_add
+from luzhi.registry.services.enterprises import qualification_remove
 
 
 @transaction.atomic

@@ -3,7 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from luzhi.registry.models import Enterprise, EnterpriseYear, RecordStatus
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import RecordStatus
 from luzhi.registry.specs import KINDS
 from luzhi.registry.tests import test_record_services as fixtures
 

@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 
 from conftest import make_user
-from luzhi.registry.models import Enterprise, EnterpriseRevision, RecordStatus
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseRevision
+from luzhi.registry.models import RecordStatus
 from luzhi.registry.services.enterprises import enterprise_approve
 from luzhi.registry.services.records import algorithm_product_approve
 from luzhi.registry.specs import KINDS

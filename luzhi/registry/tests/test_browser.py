@@ -7,9 +7,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.accounts.models import City
-from luzhi.registry.models import AlgorithmProduct, EnterpriseYear, RecordStatus
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import RecordStatus
 from luzhi.registry.tests.test_record_services import make_enterprise
 
 pytestmark = [pytest.mark.browser]

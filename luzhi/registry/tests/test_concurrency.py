@@ -10,18 +10,17 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 
 from conftest import make_user
 from luzhi.accounts.models import City
 from luzhi.accounts.services import reference_data_sync
-from luzhi.registry.models import (
-    AlgorithmProduct,
-    Enterprise,
-    RecordStatus,
-    TierProposal,
-    TierRule,
-)
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
 from luzhi.registry.services import enterprises as enterprise_services
 from luzhi.registry.services import records as record_services
 from luzhi.registry.services import tiers as tier_svc

@@ -5,12 +5,10 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
-from luzhi.registry.credit_code import (
-    ALPHABET,
-    check_character,
-    normalize_credit_code,
-    validate_credit_code,
-)
+from luzhi.registry.credit_code import ALPHABET
+from luzhi.registry.credit_code import check_character
+from luzhi.registry.credit_code import normalize_credit_code
+from luzhi.registry.credit_code import validate_credit_code
 
 
 def make_code(rng: random.Random) -> str:

@@ -4,26 +4,26 @@ Personas: ``plan_officer`` (may do everything), ``reporter_sti`` (reads only),
 ``enterprise_user`` (edits only enterprises it is a member of), ``anonymous``.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import make_user
 from luzhi.accounts.models import City
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.models import (
-    Enterprise,
-    EnterpriseYear,
-    Qualification,
-    RecordStatus,
-    Segment,
-    TierProposal,
-    TierRule,
-)
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
 from luzhi.registry.services import enterprises as svc
 from luzhi.registry.services import revisions
 from luzhi.registry.services import tiers as tier_svc

@@ -1,6 +1,7 @@
 """Enterprise pages per role: who sees what, who may change what, bad input through POST."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -8,19 +9,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.accounts.models import City
-from luzhi.registry.models import (
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Qualification,
-    RecordStatus,
-    TierProposal,
-    TierRule,
-)
-from luzhi.registry.tests.test_enterprise_services import credit_code, new_enterprise
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
+from luzhi.registry.tests.test_enterprise_services import credit_code
+from luzhi.registry.tests.test_enterprise_services import new_enterprise
 
 TODAY = timezone.localdate()
 TOMORROW = TODAY + timedelta(days=1)

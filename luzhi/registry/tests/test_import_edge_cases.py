@@ -8,17 +8,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from luzhi.registry.models import Enterprise, EnterpriseYear, Project
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Project
 from luzhi.registry.resources import RESOURCES
-from luzhi.registry.tests.test_imports import (
-    FIGURES,
-    HEADER,
-    code,
-    enterprise_row,
-    messages,
-    run,
-    xlsx,
-)
+from luzhi.registry.tests.test_imports import FIGURES
+from luzhi.registry.tests.test_imports import HEADER
+from luzhi.registry.tests.test_imports import code
+from luzhi.registry.tests.test_imports import enterprise_row
+from luzhi.registry.tests.test_imports import messages
+from luzhi.registry.tests.test_imports import run
+from luzhi.registry.tests.test_imports import xlsx
 
 
 @pytest.mark.django_db

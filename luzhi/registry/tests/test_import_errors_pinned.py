@@ -236,7 +236,8 @@ def _report(registry: str, data: bytes) -> dict:
 @pytest.fixture
 def existing(db):
     from luzhi.accounts.models import City
-    from luzhi.registry.models import Enterprise, Platform
+    from luzhi.registry.models import Enterprise
+    from luzhi.registry.models import Platform
 
     jinan = City.objects.get(name="济南")
     Enterprise.objects.create(

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 
 from luzhi.registry.services.imports import reading
-from luzhi.registry.services.imports.reading import CellError, FirstSheet, Preload
+from luzhi.registry.services.imports.reading import CellError
+from luzhi.registry.services.imports.reading import FirstSheet
+from luzhi.registry.services.imports.reading import Preload
 
 VALUES = [
     1,

@@ -9,16 +9,15 @@ import threading
 import pytest
 from django.db import connection
 
-from luzhi.registry.models import Enterprise, EnterpriseYear
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.services.imports import writing
-from luzhi.registry.tests.test_imports import (
-    FIGURES,
-    HEADER,
-    big_xlsx,
-    enterprise_row,
-    run,
-    xlsx,
-)
+from luzhi.registry.tests.test_imports import FIGURES
+from luzhi.registry.tests.test_imports import HEADER
+from luzhi.registry.tests.test_imports import big_xlsx
+from luzhi.registry.tests.test_imports import enterprise_row
+from luzhi.registry.tests.test_imports import run
+from luzhi.registry.tests.test_imports import xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ spreadsheet's (the header is row 1).
 
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -19,18 +20,18 @@ from django.utils import timezone
 from conftest import PASSWORD
 from luzhi.accounts.models import City
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    RecordStatus,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
 from luzhi.registry.resources import RESOURCES
-from luzhi.registry.services.imports import registry_export, registry_import, registry_template
+from luzhi.registry.services.imports import registry_export
+from luzhi.registry.services.imports import registry_import
+from luzhi.registry.services.imports import registry_template
 
 HEADER = [
     "企业名称",

@@ -7,7 +7,8 @@ cities; and the drill-down lists exactly the records behind a number.
 """
 
 import json
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,25 +19,27 @@ from django.utils import timezone
 
 from conftest import make_user
 from luzhi.accounts.models import City
-from luzhi.indicators.models import PROVINCE, Indicator, Observation
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
 from luzhi.indicators.periods import Period
 from luzhi.indicators.registry import get_function
 from luzhi.indicators.selectors import indicator_status
-from luzhi.indicators.services import computed_snapshot, computed_values
+from luzhi.indicators.services import computed_snapshot
+from luzhi.indicators.services import computed_values
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.indicators import INDICATOR_FUNCTIONS, MEASURES
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Qualification,
-    RecordStatus,
-    Segment,
-    Talent,
-)
+from luzhi.registry.indicators import INDICATOR_FUNCTIONS
+from luzhi.registry.indicators import MEASURES
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "indicators" / "data" / "definitions.json"
 Q1_2025, Q2_2025, Q4_2025 = date(2025, 3, 31), date(2025, 6, 30), date(2025, 12, 31)

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import PASSWORD
-from luzhi.registry.models import Enterprise, RecordStatus
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
 from luzhi.registry.services import enterprises as svc
 from luzhi.registry.services import revisions
 from luzhi.registry.tests import test_record_services as fixtures

@@ -13,15 +13,21 @@ from django.urls import reverse
 from conftest import make_user
 from luzhi.core import nav
 from luzhi.core.cache import bump
-from luzhi.registry.models import TierProposal, TierRule
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
 from luzhi.registry.services import enterprises as services
 from luzhi.registry.services import revisions
 from luzhi.registry.services.imports import registry_import
 from luzhi.registry.services.records import platform_create
 from luzhi.registry.services.tiers import tier_proposal_decide
 from luzhi.registry.tests.test_enterprise_services import credit_code
-from luzhi.registry.tests.test_enterprise_views import jinan, own, qingdao, records, stranger  # noqa: F401
-from luzhi.registry.tests.test_imports import enterprise_row, xlsx
+from luzhi.registry.tests.test_enterprise_views import jinan  # noqa: F401
+from luzhi.registry.tests.test_enterprise_views import own  # noqa: F401
+from luzhi.registry.tests.test_enterprise_views import qingdao  # noqa: F401
+from luzhi.registry.tests.test_enterprise_views import records  # noqa: F401
+from luzhi.registry.tests.test_enterprise_views import stranger  # noqa: F401
+from luzhi.registry.tests.test_imports import enterprise_row
+from luzhi.registry.tests.test_imports import xlsx
 
 LIST = reverse("registry:enterprise_list")
 

@@ -1,16 +1,15 @@
 """The registry policies, table-driven: role × action × own/other object, and what each role sees."""
 
 
-from luzhi.core.policy import assert_policy_table, policy_for
+from luzhi.core.policy import assert_policy_table
+from luzhi.core.policy import policy_for
 from luzhi.registry import permissions as policies
-from luzhi.registry.models import (
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    RecordStatus,
-    Talent,
-)
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
 from luzhi.registry.specs import KINDS
 from luzhi.registry.tests import test_record_services as fixtures
 

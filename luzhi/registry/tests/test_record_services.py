@@ -5,26 +5,26 @@ allowed is refused; bad input is refused with a field-named error and nothing
 is saved.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import make_user
 from luzhi.accounts.models import City
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    Platform,
-    Project,
-    RecordStatus,
-    Segment,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import Talent
 from luzhi.registry.services import records as svc
 
 TODAY = timezone.localdate()

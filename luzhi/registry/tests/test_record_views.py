@@ -5,21 +5,20 @@ office; unapproved records stay out of public listings; refused input saves
 nothing; list pages run a bounded number of queries.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Platform,
-    Project,
-    RecordStatus,
-    Talent,
-)
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Talent
 from luzhi.registry.services import records as svc
 from luzhi.registry.tests import test_record_services as fixtures
 

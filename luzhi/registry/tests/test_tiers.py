@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from luzhi.registry.tiers import Facts, evaluate, propose, validate_conditions
+from luzhi.registry.tiers import Facts
+from luzhi.registry.tiers import evaluate
+from luzhi.registry.tiers import propose
+from luzhi.registry.tiers import validate_conditions
 
 TODAY = date(2025, 6, 30)
 LEADER = {"min_revenue": 50000, "min_rd_ratio": 0.05}

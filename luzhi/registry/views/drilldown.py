@@ -15,34 +15,37 @@ yearly figures the plan office and unit reporters.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import City
 from luzhi.core.permissions import is_plan_office
-from luzhi.indicators.models import PROVINCE, Indicator
-from luzhi.indicators.periods import Period, PeriodType
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.plans import first_day
 from luzhi.registry import permissions as policies
-from luzhi.registry.indicators import MEASURES, Measure
-from luzhi.registry.models import (
-    Achievement,
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseYear,
-    Platform,
-    Project,
-    Talent,
-)
+from luzhi.registry.indicators import MEASURES
+from luzhi.registry.indicators import Measure
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Platform
+from luzhi.registry.models import Project
+from luzhi.registry.models import Talent
 
 PER_PAGE = 100
 DETAIL = {  # model → (URL name of its detail page, attribute holding the pk)
@@ -187,12 +190,6 @@ def drilldown(request):
         (_detail_url(obj), [_cell(obj, attribute) for _header, attribute in measure.columns])
         for obj in page.object_list
     ]
-    query = {
-        "indicator": indicator.code,
-        "region": region,
-        "as_of": raw_as_of,
-        "period": raw_period,
-    }
     context = {
         "indicator": indicator,
         "measure": measure,
@@ -208,7 +205,6 @@ def drilldown(request):
         "as_of": as_of,
         "period": raw_period if period else "",
         "errors": errors,
-        "page_query": urlencode({k: v for k, v in query.items() if v}),
         "public": not is_plan_office(request.user),
     }
     return render(request, "registry/drilldown.html", context)

@@ -11,50 +11,48 @@ shared with the other registries' pages (records.py).
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.page_cache import PageCache
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.registry import permissions as policies
 from luzhi.registry.filters import EnterpriseFilter
-from luzhi.registry.forms_enterprises import (
-    EnterpriseForm,
-    EnterpriseYearForm,
-    MemberForm,
-    QualificationForm,
-    ReviewForm,
-)
-from luzhi.registry.models import (
-    AlgorithmProduct,
-    Enterprise,
-    EnterpriseRevision,
-    EnterpriseYear,
-    Qualification,
-    RecordStatus,
-    Segment,
-    TierProposal,
-)
+from luzhi.registry.forms_enterprises import EnterpriseForm
+from luzhi.registry.forms_enterprises import EnterpriseYearForm
+from luzhi.registry.forms_enterprises import MemberForm
+from luzhi.registry.forms_enterprises import QualificationForm
+from luzhi.registry.forms_enterprises import ReviewForm
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import EnterpriseRevision
+from luzhi.registry.models import EnterpriseYear
+from luzhi.registry.models import Qualification
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.registry.models import TierProposal
 from luzhi.registry.services import revisions
 from luzhi.registry.services.changes import SCOPE as REGISTRY
-from luzhi.registry.services.enterprises import (
-    enterprise_approve,
-    enterprise_create,
-    enterprise_member_add,
-    enterprise_reject,
-    enterprise_update,
-    enterprise_year_save,
-    qualification_add,
-    qualification_remove,
-)
+from luzhi.registry.services.enterprises import enterprise_approve
+from luzhi.registry.services.enterprises import enterprise_create
+from luzhi.registry.services.enterprises import enterprise_member_add
+from luzhi.registry.services.enterprises import enterprise_reject
+from luzhi.registry.services.enterprises import enterprise_update
+from luzhi.registry.services.enterprises import enterprise_year_save
+from luzhi.registry.services.enterprises import qualification_add
+from luzhi.registry.services.enterprises import qualification_remove
 
 PAGE_SIZE = 25
 HISTORY_TYPES = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
@@ -263,10 +261,11 @@ def _decide(request, pk: int, decide, target=lambda enterprise: enterprise) -> H
         messages.error(request, _("请选择“通过”或“驳回”。"))
         return redirect("registry:enterprise_detail", pk=pk)
     approve = form.cleaned_data["action"] == ReviewForm.APPROVE
-    try:
-        messages.success(request, decide(decided, approve, form.cleaned_data["comment"]))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(
+        request,
+        lambda: decide(decided, approve, form.cleaned_data["comment"]),
+        done=lambda text: text,
+    )
     return redirect("registry:enterprise_detail", pk=pk)
 
 

@@ -27,21 +27,23 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luzhi.core.views import forbidden, plan_office_only
-from luzhi.registry.services.imports import (
-    MAX_ROWS,
-    registry_export,
-    registry_import,
-    registry_template,
-    visible_records,
-)
-from luzhi.registry.specs import KINDS, by_prefix
+from luzhi.core.views import forbidden
+from luzhi.core.views import plan_office_only
+from luzhi.registry.services.imports import MAX_ROWS
+from luzhi.registry.services.imports import registry_export
+from luzhi.registry.services.imports import registry_import
+from luzhi.registry.services.imports import registry_template
+from luzhi.registry.services.imports import visible_records
+from luzhi.registry.specs import KINDS
+from luzhi.registry.specs import by_prefix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "registry_import"

@@ -21,26 +21,30 @@ registries themselves are data (``registry/specs.py``).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.roles import signed_in
 from luzhi.core.submit import submit
 from luzhi.core.views import signed_in as require_sign_in
-from luzhi.registry.forms_records import (
-    AchievementReviewForm,
-    AlgorithmProductForm,
-    DecisionForm,
-    PlatformStateForm,
-)
-from luzhi.registry.models import Achievement, AlgorithmProduct, Platform
+from luzhi.registry.forms_records import AchievementReviewForm
+from luzhi.registry.forms_records import AlgorithmProductForm
+from luzhi.registry.forms_records import DecisionForm
+from luzhi.registry.forms_records import PlatformStateForm
+from luzhi.registry.models import Achievement
+from luzhi.registry.models import AlgorithmProduct
+from luzhi.registry.models import Platform
 from luzhi.registry.services import records as services
-from luzhi.registry.specs import KINDS, Kind
+from luzhi.registry.specs import KINDS
+from luzhi.registry.specs import Kind
 from luzhi.registry.views.enterprises import paginate
 
 PER_PAGE = 25

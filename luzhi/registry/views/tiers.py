@@ -5,23 +5,27 @@ Rules only propose; a qualification changes when the office accepts a proposal
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.registry import permissions as policies
-from luzhi.registry.forms_enterprises import DecisionForm, TierRuleForm
-from luzhi.registry.models import TierProposal, TierRule
-from luzhi.registry.services.tiers import (
-    tier_proposal_decide,
-    tier_proposals_generate,
-    tier_rule_save,
-)
+from luzhi.registry.forms_enterprises import DecisionForm
+from luzhi.registry.forms_enterprises import TierRuleForm
+from luzhi.registry.models import TierProposal
+from luzhi.registry.models import TierRule
+from luzhi.registry.services.tiers import tier_proposal_decide
+from luzhi.registry.services.tiers import tier_proposals_generate
+from luzhi.registry.services.tiers import tier_rule_save
 from luzhi.registry.views.enterprises import paginate
 
 
@@ -151,16 +155,15 @@ def tier_proposal_decide_view(request, pk: int):
         messages.error(request, _("请选择“采纳”或“不采纳”。"))
     else:
         accept = form.cleaned_data["action"] == DecisionForm.ACCEPT
-        try:
-            tier_proposal_decide(
+        text = _("已采纳:%s。") if accept else _("未采纳:%s。")
+        attempt(
+            request,
+            lambda: tier_proposal_decide(
                 actor=request.user,
                 proposal=proposal,
                 accept=accept,
                 comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            text = _("已采纳:%s。") if accept else _("未采纳:%s。")
-            messages.success(request, text % proposal)
+            ),
+            done=lambda _decided: text % proposal,
+        )
     return redirect(reverse("registry:tier_proposals"))

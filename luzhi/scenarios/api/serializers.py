@@ -5,22 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
 from luzhi.core.api import TimeOfDayField
 from luzhi.registry.models import Enterprise
-from luzhi.scenarios.models import (
-    DESCRIPTION_MAX,
-    Domain,
-    EventParty,
-    EventSlot,
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    RecognitionLevel,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.scenarios.models import DESCRIPTION_MAX
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import EventSlot
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import scenarios as scenario_policy
 
 

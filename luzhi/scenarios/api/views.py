@@ -9,44 +9,52 @@ the reason, 400 naming the field, 404 for what the caller may not see.
 from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from luzhi.core.api import PolicyQuerysetMixin, error_responses, transition_responses
-from luzhi.core.api_actions import (
-    ReadAnyoneWriteSignedIn,
-    ServiceActions,
-    service_action,
-    service_create,
-    validated,
-)
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api import error_responses
+from luzhi.core.api import transition_responses
+from luzhi.core.api_actions import ReadAnyoneWriteSignedIn
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
+from luzhi.core.api_actions import service_create
+from luzhi.core.api_actions import validated
 from luzhi.core.api_history import HistoryMixin
-from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
-from luzhi.scenarios import matching, selectors, services
+from luzhi.core.files import XLSX_CONTENT_TYPE
+from luzhi.core.files import file_response
+from luzhi.scenarios import matching
+from luzhi.scenarios import selectors
+from luzhi.scenarios import services
 from luzhi.scenarios.api import serializers as s
 from luzhi.scenarios.exports import batch_workbook_bytes
-from luzhi.scenarios.filters import (
-    BatchFilter,
-    EventFilter,
-    MeetingFilter,
-    RecognitionFilter,
-    ScenarioFilter,
-    SolutionFilter,
-)
-from luzhi.scenarios.models import (
-    Domain,
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    RecognitionLevel,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
-from luzhi.scenarios.permissions import batches, events, recognitions, scenarios, solutions
+from luzhi.scenarios.filters import BatchFilter
+from luzhi.scenarios.filters import EventFilter
+from luzhi.scenarios.filters import MeetingFilter
+from luzhi.scenarios.filters import RecognitionFilter
+from luzhi.scenarios.filters import ScenarioFilter
+from luzhi.scenarios.filters import SolutionFilter
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
+from luzhi.scenarios.permissions import batches
+from luzhi.scenarios.permissions import events
+from luzhi.scenarios.permissions import recognitions
+from luzhi.scenarios.permissions import scenarios
+from luzhi.scenarios.permissions import solutions
 
 ERRORS = error_responses(400, 401, 403, 404)
 READ = {404: ERRORS[404]}
@@ -63,6 +71,11 @@ def _top(request) -> int:
     params = TopSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     return params.validated_data["top"]
+
+
+def _matches(found, key: str, serialize) -> Response:
+    """Matches, best first: each its score, why it matched and the matched object under ``key``."""
+    return Response([{"score": m.score, "why": m.hit.reasons, key: serialize(m.object)} for m in found])
 
 
 class _Base(PolicyQuerysetMixin, ServiceActions, viewsets.GenericViewSet):
@@ -196,10 +209,7 @@ class ScenarioViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.Retri
     def matches(self, request, pk=None):
         """The solutions best matching this scenario, best first, each with why it matched."""
         found = matching.solutions_for(self.get_object(), user=request.user, k=_top(request))
-        return Response([
-            {"score": m.score, "why": m.hit.reasons, "solution": s.SolutionSerializer(m.object).data}
-            for m in found
-        ])
+        return _matches(found, "solution", lambda solution: s.SolutionSerializer(solution).data)
 
 
 class SolutionViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
@@ -243,11 +253,9 @@ class SolutionViewSet(_Reread, HistoryMixin, mixins.ListModelMixin, mixins.Retri
     def matches(self, request, pk=None):
         """The open scenarios best matching this solution, best first, each with why."""
         found = matching.scenarios_for(self.get_object(), user=request.user, k=_top(request))
-        return Response([
-            {"score": m.score, "why": m.hit.reasons,
-             "scenario": s.ScenarioSerializer(m.object, context={"request": request}).data}
-            for m in found
-        ])
+        return _matches(
+            found, "scenario", lambda scenario: s.ScenarioSerializer(scenario, context={"request": request}).data
+        )
 
 
 def _missing(field):

@@ -1,17 +1,20 @@
 """Matchmaking events (对接会, e.g. 百企百景洽谈对接会): parties, time slots and meetings."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import Unit, city_field
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import city_field
 from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
-from luzhi.scenarios.models.scenarios import Scenario, Solution
+from luzhi.scenarios.models.scenarios import Scenario
+from luzhi.scenarios.models.scenarios import Solution
 
 
 class MatchmakingEvent(TimeStampedModel):

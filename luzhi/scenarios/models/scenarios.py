@@ -6,11 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from luzhi.accounts.models import Unit, city_field
-from luzhi.core.fields import invalid_fields, not_in_future, user_field
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import city_field
+from luzhi.core.fields import invalid_fields
+from luzhi.core.fields import not_in_future
+from luzhi.core.fields import user_field
 from luzhi.core.models import TimeStampedModel
 from luzhi.registry.models import Enterprise
-from luzhi.scenarios.models.catalogue import Domain, RecognitionLevel
+from luzhi.scenarios.models.catalogue import Domain
+from luzhi.scenarios.models.catalogue import RecognitionLevel
 
 #: A description says what is wanted or offered: at least this many characters …
 DESCRIPTION_MIN = 10

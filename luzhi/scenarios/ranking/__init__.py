@@ -14,8 +14,14 @@ Used by the web app (through ``luzhi.scenarios.matching``), by the command
   directory, fused with the lexical ranking by reciprocal rank.
 """
 
-from luzhi.scenarios.ranking.index import Document, Hit, Index, Query, Weights
-from luzhi.scenarios.ranking.text import Tokenizer, char_tokens, default_tokenizer
+from luzhi.scenarios.ranking.index import Document
+from luzhi.scenarios.ranking.index import Hit
+from luzhi.scenarios.ranking.index import Index
+from luzhi.scenarios.ranking.index import Query
+from luzhi.scenarios.ranking.index import Weights
+from luzhi.scenarios.ranking.text import Tokenizer
+from luzhi.scenarios.ranking.text import char_tokens
+from luzhi.scenarios.ranking.text import default_tokenizer
 
 __all__ = [
     "Document",

@@ -18,15 +18,15 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from luzhi.scenarios.ranking.index import (
-    Document,
-    Index,
-    Query,
-    Weights,
-    document_tokens,
-    query_tokens,
-)
-from luzhi.scenarios.ranking.text import MAX_CHARS, Tokenizer, default_tokenizer
+from luzhi.scenarios.ranking.index import Document
+from luzhi.scenarios.ranking.index import Index
+from luzhi.scenarios.ranking.index import Query
+from luzhi.scenarios.ranking.index import Weights
+from luzhi.scenarios.ranking.index import document_tokens
+from luzhi.scenarios.ranking.index import query_tokens
+from luzhi.scenarios.ranking.text import MAX_CHARS
+from luzhi.scenarios.ranking.text import Tokenizer
+from luzhi.scenarios.ranking.text import default_tokenizer
 
 
 class InputError(Exception):
@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     encoder = None
     if args.model:
-        from luzhi.scenarios.ranking.dense import ModelUnavailable, load_encoder
+        from luzhi.scenarios.ranking.dense import ModelUnavailable
+        from luzhi.scenarios.ranking.dense import load_encoder
 
         try:
             encoder = load_encoder(args.model)

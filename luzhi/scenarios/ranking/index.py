@@ -18,12 +18,16 @@ shared domains and whether the city is the same.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 
 import numpy as np
 
-from luzhi.scenarios.ranking.text import CHAR_MARK, Tokenizer
+from luzhi.scenarios.ranking.text import CHAR_MARK
+from luzhi.scenarios.ranking.text import Tokenizer
 
 TITLE_REPEAT = 2  # a title says what a record is about: its words count twice
 MAX_TERMS = 5  # key terms shown in "why matched"

@@ -11,7 +11,8 @@ purpose in these texts (提供, 实现, 一套 …).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 

@@ -24,7 +24,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-from luzhi.scenarios.ranking.lexicon import Lexicon, load_lexicon
+from luzhi.scenarios.ranking.lexicon import Lexicon
+from luzhi.scenarios.ranking.lexicon import load_lexicon
 
 MAX_CHARS = 4000
 CHAR_MARK = "#"  # marks a character feature (never shown as a shared term)

@@ -16,8 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import StateConflict, lock, save_recorded
-from luzhi.scenarios.models import Scenario, ScenarioBatch
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 from luzhi.scenarios.permissions import batches as policy
 
 B = ScenarioBatch.Status

@@ -9,7 +9,8 @@ from luzhi.core.permissions import require
 from luzhi.core.roles import is_plan_office
 from luzhi.core.services import save_recorded
 from luzhi.scenarios.defaults import load_defaults
-from luzhi.scenarios.models import Domain, RecognitionLevel
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import RecognitionLevel
 
 
 def catalogue_sync() -> int:

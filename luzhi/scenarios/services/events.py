@@ -3,28 +3,32 @@ schedule and outcomes that move a scenario's status."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.roles import is_plan_office
-from luzhi.core.services import StateConflict, lock, save_recorded
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.scenarios import scheduling
-from luzhi.scenarios.models import (
-    EventParty,
-    EventSlot,
-    MatchDocument,
-    MatchmakingEvent,
-    Meeting,
-    Scenario,
-    Solution,
-)
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import EventSlot
+from luzhi.scenarios.models import MatchDocument
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.permissions import publishes_for
-from luzhi.scenarios.services.common import S, move, set_status
+from luzhi.scenarios.services.common import S
+from luzhi.scenarios.services.common import move
+from luzhi.scenarios.services.common import set_status
 
 E = MatchmakingEvent.Status
 CANDIDATES_PER_SCENARIO = 50

@@ -8,19 +8,27 @@ good, and then every row is written in one transaction.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import City, Unit, UnitAlias
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import UnitAlias
 from luzhi.core.history import record_change
 from luzhi.core.services import lock
-from luzhi.core.spreadsheet import Column, ImportReport, SpreadsheetRefused, read_table
+from luzhi.core.spreadsheet import Column
+from luzhi.core.spreadsheet import ImportReport
+from luzhi.core.spreadsheet import SpreadsheetRefused
+from luzhi.core.spreadsheet import read_table
 from luzhi.core.text import normalize_name
 from luzhi.registry.models import Enterprise
-from luzhi.scenarios.models import Domain, Scenario, ScenarioBatch
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 
 MAX_ROWS = 2000

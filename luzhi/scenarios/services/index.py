@@ -16,8 +16,12 @@ from functools import lru_cache
 from django.db import transaction
 
 from luzhi.scenarios import conf
-from luzhi.scenarios.models import MatchDocument, Scenario, ScenarioBatch, Solution
-from luzhi.scenarios.ranking.dense import load_encoder, to_bytes
+from luzhi.scenarios.models import MatchDocument
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
+from luzhi.scenarios.ranking.dense import load_encoder
+from luzhi.scenarios.ranking.dense import to_bytes
 from luzhi.scenarios.ranking.index import document_tokens
 from luzhi.scenarios.ranking.text import default_tokenizer
 

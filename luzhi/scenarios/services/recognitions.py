@@ -9,16 +9,22 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
-from luzhi.core.services import lock, save_recorded
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.indicators.registry import indicators_using
 from luzhi.indicators.services import data_changed
-from luzhi.scenarios.models import Recognition, RecognitionLevel, Scenario
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
 from luzhi.scenarios.permissions import recognitions as policy
-from luzhi.scenarios.services.common import S, clean, move
+from luzhi.scenarios.services.common import S
+from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import move
 
 R = Recognition.Status
 

@@ -7,12 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.core.services import StateConflict, lock, save_recorded
-from luzhi.scenarios.models import Scenario, ScenarioBatch
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import publishes_for
 from luzhi.scenarios.permissions import scenarios as policy
-from luzhi.scenarios.services.common import S, check_fields, move
+from luzhi.scenarios.services.common import S
+from luzhi.scenarios.services.common import check_fields
+from luzhi.scenarios.services.common import move
 
 FIELDS = (
     "kind", "domain", "title", "description", "city", "budget_min", "budget_max",

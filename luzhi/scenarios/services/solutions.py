@@ -8,12 +8,16 @@ from django.utils.translation import gettext as _
 
 from luzhi.core.history import record_change
 from luzhi.core.roles import is_plan_office
-from luzhi.core.services import StateConflict, lock, save_recorded
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
 from luzhi.registry.models import Enterprise
 from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import enterprise_ids
 from luzhi.scenarios.permissions import solutions as policy
-from luzhi.scenarios.services.common import check_fields, clean, set_status
+from luzhi.scenarios.services.common import check_fields
+from luzhi.scenarios.services.common import clean
+from luzhi.scenarios.services.common import set_status
 
 FIELDS = ("title", "description", "capabilities", "reference_cases")
 

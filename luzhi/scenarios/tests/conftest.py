@@ -4,11 +4,19 @@ where the behaviour matters, plain rows where it does not)."""
 import pytest
 
 from conftest import make_user  # noqa: F401  (re-exported for the tests)
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
 from luzhi.registry.credit_code import check_character
-from luzhi.registry.models import Enterprise, RecordStatus, Segment
-from luzhi.scenarios import matching, services
-from luzhi.scenarios.models import Domain, RecognitionLevel, Scenario, ScenarioBatch, Solution
+from luzhi.registry.models import Enterprise
+from luzhi.registry.models import RecordStatus
+from luzhi.registry.models import Segment
+from luzhi.scenarios import matching
+from luzhi.scenarios import services
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import RecognitionLevel
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 
 
 def credit_code(n: int) -> str:

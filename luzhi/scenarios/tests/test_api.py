@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 from luzhi.accounts.services import user_token_rotate
 from luzhi.scenarios import services
 
-from .conftest import make_solution, publish
+from .conftest import make_solution
+from .conftest import publish
 
 
 @pytest.fixture
@@ -129,7 +130,8 @@ def test_schema_documents_the_endpoints(api, db):
 
 
 def test_closing_an_event_before_its_schedule_is_published_is_a_conflict(api, plan_officer, unit):
-    from datetime import date, time
+    from datetime import date
+    from datetime import time
 
     event = services.event_create(
         actor=plan_officer, title="百企百景洽谈对接会", date=date(2025, 9, 20),

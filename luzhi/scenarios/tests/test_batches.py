@@ -4,11 +4,13 @@ published batches and their scenarios."""
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from luzhi.scenarios import services
-from luzhi.scenarios.models import Scenario, ScenarioBatch
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import scenarios as scenario_policy
 

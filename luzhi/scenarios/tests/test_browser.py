@@ -6,16 +6,20 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
-from .conftest import make_enterprise, make_solution, scenario_values
+from .conftest import make_enterprise
+from .conftest import make_solution
+from .conftest import scenario_values
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def browser_data(live_data):
-    from luzhi.accounts.models import City, Unit
+    from luzhi.accounts.models import City
+    from luzhi.accounts.models import Unit
     from luzhi.scenarios import services
     from luzhi.scenarios.models import Domain
 

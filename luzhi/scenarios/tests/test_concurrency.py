@@ -11,13 +11,17 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 
 from conftest import make_user
-from luzhi.accounts.models import City, Unit
+from luzhi.accounts.models import City
+from luzhi.accounts.models import Unit
 from luzhi.accounts.services import reference_data_sync
 from luzhi.scenarios import services
-from luzhi.scenarios.models import Domain, Scenario, ScenarioBatch
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

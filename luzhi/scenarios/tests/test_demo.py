@@ -4,14 +4,12 @@ from datetime import date
 
 from luzhi.demo.services import demo_accounts_seed
 from luzhi.scenarios import demo
-from luzhi.scenarios.models import (
-    MatchmakingEvent,
-    Meeting,
-    Recognition,
-    Scenario,
-    ScenarioBatch,
-    Solution,
-)
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
+from luzhi.scenarios.models import Solution
 
 from .conftest import make_enterprise
 

@@ -3,16 +3,24 @@ double-booked), organisers adjust, the schedule is published, outcomes move the 
 
 import random
 from collections import Counter
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
-from luzhi.scenarios import scheduling, services
-from luzhi.scenarios.models import EventParty, Meeting, Scenario
-from luzhi.scenarios.scheduling import Booking, Pair
+from luzhi.scenarios import scheduling
+from luzhi.scenarios import services
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import Meeting
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.scheduling import Booking
+from luzhi.scenarios.scheduling import Pair
 
-from .conftest import make_enterprise, make_solution, publish
+from .conftest import make_enterprise
+from .conftest import make_solution
+from .conftest import publish
 
 SLOTS = [(time(9, 0), time(9, 30)), (time(9, 30), time(10, 0)), (time(10, 0), time(10, 30))]
 

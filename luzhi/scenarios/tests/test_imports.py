@@ -5,7 +5,8 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from luzhi.scenarios import services
 from luzhi.scenarios.exports import batch_workbook_bytes

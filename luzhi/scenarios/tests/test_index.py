@@ -4,10 +4,13 @@ command, and used to rank both ways for the asking user (with no model configure
 import pytest
 from django.core.management import call_command
 
-from luzhi.scenarios import matching, services
-from luzhi.scenarios.models import MatchDocument, Solution
+from luzhi.scenarios import matching
+from luzhi.scenarios import services
+from luzhi.scenarios.models import MatchDocument
+from luzhi.scenarios.models import Solution
 
-from .conftest import make_solution, publish
+from .conftest import make_solution
+from .conftest import publish
 
 
 def run_worker(monkeypatch):

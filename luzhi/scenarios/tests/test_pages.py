@@ -7,9 +7,12 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from luzhi.scenarios import services
-from luzhi.scenarios.models import MatchmakingEvent, Recognition, Scenario
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
 
-from .conftest import make_solution, publish
+from .conftest import make_solution
+from .conftest import publish
 
 
 def test_public_pages_show_only_published_batches(client, batch, scenario_in, plan_officer):

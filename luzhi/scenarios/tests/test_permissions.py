@@ -5,9 +5,14 @@ import pytest
 from luzhi.core.policy import assert_policy_table
 from luzhi.scenarios import services
 from luzhi.scenarios.models import Solution
-from luzhi.scenarios.permissions import batches, events, recognitions, scenarios, solutions
+from luzhi.scenarios.permissions import batches
+from luzhi.scenarios.permissions import events
+from luzhi.scenarios.permissions import recognitions
+from luzhi.scenarios.permissions import scenarios
+from luzhi.scenarios.permissions import solutions
 
-from .conftest import make_solution, scenario_values
+from .conftest import make_solution
+from .conftest import scenario_values
 
 
 @pytest.fixture

@@ -7,16 +7,17 @@ import numpy as np
 import pytest
 
 from luzhi.scenarios.ranking import cli
-from luzhi.scenarios.ranking.index import (
-    Document,
-    Index,
-    Query,
-    Weights,
-    document_tokens,
-    query_tokens,
-)
+from luzhi.scenarios.ranking.index import Document
+from luzhi.scenarios.ranking.index import Index
+from luzhi.scenarios.ranking.index import Query
+from luzhi.scenarios.ranking.index import Weights
+from luzhi.scenarios.ranking.index import document_tokens
+from luzhi.scenarios.ranking.index import query_tokens
 from luzhi.scenarios.ranking.lexicon import parse_lexicon
-from luzhi.scenarios.ranking.text import Tokenizer, char_tokens, default_tokenizer, normalise
+from luzhi.scenarios.ranking.text import Tokenizer
+from luzhi.scenarios.ranking.text import char_tokens
+from luzhi.scenarios.ranking.text import default_tokenizer
+from luzhi.scenarios.ranking.text import normalise
 
 SOLUTIONS = {
     # relevant, in other words than the scenario's

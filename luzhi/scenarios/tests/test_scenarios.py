@@ -1,18 +1,24 @@
 """Scenario services: bad input, publishers, progress, recognition and the computed indicator."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from luzhi.indicators.registry import get_function
 from luzhi.scenarios import services
 from luzhi.scenarios.indicators import LEADING
-from luzhi.scenarios.models import DESCRIPTION_MAX, Recognition, Scenario
+from luzhi.scenarios.models import DESCRIPTION_MAX
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
 
-from .conftest import make_enterprise, publish, scenario_values
+from .conftest import make_enterprise
+from .conftest import publish
+from .conftest import scenario_values
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import hashlib
 import secrets
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,16 +14,25 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.roles import is_plan_office
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
-from luzhi.scenarios import selectors, services
+from luzhi.scenarios import selectors
+from luzhi.scenarios import services
 from luzhi.scenarios.exports import batch_workbook_bytes
-from luzhi.scenarios.forms import BatchForm, ImportForm, PublishForm
-from luzhi.scenarios.models import MatchmakingEvent, Recognition, Scenario, ScenarioBatch
+from luzhi.scenarios.forms import BatchForm
+from luzhi.scenarios.forms import ImportForm
+from luzhi.scenarios.forms import PublishForm
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
+from luzhi.scenarios.models import ScenarioBatch
 from luzhi.scenarios.permissions import batches as policy
 from luzhi.scenarios.permissions import events as event_policy
 from luzhi.scenarios.permissions import scenarios as scenario_policy
-from luzhi.scenarios.services.imports import HEADERS, MAX_ROWS, OPTIONAL
+from luzhi.scenarios.services.imports import HEADERS
+from luzhi.scenarios.services.imports import MAX_ROWS
+from luzhi.scenarios.services.imports import OPTIONAL
 from luzhi.scenarios.views.common import run
 
 SESSION_KEY = "scenarios_import"

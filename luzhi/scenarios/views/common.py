@@ -1,9 +1,9 @@
 """What the scenario views share."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+
+from luzhi.core.submit import attempt
 
 PER_PAGE = 50
 
@@ -13,15 +13,7 @@ def page(request, qs, per_page: int = PER_PAGE):
 
 
 def run(request, call, *, success: str, back: str):
-    """Call a service for a POSTed button; its refusal (ValidationError) becomes a message.
-
-    PermissionDenied is left to the site's 403 handler.
-    """
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    """Call a service for a POSTed button (``core.submit.attempt``: its refusal becomes a
+    message), then go ``back``. PermissionDenied is left to the site's 403 handler."""
+    attempt(request, call, done=success)
     return redirect(back)

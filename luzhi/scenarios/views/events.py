@@ -2,16 +2,25 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
-from luzhi.scenarios import selectors, services
-from luzhi.scenarios.forms import EventForm, MeetingAddForm, OutcomeForm, RegisterForm
-from luzhi.scenarios.models import EventParty, MatchmakingEvent, Meeting
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
+from luzhi.scenarios import selectors
+from luzhi.scenarios import services
+from luzhi.scenarios.forms import EventForm
+from luzhi.scenarios.forms import MeetingAddForm
+from luzhi.scenarios.forms import OutcomeForm
+from luzhi.scenarios.forms import RegisterForm
+from luzhi.scenarios.models import EventParty
+from luzhi.scenarios.models import MatchmakingEvent
+from luzhi.scenarios.models import Meeting
 from luzhi.scenarios.permissions import events as policy
 from luzhi.scenarios.views.common import run
 

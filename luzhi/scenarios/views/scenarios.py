@@ -5,24 +5,34 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.indicators.plans import main_first_day
-from luzhi.scenarios import matching, selectors, services
-from luzhi.scenarios.filters import RecognitionFilter, ScenarioFilter
-from luzhi.scenarios.forms import RecognitionForm, ScenarioForm, WithdrawForm
+from luzhi.scenarios import matching
+from luzhi.scenarios import selectors
+from luzhi.scenarios import services
+from luzhi.scenarios.filters import RecognitionFilter
+from luzhi.scenarios.filters import ScenarioFilter
+from luzhi.scenarios.forms import RecognitionForm
+from luzhi.scenarios.forms import ScenarioForm
+from luzhi.scenarios.forms import WithdrawForm
 from luzhi.scenarios.indicators import recognised
-from luzhi.scenarios.models import Domain, Recognition, Scenario
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import Recognition
+from luzhi.scenarios.models import Scenario
 from luzhi.scenarios.permissions import batches as batch_policy
 from luzhi.scenarios.permissions import recognitions as recognition_policy
 from luzhi.scenarios.permissions import scenarios as policy
-from luzhi.scenarios.views.common import page, run
+from luzhi.scenarios.views.common import page
+from luzhi.scenarios.views.common import run
 
 TOP = 20
 

@@ -1,20 +1,26 @@
 """Solution pages: the list, a solution with the scenarios it matches, its form."""
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
-from luzhi.scenarios import matching, selectors, services
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
+from luzhi.scenarios import matching
+from luzhi.scenarios import selectors
+from luzhi.scenarios import services
 from luzhi.scenarios.filters import SolutionFilter
 from luzhi.scenarios.forms import SolutionForm
-from luzhi.scenarios.models import Domain, Solution
+from luzhi.scenarios.models import Domain
+from luzhi.scenarios.models import Solution
 from luzhi.scenarios.permissions import solutions as policy
-from luzhi.scenarios.views.common import page, run
+from luzhi.scenarios.views.common import page
+from luzhi.scenarios.views.common import run
 
 
 def solution_list(request):

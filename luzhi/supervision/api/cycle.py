@@ -2,19 +2,20 @@
 orders (督办单). Rows are those the model's policy shows the user (the same as the pages,
 through the same filtersets); every write is an action calling the same service."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import serializers
+from rest_framework import viewsets
 
-from luzhi.core.api import TRANSITION_ERRORS, PolicyQuerysetMixin, error_responses
-from luzhi.supervision.filters import MilestoneFilter, OrderFilter
-from luzhi.supervision.models import SupervisionOrder, TaskMilestone
+from luzhi.core.api import PolicyQuerysetMixin
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
+from luzhi.supervision.filters import MilestoneFilter
+from luzhi.supervision.filters import OrderFilter
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.permissions import milestones as milestone_policy
 from luzhi.supervision.permissions import orders as order_policy
-from luzhi.supervision.services import milestones, orders
-
-REFUSALS = error_responses(*TRANSITION_ERRORS)
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 
 class TaskMilestoneSerializer(serializers.ModelSerializer):
@@ -94,52 +95,33 @@ class OrderCloseSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=2000)
 
 
-class MilestoneViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class MilestoneViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Milestones (工作要点); ``verify`` (plan office) closes one (销号) or sends it back."""
 
     policy = milestone_policy
+    service_object = "milestone"
     queryset = TaskMilestone.objects.select_related("task", "unit").order_by(
         "year", "due_date", "pk"
     )
     serializer_class = TaskMilestoneSerializer
     filterset_class = MilestoneFilter
 
-    @extend_schema(request=MilestoneVerifySerializer, responses={200: TaskMilestoneSerializer, **REFUSALS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def verify(self, request, pk=None):
-        data = MilestoneVerifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        milestone = milestones.milestone_verify(
-            actor=request.user, milestone=self.get_object(), **data.validated_data
-        )
-        return Response(TaskMilestoneSerializer(milestone).data)
+    verify = service_action(
+        milestones.milestone_verify, request=MilestoneVerifySerializer, out=TaskMilestoneSerializer
+    )
 
 
-class OrderViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(PolicyQuerysetMixin, ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Supervision orders (督办单): issue and close (plan office), respond (the unit)."""
 
     policy = order_policy
+    service_object = "order"
     queryset = SupervisionOrder.objects.select_related("unit").order_by("-created_at", "-pk")
     serializer_class = SupervisionOrderSerializer
     filterset_class = OrderFilter
 
-    def _run(self, request, serializer_class, call):
-        data = serializer_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = call(actor=request.user, order=self.get_object(), **data.validated_data)
-        return Response(SupervisionOrderSerializer(order).data)
-
-    @extend_schema(request=OrderIssueSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def issue(self, request, pk=None):
-        return self._run(request, OrderIssueSerializer, orders.order_issue)
-
-    @extend_schema(request=OrderRespondSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def respond(self, request, pk=None):
-        return self._run(request, OrderRespondSerializer, orders.order_respond)
-
-    @extend_schema(request=OrderCloseSerializer, responses={200: SupervisionOrderSerializer, **REFUSALS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def close(self, request, pk=None):
-        return self._run(request, OrderCloseSerializer, orders.order_close)
+    issue = service_action(orders.order_issue, request=OrderIssueSerializer, out=SupervisionOrderSerializer)
+    respond = service_action(
+        orders.order_respond, request=OrderRespondSerializer, out=SupervisionOrderSerializer
+    )
+    close = service_action(orders.order_close, request=OrderCloseSerializer, out=SupervisionOrderSerializer)

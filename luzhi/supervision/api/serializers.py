@@ -3,7 +3,10 @@
 from rest_framework import serializers
 
 from luzhi.plan.models import Plan
-from luzhi.supervision.models import Obligation, ObligationEvent, ReportEvidence, Round
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ReportEvidence
+from luzhi.supervision.models import Round
 
 
 class RoundSerializer(serializers.ModelSerializer):

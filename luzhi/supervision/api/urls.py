@@ -1,6 +1,7 @@
 """Registers the supervision API viewsets on the project router."""
 
-from luzhi.supervision.api import cycle, views
+from luzhi.supervision.api import cycle
+from luzhi.supervision.api import views
 
 
 def register(router) -> None:

@@ -11,30 +11,38 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luzhi.core.api import TRANSITION_ERRORS, error_responses
+from luzhi.core.api import TRANSITION_ERRORS
+from luzhi.core.api import error_responses
+from luzhi.core.api_actions import ServiceActions
+from luzhi.core.api_actions import service_action
 from luzhi.core.permissions import require
 from luzhi.supervision import services
-from luzhi.supervision.api.serializers import (
-    CommentSerializer,
-    DecisionSerializer,
-    ObligationDetailSerializer,
-    ObligationSerializer,
-    ReasonSerializer,
-    ReportSerializer,
-    RoundOpenSerializer,
-    RoundSerializer,
-    TallySerializer,
-    UrgeResultSerializer,
-    UrgeSerializer,
-)
+from luzhi.supervision.api.serializers import CommentSerializer
+from luzhi.supervision.api.serializers import DecisionSerializer
+from luzhi.supervision.api.serializers import ObligationDetailSerializer
+from luzhi.supervision.api.serializers import ObligationSerializer
+from luzhi.supervision.api.serializers import ReasonSerializer
+from luzhi.supervision.api.serializers import ReportSerializer
+from luzhi.supervision.api.serializers import RoundOpenSerializer
+from luzhi.supervision.api.serializers import RoundSerializer
+from luzhi.supervision.api.serializers import TallySerializer
+from luzhi.supervision.api.serializers import UrgeResultSerializer
+from luzhi.supervision.api.serializers import UrgeSerializer
 from luzhi.supervision.bulletin import bulletin_rows
-from luzhi.supervision.filters import ObligationFilter, RoundFilter
-from luzhi.supervision.models import Obligation, ReopenRequest, Round
-from luzhi.supervision.permissions import can_manage_rounds, can_see_rounds, visible_obligations
+from luzhi.supervision.filters import ObligationFilter
+from luzhi.supervision.filters import RoundFilter
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import Round
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.permissions import can_see_rounds
+from luzhi.supervision.permissions import visible_obligations
 from luzhi.supervision.reminders import urge_targets
 from luzhi.supervision.tasks import enqueue_urge
 
@@ -53,9 +61,10 @@ class SupervisionReader(permissions.BasePermission):
         return can_see_rounds(request.user)
 
 
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Reporting rounds (报送轮次). ``POST`` opens one (plan office)."""
 
+    service_object = "round_"
     serializer_class = RoundSerializer
     permission_classes = [SupervisionReader]
     queryset = Round.objects.all()
@@ -68,11 +77,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         round_ = services.round_open(actor=request.user, **serializer.validated_data)
         return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: RoundSerializer, **ACTION_ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def close(self, request, pk=None):
-        round_ = services.round_close(actor=request.user, round_=self.get_object())
-        return Response(RoundSerializer(round_).data)
+    close = service_action(services.round_close, out=RoundSerializer)
 
     @extend_schema(request=UrgeSerializer, responses={202: UrgeResultSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -98,9 +103,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TallySerializer(rows, many=True).data)
 
 
-class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+class ObligationViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     """Obligations (报送任务): one unit's report on one task in one round, with its timeline."""
 
+    service_object = "obligation"
     permission_classes = [SupervisionReader]
     filterset_class = ObligationFilter
 
@@ -115,18 +121,16 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ObligationDetailSerializer if self.action != "list" else ObligationSerializer
 
-    def _respond(self, obligation):
+    def action_response(self, result, serializer_class, status=status.HTTP_200_OK):
+        """The obligation re-read, with its timeline and evidence, after a write."""
         fresh = self.get_queryset().prefetch_related("events__actor", "evidence")
-        return Response(ObligationDetailSerializer(get_object_or_404(fresh, pk=obligation.pk)).data)
+        obligation = get_object_or_404(fresh, pk=result.pk)
+        return Response(serializer_class(obligation).data, status=status)
 
-    @extend_schema(request=None, responses={200: ObligationDetailSerializer, **ACTION_ERRORS})
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def acknowledge(self, request, pk=None):
-        """签收 (the obligation's unit)."""
-        obligation = services.obligation_acknowledge(
-            actor=request.user, obligation=self.get_object()
-        )
-        return self._respond(obligation)
+    acknowledge = service_action(
+        services.obligation_acknowledge, out=ObligationDetailSerializer,
+        doc="签收 (the obligation's unit).",
+    )  # fmt: skip
 
     @extend_schema(
         request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
@@ -140,33 +144,16 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         obligation = services.report_save(
             actor=request.user, obligation=self.get_object(), **serializer.validated_data
         )
-        return self._respond(obligation)
+        return self.action_response(obligation, ObligationDetailSerializer)
 
-    @extend_schema(
-        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def accept(self, request, pk=None):
-        """通过 (the lead unit for a contribution, the plan office otherwise)."""
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        obligation = services.report_accept(
-            actor=request.user, obligation=self.get_object(), **serializer.validated_data
-        )
-        return self._respond(obligation)
-
-    @extend_schema(
-        request=CommentSerializer, responses={200: ObligationDetailSerializer, **ACTION_ERRORS}
-    )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_report(self, request, pk=None):
-        """退回 with a comment (the reviewer)."""
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        obligation = services.report_return(
-            actor=request.user, obligation=self.get_object(), **serializer.validated_data
-        )
-        return self._respond(obligation)
+    accept = service_action(
+        services.report_accept, request=CommentSerializer, out=ObligationDetailSerializer,
+        doc="通过 (the lead unit for a contribution, the plan office otherwise).",
+    )  # fmt: skip
+    return_report = service_action(
+        services.report_return, request=CommentSerializer, out=ObligationDetailSerializer,
+        url_path="return", url_name="return", doc="退回 with a comment (the reviewer).",
+    )  # fmt: skip
 
     @extend_schema(request=ReasonSerializer, responses={201: None, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], url_path="reopen-request", filter_backends=[])
@@ -192,4 +179,4 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
             ReopenRequest, obligation=obligation, status=ReopenRequest.Status.PENDING
         )
         services.reopen_decide(actor=request.user, request=pending, **serializer.validated_data)
-        return self._respond(obligation)
+        return self.action_response(obligation, ObligationDetailSerializer)

@@ -8,10 +8,12 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
 from luzhi.core.fields import user_field
-from luzhi.core.models import EvidenceFile, TimeStampedModel
+from luzhi.core.models import EvidenceFile
+from luzhi.core.models import TimeStampedModel
 from luzhi.plan.models import Section
 
-from .reporting import Obligation, StatusEvent
+from .reporting import Obligation
+from .reporting import StatusEvent
 
 
 class TaskMilestone(TimeStampedModel):

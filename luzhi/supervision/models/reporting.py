@@ -15,8 +15,10 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.accounts.models import Unit
 from luzhi.core.fields import user_field
-from luzhi.core.models import EvidenceFile, TimeStampedModel
-from luzhi.plan.models import Plan, Section
+from luzhi.core.models import EvidenceFile
+from luzhi.core.models import TimeStampedModel
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 
 
 class Round(TimeStampedModel):

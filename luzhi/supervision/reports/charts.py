@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from io import BytesIO
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFont
 
 WIDTH, HEIGHT = 900, 330  # about 3× the printed size (two charts a row on A4): sharp in print
 BACKGROUND = "#ffffff"

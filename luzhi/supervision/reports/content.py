@@ -22,19 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.indicators.models import Indicator
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.progress import NONE, cumulative
-from luzhi.indicators.selectors import IndicatorStatus, indicator_statuses
-from luzhi.indicators.templatetags.cockpit_tags import (
-    deadline_text,
-    num,
-    status_label,
-    target_text,
-)
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
+from luzhi.indicators.progress import NONE
+from luzhi.indicators.progress import cumulative
+from luzhi.indicators.selectors import IndicatorStatus
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.templatetags.cockpit_tags import deadline_text
+from luzhi.indicators.templatetags.cockpit_tags import num
+from luzhi.indicators.templatetags.cockpit_tags import status_label
+from luzhi.indicators.templatetags.cockpit_tags import target_text
 from luzhi.plan.models import Section
 from luzhi.supervision import rules
-from luzhi.supervision.bulletin import BULLETIN_ORDER, bulletin_rows
-from luzhi.supervision.models import Obligation, Round
+from luzhi.supervision.bulletin import BULLETIN_ORDER
+from luzhi.supervision.bulletin import bulletin_rows
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
 from luzhi.supervision.reports import charts
 from luzhi.supervision.selectors import unit_tallies
 

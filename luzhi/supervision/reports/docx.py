@@ -19,7 +19,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
+from docx.shared import Pt
+from docx.shared import RGBColor
 
 from luzhi.supervision.bulletin import BULLETIN_ORDER
 from luzhi.supervision.reports.content import ranking_titles

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcherResponse
 
 TEMPLATE = "supervision/quarterly_report_pdf.html"
 SCHEME = "memory:"

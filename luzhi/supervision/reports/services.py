@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from luzhi.accounts.models import User
 from luzhi.core.permissions import require
-from luzhi.supervision.models import QuarterlyReport, Round
+from luzhi.supervision.models import QuarterlyReport
+from luzhi.supervision.models import Round
 from luzhi.supervision.page_cache import changed
 from luzhi.supervision.permissions import can_manage_rounds
-from luzhi.supervision.reports.tasks import STALE_RUNNING, generate_quarterly_report
+from luzhi.supervision.reports.tasks import STALE_RUNNING
+from luzhi.supervision.reports.tasks import generate_quarterly_report
 
 R = QuarterlyReport.Status
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -34,7 +35,8 @@ def render(content: dict) -> tuple[bytes, int, bytes]:
     over a second to import, and the web process, which only queues this task,
     never needs them.
     """
-    from luzhi.supervision.reports import docx, pdf
+    from luzhi.supervision.reports import docx
+    from luzhi.supervision.reports import pdf
 
     pdf_bytes, pages = pdf.render_pdf(content)
     return pdf_bytes, pages, docx.render_docx(content)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import Unit, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
-from luzhi.supervision.models import AppraisalScheme, ScoreAdjustment
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import ScoreAdjustment
 from luzhi.supervision.permissions import appraisal as policy
 
 WEIGHT_FIELDS = ("w_indicators", "w_milestones", "w_orders", "w_timeliness", "w_quality")

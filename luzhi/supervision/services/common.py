@@ -7,15 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luzhi.core.services import StateConflict, lock
-from luzhi.supervision.models import (
-    CycleEvent,
-    Obligation,
-    ObligationEvent,
-    Round,
-    SupervisionOrder,
-    TaskMilestone,
-)
+from luzhi.core.services import StateConflict
+from luzhi.core.services import lock
+from luzhi.supervision.models import CycleEvent
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import Round
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.page_cache import changed
 
 S = Obligation.Status

@@ -18,25 +18,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luzhi.accounts.models import Unit, User
-from luzhi.core.services import lock, save_recorded
-from luzhi.indicators.services import evidence_check, evidence_store
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
+from luzhi.core.services import lock
+from luzhi.core.services import save_recorded
+from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_store
 from luzhi.plan.models import Section
-from luzhi.supervision.models import (
-    MilestoneEvidence,
-    MilestoneUpdate,
-    Obligation,
-    TaskMilestone,
-)
-from luzhi.supervision.notify import notify, plan_officers, unit_reporters
+from luzhi.supervision.models import MilestoneEvidence
+from luzhi.supervision.models import MilestoneUpdate
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import TaskMilestone
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import plan_officers
+from luzhi.supervision.notify import unit_reporters
 from luzhi.supervision.permissions import milestones as policy
 from luzhi.supervision.permissions import obligations as obligation_policy
-from luzhi.supervision.services.common import (
-    begin,
-    log_transition,
-    require_status,
-    required_text,
-)
+from luzhi.supervision.services.common import begin
+from luzhi.supervision.services.common import log_transition
+from luzhi.supervision.services.common import require_status
+from luzhi.supervision.services.common import required_text
 
 M = TaskMilestone.Status
 

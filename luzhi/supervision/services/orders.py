@@ -17,7 +17,8 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,20 +26,17 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import User
 from luzhi.core.services import save_recorded
 from luzhi.supervision import rules
-from luzhi.supervision.models import (
-    FieldCheck,
-    Obligation,
-    Round,
-    SupervisionOrder,
-    TaskMilestone,
-)
-from luzhi.supervision.notify import notify, unit_reporters
+from luzhi.supervision.models import FieldCheck
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import unit_reporters
 from luzhi.supervision.permissions import orders as policy
-from luzhi.supervision.services.common import (
-    begin,
-    log_transition,
-    required_text,
-)
+from luzhi.supervision.services.common import begin
+from luzhi.supervision.services.common import log_transition
+from luzhi.supervision.services.common import required_text
 
 O = SupervisionOrder.Status  # noqa: E741
 SRC = SupervisionOrder.Source

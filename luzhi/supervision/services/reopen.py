@@ -12,27 +12,24 @@ from luzhi.accounts.models import User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.core.services import save_recorded
-from luzhi.supervision.models import (
-    Notification,
-    Obligation,
-    ReopenRequest,
-)
-from luzhi.supervision.notify import ASKS_TO_DECIDE, clear_handled, notify, plan_officers
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.notify import ASKS_TO_DECIDE
+from luzhi.supervision.notify import clear_handled
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import plan_officers
 from luzhi.supervision.page_cache import changed
-from luzhi.supervision.permissions import (
-    can_manage_rounds,
-    can_review,
-    can_write,
-)
-from luzhi.supervision.services.common import (
-    A,
-    S,
-    add_event,
-    locked_for_update,
-    obligation_url,
-    require_open,
-    require_status,
-)
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.permissions import can_review
+from luzhi.supervision.permissions import can_write
+from luzhi.supervision.services.common import A
+from luzhi.supervision.services.common import S
+from luzhi.supervision.services.common import add_event
+from luzhi.supervision.services.common import locked_for_update
+from luzhi.supervision.services.common import obligation_url
+from luzhi.supervision.services.common import require_open
+from luzhi.supervision.services.common import require_status
 from luzhi.supervision.services.reports import require_consolidation_open
 
 # ---------------------------------------------------------------- reopening a locked report

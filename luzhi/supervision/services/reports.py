@@ -10,34 +10,28 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import User
 from luzhi.core.permissions import require
 from luzhi.core.services import save_recorded
-from luzhi.indicators.services import evidence_check, evidence_store, observation_save
-from luzhi.supervision.models import (
-    Obligation,
-    ReportEvidence,
-)
-from luzhi.supervision.notify import (
-    ASKS_TO_REVIEW,
-    ASKS_TO_SUBMIT,
-    clear_handled,
-    notify,
-    plan_officers,
-    unit_reporters,
-)
-from luzhi.supervision.permissions import (
-    can_review,
-    can_write,
-    reviewer_unit_id,
-)
+from luzhi.indicators.services import evidence_check
+from luzhi.indicators.services import evidence_store
+from luzhi.indicators.services import observation_save
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReportEvidence
+from luzhi.supervision.notify import ASKS_TO_REVIEW
+from luzhi.supervision.notify import ASKS_TO_SUBMIT
+from luzhi.supervision.notify import clear_handled
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import plan_officers
+from luzhi.supervision.notify import unit_reporters
+from luzhi.supervision.permissions import can_review
+from luzhi.supervision.permissions import can_write
+from luzhi.supervision.permissions import reviewer_unit_id
 from luzhi.supervision.selectors import owed_values
-from luzhi.supervision.services.common import (
-    A,
-    S,
-    add_event,
-    locked_for_update,
-    obligation_url,
-    require_open,
-    require_status,
-)
+from luzhi.supervision.services.common import A
+from luzhi.supervision.services.common import S
+from luzhi.supervision.services.common import add_event
+from luzhi.supervision.services.common import locked_for_update
+from luzhi.supervision.services.common import obligation_url
+from luzhi.supervision.services.common import require_open
+from luzhi.supervision.services.common import require_status
 
 # ---------------------------------------------------------------- the unit's side
 

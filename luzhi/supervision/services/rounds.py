@@ -13,27 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from luzhi.accounts.models import Unit, User
+from luzhi.accounts.models import Unit
+from luzhi.accounts.models import User
 from luzhi.core.history import record_change
 from luzhi.core.permissions import require
 from luzhi.indicators.periods import Period
-from luzhi.plan.models import Assignment, AssignmentUnit, Plan, Section
+from luzhi.plan.models import Assignment
+from luzhi.plan.models import AssignmentUnit
+from luzhi.plan.models import Plan
+from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import rules
-from luzhi.supervision.models import (
-    Obligation,
-    ObligationEvent,
-    Round,
-)
-from luzhi.supervision.notify import notify, reporters_by_unit
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import Round
+from luzhi.supervision.notify import notify
+from luzhi.supervision.notify import reporters_by_unit
 from luzhi.supervision.page_cache import changed
-from luzhi.supervision.permissions import (
-    can_manage_rounds,
-)
-from luzhi.supervision.services.common import (
-    A,
-    S,
-)
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.services.common import A
+from luzhi.supervision.services.common import S
 
 # ---------------------------------------------------------------- rounds
 

@@ -6,7 +6,8 @@ import pytest
 
 from conftest import make_user
 from luzhi.indicators.tests.conftest import indicators  # noqa: F401  (the seed plan's, synced)
-from luzhi.indicators.tests.test_plans import linked, second_plan  # noqa: F401  (a second plan)
+from luzhi.indicators.tests.test_plans import linked  # noqa: F401  (a second plan)
+from luzhi.indicators.tests.test_plans import second_plan  # noqa: F401  (a second plan)
 
 TASK = "二/(一)/1"  # 牵头单位:省科技厅,责任单位:省教育厅
 DUE = date(2025, 10, 15)
@@ -62,7 +63,8 @@ REPORT = {
 
 def submit(actor, obligation, **changes):
     """Acknowledge if needed, then submit a complete report."""
-    from luzhi.supervision.services import obligation_acknowledge, report_save
+    from luzhi.supervision.services import obligation_acknowledge
+    from luzhi.supervision.services import report_save
 
     obligation.refresh_from_db()
     if obligation.status == "pending":

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from luzhi.accounts.models import Unit
 from luzhi.supervision.appraisal import unit_scores
-from luzhi.supervision.services.appraisal import appraisal_weights_set, score_adjust
+from luzhi.supervision.services.appraisal import appraisal_weights_set
+from luzhi.supervision.services.appraisal import score_adjust
 
 
 def _text(pdf: bytes, tmp_path) -> str:

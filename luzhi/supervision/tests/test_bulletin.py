@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luzhi.accounts.models import Unit
-from luzhi.supervision import bulletin, rules
+from luzhi.supervision import bulletin
+from luzhi.supervision import rules
 from luzhi.supervision.models import Obligation
 from luzhi.supervision.services import round_open
 from luzhi.supervision.services.appraisal import score_adjust

@@ -9,11 +9,13 @@ of letting it wait for the row lock, so it cannot show the race being serialised
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
 pytestmark = [
@@ -63,7 +65,8 @@ def world(live_data):
 
 
 def _submitted_direct(office, sti, round_):
-    from luzhi.supervision.services import obligation_acknowledge, report_save
+    from luzhi.supervision.services import obligation_acknowledge
+    from luzhi.supervision.services import report_save
 
     lead = round_.obligations.get(task__path="二/(一)/2", unit=sti.unit)
     lead.contributions.update(status="accepted")
@@ -79,14 +82,14 @@ def _submitted_direct(office, sti, round_):
 
 
 def test_reports_reopening_and_rounds_under_races(world):
-    from luzhi.supervision.models import Obligation, ReopenRequest, Round
-    from luzhi.supervision.services import (
-        reopen_decide,
-        reopen_request,
-        report_accept,
-        report_return,
-        round_close,
-    )
+    from luzhi.supervision.models import Obligation
+    from luzhi.supervision.models import ReopenRequest
+    from luzhi.supervision.models import Round
+    from luzhi.supervision.services import reopen_decide
+    from luzhi.supervision.services import reopen_request
+    from luzhi.supervision.services import report_accept
+    from luzhi.supervision.services import report_return
+    from luzhi.supervision.services import round_close
 
     office, sti, round_ = world
     report = _submitted_direct(office, sti, round_)
@@ -134,8 +137,10 @@ def test_milestones_and_orders_under_races(world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from luzhi.plan.models import Section
-    from luzhi.supervision.models import CycleEvent, SupervisionOrder
-    from luzhi.supervision.services import milestones, orders
+    from luzhi.supervision.models import CycleEvent
+    from luzhi.supervision.models import SupervisionOrder
+    from luzhi.supervision.services import milestones
+    from luzhi.supervision.services import orders
 
     settings.MEDIA_ROOT = tmp_path
     office, sti, round_ = world

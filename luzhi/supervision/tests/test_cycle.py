@@ -1,20 +1,25 @@
 """Milestones closed only by verification (销号), supervision orders (挂牌督办) with field
 checks, and the appraisal (考核评价) with weights as data (issue 12 §2–§4)."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from luzhi.plan.models import Section
 from luzhi.supervision import rules
 from luzhi.supervision.appraisal import unit_scores
-from luzhi.supervision.models import CycleEvent, TaskMilestone
+from luzhi.supervision.models import CycleEvent
+from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.rules import Part
-from luzhi.supervision.services import appraisal, milestones, orders
+from luzhi.supervision.services import appraisal
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 from .conftest import TASK
 

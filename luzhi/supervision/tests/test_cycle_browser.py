@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 pytestmark = [pytest.mark.browser]
 

@@ -9,9 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.supervision import selectors, services
-from luzhi.supervision.models import Notification, Obligation
-from luzhi.supervision.tests.conftest import REPORT, submit
+from luzhi.supervision import selectors
+from luzhi.supervision import services
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.tests.conftest import REPORT
+from luzhi.supervision.tests.conftest import submit
 
 S = Obligation.Status
 

@@ -1,6 +1,7 @@
 """The pages of milestones, orders and the appraisal: who sees what, forms and refusals."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luzhi.plan.models import Section
-from luzhi.supervision.services import milestones, orders
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 from .conftest import TASK
 

@@ -5,13 +5,11 @@ from datetime import date
 from luzhi.demo.services import demo_accounts_seed
 from luzhi.demo.supervision import supervision_seed
 from luzhi.supervision import demo
-from luzhi.supervision.models import (
-    AppraisalScheme,
-    ObligationEvent,
-    ScoreAdjustment,
-    SupervisionOrder,
-    TaskMilestone,
-)
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ScoreAdjustment
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 
 TODAY = date(2026, 11, 28)
 

@@ -9,7 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from luzhi.supervision.services import round_open
-from luzhi.supervision.tests.conftest import REPORT, TASK, submit
+from luzhi.supervision.tests.conftest import REPORT
+from luzhi.supervision.tests.conftest import TASK
+from luzhi.supervision.tests.conftest import submit
 
 
 def _sheet(response):
@@ -96,7 +98,8 @@ def test_milestone_ledger_and_appraisal_neutralise_formulas(
     from datetime import date
 
     from luzhi.plan.models import Section
-    from luzhi.supervision.services import appraisal, milestones
+    from luzhi.supervision.services import appraisal
+    from luzhi.supervision.services import milestones
 
     task = Section.objects.get(plan=seed_plan, path=TASK)
     milestones.milestone_create(

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from luzhi.supervision import services
-from luzhi.supervision.models import Notification, Obligation
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
 from luzhi.supervision.tests.conftest import submit
 
 INBOX = reverse("supervision:inbox")

@@ -19,7 +19,8 @@ from luzhi.accounts.models import Unit
 from luzhi.core import panels
 from luzhi.supervision import selectors
 from luzhi.supervision.models import Obligation
-from luzhi.supervision.tests.conftest import TASK, submit
+from luzhi.supervision.tests.conftest import TASK
+from luzhi.supervision.tests.conftest import submit
 
 YELLOW_DAY = date(2025, 10, 18)  # 3 days late, within the 5 days' grace
 RED_DAY = date(2025, 10, 21)  # 6 days late: past the grace period
@@ -215,7 +216,8 @@ def test_a_unit_with_nothing_overdue_says_so(client, round_q3, today):
 
 
 def test_a_panel_whose_context_is_none_renders_nothing(rf, plan_officer):
-    from django.template import Context, Template
+    from django.template import Context
+    from django.template import Template
 
     calls = []
 

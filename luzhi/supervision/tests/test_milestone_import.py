@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from luzhi.supervision.milestone_import import HEADERS, milestones_import, template_bytes
+from luzhi.supervision.milestone_import import HEADERS
+from luzhi.supervision.milestone_import import milestones_import
+from luzhi.supervision.milestone_import import template_bytes
 from luzhi.supervision.models import TaskMilestone
 
 TASK = "二/(一)/1"

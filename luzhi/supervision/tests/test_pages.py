@@ -8,14 +8,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from luzhi.supervision.models import (
-    Obligation,
-    ObligationEvent,
-    ReopenRequest,
-    ReportEvidence,
-    Round,
-)
-from luzhi.supervision.tests.conftest import DUE, REPORT, TASK, submit
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import ReportEvidence
+from luzhi.supervision.models import Round
+from luzhi.supervision.tests.conftest import DUE
+from luzhi.supervision.tests.conftest import REPORT
+from luzhi.supervision.tests.conftest import TASK
+from luzhi.supervision.tests.conftest import submit
 
 S = Obligation.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -4,9 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from luzhi.supervision import services
-from luzhi.supervision.models import Obligation, ObligationEvent, ReopenRequest
-from luzhi.supervision.permissions import can_view, visible_obligations
-from luzhi.supervision.tests.conftest import REPORT, submit
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.permissions import can_view
+from luzhi.supervision.permissions import visible_obligations
+from luzhi.supervision.tests.conftest import REPORT
+from luzhi.supervision.tests.conftest import submit
 
 ROLES = ["office", "lead", "author", "other", "enterprise", "anonymous"]
 

@@ -11,8 +11,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from luzhi.indicators.models import Indicator
-from luzhi.indicators.services import observation_approve, observation_save
-from luzhi.indicators.tests.test_plans import ACHIEVEMENTS, BASIC
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
+from luzhi.indicators.tests.test_plans import ACHIEVEMENTS
+from luzhi.indicators.tests.test_plans import BASIC
 from luzhi.plan.models import Section
 from luzhi.supervision.appraisal import unit_scores
 from luzhi.supervision.models import Round

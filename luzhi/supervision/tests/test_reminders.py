@@ -5,27 +5,32 @@ The round is the 2025-Q3 round due 2025-10-15, reminding 3 days before
 "overdue" from 2025-10-16. Every sweep is given its day (``today=``).
 """
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
 from luzhi.accounts.services import unit_update_contact
 from luzhi.supervision import services
-from luzhi.supervision.models import Notification, Obligation, Reminder
-from luzhi.supervision.reminders import ReminderDeliveryError, reminders_send
-from luzhi.supervision.tasks import (
-    enqueue_round_reminders,
-    send_round_reminders,
-    sweep_times,
-)
-from luzhi.supervision.tests.conftest import DUE, TASK, submit
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Reminder
+from luzhi.supervision.reminders import ReminderDeliveryError
+from luzhi.supervision.reminders import reminders_send
+from luzhi.supervision.tasks import enqueue_round_reminders
+from luzhi.supervision.tasks import send_round_reminders
+from luzhi.supervision.tasks import sweep_times
+from luzhi.supervision.tests.conftest import DUE
+from luzhi.supervision.tests.conftest import TASK
+from luzhi.supervision.tests.conftest import submit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TASK_PATH = "luzhi.supervision.tasks.send_round_reminders"

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 from luzhi.supervision.tests.conftest import reported_copy_of_industry_models
 
 pytestmark = [pytest.mark.browser]
@@ -21,7 +22,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def lead_obligation(live_data, settings, tmp_path):
     """省科技厅's acknowledged consolidating obligation on 二/(一)/1, owing indicator values."""
     from luzhi.indicators.services import indicators_sync_from_plan
-    from luzhi.supervision.services import obligation_acknowledge, round_open
+    from luzhi.supervision.services import obligation_acknowledge
+    from luzhi.supervision.services import round_open
 
     settings.MEDIA_ROOT = tmp_path
     indicators_sync_from_plan(actor=None, plan=live_data)

@@ -16,11 +16,13 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -32,18 +34,19 @@ from PIL import Image
 
 from conftest import make_user
 from luzhi.indicators.models import Indicator
-from luzhi.indicators.periods import Period, PeriodType
-from luzhi.indicators.services import (
-    observation_approve,
-    observation_save,
-)
+from luzhi.indicators.periods import Period
+from luzhi.indicators.periods import PeriodType
+from luzhi.indicators.services import observation_approve
+from luzhi.indicators.services import observation_save
 from luzhi.supervision import services
-from luzhi.supervision.models import Obligation, QuarterlyReport
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import QuarterlyReport
 from luzhi.supervision.reports import charts
 from luzhi.supervision.reports import docx as docx_report
 from luzhi.supervision.reports.content import report_content
 from luzhi.supervision.reports.services import quarterly_report_request
-from luzhi.supervision.reports.tasks import STALE_RUNNING, generate_quarterly_report
+from luzhi.supervision.reports.tasks import STALE_RUNNING
+from luzhi.supervision.reports.tasks import generate_quarterly_report
 
 R = QuarterlyReport.Status
 TODAY = timezone.localdate()
@@ -100,7 +103,8 @@ def tracked(reported_models, plan_officer):
 def fast_render(monkeypatch, report_media):
     """For pages that only need a finished report: stand-in files instead of a real render
     (the real PDF and Word files are checked in ``test_generated_pdf_and_docx``)."""
-    from luzhi.supervision.reports import docx, pdf
+    from luzhi.supervision.reports import docx
+    from luzhi.supervision.reports import pdf
 
     monkeypatch.setattr(pdf, "render_pdf", lambda content: (b"%PDF-1.7 stand-in", 2))
     monkeypatch.setattr(docx, "render_docx", lambda content: b"PK stand-in")

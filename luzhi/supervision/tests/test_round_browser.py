@@ -14,7 +14,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
+from conftest import make_user
 
 pytestmark = [pytest.mark.browser]
 
@@ -78,7 +79,8 @@ def test_a_full_round_in_the_browser(page, live_server, round_people):
     from django.core.management import call_command
     from playwright.sync_api import expect
 
-    from luzhi.supervision.models import Obligation, Round
+    from luzhi.supervision.models import Obligation
+    from luzhi.supervision.models import Round
 
     # 1. The plan office opens the round.
     _sign_in(page, live_server, "office_round")

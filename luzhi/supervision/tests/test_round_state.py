@@ -4,7 +4,8 @@ can reopen a closed round with a reason kept in the round's history (issue 12 §
 from django.urls import reverse
 
 from luzhi.supervision.models import Round
-from luzhi.supervision.services import round_close, round_reopen
+from luzhi.supervision.services import round_close
+from luzhi.supervision.services import round_reopen
 from luzhi.supervision.tests.conftest import submit
 
 

@@ -1,11 +1,17 @@
 """The pure rules of the reporting cycle, on hand-checked inputs."""
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 
 import pytest
 
 from luzhi.supervision import rules
-from luzhi.supervision.rules import Duty, Link, UnitTally
+from luzhi.supervision.rules import Duty
+from luzhi.supervision.rules import Link
+from luzhi.supervision.rules import UnitTally
 
 CST = timezone(timedelta(hours=8))
 DUE = date(2025, 10, 15)

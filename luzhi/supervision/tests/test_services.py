@@ -3,18 +3,19 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luzhi.supervision import services
-from luzhi.supervision.models import (
-    Notification,
-    Obligation,
-    ObligationEvent,
-    ReopenRequest,
-    ReportEvidence,
-)
-from luzhi.supervision.tests.conftest import DUE, REPORT, submit
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import ReportEvidence
+from luzhi.supervision.tests.conftest import DUE
+from luzhi.supervision.tests.conftest import REPORT
+from luzhi.supervision.tests.conftest import submit
 
 S = Obligation.Status
 

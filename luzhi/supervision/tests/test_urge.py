@@ -14,8 +14,11 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
-from luzhi.supervision.models import Notification, ObligationEvent, Reminder
-from luzhi.supervision.reminders import reminders_send, reminders_urge
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import ObligationEvent
+from luzhi.supervision.models import Reminder
+from luzhi.supervision.reminders import reminders_send
+from luzhi.supervision.reminders import reminders_urge
 from luzhi.supervision.tests.conftest import submit
 
 DAY = date(2025, 10, 20)

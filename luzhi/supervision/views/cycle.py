@@ -9,7 +9,8 @@ re-renders the page with the messages by their fields.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,23 +18,32 @@ from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import Unit
 from luzhi.core import pending
-from luzhi.core.files import XLSX_CONTENT_TYPE, content_disposition
+from luzhi.core.files import XLSX_CONTENT_TYPE
+from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import event_entries
 from luzhi.core.submit import submit
-from luzhi.core.views import posted, signed_in
+from luzhi.core.views import posted
+from luzhi.core.views import signed_in
 from luzhi.indicators.services import evidence_check
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import cycle_forms as f
 from luzhi.supervision import rules
-from luzhi.supervision.appraisal import unit_scores, weights_for
-from luzhi.supervision.filters import MilestoneFilter, OrderFilter
-from luzhi.supervision.models import AppraisalScheme, CycleEvent, SupervisionOrder, TaskMilestone
+from luzhi.supervision.appraisal import unit_scores
+from luzhi.supervision.appraisal import weights_for
+from luzhi.supervision.filters import MilestoneFilter
+from luzhi.supervision.filters import OrderFilter
+from luzhi.supervision.models import AppraisalScheme
+from luzhi.supervision.models import CycleEvent
+from luzhi.supervision.models import SupervisionOrder
+from luzhi.supervision.models import TaskMilestone
 from luzhi.supervision.models.cycle import ACTION_LABELS
 from luzhi.supervision.permissions import appraisal as appraisal_policy
 from luzhi.supervision.permissions import milestones as milestone_policy
 from luzhi.supervision.permissions import orders as order_policy
-from luzhi.supervision.services import appraisal, milestones, orders
+from luzhi.supervision.services import appraisal
+from luzhi.supervision.services import milestones
+from luzhi.supervision.services import orders
 
 
 def _history(user, events):

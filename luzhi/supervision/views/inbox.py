@@ -4,21 +4,27 @@ their in-app notifications (站内通知)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luzhi.core.views import forbidden, signed_in
-from luzhi.supervision import page_cache, selectors
-from luzhi.supervision.models import Notification, Obligation
+from luzhi.core.views import forbidden
+from luzhi.core.views import signed_in
+from luzhi.supervision import page_cache
+from luzhi.supervision import selectors
+from luzhi.supervision.models import Notification
+from luzhi.supervision.models import Obligation
 from luzhi.supervision.permissions import rounds as rounds_policy
-from luzhi.supervision.services import notifications_mark_read, obligations_acknowledge
+from luzhi.supervision.services import notifications_mark_read
+from luzhi.supervision.services import obligations_acknowledge
 
 NOTIFICATIONS_PER_PAGE = 50
 INBOX_NOTIFICATIONS = 10

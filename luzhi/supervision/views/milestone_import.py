@@ -8,21 +8,21 @@ check it (试运行: nothing is written) and import it, all or nothing.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from luzhi.core.views import forbidden, signed_in
+from luzhi.core.views import forbidden
+from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision.milestone_import import (
-    HEADERS,
-    MAX_ROWS,
-    OPTIONAL,
-    milestones_import,
-    template_bytes,
-)
+from luzhi.supervision.milestone_import import HEADERS
+from luzhi.supervision.milestone_import import MAX_ROWS
+from luzhi.supervision.milestone_import import OPTIONAL
+from luzhi.supervision.milestone_import import milestones_import
+from luzhi.supervision.milestone_import import template_bytes
 from luzhi.supervision.permissions import milestones as policy
 
 

@@ -10,42 +10,44 @@ saves nothing: not the report, not a file, not an indicator value.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.core import pending
 from luzhi.core.forms import add_service_errors
 from luzhi.core.submit import submit
-from luzhi.core.views import forbidden, signed_in
+from luzhi.core.views import forbidden
+from luzhi.core.views import signed_in
 from luzhi.indicators.files import evidence_response
 from luzhi.supervision import rules
-from luzhi.supervision.forms import (
-    ReopenDecideForm,
-    ReopenRequestForm,
-    ReportForm,
-    ReviewForm,
-)
-from luzhi.supervision.models import Obligation, ReopenRequest, ReportEvidence
-from luzhi.supervision.permissions import (
-    can_manage_rounds,
-    can_request_reopen,
-    can_review,
-    can_view,
-    can_write,
-)
-from luzhi.supervision.selectors import light_of, owed_values
-from luzhi.supervision.services import (
-    obligation_acknowledge,
-    reopen_decide,
-    reopen_request,
-    report_accept,
-    report_return,
-    report_save,
-)
+from luzhi.supervision.forms import ReopenDecideForm
+from luzhi.supervision.forms import ReopenRequestForm
+from luzhi.supervision.forms import ReportForm
+from luzhi.supervision.forms import ReviewForm
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import ReopenRequest
+from luzhi.supervision.models import ReportEvidence
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.permissions import can_request_reopen
+from luzhi.supervision.permissions import can_review
+from luzhi.supervision.permissions import can_view
+from luzhi.supervision.permissions import can_write
+from luzhi.supervision.selectors import light_of
+from luzhi.supervision.selectors import owed_values
+from luzhi.supervision.services import obligation_acknowledge
+from luzhi.supervision.services import reopen_decide
+from luzhi.supervision.services import reopen_request
+from luzhi.supervision.services import report_accept
+from luzhi.supervision.services import report_return
+from luzhi.supervision.services import report_save
 from luzhi.supervision.services.reports import IncompleteReport
 
 S = Obligation.Status

@@ -10,18 +10,28 @@ downloading the PDF or Word file.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpResponse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luzhi.core.files import content_disposition
-from luzhi.core.views import forbidden, signed_in
-from luzhi.supervision.bulletin import BULLETIN_ORDER, bulletin_rows
-from luzhi.supervision.exports import XLSX, bulletin_workbook
-from luzhi.supervision.models import QuarterlyReport, Round
+from luzhi.core.views import forbidden
+from luzhi.core.views import signed_in
+from luzhi.supervision.bulletin import BULLETIN_ORDER
+from luzhi.supervision.bulletin import bulletin_rows
+from luzhi.supervision.exports import XLSX
+from luzhi.supervision.exports import bulletin_workbook
+from luzhi.supervision.models import QuarterlyReport
+from luzhi.supervision.models import Round
 from luzhi.supervision.permissions import can_manage_rounds
 from luzhi.supervision.reports import services
 from luzhi.supervision.reports.tasks import file_stem

@@ -10,43 +10,57 @@ The few reads only these pages need are the ``page_*`` functions at the end; eac
 runs one query whatever the round's size.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from luzhi.accounts.models import Unit
 from luzhi.core.files import content_disposition
 from luzhi.core.forms import add_service_errors
 from luzhi.core.history import record_entries
+from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
-from luzhi.core.views import forbidden, plan_office_only, signed_in
+from luzhi.core.views import forbidden
+from luzhi.core.views import plan_office_only
+from luzhi.core.views import signed_in
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
-from luzhi.supervision import page_cache, rules
-from luzhi.supervision.exports import XLSX, ledger_workbook
+from luzhi.supervision import page_cache
+from luzhi.supervision import rules
+from luzhi.supervision.exports import XLSX
+from luzhi.supervision.exports import ledger_workbook
 from luzhi.supervision.filters import ObligationFilter
-from luzhi.supervision.forms import RoundOpenForm, RoundReopenForm
-from luzhi.supervision.models import Obligation, Round
-from luzhi.supervision.overview import SORTS, Badges, unit_rows
-from luzhi.supervision.permissions import (
-    can_manage_rounds,
-    can_see_rounds,
-    visible_obligations,
-)
+from luzhi.supervision.forms import RoundOpenForm
+from luzhi.supervision.forms import RoundReopenForm
+from luzhi.supervision.models import Obligation
+from luzhi.supervision.models import Round
+from luzhi.supervision.overview import SORTS
+from luzhi.supervision.overview import Badges
+from luzhi.supervision.overview import unit_rows
+from luzhi.supervision.permissions import can_manage_rounds
+from luzhi.supervision.permissions import can_see_rounds
+from luzhi.supervision.permissions import visible_obligations
 from luzhi.supervision.reminders import urge_targets
-from luzhi.supervision.services import round_close, round_open, round_reopen
+from luzhi.supervision.services import round_close
+from luzhi.supervision.services import round_open
+from luzhi.supervision.services import round_reopen
 from luzhi.supervision.tasks import enqueue_urge
 
 # The lead's consolidated report first, then direct reports, then the contributions to it.
@@ -258,12 +272,11 @@ def round_close_view(request, pk: int):
         return refused
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            round_close(actor=request.user, round_=round_)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("报送轮次“%s”已结束。") % round_.name)
+        attempt(
+            request,
+            lambda: round_close(actor=request.user, round_=round_),
+            done=_("报送轮次“%s”已结束。") % round_.name,
+        )
         return redirect("supervision:round_detail", pk=round_.pk)
     if round_.status != Round.Status.OPEN:
         messages.error(request, _("报送轮次“%s”已经结束。") % round_.name)

@@ -1,7 +1,8 @@
 """`luzhi compute check` (the voucher invariants), `luzhi compute expire` (expire vouchers past
 their validity), `luzhi compute catalogue` (reload the seed catalogue's missing cards)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 
 class Command(BaseCommand):

@@ -1,10 +1,13 @@
 """``luzhi demo seed`` loads the demo accounts and indicator history; ``luzhi demo logins`` prints the logins."""
 
 from django.core.management.base import BaseCommand
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 
 from luzhi.accounts.models import User
-from luzhi.demo.services import DEMO_PASSWORD, all_demo_accounts, demo_seed
+from luzhi.demo.services import DEMO_PASSWORD
+from luzhi.demo.services import all_demo_accounts
+from luzhi.demo.services import demo_seed
 
 
 class Command(BaseCommand):

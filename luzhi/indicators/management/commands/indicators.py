@@ -1,7 +1,8 @@
 """``luzhi indicators sync [--plan ID]``: turn a plan's targets into indicators (the main plan's
 by default); ``snapshot``: store the computed indicators' values."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.indicators.plans import link_proposals
 from luzhi.indicators.services import indicators_sync_from_plan
@@ -27,7 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, now=False, plan=None, **options):
         if action == "snapshot":
-            from luzhi.indicators.tasks import enqueue_snapshot, snapshot_computed_indicators
+            from luzhi.indicators.tasks import enqueue_snapshot
+            from luzhi.indicators.tasks import snapshot_computed_indicators
 
             if now:
                 written = snapshot_computed_indicators.call()

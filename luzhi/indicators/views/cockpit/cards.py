@@ -2,7 +2,8 @@
 judged for) and links; rendered HTML cached by the stored assessment's version."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from functools import cached_property
 
@@ -14,18 +15,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from luzhi.indicators import charts
-from luzhi.indicators.models import (
-    Indicator,
-)
-from luzhi.indicators.plans import is_linked_view, plan_of
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.plans import is_linked_view
+from luzhi.indicators.plans import plan_of
 from luzhi.indicators.progress import cumulative
-from luzhi.indicators.selectors import (
-    IndicatorStatus,
-)
+from luzhi.indicators.selectors import IndicatorStatus
 from luzhi.indicators.templatetags.cockpit_tags import status_rule
-from luzhi.indicators.views.cockpit.common import (
-    CARD_CHART_POINTS,
-)
+from luzhi.indicators.views.cockpit.common import CARD_CHART_POINTS
 
 # --------------------------------------------------------------------------- charts
 

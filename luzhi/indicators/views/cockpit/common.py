@@ -2,19 +2,19 @@
 
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luzhi.core.views import forbidden
-from luzhi.indicators.models import (
-    Indicator,
-)
+from luzhi.indicators.models import Indicator
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
 from luzhi.plan.models import Plan
 from luzhi.plan.permissions import plans as plan_policy
-from luzhi.plan.selectors import current_plan, plan_by_ref
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import plan_by_ref
 
 OBSERVATIONS_PER_PAGE = 50
 DIVISIBLE = (Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO)  # have per-city values

@@ -9,36 +9,29 @@ from django.utils.translation import gettext as _
 from luzhi.accounts.models import City
 from luzhi.core.history import record_entries
 from luzhi.indicators.filters import ObservationFilter
-from luzhi.indicators.models import (
-    PROVINCE,
-    Indicator,
-    Observation,
-)
+from luzhi.indicators.models import PROVINCE
+from luzhi.indicators.models import Indicator
+from luzhi.indicators.models import Observation
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.permissions import observations as observation_policy
-from luzhi.indicators.plans import is_linked_view, judged_in, plan_of
-from luzhi.indicators.selectors import (
-    indicator_status,
-    observations_for,
-)
+from luzhi.indicators.plans import is_linked_view
+from luzhi.indicators.plans import judged_in
+from luzhi.indicators.plans import plan_of
+from luzhi.indicators.selectors import indicator_status
+from luzhi.indicators.selectors import observations_for
 from luzhi.indicators.templatetags.cockpit_tags import SERVICE_REASONS as CHANGE_REASONS
-from luzhi.indicators.templatetags.cockpit_tags import num, status_rule
-from luzhi.indicators.views.cockpit.cards import (
-    indicator_chart,
-)
-from luzhi.indicators.views.cockpit.common import (
-    DIVISIBLE,
-    OBSERVATIONS_PER_PAGE,
-    _as_of,
-    _may_see_names,
-    _visible_indicator,
-    requested_plan,
-)
-from luzhi.indicators.views.pages import (
-    page_city_panel,
-    page_drilldown_url,
-    page_function_label,
-)
+from luzhi.indicators.templatetags.cockpit_tags import num
+from luzhi.indicators.templatetags.cockpit_tags import status_rule
+from luzhi.indicators.views.cockpit.cards import indicator_chart
+from luzhi.indicators.views.cockpit.common import DIVISIBLE
+from luzhi.indicators.views.cockpit.common import OBSERVATIONS_PER_PAGE
+from luzhi.indicators.views.cockpit.common import _as_of
+from luzhi.indicators.views.cockpit.common import _may_see_names
+from luzhi.indicators.views.cockpit.common import _visible_indicator
+from luzhi.indicators.views.cockpit.common import requested_plan
+from luzhi.indicators.views.pages import page_city_panel
+from luzhi.indicators.views.pages import page_drilldown_url
+from luzhi.indicators.views.pages import page_function_label
 from luzhi.plan.selectors import current_plan
 
 # --------------------------------------------------------------------------- drill-down

@@ -1,29 +1,23 @@
 """The cockpit's exports: the indicator table of a plan and the city breakdowns, as .xlsx."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from luzhi.core.files import XLSX_CONTENT_TYPE, file_response
-from luzhi.indicators.exports import (
-    cities_workbook,
-    cockpit_workbook,
-    download_name,
-)
-from luzhi.indicators.models import (
-    Indicator,
-)
+from luzhi.core.files import XLSX_CONTENT_TYPE
+from luzhi.core.files import file_response
+from luzhi.indicators.exports import cities_workbook
+from luzhi.indicators.exports import cockpit_workbook
+from luzhi.indicators.exports import download_name
+from luzhi.indicators.models import Indicator
 from luzhi.indicators.permissions import indicators as indicator_policy
-from luzhi.indicators.selectors import (
-    city_breakdown,
-    indicator_statuses,
-)
-from luzhi.indicators.views.cockpit.common import (
-    DIVISIBLE,
-    _as_of,
-    _forbidden,
-    _visible_indicator,
-    requested_plan,
-)
+from luzhi.indicators.selectors import city_breakdown
+from luzhi.indicators.selectors import indicator_statuses
+from luzhi.indicators.views.cockpit.common import DIVISIBLE
+from luzhi.indicators.views.cockpit.common import _as_of
+from luzhi.indicators.views.cockpit.common import _forbidden
+from luzhi.indicators.views.cockpit.common import _visible_indicator
+from luzhi.indicators.views.cockpit.common import requested_plan
 
 # --------------------------------------------------------------------------- exports
 

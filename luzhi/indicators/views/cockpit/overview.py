@@ -14,33 +14,23 @@ from luzhi.core.cache import public_page
 from luzhi.core.page_cache import PageCache
 from luzhi.indicators import fragments
 from luzhi.indicators.fragments import statuses_tag
-from luzhi.indicators.models import (
-    Observation,
-)
+from luzhi.indicators.models import Observation
 from luzhi.indicators.permissions import indicators as indicator_policy
 from luzhi.indicators.plans import is_linked_view
 from luzhi.indicators.progress import NONE
-from luzhi.indicators.selectors import (
-    indicator_statuses,
-)
+from luzhi.indicators.selectors import indicator_statuses
 from luzhi.indicators.templatetags.cockpit_tags import status_rule
-from luzhi.indicators.views.cockpit.cards import (
-    cards_for,
-    render_cards,
-)
-from luzhi.indicators.views.cockpit.common import (
-    COCKPIT_CACHE_SECONDS,
-    DIVISIBLE,
-    _as_of,
-    _forbidden,
-    _visible_indicator,
-    plans_in_force,
-)
-from luzhi.indicators.views.pages import (
-    page_city_panel,
-    page_milestones,
-    page_task_board,
-)
+from luzhi.indicators.views.cockpit.cards import cards_for
+from luzhi.indicators.views.cockpit.cards import render_cards
+from luzhi.indicators.views.cockpit.common import COCKPIT_CACHE_SECONDS
+from luzhi.indicators.views.cockpit.common import DIVISIBLE
+from luzhi.indicators.views.cockpit.common import _as_of
+from luzhi.indicators.views.cockpit.common import _forbidden
+from luzhi.indicators.views.cockpit.common import _visible_indicator
+from luzhi.indicators.views.cockpit.common import plans_in_force
+from luzhi.indicators.views.pages import page_city_panel
+from luzhi.indicators.views.pages import page_milestones
+from luzhi.indicators.views.pages import page_task_board
 
 # --------------------------------------------------------------------------- the cockpit
 

@@ -6,12 +6,16 @@ Bad input exits with code 2 and a message naming the line (or field) and the tex
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.plan.models import Plan
-from luzhi.plan.parsing import ParseError, parse_plan_bytes
-from luzhi.plan.selectors import current_plan, plan_to_document
-from luzhi.plan.services import PlanImportError, plan_import
+from luzhi.plan.parsing import ParseError
+from luzhi.plan.parsing import parse_plan_bytes
+from luzhi.plan.selectors import current_plan
+from luzhi.plan.selectors import plan_to_document
+from luzhi.plan.services import PlanImportError
+from luzhi.plan.services import plan_import
 
 
 class Command(BaseCommand):

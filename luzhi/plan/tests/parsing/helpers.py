@@ -4,7 +4,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from luzhi.plan.parsing import decode_plan_bytes, parse_plan_bytes
+from luzhi.plan.parsing import decode_plan_bytes
+from luzhi.plan.parsing import parse_plan_bytes
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

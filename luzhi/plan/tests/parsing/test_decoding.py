@@ -2,7 +2,9 @@
 
 import pytest
 
-from luzhi.plan.parsing import ParseError, decode_plan_bytes, parse_plan_bytes
+from luzhi.plan.parsing import ParseError
+from luzhi.plan.parsing import decode_plan_bytes
+from luzhi.plan.parsing import parse_plan_bytes
 
 from .helpers import SEED
 
@@ -78,7 +80,8 @@ def test_text_without_chinese_is_refused():
 
 def test_oversized_files_and_texts_are_refused_with_a_clear_message():
     from luzhi.plan.parsing import parse_plan
-    from luzhi.plan.parsing.decoding import MAX_PLAN_BYTES, MAX_PLAN_CHARS
+    from luzhi.plan.parsing.decoding import MAX_PLAN_BYTES
+    from luzhi.plan.parsing.decoding import MAX_PLAN_CHARS
 
     with pytest.raises(ParseError, match="1 MB") as caught:
         decode_plan_bytes(PLAN.encode("utf-8") * (MAX_PLAN_BYTES // 40))

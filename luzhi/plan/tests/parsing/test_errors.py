@@ -2,7 +2,8 @@
 
 import pytest
 
-from luzhi.plan.parsing import ParseError, parse_plan
+from luzhi.plan.parsing import ParseError
+from luzhi.plan.parsing import parse_plan
 
 TEMPLATE = (
     "某市人工智能行动方案\n"

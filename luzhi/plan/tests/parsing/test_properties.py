@@ -5,7 +5,10 @@ import pytest
 from luzhi.plan.parsing import parse_plan
 from luzhi.plan.parsing.synthetic import make_synthetic_plan
 
-from .helpers import FIXTURES, SEED, VARIANTS, parse_file
+from .helpers import FIXTURES
+from .helpers import SEED
+from .helpers import VARIANTS
+from .helpers import parse_file
 
 PLANS = [SEED] + [FIXTURES / name for name in sorted(VARIANTS)]
 

@@ -3,10 +3,15 @@
 import pytest
 
 from luzhi.plan.parsing import parse_plan
-from luzhi.plan.parsing.numerals import chinese_to_int, circled_to_int, int_to_chinese
-from luzhi.plan.parsing.textmap import PlanText, normalize
+from luzhi.plan.parsing.numerals import chinese_to_int
+from luzhi.plan.parsing.numerals import circled_to_int
+from luzhi.plan.parsing.numerals import int_to_chinese
+from luzhi.plan.parsing.textmap import PlanText
+from luzhi.plan.parsing.textmap import normalize
 
-from .helpers import roles, section, target_facts
+from .helpers import roles
+from .helpers import section
+from .helpers import target_facts
 
 
 def one_task(body: str, header: str = "某市人工智能行动方案\n") -> dict:

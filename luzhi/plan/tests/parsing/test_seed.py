@@ -2,7 +2,13 @@
 
 import pytest
 
-from .helpers import SEED, SHARED_SEED, expected, parse_file, roles, section, target_facts
+from .helpers import SEED
+from .helpers import SHARED_SEED
+from .helpers import expected
+from .helpers import parse_file
+from .helpers import roles
+from .helpers import section
+from .helpers import target_facts
 
 SCI = "省科技厅"
 MIIT = "省工业和信息化厅"

@@ -11,7 +11,13 @@
 
 import pytest
 
-from .helpers import FIXTURES, VARIANTS, expected, parse_file, roles, section, target_facts
+from .helpers import FIXTURES
+from .helpers import VARIANTS
+from .helpers import expected
+from .helpers import parse_file
+from .helpers import roles
+from .helpers import section
+from .helpers import target_facts
 
 
 def load(name: str):

@@ -5,7 +5,8 @@ stores the proposals for the plan office to decide (``--dry-run`` only prints
 them). It never grants or revokes a qualification itself.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.registry.services.tiers import tier_proposals_generate
 

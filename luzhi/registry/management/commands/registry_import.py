@@ -8,7 +8,8 @@ imported.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.registry.resources import RESOURCES
 from luzhi.registry.services.imports import registry_import

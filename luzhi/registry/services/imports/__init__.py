@@ -39,20 +39,25 @@ import io
 import time
 from pathlib import Path
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luzhi.core.permissions import is_plan_office, require
+from luzhi.core.permissions import is_plan_office
+from luzhi.core.permissions import require
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.resources import RESOURCES
 from luzhi.registry.services.changes import registry_changed
-from luzhi.registry.services.imports.exporting import (
-    registry_export,
-    registry_template,
-    visible_records,
-)
-from luzhi.registry.services.imports.importer import MAX_ROWS, _Importer
-from luzhi.registry.services.imports.report import MAX_ERRORS, ImportReport, RowError
+from luzhi.registry.services.imports.exporting import registry_export
+from luzhi.registry.services.imports.exporting import registry_template
+from luzhi.registry.services.imports.exporting import visible_records
+from luzhi.registry.services.imports.importer import MAX_ROWS
+from luzhi.registry.services.imports.importer import _Importer
+from luzhi.registry.services.imports.report import MAX_ERRORS
+from luzhi.registry.services.imports.report import ImportReport
+from luzhi.registry.services.imports.report import RowError
 
 __all__ = [
     "MAX_ERRORS",

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import DecimalField, Model
+from django.db.models import DecimalField
+from django.db.models import Model
 
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.services.imports.writing import write_fields

@@ -11,7 +11,8 @@ from openpyxl.styles import Font
 from luzhi.core.permissions import require
 from luzhi.registry.models import EnterpriseYear
 from luzhi.registry.permissions import can_view_registry
-from luzhi.registry.resources import RESOURCES, RegistryResource
+from luzhi.registry.resources import RESOURCES
+from luzhi.registry.resources import RegistryResource
 from luzhi.registry.specs import kind
 
 

@@ -11,32 +11,31 @@ from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
-from luzhi.core.bulk import gc_kept_still, keep_still
+from luzhi.core.bulk import gc_kept_still
+from luzhi.core.bulk import keep_still
 from luzhi.core.fields import same_day
 from luzhi.registry.models import EnterpriseYear
-from luzhi.registry.resources import (
-    EMPTY,
-    ChoiceLabelWidget,
-    RegistryResource,
-    YesNoWidget,
-)
-from luzhi.registry.services.imports.columns import (
-    _ATTR,
-    _ERROR,
-    _FIGURE,
-    _SKIP,
-    ColumnPlan,
-    _check,
-    _checked_fields,
-    empty,
-)
+from luzhi.registry.resources import EMPTY
+from luzhi.registry.resources import ChoiceLabelWidget
+from luzhi.registry.resources import RegistryResource
+from luzhi.registry.resources import YesNoWidget
+from luzhi.registry.services.imports.columns import _ATTR
+from luzhi.registry.services.imports.columns import _ERROR
+from luzhi.registry.services.imports.columns import _FIGURE
+from luzhi.registry.services.imports.columns import _SKIP
+from luzhi.registry.services.imports.columns import ColumnPlan
+from luzhi.registry.services.imports.columns import _check
+from luzhi.registry.services.imports.columns import _checked_fields
+from luzhi.registry.services.imports.columns import empty
 from luzhi.registry.services.imports.keys import ExistingKeys
-from luzhi.registry.services.imports.reading import CellError, FirstSheet
+from luzhi.registry.services.imports.reading import CellError
+from luzhi.registry.services.imports.reading import FirstSheet
 from luzhi.registry.services.imports.report import ImportReport
 from luzhi.registry.services.imports.writing import _Writer
 

@@ -34,7 +34,9 @@ from xml.etree.ElementTree import iterparse
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.utils.datetime import WINDOWS_EPOCH
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import from_ISO8601
 
 MERGE_RE = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\""

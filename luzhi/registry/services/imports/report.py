@@ -1,6 +1,7 @@
 """What an import found and did: its errors (row, column, message) and counts."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 MAX_ERRORS = 10_000  # kept in the report; the rest are counted
 

@@ -7,7 +7,8 @@
 this command: see ``luzhi/manage.py``.)
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.scenarios.models import MatchDocument
 

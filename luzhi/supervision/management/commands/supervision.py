@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from luzhi.supervision.models import Round
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action, round_id=None, today=None, now=False, **options):
-        from luzhi.supervision.reminders import ReminderDeliveryError, reminders_send
+        from luzhi.supervision.reminders import ReminderDeliveryError
+        from luzhi.supervision.reminders import reminders_send
         from luzhi.supervision.tasks import send_round_reminders
 
         day = _day(today) if today else None
