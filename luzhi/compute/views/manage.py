@@ -5,6 +5,7 @@ list of the jobs LuZhi placed on its centers (dispatches), with their holds and 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -24,7 +25,6 @@ from luzhi.core.roles import is_plan_office
 from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 
 PROGRAM_FIELDS = ("name", "kind", "pattern", "unit", "budget_fen", "valid_from", "valid_until", "ratio_domestic_bp",
                   "ratio_imported_bp", "cap_fen_per_enterprise_year", "eligibility", "policy_source")
@@ -34,9 +34,8 @@ def _to_program(program):
     return redirect("compute:program_detail", code=program.code)
 
 
+@login_required
 def program_new(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.programs.require(request.user, "manage")
     form = ProgramForm(posted(request))
     response = submit(
@@ -48,9 +47,8 @@ def program_new(request):
     return response or render(request, "compute/program_form.html", {"form": form, "program": None})
 
 
+@login_required
 def program_edit(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     program = policies.programs.get_or_404(request.user, "view", code=code)
     policies.programs.require(request.user, "manage", program)
     initial = {name: getattr(program, name) for name in PROGRAM_FIELDS}
@@ -68,9 +66,8 @@ def program_edit(request, code: str):
 
 
 @require_POST
+@login_required
 def program_status(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     program = policies.programs.get_or_404(request.user, "view", code=code)
     status = request.POST.get("status", "")
     if status not in (VoucherProgram.Status.OPEN, VoucherProgram.Status.CLOSED):
@@ -81,10 +78,9 @@ def program_status(request, code: str):
     return redirect("compute:program_detail", code=program.code)
 
 
+@login_required
 def accelerator_edit(request, pk: int | None = None):
     """Add a card to the catalogue or correct one (plan office)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     card = get_object_or_404(AcceleratorModel, pk=pk) if pk else None
     policies.accelerators.require(request.user, "edit", card)
     form = AcceleratorForm(posted(request), initial=AcceleratorForm.initial_for(card) if card else None)
@@ -97,10 +93,9 @@ def accelerator_edit(request, pk: int | None = None):
     return response or render(request, "compute/accelerator_form.html", {"form": form, "card": card})
 
 
+@login_required
 def convention_edit(request):
     """Change at which precision a kind of compute counts (plan office), with its source."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.conventions.require(request.user, "edit")
     kind = request.GET.get("kind") or request.POST.get("kind") or ""
     current = CountingConvention.objects.filter(kind=kind).first()
@@ -115,11 +110,10 @@ def convention_edit(request):
     return response or render(request, "compute/convention_form.html", {"form": form})
 
 
+@login_required
 def dispatches(request):
     """The jobs LuZhi placed: a center operator sees those on its own centers (the plan office
     all, an enterprise its own), with the hold, the scheduler's id and the metered usage."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     rows = (
         policies.dispatches.visible(request.user)
         .select_related("job", "job__enterprise", "center", "inventory__accelerator", "hold")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,14 +21,12 @@ from luzhi.compute.placement import rank_options
 from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.registry.models import Enterprise
 
 
+@login_required
 def placement(request):
     """The job form (enterprise users) and the user's earlier jobs."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.jobs.require(request.user, "request")
     form = JobForm(posted(request))
     enterprise = Enterprise.objects.filter(members=request.user).first()
@@ -41,10 +40,9 @@ def placement(request):
     return render(request, "compute/placement.html", {"form": form, "jobs": jobs, "enterprise": enterprise})
 
 
+@login_required
 def job_detail(request, pk: int):
     """A job's ranked options (and its dispatches)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     job = policies.jobs.get_or_404(request.user, "view", pk=pk)
     return render(request, "compute/job_detail.html", {
         "job": job, "options": rank_options(job), "dispatches": job.dispatches.select_related("center"),
@@ -53,9 +51,8 @@ def job_detail(request, pk: int):
 
 
 @require_POST
+@login_required
 def job_dispatch(request, pk: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     job = policies.jobs.get_or_404(request.user, "view", pk=pk)
     item = InventoryItem.objects.filter(pk=request.POST.get("inventory") or 0).first()
     voucher = Voucher.objects.filter(pk=request.POST.get("voucher") or 0, enterprise=job.enterprise).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -35,7 +36,6 @@ from luzhi.core.forms import form_errors
 from luzhi.core.history import record_entries
 from luzhi.core.submit import attempt
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.plan.selectors import current_plan
 
@@ -97,9 +97,8 @@ def center_detail(request, code: str):
 
 
 @require_POST
+@login_required
 def center_utilisation(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     center = policies.centers.get_or_404(request.user, "view", code=code)
     form = UtilisationForm(posted(request))
     if form.is_valid():
@@ -111,9 +110,8 @@ def center_utilisation(request, code: str):
 
 
 @require_POST
+@login_required
 def center_review(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     center = policies.centers.get_or_404(request.user, "view", code=code)
     form = DecisionForm(posted(request))
     form.fields["decision"].choices = [("approve", _("通过")), ("reject", _("驳回"))]
@@ -148,10 +146,9 @@ def export(request):
     return xlsx_response(register_export(qs), f"算力中心登记-{timezone.localdate():%Y%m%d}.xlsx")
 
 
+@login_required
 def import_register(request):
     """Import the register from .xlsx: a dry run lists every row error; all rows or none."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.centers.require(request.user, "import")
     form = ImportForm(posted(request), request.FILES or None)
     report = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -28,7 +29,6 @@ from luzhi.core.roles import is_center_operator
 from luzhi.core.roles import is_enterprise_user
 from luzhi.core.submit import attempt
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.registry.models import Enterprise
 
 
@@ -66,10 +66,9 @@ def _my_enterprises(user):
     return Enterprise.objects.filter(members=user) if is_enterprise_user(user) else Enterprise.objects.none()
 
 
+@login_required
 def my_vouchers(request):
     """An enterprise's vouchers and balances (and its applications); a center's vouchers to redeem."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     vouchers = selectors.vouchers_for(request.user)
     enterprises = _my_enterprises(request.user)
     centers = ComputeCenter.objects.filter(review_status=ReviewStatus.APPROVED, status="operating")
@@ -89,9 +88,8 @@ def my_vouchers(request):
 
 
 @require_POST
+@login_required
 def apply(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     program = policies.programs.get_or_404(request.user, "view", code=code)
     centers = ComputeCenter.objects.filter(review_status=ReviewStatus.APPROVED)
     form = ApplicationForm(posted(request), enterprises=_my_enterprises(request.user), centers=centers)
@@ -107,9 +105,8 @@ def apply(request, code: str):
 
 
 @require_POST
+@login_required
 def redeem(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     vouchers = policies.vouchers.visible(request.user)
     form = RedeemForm(posted(request), vouchers=vouchers)
     if form.is_valid():
@@ -123,10 +120,9 @@ def redeem(request):
 
 
 @require_POST
+@login_required
 def application_decide(request, pk: int):
     """Approve, reject or issue (reviewers of the programme)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     application = policies.applications.get_or_404(request.user, "view", pk=pk)
     action = request.POST.get("action")
     if action == "issue":
@@ -141,9 +137,8 @@ def application_decide(request, pk: int):
 
 
 @require_POST
+@login_required
 def settle(request, code: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     program = policies.programs.get_or_404(request.user, "view", code=code)
     center = ComputeCenter.objects.filter(pk=request.POST.get("center") or 0).first()
     attempt(request, lambda: services.settlement_run(actor=request.user, program=program, center=center,

@@ -12,6 +12,7 @@ The few reads only these pages need are the ``page_*`` functions in ``views/page
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -79,10 +80,9 @@ def _safe_next(request, fallback: str) -> str:
 # --------------------------------------------------------------------------- reporting
 
 
+@login_required
 def my_indicators(request):
     """A reporter's indicators with their unit's latest values; the plan office sees all."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     user = request.user
     if not (observation_policy.can(user, "review") or observation_policy.can(user, "report")):
         return forbidden(request, _("“我的指标”只对专项办和绑定了单位的单位填报员开放。"))
@@ -199,10 +199,9 @@ def report(request, code: str):
 
 
 @require_POST
+@login_required
 def observation_submit_view(request, pk: int):
     """Submit an existing draft (or a returned value) for review."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     observation = get_object_or_404(
         observation_policy.visible(request.user).select_related("indicator"), pk=pk
     )
@@ -215,10 +214,9 @@ def observation_submit_view(request, pk: int):
     return redirect(_safe_next(request, reverse("indicators:my_indicators")))
 
 
+@login_required
 def evidence_download(request, pk: int):
     """An evidence file, for signed-in users who may see its observation."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     evidence = get_object_or_404(Evidence.objects.select_related("observation"), pk=pk)
     if not observation_policy.can(request.user, "download_evidence", evidence.observation):
         raise Http404

@@ -1,6 +1,7 @@
 """The units carrying tasks: their list, a unit's tasks by role, my tasks, contact details."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -56,10 +57,9 @@ def unit_detail(request, pk: int):
     return _unit_page(request, unit)
 
 
+@login_required
 def my_tasks(request):
     """A unit reporter's own unit page, headed 我的任务."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     tasks.require(request.user, "view_mine")
     return _unit_page(request, request.user.unit, mine=True)
 

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from luzhi.core.views import signed_in
 from luzhi.plan.forms import PlanImportForm
 from luzhi.plan.models import Plan
 from luzhi.plan.models import PlanImport
@@ -22,10 +22,9 @@ from luzhi.plan.services import plan_import
 from luzhi.plan.templatetags.plan_tags import Span
 
 
+@login_required
 def plan_list(request):
     """Every version of every plan (the one in force marked) and the import records."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     plans.require(request.user, "view_versions")
     return render(request, "plan/plan_list.html", page_plan_versions())
 
@@ -48,10 +47,9 @@ def plan_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def plan_import_view(request):
     """Upload a plan text or JSON; on success show the import with its diff."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     plans.require(request.user, "import")
     form = PlanImportForm(request.POST or None, request.FILES or None)
     problems = []
@@ -83,10 +81,9 @@ def plan_import_view(request):
     return render(request, "plan/plan_import.html", context)
 
 
+@login_required
 def import_detail(request, pk: int):
     """An import's outcome and what it changed: sections, assignments, targets, before/after."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     imports.require(request.user, "view")
     record = get_object_or_404(
         PlanImport.objects.select_related("plan", "plan__previous", "actor").defer(

@@ -4,6 +4,7 @@ actions and deployments, the list of tested models, and the indicator drill-down
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,7 +19,6 @@ from luzhi.core.history import record_entries
 from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.proving_ground import filters
 from luzhi.proving_ground import permissions as policies
 from luzhi.proving_ground import selectors
@@ -62,9 +62,8 @@ def _providers(user):
     return Enterprise.objects.filter(members=user)
 
 
+@login_required
 def model_form(request, pk: int | None = None):
-    if (refused := signed_in(request)) is not None:
-        return refused
     instance = policies.models.get_or_404(request.user, "view", pk=pk) if pk else None
     policies.models.require(request.user, "edit" if instance else "create", instance)
     form = LargeModelForm(posted(request), instance=instance, providers=_providers(request.user))

@@ -11,6 +11,7 @@ shared with the other registries' pages (records.py).
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -190,10 +191,9 @@ def _to_detail(enterprise):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def enterprise_create_view(request):
     """Register an enterprise: the plan office (approved at once) or an enterprise user (pending)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.enterprises.require(request.user, "create")
     form = EnterpriseForm(posted(request))
 
@@ -247,13 +247,12 @@ def enterprise_edit(request, pk: int):
     )
 
 
+@login_required
 def _decide(request, pk: int, decide, target=lambda enterprise: enterprise) -> HttpResponse:
     """The plan office's decision (approve or reject, with a comment) on ``target(enterprise)``
     of the enterprise ``pk`` (the enterprise itself by default): ``decide(target, approve,
     comment)`` calls the service and says what was done; a refusal is flashed. Back to the
     enterprise's page either way."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.enterprises.require(request.user, "approve")
     decided = target(policies.enterprises.get_or_404(request.user, pk=pk))
     form = ReviewForm(request.POST)
@@ -365,10 +364,9 @@ def qualification_remove_view(request, pk: int, qualification_pk: int):
 
 
 @require_POST
+@login_required
 def enterprise_member_add_view(request, pk: int):
     """Bind an enterprise user to the enterprise (plan office)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.enterprises.require(request.user, "members")
     enterprise = policies.enterprises.get_or_404(request.user, pk=pk)
     form = MemberForm(request.POST)
@@ -402,10 +400,9 @@ def enterprise_revision_decide(request, pk: int, revision_pk: int):
     return _decide(request, pk, decide, revision)
 
 
+@login_required
 def my_enterprises(request):
     """我的企业: an enterprise user's enterprises, their figures, products and changes under review."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     user = request.user
     enterprises = list(
         Enterprise.objects.filter(pk__in=policies.own_enterprise_ids(user))

@@ -5,6 +5,7 @@ Rules only propose; a qualification changes when the office accepts a proposal
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -17,7 +18,6 @@ from luzhi.core.history import record_entries
 from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.registry import permissions as policies
 from luzhi.registry.forms_enterprises import DecisionForm
 from luzhi.registry.forms_enterprises import TierRuleForm
@@ -29,10 +29,9 @@ from luzhi.registry.services.tiers import tier_rule_save
 from luzhi.registry.views.enterprises import paginate
 
 
+@login_required
 def tier_rules(request):
     """The tier rules (plan office): what each proposes and on which conditions."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.tier_rules.require(
         request.user, "manage", message=_("只有专项办可以管理梯度认定规则。")
     )
@@ -66,10 +65,9 @@ def _condition_rows(conditions: dict) -> list[str]:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def tier_rule_edit(request, pk: int | None = None):
     """Create (no ``pk``) or edit a tier rule (plan office)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.tier_rules.require(
         request.user, "manage", message=_("只有专项办可以管理梯度认定规则。")
     )
@@ -101,10 +99,9 @@ def tier_rule_edit(request, pk: int | None = None):
     )
 
 
+@login_required
 def tier_proposals(request):
     """Proposed tier changes (plan office): pending ones to accept or reject, and decided ones."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.tier_rules.require(
         request.user, "manage", message=_("只有专项办可以查看梯度调整建议。")
     )
@@ -129,10 +126,9 @@ def tier_proposals(request):
 
 
 @require_POST
+@login_required
 def tier_proposals_generate_view(request):
     """Run the active rules now and store their proposals (nothing is applied)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.tier_rules.require(
         request.user, "manage", message=_("只有专项办可以生成梯度调整建议。")
     )
@@ -142,10 +138,9 @@ def tier_proposals_generate_view(request):
 
 
 @require_POST
+@login_required
 def tier_proposal_decide_view(request, pk: int):
     """Accept (the qualification is granted or removed today) or reject a proposal."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     policies.tier_rules.require(
         request.user, "manage", message=_("只有专项办可以决定梯度调整建议。")
     )

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import secrets
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_POST
 from luzhi.core.roles import is_plan_office
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.scenarios import selectors
 from luzhi.scenarios import services
@@ -71,9 +71,8 @@ def batch_detail(request, number: int):
     })
 
 
+@login_required
 def batch_create(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     policy.require(request.user, "manage")
     form = BatchForm(posted(request))
     response = submit(
@@ -106,10 +105,9 @@ def batch_export(request, number: int):
     return xlsx_response(batch_workbook_bytes(batch=batch, user=request.user), f"场景清单{batch}.xlsx")
 
 
+@login_required
 def batch_import(request, number: int):
     """Upload → dry run (every row error) → confirm (the same file, all or nothing)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     batch = policy.get_or_404(request.user, number=number)
     policy.require(request.user, "manage", batch)
     form, report, pending, result, expired = ImportForm(), None, None, None, False

@@ -1,6 +1,7 @@
 """Matchmaking event pages: the list, an event (parties, schedule, outcomes), its form."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.scenarios import selectors
 from luzhi.scenarios import services
 from luzhi.scenarios.forms import EventForm
@@ -32,9 +32,8 @@ def event_list(request):
     })
 
 
+@login_required
 def event_create(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     policy.require(request.user, "create")
     form = EventForm(posted(request))
     response = submit(

@@ -4,6 +4,7 @@ the recognised scenarios (the computed indicator's drill-down) and their review.
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_POST
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.indicators.plans import main_first_day
 from luzhi.scenarios import matching
 from luzhi.scenarios import selectors
@@ -82,9 +82,8 @@ def _to_detail(scenario):
     return redirect("scenarios:scenario_detail", pk=scenario.pk)
 
 
+@login_required
 def scenario_create(request, number: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     batch = batch_policy.get_or_404(request.user, number=number)
     policy.require(request.user, "create")
     batch_policy.require(request.user, "submit", batch)
@@ -99,9 +98,8 @@ def scenario_create(request, number: int):
     return response or render(request, "scenarios/scenario_form.html", {"form": form, "batch": batch})
 
 
+@login_required
 def scenario_edit(request, pk: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     scenario = policy.get_or_404(request.user, pk=pk)
     policy.require(request.user, "edit", scenario)
     initial = {f: getattr(scenario, f) for f in ScenarioForm.base_fields if f != "publisher"}

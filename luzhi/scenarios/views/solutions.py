@@ -1,5 +1,6 @@
 """Solution pages: the list, a solution with the scenarios it matches, its form."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -10,7 +11,6 @@ from django.views.decorators.http import require_POST
 from luzhi.core.history import record_entries
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.scenarios import matching
 from luzhi.scenarios import selectors
 from luzhi.scenarios import services
@@ -46,9 +46,8 @@ def _to_detail(solution):
     return redirect("scenarios:solution_detail", pk=solution.pk)
 
 
+@login_required
 def solution_create(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     policy.require(request.user, "create")
     form = SolutionForm(posted(request), user=request.user)
 
@@ -63,9 +62,8 @@ def solution_create(request):
     return response or render(request, "scenarios/solution_form.html", {"form": form})
 
 
+@login_required
 def solution_edit(request, pk: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     solution = policy.get_or_404(request.user, pk=pk)
     policy.require(request.user, "edit", solution)
     initial = {f: getattr(solution, f) for f in ("title", "description", "capabilities", "reference_cases")}

@@ -7,6 +7,7 @@ re-renders the page with the messages by their fields.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -24,7 +25,6 @@ from luzhi.core.forms import add_service_errors
 from luzhi.core.history import event_entries
 from luzhi.core.submit import submit
 from luzhi.core.views import posted
-from luzhi.core.views import signed_in
 from luzhi.indicators.services import evidence_check
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import cycle_forms as f
@@ -74,10 +74,9 @@ def _filtered(request, policy, filterset_class, *related):
 # ---------------------------------------------------------------- milestones
 
 
+@login_required
 def milestone_list(request):
     """The year's milestones with their status; the office creates, a unit proposes."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     milestone_policy.require(request.user, "view")
     filterset, rows = _filtered(request, milestone_policy, MilestoneFilter, "task", "unit")
     rows = list(rows)
@@ -119,9 +118,8 @@ def milestone_list(request):
     )
 
 
+@login_required
 def milestone_detail(request, pk: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     milestone = milestone_policy.get_or_404(
         request.user, qs=TaskMilestone.objects.select_related("task", "unit"), pk=pk
     )
@@ -141,9 +139,8 @@ def milestone_detail(request, pk: int):
     return render(request, "supervision/milestone_detail.html", context)
 
 
+@login_required
 def _milestone_post(request, pk, form_class, call, form_key):
-    if (refused := signed_in(request)) is not None:
-        return refused
     milestone = milestone_policy.get_or_404(request.user, pk=pk)
     form = form_class(request.POST, request.FILES)
     held = pending.Held(request)  # evidence chosen on a post that failed (core.pending)
@@ -200,9 +197,8 @@ def milestone_verify_view(request, pk: int):
 
 
 @require_POST
+@login_required
 def milestone_approve_view(request, pk: int):
-    if (refused := signed_in(request)) is not None:
-        return refused
     milestone = milestone_policy.get_or_404(request.user, pk=pk)
     try:
         milestones.milestone_approve(
@@ -216,10 +212,9 @@ def milestone_approve_view(request, pk: int):
     return redirect("supervision:milestone_detail", pk=milestone.pk)
 
 
+@login_required
 def milestone_xlsx(request):
     """The ledger by milestone (督办台账, 工作要点) of what the user may see."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     milestone_policy.require(request.user, "view")
     from luzhi.supervision.exports import milestone_ledger
 
@@ -234,10 +229,9 @@ def milestone_xlsx(request):
 # ---------------------------------------------------------------- orders
 
 
+@login_required
 def order_list(request):
     """督办单: the office sees proposals and every order; a unit the orders issued to it."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     filterset, rows = _filtered(request, order_policy, OrderFilter, "unit", "task")
     is_office = order_policy.can(request.user, "manage")
     form = f.OrderCreateForm(posted(request), units=_units()) if is_office else None
@@ -258,9 +252,8 @@ def order_list(request):
 
 
 @require_POST
+@login_required
 def orders_propose_view(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     created = orders.orders_propose(actor=request.user)
     messages.success(request, _("新增督办建议 %d 项。") % len(created))
     return redirect("supervision:order_list")
@@ -299,9 +292,8 @@ def _order_forms(user, order, bound=None):
     return forms
 
 
+@login_required
 def order_detail(request, pk: int, bound=None, status=200):
-    if (refused := signed_in(request)) is not None:
-        return refused
     order = order_policy.get_or_404(
         request.user,
         qs=SupervisionOrder.objects.select_related("unit", "task", "milestone", "indicator"),
@@ -321,9 +313,8 @@ def order_detail(request, pk: int, bound=None, status=200):
 
 
 @require_POST
+@login_required
 def order_action(request, pk: int, action: str):
-    if (refused := signed_in(request)) is not None:
-        return refused
     if action not in ORDER_ACTIONS:
         return order_detail(request, pk, status=404)
     order = order_policy.get_or_404(request.user, pk=pk)
@@ -350,10 +341,9 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
+@login_required
 def appraisal_page(request):
     """The year's ranking with each unit's breakdown; the office sets weights and adjusts."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     appraisal_policy.require(request.user, "view")
     year = _year(request)
     office = appraisal_policy.can(request.user, "manage")
@@ -398,9 +388,8 @@ def appraisal_page(request):
     )
 
 
+@login_required
 def appraisal_xlsx(request):
-    if (refused := signed_in(request)) is not None:
-        return refused
     appraisal_policy.require(request.user, "view")
     from luzhi.supervision.exports import appraisal_xlsx as build
 

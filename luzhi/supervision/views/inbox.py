@@ -4,6 +4,7 @@ their in-app notifications (站内通知)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luzhi.core.views import forbidden
-from luzhi.core.views import signed_in
 from luzhi.supervision import page_cache
 from luzhi.supervision import selectors
 from luzhi.supervision.models import Notification
@@ -40,11 +40,10 @@ def _safe_url(url: str) -> str:
     return url if url.startswith("/") and not url.startswith("//") else ""
 
 
+@login_required
 def inbox_view(request):
     """待办: what the unit owes, red → returned → yellow → green (batch 签收 for the ones not yet
     acknowledged), what waits for review, and the unread notifications."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     # The whole page per user, data version and day (page_cache; its CSRF token is fresh).
     return page_cache.page(request, "inbox", (), lambda: _inbox(request))
 
@@ -127,11 +126,10 @@ def _sections(user) -> list[tuple]:
 
 
 @require_POST
+@login_required
 def inbox_acknowledge(request):
     """批量签收: acknowledge the obligations ticked in the inbox, through the service (each
     locked and re-checked; all or nothing), then back to the inbox."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     ids = {int(raw) for raw in request.POST.getlist("obligation") if raw.strip().isdigit()}
     found = list(Obligation.objects.select_related("task").filter(pk__in=ids))
     try:
@@ -147,10 +145,9 @@ def inbox_acknowledge(request):
     return redirect("supervision:inbox")
 
 
+@login_required
 def notification_list(request):
     """The signed-in user's own notifications, newest first, unread marked."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     queryset = Notification.objects.filter(user=request.user)
     show = request.GET.get("show", "")
     if show == "unread":
@@ -166,10 +163,9 @@ def notification_list(request):
 
 
 @require_POST
+@login_required
 def notifications_read(request):
     """POST: mark all of the user's notifications read, or one (``id``); then go back."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     raw = (request.POST.get("id") or "").strip()
     notification_id = None
     if raw:

@@ -7,6 +7,7 @@ check it (试运行: nothing is written) and import it, all or nothing.
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from luzhi.core.views import forbidden
-from luzhi.core.views import signed_in
 from luzhi.core.xlsx import xlsx_response
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision.milestone_import import HEADERS
@@ -35,10 +35,9 @@ def _may_import(user) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def milestone_import(request):
     """Upload → 试运行 (every bad cell by row and column) or 导入 (all or nothing)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     if not _may_import(request.user):
         return forbidden(request, str(policy.messages["create"]))
     plan = current_plan()
@@ -70,10 +69,9 @@ def milestone_import(request):
     return render(request, "supervision/milestone_import.html", context)
 
 
+@login_required
 def milestone_import_template(request):
     """The empty template (header row; an example and the rules on the second sheet)."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     if not _may_import(request.user):
         return forbidden(request, str(policy.messages["create"]))
     return xlsx_response(template_bytes(), _("工作要点导入模板.xlsx"))

@@ -10,6 +10,7 @@ saves nothing: not the report, not a file, not an indicator value.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -342,10 +343,9 @@ def reopen_request_view(request, pk: int):
 
 
 @require_POST
+@login_required
 def reopen_decide_view(request, pk: int):
     """The plan office approves (the report goes back to its unit) or rejects a reopen request."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     reopen = get_object_or_404(ReopenRequest.objects.select_related("obligation"), pk=pk)
     obligation, refused = _obligation(request, reopen.obligation_id)
     if refused is not None:
@@ -373,10 +373,9 @@ def reopen_decide_view(request, pk: int):
     return _back(obligation, "reopen")
 
 
+@login_required
 def evidence_download(request, pk: int):
     """An evidence file, as an attachment, for users who may see its obligation."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     evidence = get_object_or_404(
         ReportEvidence.objects.select_related("obligation__reports_to"), pk=pk
     )

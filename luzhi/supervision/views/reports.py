@@ -10,6 +10,7 @@ downloading the PDF or Word file.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
@@ -25,7 +26,6 @@ from django.utils.translation import gettext_lazy
 
 from luzhi.core.files import content_disposition
 from luzhi.core.views import forbidden
-from luzhi.core.views import signed_in
 from luzhi.supervision.bulletin import BULLETIN_ORDER
 from luzhi.supervision.bulletin import bulletin_rows
 from luzhi.supervision.exports import XLSX
@@ -44,9 +44,8 @@ DOWNLOADS = {
 }
 
 
+@login_required
 def _office_refused(request) -> HttpResponse | None:
-    if (refused := signed_in(request)) is not None:
-        return refused
     if not can_manage_rounds(request.user):
         return forbidden(request, _("季度进展报告只对专项办开放。"))
     return None

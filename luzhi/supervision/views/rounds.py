@@ -15,6 +15,7 @@ from dataclasses import field
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models import Q
@@ -39,7 +40,6 @@ from luzhi.core.submit import attempt
 from luzhi.core.submit import submit
 from luzhi.core.views import forbidden
 from luzhi.core.views import plan_office_only
-from luzhi.core.views import signed_in
 from luzhi.plan.models import Section
 from luzhi.plan.selectors import current_plan
 from luzhi.supervision import page_cache
@@ -71,11 +71,10 @@ CHANNEL_ORDER = {
 }
 
 
+@login_required
 def rounds_only(request, message: str = ""):
     """Sign-in for the public; a 403 (with ``message``) for everyone but the plan office and
     unit reporters; None for them."""
-    if (refused := signed_in(request)) is not None:
-        return refused
     if not can_see_rounds(request.user):
         return forbidden(request, message or _("督办报送只对专项办和单位填报员开放。"))
     return None
