@@ -3,6 +3,7 @@ the same rows, and a sheet with formulas or error values goes to the exact reade
 
 import datetime
 import io
+import threading
 import zipfile
 
 import openpyxl
@@ -163,3 +164,24 @@ def test_a_sheet_calamine_cannot_parse_is_a_damaged_file():
     with pytest.raises(ValueError):  # the importer's "文件已损坏"
         list(sheet.rows())
     sheet.close()
+
+
+def test_a_dropped_read_ahead_is_not_waited_for(monkeypatch):
+    release = threading.Event()
+    real_read = Preload._read
+
+    def slow_read(self):
+        release.wait(10)  # calamine still parsing a long sheet
+        real_read(self)
+
+    monkeypatch.setattr(Preload, "_read", slow_read)
+    sheet = FirstSheet(io.BytesIO(_xlsx([["a"], ["=1+1"]])))
+    sheet.scan()
+    ahead = sheet.preload
+    rows = list(sheet.rows())  # the exact reader streams at once
+    sheet.close()
+    assert sheet.exact and rows[1] == (2, ("=1+1",))
+    assert ahead.thread.is_alive()  # nobody waited for it
+    release.set()
+    ahead.thread.join(10)
+    assert not ahead.thread.is_alive() and ahead.dropped and ahead.workbook is None

@@ -176,7 +176,9 @@ class Preload:
     """calamine's workbook and sheet, read in a thread of its own (``thread=True``) or at once.
 
     The thread reads from its own handle on the upload: its path, or a copy of its bytes
-    taken here (the scan reads the same file meanwhile)."""
+    taken here (the scan reads the same file meanwhile). Dropped before it is done (the exact
+    reader is used, or the import ends), the thread closes the workbook itself when it is:
+    nobody waits for a read that is not wanted."""
 
     def __init__(self, source, index: int, *, thread: bool = True):
         if not isinstance(source, str):
@@ -188,6 +190,8 @@ class Preload:
                 source = io.BytesIO(source.read())
         self.source, self.index = source, index
         self.workbook = self.sheet = self.error = None
+        self.dropped = False
+        self.lock = threading.Lock()
         self.thread = None
         if thread:
             self.thread = threading.Thread(target=self._read, name="import-reader", daemon=True)
@@ -198,14 +202,21 @@ class Preload:
     def _read(self) -> None:
         import python_calamine
 
+        workbook = sheet = None
         try:
             if isinstance(self.source, str):
-                self.workbook = python_calamine.CalamineWorkbook.from_path(self.source)
+                workbook = python_calamine.CalamineWorkbook.from_path(self.source)
             else:
-                self.workbook = python_calamine.CalamineWorkbook.from_filelike(self.source)
-            self.sheet = self.workbook.get_sheet_by_index(self.index)
+                workbook = python_calamine.CalamineWorkbook.from_filelike(self.source)
+            sheet = workbook.get_sheet_by_index(self.index)
         except Exception as exc:  # noqa: BLE001 - raised in the caller's thread by result()
             self.error = exc
+        with self.lock:
+            if not self.dropped:
+                self.workbook, self.sheet = workbook, sheet
+                return
+        if workbook is not None:  # nobody wants it any more
+            workbook.close()
 
     def result(self) -> tuple:
         """(workbook, sheet); a read that failed raises ``ValueError`` (the caller's "damaged")."""
@@ -221,12 +232,12 @@ class Preload:
         return self.workbook, self.sheet
 
     def drop(self) -> None:
-        """Wait for the read and let its workbook go (the exact reader is used, or the import ends)."""
-        if self.thread is not None:
-            self.thread.join()
-        if self.workbook is not None:
-            self.workbook.close()
-        self.workbook = self.sheet = None
+        """Let the workbook go, now or (a read still running) when the read ends."""
+        with self.lock:
+            self.dropped = True
+            workbook, self.workbook, self.sheet = self.workbook, None, None
+        if workbook is not None:
+            workbook.close()
 
 
 def _maybe_exact(data: bytes) -> bool:
