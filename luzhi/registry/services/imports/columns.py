@@ -16,7 +16,6 @@ import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db.models import DecimalField
 from django.db.models import Model
 
@@ -162,12 +161,6 @@ def _check(f, value) -> tuple:
     if isinstance(f, DecimalField) and not isinstance(value, Decimal):
         value = f.to_python(value)  # a default such as 0 (a blank optional amount)
     for validator in f.validators:  # one message per cell: the first that fails
-        if (
-            validator.__class__ is MaxLengthValidator
-            and validator.limit_value.__class__ is int
-            and len(value) <= validator.limit_value
-        ):
-            continue  # the usual case, without the validator building its message's params
         try:
             validator(value)
         except ValidationError as exc:

@@ -271,15 +271,15 @@ class _Writer:
         taken = ", ".join(quote(f.column) for f in [model._meta.pk, *fields])
         if self.db.vendor == "postgresql":
             consts = ", ".join(f"CAST(%s AS {f.db_type(self.db)})" for f in hfields[written:])
-            if ids[-1] - ids[0] + 1 == len(ids):
-                # One run of the sequence: no other row can hold an id inside it, and a range
-                # scan costs the server less than an index probe per id (and the client no array).
-                where, params = f"{pk} BETWEEN %s AND %s", [*tail, ids[0], ids[-1]]
-            else:  # the sequence was shared with another writer meanwhile
-                where, params = f"{pk} = ANY(%s)", [*tail, list(ids)]
-        else:  # SQLite: the ids are consecutive, and nobody else writes during the transaction
-            consts = ", ".join(["?"] * len(tail))
-            where, params = f"{pk} BETWEEN ? AND ?", [*tail, ids[0], ids[-1]]
+            one = "%s"
+        else:
+            consts, one = ", ".join(["?"] * len(tail)), "?"
+        if ids[-1] - ids[0] + 1 == len(ids):
+            # One run of ids (always on SQLite, which holds its write lock): no other row can
+            # hold an id inside it, and a range scan costs less than a probe per id.
+            where, params = f"{pk} BETWEEN {one} AND {one}", [*tail, ids[0], ids[-1]]
+        else:  # PostgreSQL: another writer took ids from the sequence meanwhile
+            where, params = f"{pk} = ANY(%s)", [*tail, list(ids)]
         cursor.execute(
             f"INSERT INTO {history} ({columns}) SELECT {taken}, {consts} FROM {table}"  # noqa: S608 - names from the model
             f" WHERE {where} ORDER BY {pk}",
